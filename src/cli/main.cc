@@ -1,0 +1,90 @@
+// The meridian command: `server` runs one region, `up` runs every region of
+// a config under a supervisor.
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <filesystem>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/supervisor.h"
+#include "config/cluster_config.h"
+#include "core/version.h"
+#include "runtime/real/region_server.h"
+
+namespace {
+
+std::string self_exe(const char* argv0) {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  if (n > 0) return std::string(buf, static_cast<size_t>(n));
+  return argv0;
+}
+
+int run_server(const std::string& config_path, const std::string& region_name,
+               const std::string& data_root) {
+  using namespace meridian;
+  ClusterConfig cfg = load_cluster_config(config_path);
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  const RegionConfig* region = cfg.find(region_name);
+  if (region == nullptr) {
+    std::string names;
+    for (const auto& r : cfg.regions) names += (names.empty() ? "" : ", ") + r.name;
+    throw ConfigError(config_path + ": no region named \"" + region_name +
+                      "\" (regions: " + names + ")");
+  }
+  std::filesystem::path dir = std::filesystem::path(data_root) / region->name;
+  std::filesystem::create_directories(dir);
+  RegionServer server(cfg.settings_for(*region), dir.string(), region->client.host,
+                      region->client.port);
+  spdlog::info("region {} (id {}) serving on {} ; data in {}", region->name, region->id,
+               region->client.str(), dir.string());
+  server.run(/*handle_signals=*/true);
+  spdlog::info("region {} stopped", region->name);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("meridian"));
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+
+  CLI::App app{"Meridian: a multi-region, geo-replicated database that speaks the Redis protocol"};
+  app.set_version_flag("--version", std::string("meridian ") + meridian::kMeridianVersion);
+  app.require_subcommand(1);
+
+  std::string config_path, region, data_dir = "./data";
+  auto* server = app.add_subcommand("server", "run one region in the foreground");
+  server->add_option("--config", config_path, "topology file (TOML)")->required();
+  server->add_option("--region", region, "name of the region to run")->required();
+  server->add_option("--data-dir", data_dir, "data root; the region's data is in DIR/REGION")
+      ->capture_default_str();
+
+  auto* up = app.add_subcommand("up", "start and supervise one server per region of the config");
+  up->add_option("--config", config_path, "topology file (TOML)")->required();
+  up->add_option("--data-dir", data_dir, "data root; each region's data is in DIR/REGION")
+      ->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (server->parsed()) return run_server(config_path, region, data_dir);
+    if (up->parsed()) {
+      auto cfg = meridian::load_cluster_config(config_path);
+      spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+      std::filesystem::create_directories(data_dir);
+      return meridian::supervise(self_exe(argv[0]), cfg, data_dir);
+    }
+  } catch (const meridian::ConfigError& e) {
+    std::fprintf(stderr, "meridian: bad config: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "meridian: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,31 @@
+#include "core/commands/command_table.h"
+
+#include <cctype>
+
+namespace meridian {
+
+CommandTable::CommandTable() {
+  specs_.reserve(96);
+  register_connection_commands(*this);
+  register_server_commands(*this);
+  register_key_commands(*this);
+  register_string_commands(*this);
+  register_set_commands(*this);
+  register_hash_commands(*this);
+}
+
+void CommandTable::add(CommandSpec spec) {
+  index_[spec.name] = specs_.size();
+  specs_.push_back(std::move(spec));
+}
+
+const CommandSpec* CommandTable::find(std::string_view name) const {
+  if (name.size() > 32) return nullptr;
+  char buf[32];
+  for (size_t i = 0; i < name.size(); ++i)
+    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  auto it = index_.find(std::string(buf, name.size()));
+  return it == index_.end() ? nullptr : &specs_[it->second];
+}
+
+}  // namespace meridian

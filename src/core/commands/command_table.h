@@ -1,0 +1,68 @@
+#pragma once
+// The command table: each command's name, arity, flags and key positions (as
+// Redis' COMMAND reports them) and the function that executes it.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace meridian {
+
+class Region;
+class Session;
+class Keyspace;
+class Reply;
+
+struct CommandContext {
+  Region& region;
+  Session& session;
+  Keyspace& keyspace;
+  const std::vector<std::string_view>& argv;
+  Reply& reply;
+  int64_t now_ms;  // one clock reading per command, like Redis' command time snapshot
+};
+
+using CommandHandler = void (*)(CommandContext&);
+
+enum CommandFlag : uint32_t {
+  kCmdWrite = 1 << 0,
+  kCmdReadOnly = 1 << 1,
+  kCmdFast = 1 << 2,
+  kCmdNoAuth = 1 << 3,  // runs before authentication (AUTH, HELLO, QUIT)
+  kCmdDenyOom = 1 << 4,
+  kCmdAdmin = 1 << 5,
+  kCmdLoading = 1 << 6,
+  kCmdStale = 1 << 7,
+};
+
+struct CommandSpec {
+  std::string name;  // lower case, as in error messages
+  int arity;         // Redis convention: N exact, -N at least N
+  uint32_t flags;
+  int first_key, last_key, step;
+  CommandHandler handler;
+};
+
+class CommandTable {
+ public:
+  CommandTable();
+  // Case-insensitive lookup; nullptr for an unknown command.
+  const CommandSpec* find(std::string_view name) const;
+  const std::vector<CommandSpec>& all() const { return specs_; }
+  void add(CommandSpec spec);
+
+ private:
+  std::vector<CommandSpec> specs_;
+  std::unordered_map<std::string, size_t> index_;
+};
+
+// Each family registers its commands.
+void register_connection_commands(CommandTable& table);
+void register_server_commands(CommandTable& table);
+void register_key_commands(CommandTable& table);
+void register_string_commands(CommandTable& table);
+void register_set_commands(CommandTable& table);
+void register_hash_commands(CommandTable& table);
+
+}  // namespace meridian

@@ -1,0 +1,51 @@
+#include "core/commands/command_util.h"
+
+#include <cctype>
+#include <string>
+
+#include "core/region.h"
+
+namespace meridian::cmd {
+
+void arity_error(Reply& reply, std::string_view fullname) {
+  std::string msg = "ERR wrong number of arguments for '";
+  msg.append(fullname);
+  msg.append("' command");
+  reply.error(msg);
+}
+
+bool equals_ci(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+bool lookup(CommandContext& ctx, std::string_view key, ValueType type,
+            std::optional<KeyRecord>& out) {
+  out = ctx.keyspace.find(key, ctx.now_ms);
+  if (out && out->type != type) {
+    ctx.reply.error(kWrongType);
+    return false;
+  }
+  if (out) {
+    ++ctx.region.stats().keyspace_hits;
+  } else {
+    ++ctx.region.stats().keyspace_misses;
+  }
+  return true;
+}
+
+bool int_arg(CommandContext& ctx, std::string_view arg, int64_t* out) {
+  auto v = parse_int64(arg);
+  if (!v) {
+    ctx.reply.error(kNotInteger);
+    return false;
+  }
+  *out = *v;
+  return true;
+}
+
+}  // namespace meridian::cmd

@@ -1,0 +1,35 @@
+#pragma once
+// Helpers shared by command implementations: Redis' standard error replies and
+// typed key lookups.
+#include <optional>
+#include <string_view>
+
+#include "core/commands/command_table.h"
+#include "core/data/keyspace.h"
+#include "core/protocol/reply.h"
+#include "core/util/numbers.h"
+
+namespace meridian::cmd {
+
+inline constexpr std::string_view kWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kSyntax = "ERR syntax error";
+inline constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
+
+// Redis' "wrong number of arguments" error for the command named `fullname`.
+void arity_error(Reply& reply, std::string_view fullname);
+
+bool equals_ci(std::string_view a, std::string_view b);
+
+// Looks a key up for a command that needs it to be of `type`. Returns false
+// (having replied WRONGTYPE) when it holds another type; `out` is empty when
+// the key does not exist.
+bool lookup(CommandContext& ctx, std::string_view key, ValueType type,
+            std::optional<KeyRecord>& out);
+
+// Parses an integer argument, replying "value is not an integer" on failure.
+bool int_arg(CommandContext& ctx, std::string_view arg, int64_t* out);
+
+}  // namespace meridian::cmd

@@ -1,0 +1,213 @@
+// PING, ECHO, HELLO, AUTH, CLIENT, SELECT, QUIT.
+#include <string>
+
+#include "core/commands/command_util.h"
+#include "core/region.h"
+#include "core/session/session.h"
+#include "core/version.h"
+
+namespace meridian {
+namespace {
+
+using cmd::equals_ci;
+
+// Compares without an early exit, so timing does not reveal the password.
+bool same_secret(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i)
+    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+  return diff == 0;
+}
+
+// Redis' ACLAuthenticateUser for our two kinds of users: the default user
+// (password = requirepass, or no password at all) and the configured users.
+bool authenticate(const RegionSettings& s, std::string_view user, std::string_view pass) {
+  if (user == "default") {
+    if (!s.auth_required()) return true;  // nopass default user
+    return !s.requirepass.empty() && same_secret(pass, s.requirepass);
+  }
+  auto it = s.users.find(std::string(user));
+  return it != s.users.end() && same_secret(pass, it->second);
+}
+
+void wrongpass(Reply& reply) {
+  reply.error("WRONGPASS invalid username-password pair or user is disabled.");
+}
+
+void ping(CommandContext& ctx) {
+  if (ctx.argv.size() > 2) return cmd::arity_error(ctx.reply, "ping");
+  if (ctx.argv.size() == 2) return ctx.reply.bulk(ctx.argv[1]);
+  ctx.reply.simple("PONG");
+}
+
+void echo(CommandContext& ctx) { ctx.reply.bulk(ctx.argv[1]); }
+
+void auth(CommandContext& ctx) {
+  const auto& s = ctx.region.settings();
+  if (ctx.argv.size() > 3) return ctx.reply.error(cmd::kSyntax);
+  std::string_view user = "default", pass;
+  if (ctx.argv.size() == 2) {
+    if (!s.auth_required()) {
+      return ctx.reply.error(
+          "ERR AUTH <password> called without any password configured for the default user. "
+          "Are you sure your configuration is correct?");
+    }
+    pass = ctx.argv[1];
+  } else {
+    user = ctx.argv[1];
+    pass = ctx.argv[2];
+  }
+  if (!authenticate(s, user, pass)) return wrongpass(ctx.reply);
+  ctx.session.set_authenticated(std::string(user));
+  ctx.reply.ok();
+}
+
+bool valid_client_name(std::string_view name) {
+  for (char c : name)
+    if (c < '!' || c > '~') return false;
+  return true;
+}
+
+void hello(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  int64_t ver = 0;
+  size_t next = 1;
+  if (argv.size() >= 2) {
+    auto v = parse_int64(argv[next++]);
+    if (!v) return ctx.reply.error("ERR Protocol version is not an integer or out of range");
+    ver = *v;
+    if (ver < 2 || ver > 3) return ctx.reply.error("NOPROTO unsupported protocol version");
+  }
+  std::string_view user, pass, name;
+  bool has_auth = false, has_name = false;
+  for (size_t j = next; j < argv.size(); ++j) {
+    size_t more = argv.size() - 1 - j;
+    if (equals_ci(argv[j], "AUTH") && more >= 2) {
+      user = argv[j + 1];
+      pass = argv[j + 2];
+      has_auth = true;
+      j += 2;
+    } else if (equals_ci(argv[j], "SETNAME") && more >= 1) {
+      name = argv[j + 1];
+      has_name = true;
+      ++j;
+    } else {
+      return ctx.reply.error("ERR Syntax error in HELLO option '" + std::string(argv[j]) + "'");
+    }
+  }
+  if (has_auth) {
+    if (!authenticate(ctx.region.settings(), user, pass)) return wrongpass(ctx.reply);
+    ctx.session.set_authenticated(std::string(user));
+  }
+  if (!ctx.session.authenticated()) {
+    return ctx.reply.error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+        "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
+        "select the RESP protocol version at the same time");
+  }
+  if (has_name) {
+    if (!valid_client_name(name)) {
+      return ctx.reply.error(
+          "ERR Client names cannot contain spaces, newlines or special characters.");
+    }
+    ctx.session.set_name(std::string(name));
+  }
+  if (ver != 0) ctx.session.set_proto(static_cast<int>(ver));
+  // The reply is written in the protocol just chosen.
+  Reply& reply = ctx.reply;
+  reply.set_proto(ctx.session.proto());
+  reply.map(8);
+  reply.bulk("server");
+  reply.bulk("redis");
+  reply.bulk("version");
+  reply.bulk(kRedisCompatVersion);
+  reply.bulk("proto");
+  reply.integer(ctx.session.proto());
+  reply.bulk("id");
+  reply.integer(static_cast<int64_t>(ctx.session.id()));
+  reply.bulk("mode");
+  reply.bulk("standalone");
+  reply.bulk("role");
+  reply.bulk("master");
+  reply.bulk("modules");
+  reply.array(0);
+  reply.bulk("meridian");
+  reply.bulk(kMeridianVersion);
+}
+
+void client(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  std::string_view sub = argv[1];
+  if (equals_ci(sub, "ID")) {
+    if (argv.size() != 2) return cmd::arity_error(ctx.reply, "client|id");
+    return ctx.reply.integer(static_cast<int64_t>(ctx.session.id()));
+  }
+  if (equals_ci(sub, "SETNAME")) {
+    if (argv.size() != 3) return cmd::arity_error(ctx.reply, "client|setname");
+    if (!valid_client_name(argv[2])) {
+      return ctx.reply.error(
+          "ERR Client names cannot contain spaces, newlines or special characters.");
+    }
+    ctx.session.set_name(std::string(argv[2]));
+    return ctx.reply.ok();
+  }
+  if (equals_ci(sub, "GETNAME")) {
+    if (argv.size() != 2) return cmd::arity_error(ctx.reply, "client|getname");
+    if (ctx.session.name().empty()) return ctx.reply.null();
+    return ctx.reply.bulk(ctx.session.name());
+  }
+  if (equals_ci(sub, "SETINFO")) {
+    // Newer clients announce their library; accepted and ignored.
+    if (argv.size() != 4) return cmd::arity_error(ctx.reply, "client|setinfo");
+    return ctx.reply.ok();
+  }
+  if (equals_ci(sub, "INFO")) {
+    if (argv.size() != 2) return cmd::arity_error(ctx.reply, "client|info");
+    std::string line = "id=" + std::to_string(ctx.session.id()) +
+                       " addr=" + ctx.session.peer_address() + " name=" + ctx.session.name() +
+                       " db=0 user=" + ctx.session.user() +
+                       " resp=" + std::to_string(ctx.session.proto()) + "\n";
+    return ctx.reply.verbatim(line);
+  }
+  if (equals_ci(sub, "HELP")) {
+    static const char* kHelp[] = {
+        "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GETNAME", "    Return the name of the current connection.",
+        "ID", "    Return the ID of the current connection.",
+        "INFO", "    Return information about the current client connection.",
+        "SETNAME <name>", "    Assign the name <name> to the current connection.",
+        "HELP", "    Print this help."};
+    ctx.reply.array(std::size(kHelp));
+    for (const char* l : kHelp) ctx.reply.simple(l);
+    return;
+  }
+  ctx.reply.error("ERR unknown subcommand '" + std::string(sub.substr(0, 128)) +
+                  "'. Try CLIENT HELP.");
+}
+
+void select(CommandContext& ctx) {
+  auto v = parse_int64(ctx.argv[1]);
+  if (!v || *v < INT32_MIN || *v > INT32_MAX) return ctx.reply.error(cmd::kNotInteger);
+  // One keyspace per region: Meridian replicates database 0 only.
+  if (*v != 0) return ctx.reply.error("ERR DB index is out of range");
+  ctx.reply.ok();
+}
+
+void quit(CommandContext& ctx) {
+  ctx.reply.ok();
+  ctx.session.close_after_reply();
+}
+
+}  // namespace
+
+void register_connection_commands(CommandTable& t) {
+  t.add({"ping", -1, kCmdFast | kCmdStale, 0, 0, 0, ping});
+  t.add({"echo", 2, kCmdFast, 0, 0, 0, echo});
+  t.add({"auth", -2, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading, 0, 0, 0, auth});
+  t.add({"hello", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading, 0, 0, 0, hello});
+  t.add({"client", -2, kCmdStale | kCmdLoading, 0, 0, 0, client});
+  t.add({"select", 2, kCmdFast | kCmdLoading | kCmdStale, 0, 0, 0, select});
+  t.add({"quit", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading, 0, 0, 0, quit});
+}
+
+}  // namespace meridian

@@ -1,0 +1,169 @@
+// HSET, HSETNX, HGET, HMGET, HGETALL, HDEL, HEXISTS, HLEN, HKEYS, HVALS,
+// HINCRBY. Each field is a field record (HLC, origin, dot, value).
+#include <string>
+#include <vector>
+
+#include "core/commands/command_util.h"
+#include "core/region.h"
+
+namespace meridian {
+namespace {
+
+// Sets fields pairwise from argv[first..]; returns how many were new.
+int64_t set_fields(CommandContext& ctx, KeyRecord& rec, size_t first) {
+  int64_t added = 0;
+  for (size_t i = first; i + 1 < ctx.argv.size(); i += 2) {
+    if (!ctx.keyspace.get_field(ctx.argv[1], rec, ctx.argv[i])) ++added;
+    ctx.keyspace.put_field(ctx.argv[1], rec, ctx.argv[i], ctx.argv[i + 1], ctx.now_ms);
+  }
+  rec.count += static_cast<uint64_t>(added);
+  return added;
+}
+
+void hset(CommandContext& ctx) {
+  if (ctx.argv.size() % 2 == 1) return cmd::arity_error(ctx.reply, "hset");
+  std::optional<KeyRecord> old;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, old)) return;
+  KeyRecord rec = old ? *old : ctx.keyspace.new_collection(ValueType::kHash);
+  int64_t added = set_fields(ctx, rec, 2);
+  ctx.keyspace.write(ctx.argv[1], rec, old ? &*old : nullptr, ctx.now_ms);
+  ctx.reply.integer(added);
+}
+
+void hsetnx(CommandContext& ctx) {
+  std::optional<KeyRecord> old;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, old)) return;
+  if (old && ctx.keyspace.get_field(ctx.argv[1], *old, ctx.argv[2])) return ctx.reply.integer(0);
+  KeyRecord rec = old ? *old : ctx.keyspace.new_collection(ValueType::kHash);
+  set_fields(ctx, rec, 2);
+  ctx.keyspace.write(ctx.argv[1], rec, old ? &*old : nullptr, ctx.now_ms);
+  ctx.reply.integer(1);
+}
+
+void hget(CommandContext& ctx) {
+  std::optional<KeyRecord> rec;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
+  if (!rec) return ctx.reply.null();
+  auto f = ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[2]);
+  if (!f) return ctx.reply.null();
+  ctx.reply.bulk(f->value);
+}
+
+void hmget(CommandContext& ctx) {
+  std::optional<KeyRecord> rec;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
+  ctx.reply.array(ctx.argv.size() - 2);
+  for (size_t i = 2; i < ctx.argv.size(); ++i) {
+    auto f = rec ? ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[i]) : std::nullopt;
+    if (f) {
+      ctx.reply.bulk(f->value);
+    } else {
+      ctx.reply.null();
+    }
+  }
+}
+
+enum class Part { kFields, kValues, kBoth };
+
+void hash_listing(CommandContext& ctx, Part part) {
+  std::optional<KeyRecord> rec;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
+  std::vector<std::pair<std::string, std::string>> items;
+  if (rec) {
+    items.reserve(rec->count);
+    ctx.keyspace.for_each_field(ctx.argv[1], *rec, [&](std::string_view f, const FieldRecord& r) {
+      items.emplace_back(f, r.value);
+      return true;
+    });
+  }
+  if (part == Part::kBoth) {
+    ctx.reply.map(items.size());
+  } else {
+    ctx.reply.array(items.size());
+  }
+  for (const auto& [f, v] : items) {
+    if (part != Part::kValues) ctx.reply.bulk(f);
+    if (part != Part::kFields) ctx.reply.bulk(v);
+  }
+}
+
+void hgetall(CommandContext& ctx) { hash_listing(ctx, Part::kBoth); }
+void hkeys(CommandContext& ctx) { hash_listing(ctx, Part::kFields); }
+void hvals(CommandContext& ctx) { hash_listing(ctx, Part::kValues); }
+
+void hdel(CommandContext& ctx) {
+  std::optional<KeyRecord> old;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, old)) return;
+  if (!old) return ctx.reply.integer(0);
+  KeyRecord rec = *old;
+  int64_t removed = 0;
+  for (size_t i = 2; i < ctx.argv.size(); ++i) {
+    if (!ctx.keyspace.get_field(ctx.argv[1], rec, ctx.argv[i])) continue;
+    ctx.keyspace.del_field(ctx.argv[1], rec, ctx.argv[i]);
+    ++removed;
+  }
+  if (removed > 0) {
+    rec.count -= static_cast<uint64_t>(removed);
+    if (rec.count == 0) {
+      ctx.keyspace.erase(ctx.argv[1], *old);
+    } else {
+      ctx.keyspace.write(ctx.argv[1], rec, &*old, ctx.now_ms);
+    }
+  }
+  ctx.reply.integer(removed);
+}
+
+void hexists(CommandContext& ctx) {
+  std::optional<KeyRecord> rec;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
+  bool found = rec && ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[2]);
+  ctx.reply.integer(found ? 1 : 0);
+}
+
+void hlen(CommandContext& ctx) {
+  std::optional<KeyRecord> rec;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
+  ctx.reply.integer(rec ? static_cast<int64_t>(rec->count) : 0);
+}
+
+void hincrby(CommandContext& ctx) {
+  int64_t incr = 0;
+  if (!cmd::int_arg(ctx, ctx.argv[3], &incr)) return;
+  std::optional<KeyRecord> old;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, old)) return;
+  KeyRecord rec = old ? *old : ctx.keyspace.new_collection(ValueType::kHash);
+  int64_t value = 0;
+  auto f = old ? ctx.keyspace.get_field(ctx.argv[1], rec, ctx.argv[2]) : std::nullopt;
+  if (f) {
+    auto v = parse_int64(f->value);
+    if (!v) return ctx.reply.error("ERR hash value is not an integer");
+    value = *v;
+  }
+  if ((incr < 0 && value < 0 && incr < (INT64_MIN - value)) ||
+      (incr > 0 && value > 0 && incr > (INT64_MAX - value))) {
+    return ctx.reply.error(cmd::kOverflow);
+  }
+  value += incr;
+  ctx.keyspace.put_field(ctx.argv[1], rec, ctx.argv[2], format_int64(value), ctx.now_ms);
+  if (!f) ++rec.count;
+  ctx.keyspace.write(ctx.argv[1], rec, old ? &*old : nullptr, ctx.now_ms);
+  ctx.reply.integer(value);
+}
+
+}  // namespace
+
+void register_hash_commands(CommandTable& t) {
+  t.add({"hset", -4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, hset});
+  t.add({"hsetnx", 4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, hsetnx});
+  t.add({"hget", 3, kCmdReadOnly | kCmdFast, 1, 1, 1, hget});
+  t.add({"hmget", -3, kCmdReadOnly | kCmdFast, 1, 1, 1, hmget});
+  t.add({"hgetall", 2, kCmdReadOnly, 1, 1, 1, hgetall});
+  t.add({"hdel", -3, kCmdWrite | kCmdFast, 1, 1, 1, hdel});
+  t.add({"hexists", 3, kCmdReadOnly | kCmdFast, 1, 1, 1, hexists});
+  t.add({"hlen", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, hlen});
+  t.add({"hkeys", 2, kCmdReadOnly, 1, 1, 1, hkeys});
+  t.add({"hvals", 2, kCmdReadOnly, 1, 1, 1, hvals});
+  t.add({"hincrby", 4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, hincrby});
+}
+
+}  // namespace meridian

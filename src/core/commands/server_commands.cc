@@ -1,0 +1,230 @@
+// INFO, COMMAND, CONFIG GET.
+#include <string>
+#include <vector>
+
+#include "core/commands/command_util.h"
+#include "core/region.h"
+#include "core/session/session.h"
+#include "core/util/glob.h"
+#include "core/version.h"
+
+namespace meridian {
+namespace {
+
+using cmd::equals_ci;
+
+const char* fsync_name(FsyncMode m) {
+  switch (m) {
+    case FsyncMode::kAlways: return "always";
+    case FsyncMode::kEverySec: return "everysec";
+    case FsyncMode::kNo: break;
+  }
+  return "no";
+}
+
+void section(std::string& out, const char* title) {
+  if (!out.empty()) out.append("\r\n");
+  out.append("# ").append(title).append("\r\n");
+}
+
+void field(std::string& out, const char* name, const std::string& value) {
+  out.append(name).append(":").append(value).append("\r\n");
+}
+void field(std::string& out, const char* name, uint64_t value) {
+  field(out, name, std::to_string(value));
+}
+
+void info(CommandContext& ctx) {
+  Region& r = ctx.region;
+  const auto& s = r.settings();
+  const Stats& st = r.stats();
+  Keyspace& ks = ctx.keyspace;
+
+  std::vector<std::string> wanted;
+  for (size_t i = 1; i < ctx.argv.size(); ++i) {
+    std::string w(ctx.argv[i]);
+    for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    wanted.push_back(w);
+  }
+  auto want = [&](const char* name) {
+    if (wanted.empty()) return true;
+    for (const auto& w : wanted)
+      if (w == name || w == "all" || w == "everything" || w == "default") return true;
+    return false;
+  };
+
+  std::string out;
+  if (want("server")) {
+    section(out, "Server");
+    field(out, "redis_version", kRedisCompatVersion);
+    field(out, "meridian_version", kMeridianVersion);
+    field(out, "redis_mode", "standalone");
+    field(out, "arch_bits", "64");
+    field(out, "tcp_address", s.tcp_address);
+    field(out, "uptime_in_seconds",
+          static_cast<uint64_t>((ctx.now_ms - r.start_time_ms()) / 1000));
+    field(out, "hz", static_cast<uint64_t>(s.hz));
+  }
+  if (want("clients")) {
+    section(out, "Clients");
+    field(out, "connected_clients", st.connected_clients);
+    field(out, "maxclients", static_cast<uint64_t>(s.maxclients));
+  }
+  if (want("persistence")) {
+    section(out, "Persistence");
+    field(out, "storage_engine", "rocksdb");
+    field(out, "fsync", fsync_name(s.fsync));
+    field(out, "commits", st.commits);
+    field(out, "synced_commits", st.synced_commits);
+  }
+  if (want("stats")) {
+    section(out, "Stats");
+    field(out, "total_connections_received", st.total_connections_received);
+    field(out, "total_commands_processed", st.total_commands_processed);
+    field(out, "rejected_connections", st.rejected_connections);
+    field(out, "expired_keys", ks.expired_total());
+    field(out, "keyspace_hits", st.keyspace_hits);
+    field(out, "keyspace_misses", st.keyspace_misses);
+    field(out, "total_error_replies", st.total_error_replies);
+    field(out, "protocol_errors", st.protocol_errors);
+  }
+  if (want("replication")) {
+    section(out, "Replication");
+    field(out, "role", "master");
+    field(out, "connected_slaves", "0");
+  }
+  if (want("meridian")) {
+    section(out, "Meridian");
+    field(out, "cluster", s.cluster_name);
+    field(out, "region", s.region_name);
+    field(out, "region_id", static_cast<uint64_t>(s.region_id));
+    field(out, "hlc", ks.last_hlc().packed);
+    field(out, "write_sequence", ks.sequence());
+  }
+  if (want("keyspace")) {
+    section(out, "Keyspace");
+    if (ks.key_count() > 0) {
+      out.append("db0:keys=" + std::to_string(ks.key_count()) +
+                 ",expires=" + std::to_string(ks.expires_count()) + ",avg_ttl=0\r\n");
+    }
+  }
+  ctx.reply.verbatim(out);
+}
+
+void flag_names(const CommandSpec& c, std::vector<const char*>& out) {
+  if (c.flags & kCmdWrite) out.push_back("write");
+  if (c.flags & kCmdReadOnly) out.push_back("readonly");
+  if (c.flags & kCmdDenyOom) out.push_back("denyoom");
+  if (c.flags & kCmdAdmin) out.push_back("admin");
+  if (c.flags & kCmdNoAuth) out.push_back("no_auth");
+  if (c.flags & kCmdLoading) out.push_back("loading");
+  if (c.flags & kCmdStale) out.push_back("stale");
+  if (c.flags & kCmdFast) out.push_back("fast");
+}
+
+// One COMMAND entry in Redis 7's ten-element layout.
+void command_entry(Reply& reply, const CommandSpec& c) {
+  reply.array(10);
+  reply.bulk(c.name);
+  reply.integer(c.arity);
+  std::vector<const char*> flags;
+  flag_names(c, flags);
+  reply.set(flags.size());
+  for (const char* f : flags) reply.simple(f);
+  reply.integer(c.first_key);
+  reply.integer(c.last_key);
+  reply.integer(c.step);
+  reply.set(0);    // ACL categories
+  reply.set(0);    // tips
+  reply.array(0);  // key specs
+  reply.array(0);  // subcommands
+}
+
+void command(CommandContext& ctx) {
+  const auto& all = ctx.region.commands().all();
+  const auto& argv = ctx.argv;
+  if (argv.size() == 1) {
+    ctx.reply.array(all.size());
+    for (const auto& c : all) command_entry(ctx.reply, c);
+    return;
+  }
+  std::string_view sub = argv[1];
+  if (equals_ci(sub, "COUNT")) {
+    if (argv.size() != 2) return cmd::arity_error(ctx.reply, "command|count");
+    return ctx.reply.integer(static_cast<int64_t>(all.size()));
+  }
+  if (equals_ci(sub, "INFO")) {
+    ctx.reply.array(argv.size() - 2);
+    for (size_t i = 2; i < argv.size(); ++i) {
+      const CommandSpec* c = ctx.region.commands().find(argv[i]);
+      if (c == nullptr) {
+        ctx.reply.null_array();
+      } else {
+        command_entry(ctx.reply, *c);
+      }
+    }
+    return;
+  }
+  if (equals_ci(sub, "LIST")) {
+    ctx.reply.array(all.size());
+    for (const auto& c : all) ctx.reply.bulk(c.name);
+    return;
+  }
+  if (equals_ci(sub, "DOCS")) {
+    // No documentation is shipped; clients fall back to their built-in help.
+    return ctx.reply.map(0);
+  }
+  ctx.reply.error("ERR unknown subcommand '" + std::string(sub.substr(0, 128)) +
+                  "'. Try COMMAND HELP.");
+}
+
+void config(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  const auto& s = ctx.region.settings();
+  std::string_view sub = argv[1];
+  if (equals_ci(sub, "GET")) {
+    if (argv.size() < 3) return cmd::arity_error(ctx.reply, "config|get");
+    const std::pair<const char*, std::string> params[] = {
+        {"appendonly", "yes"},
+        {"appendfsync", fsync_name(s.fsync)},
+        {"save", ""},
+        {"databases", "1"},
+        {"maxclients", std::to_string(s.maxclients)},
+        {"proto-max-bulk-len", std::to_string(s.limits.proto_max_bulk_len)},
+        {"client-query-buffer-limit", std::to_string(s.limits.client_query_buffer_limit)},
+        {"hz", std::to_string(s.hz)},
+    };
+    std::vector<const std::pair<const char*, std::string>*> hits;
+    for (const auto& p : params) {
+      for (size_t i = 2; i < argv.size(); ++i) {
+        if (glob_match(argv[i], p.first, true)) {
+          hits.push_back(&p);
+          break;
+        }
+      }
+    }
+    ctx.reply.map(hits.size());
+    for (const auto* p : hits) {
+      ctx.reply.bulk(p->first);
+      ctx.reply.bulk(p->second);
+    }
+    return;
+  }
+  if (equals_ci(sub, "SET")) {
+    return ctx.reply.error(
+        "ERR CONFIG SET is not supported: change the region's config file and restart it");
+  }
+  if (equals_ci(sub, "RESETSTAT")) return ctx.reply.ok();
+  ctx.reply.error("ERR unknown subcommand '" + std::string(sub.substr(0, 128)) +
+                  "'. Try CONFIG HELP.");
+}
+
+}  // namespace
+
+void register_server_commands(CommandTable& t) {
+  t.add({"info", -1, kCmdLoading | kCmdStale, 0, 0, 0, info});
+  t.add({"command", -1, kCmdLoading | kCmdStale, 0, 0, 0, command});
+  t.add({"config", -2, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, config});
+}
+
+}  // namespace meridian

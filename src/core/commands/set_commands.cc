@@ -1,0 +1,99 @@
+// SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER, SCARD. Each member is a field
+// record of the set's generation; the key record keeps the member count.
+#include <string>
+#include <vector>
+
+#include "core/commands/command_util.h"
+#include "core/region.h"
+
+namespace meridian {
+namespace {
+
+void sadd(CommandContext& ctx) {
+  std::optional<KeyRecord> old;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kSet, old)) return;
+  KeyRecord rec = old ? *old : ctx.keyspace.new_collection(ValueType::kSet);
+  int64_t added = 0;
+  for (size_t i = 2; i < ctx.argv.size(); ++i) {
+    if (ctx.keyspace.get_field(ctx.argv[1], rec, ctx.argv[i])) continue;
+    ctx.keyspace.put_field(ctx.argv[1], rec, ctx.argv[i], {}, ctx.now_ms);
+    ++added;
+  }
+  if (added > 0) {
+    rec.count += static_cast<uint64_t>(added);
+    ctx.keyspace.write(ctx.argv[1], rec, old ? &*old : nullptr, ctx.now_ms);
+  }
+  ctx.reply.integer(added);
+}
+
+void srem(CommandContext& ctx) {
+  std::optional<KeyRecord> old;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kSet, old)) return;
+  if (!old) return ctx.reply.integer(0);
+  KeyRecord rec = *old;
+  int64_t removed = 0;
+  for (size_t i = 2; i < ctx.argv.size(); ++i) {
+    if (!ctx.keyspace.get_field(ctx.argv[1], rec, ctx.argv[i])) continue;
+    ctx.keyspace.del_field(ctx.argv[1], rec, ctx.argv[i]);
+    ++removed;
+  }
+  if (removed > 0) {
+    rec.count -= static_cast<uint64_t>(removed);
+    if (rec.count == 0) {
+      ctx.keyspace.erase(ctx.argv[1], *old);  // Redis removes empty collections
+    } else {
+      ctx.keyspace.write(ctx.argv[1], rec, &*old, ctx.now_ms);
+    }
+  }
+  ctx.reply.integer(removed);
+}
+
+void smembers(CommandContext& ctx) {
+  std::optional<KeyRecord> rec;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kSet, rec)) return;
+  if (!rec) return ctx.reply.set(0);
+  std::vector<std::string> members;
+  members.reserve(rec->count);
+  ctx.keyspace.for_each_field(ctx.argv[1], *rec, [&](std::string_view m, const FieldRecord&) {
+    members.emplace_back(m);
+    return true;
+  });
+  ctx.reply.set(members.size());
+  for (const auto& m : members) ctx.reply.bulk(m);
+}
+
+void sismember(CommandContext& ctx) {
+  std::optional<KeyRecord> rec;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kSet, rec)) return;
+  bool found = rec && ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[2]);
+  ctx.reply.integer(found ? 1 : 0);
+}
+
+void smismember(CommandContext& ctx) {
+  std::optional<KeyRecord> rec;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kSet, rec)) return;
+  ctx.reply.array(ctx.argv.size() - 2);
+  for (size_t i = 2; i < ctx.argv.size(); ++i) {
+    bool found = rec && ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[i]);
+    ctx.reply.integer(found ? 1 : 0);
+  }
+}
+
+void scard(CommandContext& ctx) {
+  std::optional<KeyRecord> rec;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kSet, rec)) return;
+  ctx.reply.integer(rec ? static_cast<int64_t>(rec->count) : 0);
+}
+
+}  // namespace
+
+void register_set_commands(CommandTable& t) {
+  t.add({"sadd", -3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, sadd});
+  t.add({"srem", -3, kCmdWrite | kCmdFast, 1, 1, 1, srem});
+  t.add({"smembers", 2, kCmdReadOnly, 1, 1, 1, smembers});
+  t.add({"sismember", 3, kCmdReadOnly | kCmdFast, 1, 1, 1, sismember});
+  t.add({"smismember", -3, kCmdReadOnly | kCmdFast, 1, 1, 1, smismember});
+  t.add({"scard", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, scard});
+}
+
+}  // namespace meridian

@@ -1,0 +1,280 @@
+// GET, SET, SETNX, GETSET, GETDEL, MGET, MSET, APPEND, STRLEN, INCR family,
+// INCRBYFLOAT. Strings are stored inline in the key record.
+#include <cmath>
+#include <string>
+
+#include "core/commands/command_util.h"
+#include "core/region.h"
+
+namespace meridian {
+namespace {
+
+using cmd::equals_ci;
+
+// Stores `value` as the string at `key`, replacing whatever was there. The
+// TTL is kept only when keep_ttl; expire_at_ms 0 means none.
+void store_string(CommandContext& ctx, std::string_view key, std::string_view value,
+                  const std::optional<KeyRecord>& old, int64_t expire_at_ms, bool keep_ttl) {
+  KeyRecord rec;
+  rec.type = ValueType::kString;
+  rec.payload.assign(value);
+  rec.expire_at_ms = keep_ttl && old ? old->expire_at_ms : expire_at_ms;
+  if (old) rec.vv = old->vv;
+  ctx.keyspace.write(key, rec, old ? &*old : nullptr, ctx.now_ms);
+}
+
+// A string value modified in place (APPEND, INCR): TTL and metadata kept.
+void update_string(CommandContext& ctx, std::string_view key, std::string value,
+                   const std::optional<KeyRecord>& old) {
+  if (!old) return store_string(ctx, key, value, old, 0, false);
+  KeyRecord rec = *old;
+  rec.payload = std::move(value);
+  ctx.keyspace.write(key, rec, &*old, ctx.now_ms);
+}
+
+void get(CommandContext& ctx) {
+  std::optional<KeyRecord> rec;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kString, rec)) return;
+  if (!rec) return ctx.reply.null();
+  ctx.reply.bulk(rec->payload);
+}
+
+enum SetFlag {
+  kNx = 1 << 0,
+  kXx = 1 << 1,
+  kGet = 1 << 2,
+  kKeepTtl = 1 << 3,
+  kEx = 1 << 4,
+  kPx = 1 << 5,
+  kExAt = 1 << 6,
+  kPxAt = 1 << 7,
+};
+constexpr int kAnyExpire = kEx | kPx | kExAt | kPxAt;
+
+// Redis' parseExtendedStringArgumentsOrReply for SET, including its quirk
+// that repeating the same expire option is allowed (the last one wins).
+bool parse_set_options(CommandContext& ctx, int* flags, std::string_view* expire_arg) {
+  const auto& argv = ctx.argv;
+  for (size_t j = 3; j < argv.size(); ++j) {
+    std::string_view opt = argv[j];
+    bool has_next = j + 1 < argv.size();
+    auto expire_option = [&](int flag) {
+      if ((*flags & kKeepTtl) || (*flags & (kAnyExpire & ~flag)) || !has_next) return false;
+      *flags |= flag;
+      *expire_arg = argv[++j];
+      return true;
+    };
+    if (equals_ci(opt, "NX") && !(*flags & kXx)) {
+      *flags |= kNx;
+    } else if (equals_ci(opt, "XX") && !(*flags & kNx)) {
+      *flags |= kXx;
+    } else if (equals_ci(opt, "GET")) {
+      *flags |= kGet;
+    } else if (equals_ci(opt, "KEEPTTL") && !(*flags & kAnyExpire)) {
+      *flags |= kKeepTtl;
+    } else if (equals_ci(opt, "EX") && expire_option(kEx)) {
+    } else if (equals_ci(opt, "PX") && expire_option(kPx)) {
+    } else if (equals_ci(opt, "EXAT") && expire_option(kExAt)) {
+    } else if (equals_ci(opt, "PXAT") && expire_option(kPxAt)) {
+    } else {
+      ctx.reply.error(cmd::kSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Redis' getExpireMillisecondsOrReply: an absolute time in ms, or an error.
+bool expire_ms(CommandContext& ctx, std::string_view arg, int flags, const char* name,
+               int64_t* out) {
+  int64_t ms = 0;
+  if (!cmd::int_arg(ctx, arg, &ms)) return false;
+  bool seconds = flags & (kEx | kExAt);
+  const std::string invalid = std::string("ERR invalid expire time in '") + name + "' command";
+  if (ms <= 0 || (seconds && ms > INT64_MAX / 1000)) {
+    ctx.reply.error(invalid);
+    return false;
+  }
+  if (seconds) ms *= 1000;
+  if (flags & (kEx | kPx)) {
+    if (ms > INT64_MAX - ctx.now_ms) {
+      ctx.reply.error(invalid);
+      return false;
+    }
+    ms += ctx.now_ms;
+  }
+  *out = ms;
+  return true;
+}
+
+void set(CommandContext& ctx) {
+  int flags = 0;
+  std::string_view expire_arg;
+  if (!parse_set_options(ctx, &flags, &expire_arg)) return;
+  int64_t expire_at = 0;
+  if ((flags & kAnyExpire) && !expire_ms(ctx, expire_arg, flags, "set", &expire_at)) return;
+
+  std::string_view key = ctx.argv[1];
+  auto old = ctx.keyspace.find(key, ctx.now_ms);
+  if (flags & kGet) {
+    if (old && old->type != ValueType::kString) return ctx.reply.error(cmd::kWrongType);
+    if (old) {
+      ctx.reply.bulk(old->payload);
+    } else {
+      ctx.reply.null();
+    }
+  }
+  if (((flags & kNx) && old) || ((flags & kXx) && !old)) {
+    if (!(flags & kGet)) ctx.reply.null();
+    return;
+  }
+  if (expire_at != 0 && expire_at <= ctx.now_ms) {
+    // Set and expired at once: the observable result is no key.
+    if (old) ctx.keyspace.erase(key, *old);
+  } else {
+    store_string(ctx, key, ctx.argv[2], old, expire_at, flags & kKeepTtl);
+  }
+  if (!(flags & kGet)) ctx.reply.ok();
+}
+
+void setnx(CommandContext& ctx) {
+  auto old = ctx.keyspace.find(ctx.argv[1], ctx.now_ms);
+  if (old) return ctx.reply.integer(0);
+  store_string(ctx, ctx.argv[1], ctx.argv[2], old, 0, false);
+  ctx.reply.integer(1);
+}
+
+void getset(CommandContext& ctx) {
+  std::optional<KeyRecord> old;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kString, old)) return;
+  if (old) {
+    ctx.reply.bulk(old->payload);
+  } else {
+    ctx.reply.null();
+  }
+  store_string(ctx, ctx.argv[1], ctx.argv[2], old, 0, false);
+}
+
+void getdel(CommandContext& ctx) {
+  std::optional<KeyRecord> old;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kString, old)) return;
+  if (!old) return ctx.reply.null();
+  ctx.reply.bulk(old->payload);
+  ctx.keyspace.erase(ctx.argv[1], *old);
+}
+
+void mget(CommandContext& ctx) {
+  ctx.reply.array(ctx.argv.size() - 1);
+  for (size_t i = 1; i < ctx.argv.size(); ++i) {
+    auto rec = ctx.keyspace.find(ctx.argv[i], ctx.now_ms);
+    if (rec && rec->type == ValueType::kString) {
+      ctx.reply.bulk(rec->payload);
+    } else {
+      ctx.reply.null();
+    }
+  }
+}
+
+void mset(CommandContext& ctx) {
+  if (ctx.argv.size() % 2 == 0) return cmd::arity_error(ctx.reply, "mset");
+  for (size_t i = 1; i < ctx.argv.size(); i += 2) {
+    auto old = ctx.keyspace.find(ctx.argv[i], ctx.now_ms);
+    store_string(ctx, ctx.argv[i], ctx.argv[i + 1], old, 0, false);
+  }
+  ctx.reply.ok();
+}
+
+void append(CommandContext& ctx) {
+  std::optional<KeyRecord> old;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kString, old)) return;
+  std::string value = old ? old->payload : std::string();
+  if (static_cast<int64_t>(value.size() + ctx.argv[2].size()) >
+      ctx.region.settings().limits.proto_max_bulk_len) {
+    return ctx.reply.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+  }
+  value.append(ctx.argv[2]);
+  int64_t len = static_cast<int64_t>(value.size());
+  update_string(ctx, ctx.argv[1], std::move(value), old);
+  ctx.reply.integer(len);
+}
+
+void strlen_cmd(CommandContext& ctx) {
+  std::optional<KeyRecord> rec;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kString, rec)) return;
+  ctx.reply.integer(rec ? static_cast<int64_t>(rec->payload.size()) : 0);
+}
+
+void incr_by(CommandContext& ctx, int64_t incr) {
+  std::optional<KeyRecord> old;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kString, old)) return;
+  int64_t value = 0;
+  if (old) {
+    auto v = parse_int64(old->payload);
+    if (!v) return ctx.reply.error(cmd::kNotInteger);
+    value = *v;
+  }
+  if ((incr < 0 && value < 0 && incr < (INT64_MIN - value)) ||
+      (incr > 0 && value > 0 && incr > (INT64_MAX - value))) {
+    return ctx.reply.error(cmd::kOverflow);
+  }
+  value += incr;
+  update_string(ctx, ctx.argv[1], format_int64(value), old);
+  ctx.reply.integer(value);
+}
+
+void incr(CommandContext& ctx) { incr_by(ctx, 1); }
+void decr(CommandContext& ctx) { incr_by(ctx, -1); }
+
+void incrby(CommandContext& ctx) {
+  int64_t incr = 0;
+  if (!cmd::int_arg(ctx, ctx.argv[2], &incr)) return;
+  incr_by(ctx, incr);
+}
+
+void decrby(CommandContext& ctx) {
+  int64_t incr = 0;
+  if (!cmd::int_arg(ctx, ctx.argv[2], &incr)) return;
+  if (incr == INT64_MIN) return ctx.reply.error("ERR decrement would overflow");
+  incr_by(ctx, -incr);
+}
+
+void incrbyfloat(CommandContext& ctx) {
+  std::optional<KeyRecord> old;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kString, old)) return;
+  long double value = 0;
+  if (old) {
+    auto v = parse_long_double(old->payload);
+    if (!v) return ctx.reply.error(cmd::kNotFloat);
+    value = *v;
+  }
+  auto incr = parse_long_double(ctx.argv[2]);
+  if (!incr) return ctx.reply.error(cmd::kNotFloat);
+  value += *incr;
+  if (std::isnan(value) || std::isinf(value)) {
+    return ctx.reply.error("ERR increment would produce NaN or Infinity");
+  }
+  std::string text = format_long_double(value);
+  update_string(ctx, ctx.argv[1], text, old);
+  ctx.reply.bulk(text);
+}
+
+}  // namespace
+
+void register_string_commands(CommandTable& t) {
+  t.add({"get", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, get});
+  t.add({"set", -3, kCmdWrite | kCmdDenyOom, 1, 1, 1, set});
+  t.add({"setnx", 3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, setnx});
+  t.add({"getset", 3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, getset});
+  t.add({"getdel", 2, kCmdWrite | kCmdFast, 1, 1, 1, getdel});
+  t.add({"mget", -2, kCmdReadOnly | kCmdFast, 1, -1, 1, mget});
+  t.add({"mset", -3, kCmdWrite | kCmdDenyOom, 1, -1, 2, mset});
+  t.add({"append", 3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, append});
+  t.add({"strlen", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, strlen_cmd});
+  t.add({"incr", 2, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, incr});
+  t.add({"decr", 2, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, decr});
+  t.add({"incrby", 3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, incrby});
+  t.add({"decrby", 3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, decrby});
+  t.add({"incrbyfloat", 3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, incrbyfloat});
+}
+
+}  // namespace meridian

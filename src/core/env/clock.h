@@ -1,0 +1,15 @@
+#pragma once
+#include <cstdint>
+
+namespace meridian {
+
+// Wall-clock time as the core sees it. The real runtime reads the system clock;
+// the simulator returns virtual time, so a seed reproduces a run exactly.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Milliseconds since the Unix epoch.
+  virtual int64_t now_ms() = 0;
+};
+
+}  // namespace meridian

@@ -1,0 +1,16 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+
+namespace meridian {
+
+// Timers for the core. Callbacks run on the thread that drives the core, never
+// concurrently with other core work. The real runtime uses Asio timers; the
+// simulator fires them in virtual-time order.
+class Scheduler {
+ public:
+  virtual ~Scheduler() = default;
+  virtual void after(int64_t delay_ms, std::function<void()> fn) = 0;
+};
+
+}  // namespace meridian

@@ -1,0 +1,40 @@
+#pragma once
+// Writes replies in RESP2 or RESP3, choosing the encoding Redis uses for each
+// shape (e.g. a map is a flat array in RESP2, a '%' map in RESP3).
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace meridian {
+
+class Reply {
+ public:
+  Reply(std::string& out, int proto) : out_(out), proto_(proto) {}
+  int proto() const { return proto_; }
+  // HELLO switches protocol mid-reply-stream; later replies use the new one.
+  void set_proto(int proto) { proto_ = proto; }
+
+  void ok() { out_.append("+OK\r\n"); }
+  void simple(std::string_view s);
+  // `msg` is the whole error line without '-', e.g. "ERR syntax error";
+  // CR and LF are replaced by spaces, as Redis does.
+  void error(std::string_view msg);
+  void integer(int64_t v);
+  void bulk(std::string_view s);
+  void null();  // missing value: $-1 (RESP2) or _ (RESP3)
+  void null_array();  // *-1 (RESP2) or _ (RESP3)
+  void array(size_t n) { header('*', n); }
+  void map(size_t pairs);  // RESP2: array of 2n
+  void set(size_t n);      // RESP2: array
+  void verbatim(std::string_view text);  // RESP3 '=' txt; RESP2 bulk
+  // Counts errors so INFO can report them.
+  uint64_t errors() const { return errors_; }
+
+ private:
+  void header(char type, size_t n);
+  std::string& out_;
+  int proto_;
+  uint64_t errors_ = 0;
+};
+
+}  // namespace meridian

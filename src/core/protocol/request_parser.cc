@@ -1,0 +1,223 @@
+#include "core/protocol/request_parser.h"
+
+#include <cctype>
+#include <cstring>
+
+namespace meridian {
+namespace {
+
+constexpr size_t kInlineMaxSize = 64 * 1024;  // Redis' PROTO_INLINE_MAX_SIZE
+constexpr int64_t kUnauthMaxArgs = 10;
+constexpr int64_t kUnauthMaxBulk = 16384;
+
+// Parses the digits of a RESP length line; Redis' string2ll rules.
+bool parse_length(std::string_view s, int64_t* out) {
+  if (s.empty() || s.size() > 20) return false;
+  bool neg = false;
+  size_t i = 0;
+  if (s[0] == '-') {
+    neg = true;
+    i = 1;
+    if (s.size() == 1) return false;
+  }
+  int64_t v = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    if (v > (INT64_MAX - (s[i] - '0')) / 10) return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = neg ? -v : v;
+  return true;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return 0;
+}
+
+// Redis' sdssplitargs: whitespace-separated words, "double quotes" with
+// escapes, 'single quotes'. False on unbalanced quotes.
+bool split_args(std::string_view line, std::vector<std::string>& out) {
+  size_t i = 0;
+  const size_t n = line.size();
+  while (true) {
+    while (i < n && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    if (i >= n) return true;
+    std::string cur;
+    bool inq = false, insq = false, done = false;
+    while (!done) {
+      if (inq) {
+        if (i >= n) return false;
+        char c = line[i];
+        if (c == '\\' && i + 3 < n && line[i + 1] == 'x' && std::isxdigit(static_cast<unsigned char>(line[i + 2])) &&
+            std::isxdigit(static_cast<unsigned char>(line[i + 3]))) {
+          cur.push_back(static_cast<char>(hex_value(line[i + 2]) * 16 + hex_value(line[i + 3])));
+          i += 3;
+        } else if (c == '\\' && i + 1 < n) {
+          ++i;
+          switch (line[i]) {
+            case 'n': cur.push_back('\n'); break;
+            case 'r': cur.push_back('\r'); break;
+            case 't': cur.push_back('\t'); break;
+            case 'b': cur.push_back('\b'); break;
+            case 'a': cur.push_back('\a'); break;
+            default: cur.push_back(line[i]); break;
+          }
+        } else if (c == '"') {
+          // A closing quote must be followed by a space or nothing.
+          if (i + 1 < n && !std::isspace(static_cast<unsigned char>(line[i + 1]))) return false;
+          done = true;
+        } else {
+          cur.push_back(c);
+        }
+      } else if (insq) {
+        if (i >= n) return false;
+        char c = line[i];
+        if (c == '\\' && i + 1 < n && line[i + 1] == '\'') {
+          ++i;
+          cur.push_back('\'');
+        } else if (c == '\'') {
+          if (i + 1 < n && !std::isspace(static_cast<unsigned char>(line[i + 1]))) return false;
+          done = true;
+        } else {
+          cur.push_back(c);
+        }
+      } else {
+        if (i >= n) {
+          done = true;
+          break;
+        }
+        char c = line[i];
+        switch (c) {
+          case ' ': case '\n': case '\r': case '\t': case '\0': done = true; break;
+          case '"': inq = true; break;
+          case '\'': insq = true; break;
+          default: cur.push_back(c); break;
+        }
+      }
+      if (i < n) ++i;
+    }
+    out.push_back(std::move(cur));
+  }
+}
+
+}  // namespace
+
+RequestParser::Result RequestParser::fail(std::string msg) {
+  error_ = std::move(msg);
+  return Result::kError;
+}
+
+void RequestParser::compact() {
+  if (pos_ == 0) return;
+  if (pos_ >= buf_.size()) {
+    buf_.clear();
+  } else if (pos_ > 4096 && pos_ * 2 > buf_.size()) {
+    buf_.erase(0, pos_);
+  } else {
+    return;
+  }
+  pos_ = 0;
+}
+
+RequestParser::Result RequestParser::next(std::vector<std::string_view>& argv) {
+  argv.clear();
+  compact();
+  if (static_cast<int64_t>(buf_.size() - pos_) > limits_.client_query_buffer_limit) {
+    return fail("ERR Protocol error: query buffer limit exceeded");
+  }
+  while (pos_ < buf_.size()) {
+    Result r = buf_[pos_] == '*' ? parse_multibulk(argv) : parse_inline(argv);
+    // "*0" and empty inline lines are consumed without producing a command.
+    if (r != Result::kCommand || !argv.empty()) return r;
+  }
+  return Result::kNeedMore;
+}
+
+RequestParser::Result RequestParser::parse_inline(std::vector<std::string_view>& argv) {
+  const char* start = buf_.data() + pos_;
+  const size_t avail = buf_.size() - pos_;
+  const void* nl = std::memchr(start, '\n', avail);
+  if (nl == nullptr) {
+    if (avail > kInlineMaxSize) return fail("ERR Protocol error: too big inline request");
+    return Result::kNeedMore;
+  }
+  size_t len = static_cast<const char*>(nl) - start;
+  std::string_view line(start, len);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  inline_args_.clear();
+  if (!split_args(line, inline_args_)) return fail("ERR Protocol error: unbalanced quotes in request");
+  pos_ += len + 1;
+  for (const auto& a : inline_args_) argv.emplace_back(a);
+  return Result::kCommand;
+}
+
+RequestParser::Result RequestParser::parse_multibulk(std::vector<std::string_view>& argv) {
+  // Parse without consuming until the whole command is buffered, so a partial
+  // command costs a re-parse of its header lines only.
+  size_t p = pos_;
+  const size_t end = buf_.size();
+  auto read_line = [&](std::string_view* line) -> bool {
+    const void* cr = std::memchr(buf_.data() + p, '\r', end - p);
+    if (cr == nullptr) return false;
+    size_t at = static_cast<const char*>(cr) - buf_.data();
+    if (at + 1 >= end) return false;  // need the '\n' too
+    *line = std::string_view(buf_.data() + p, at - p);
+    p = at + 2;
+    return true;
+  };
+
+  std::string_view line;
+  if (!read_line(&line)) {
+    if (end - p > kInlineMaxSize) return fail("ERR Protocol error: too big mbulk count string");
+    return Result::kNeedMore;
+  }
+  int64_t count = 0;
+  if (!parse_length(line.substr(1), &count) || count > limits_.max_multibulk_len ||
+      count > 2147483647) {
+    return fail("ERR Protocol error: invalid multibulk length");
+  }
+  if (count > kUnauthMaxArgs && limits_.unauthenticated) {
+    return fail("ERR Protocol error: unauthenticated multibulk length");
+  }
+  if (count <= 0) {
+    pos_ = p;
+    return Result::kCommand;  // empty: consumed, no command
+  }
+  argv.reserve(static_cast<size_t>(count < 1024 ? count : 1024));
+  for (int64_t i = 0; i < count; ++i) {
+    if (p >= end) {
+      argv.clear();
+      return Result::kNeedMore;
+    }
+    if (buf_[p] != '$') {
+      return fail(std::string("ERR Protocol error: expected '$', got '") + buf_[p] + "'");
+    }
+    if (!read_line(&line)) {
+      argv.clear();
+      if (end - p > kInlineMaxSize) return fail("ERR Protocol error: too big bulk count string");
+      return Result::kNeedMore;
+    }
+    int64_t len = 0;
+    if (!parse_length(line.substr(1), &len) || len < 0 || len > limits_.proto_max_bulk_len) {
+      return fail("ERR Protocol error: invalid bulk length");
+    }
+    if (len > kUnauthMaxBulk && limits_.unauthenticated) {
+      return fail("ERR Protocol error: unauthenticated bulk length");
+    }
+    if (end - p < static_cast<size_t>(len) + 2) {
+      argv.clear();
+      // Reserve once for large values so they are not copied repeatedly.
+      if (len > 32 * 1024) buf_.reserve(p + static_cast<size_t>(len) + 2);
+      return Result::kNeedMore;
+    }
+    argv.emplace_back(buf_.data() + p, static_cast<size_t>(len));
+    p += static_cast<size_t>(len) + 2;  // Redis does not check the trailing CRLF bytes
+  }
+  pos_ = p;
+  return Result::kCommand;
+}
+
+}  // namespace meridian

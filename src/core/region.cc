@@ -1,0 +1,55 @@
+#include "core/region.h"
+
+#include <algorithm>
+
+#include "core/session/session.h"
+
+namespace meridian {
+namespace {
+// Keys removed per active expiry cycle; the rest wait for the next cycle, so a
+// burst of expiries never stalls clients for long.
+constexpr size_t kExpireBudget = 200;
+}  // namespace
+
+Region::Region(RegionSettings settings, Env env)
+    : settings_(std::move(settings)), env_(env), keyspace_(env.storage, settings_.region_id) {}
+
+Region::~Region() { *alive_ = false; }
+
+void Region::start() {
+  keyspace_.load();
+  start_ms_ = now_ms();
+  expire_tick();
+}
+
+void Region::expire_tick() {
+  int hz = std::clamp(settings_.hz, 1, 500);
+  // Keep expiring while a full budget was due, as Redis' cycle repeats when
+  // many keys were found expired.
+  size_t removed = keyspace_.expire_cycle(now_ms(), kExpireBudget);
+  int64_t delay = removed == kExpireBudget ? 1 : 1000 / hz;
+  if (removed > 0) end_pass();
+  std::weak_ptr<bool> alive = alive_;
+  env_.scheduler.after(delay, [this, alive] {
+    if (auto a = alive.lock(); a && *a) expire_tick();
+  });
+}
+
+std::unique_ptr<Session> Region::connect(std::string peer_address, std::string* refusal) {
+  if (static_cast<int64_t>(stats_.connected_clients) >= settings_.maxclients) {
+    ++stats_.rejected_connections;
+    *refusal = "-ERR max number of clients reached\r\n";
+    return nullptr;
+  }
+  return std::make_unique<Session>(*this, next_client_id_++, std::move(peer_address));
+}
+
+void Region::end_pass() {
+  keyspace_.flush_meta();
+  bool sync = settings_.fsync == FsyncMode::kAlways;
+  env_.storage.commit(sync);
+  ++stats_.commits;
+  if (sync) ++stats_.synced_commits;
+}
+
+}  // namespace meridian

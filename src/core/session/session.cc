@@ -1,0 +1,80 @@
+#include "core/session/session.h"
+
+#include "core/commands/command_util.h"
+#include "core/protocol/reply.h"
+#include "core/region.h"
+
+namespace meridian {
+
+Session::Session(Region& region, uint64_t id, std::string peer_address)
+    : region_(region), id_(id), peer_(std::move(peer_address)), parser_(region.settings().limits) {
+  authenticated_ = !region_.settings().auth_required();
+  parser_.set_unauthenticated(!authenticated_);
+  ++region_.stats().connected_clients;
+  ++region_.stats().total_connections_received;
+}
+
+Session::~Session() { --region_.stats().connected_clients; }
+
+void Session::set_authenticated(const std::string& user) {
+  authenticated_ = true;
+  user_ = user;
+  parser_.set_unauthenticated(false);
+}
+
+bool Session::feed(std::string_view bytes, std::string& out) {
+  if (closing_) return false;
+  parser_.append(bytes);
+  while (!closing_) {
+    auto r = parser_.next(argv_);
+    if (r == RequestParser::Result::kNeedMore) break;
+    if (r == RequestParser::Result::kError) {
+      Reply reply(out, proto_);
+      reply.error(parser_.error());
+      ++region_.stats().protocol_errors;
+      ++region_.stats().total_error_replies;
+      closing_ = true;
+      break;
+    }
+    dispatch(argv_, out);
+  }
+  return !closing_;
+}
+
+void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
+  Reply reply(out, proto_);
+  const CommandSpec* spec = region_.commands().find(argv[0]);
+  if (spec == nullptr) {
+    // Redis' wording, including the quoted beginning of the arguments.
+    std::string args;
+    for (size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
+      args.push_back('\'');
+      args.append(argv[i].substr(0, 128 - args.size()));
+      args.append("' ");
+    }
+    std::string msg = "ERR unknown command '";
+    msg.append(argv[0].substr(0, 128));
+    msg.append("', with args beginning with: ");
+    msg.append(args);
+    reply.error(msg);
+    ++region_.stats().total_error_replies;
+    return;
+  }
+  const int argc = static_cast<int>(argv.size());
+  if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity) {
+    cmd::arity_error(reply, spec->name);
+    ++region_.stats().total_error_replies;
+    return;
+  }
+  if (!authenticated_ && !(spec->flags & kCmdNoAuth)) {
+    reply.error("NOAUTH Authentication required.");
+    ++region_.stats().total_error_replies;
+    return;
+  }
+  CommandContext ctx{region_, *this, region_.keyspace(), argv, reply, region_.now_ms()};
+  spec->handler(ctx);
+  ++region_.stats().total_commands_processed;
+  region_.stats().total_error_replies += reply.errors();
+}
+
+}  // namespace meridian

@@ -1,0 +1,54 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace meridian {
+
+// Logical column families. RocksDB maps each to a column family; the memory
+// storage to one ordered map. See docs/architecture.md for what each holds.
+enum class Column : uint8_t {
+  kMeta = 0,    // region-wide records: HLC high-water mark, sequence, key counts
+  kKeys = 1,    // user key -> KeyRecord (type, HLC, origin, version vector, expiry, value)
+  kFields = 2,  // (key, generation, field) -> FieldRecord for sets and hashes
+  kExpiry = 3,  // (expire-at, key) -> "" : index for the active expiry cycle
+};
+inline constexpr int kColumnCount = 4;
+
+// Ordered iteration over one column, positioned by seek().
+class StorageIterator {
+ public:
+  virtual ~StorageIterator() = default;
+  virtual void seek(std::string_view key) = 0;
+  virtual bool valid() const = 0;
+  virtual void next() = 0;
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+};
+
+// The core's view of durable storage.
+//
+// Contract:
+// - put/del/del_range are visible to get/iterate at once.
+// - Everything written between two commit() calls becomes durable atomically:
+//   after a crash either all of it is there or none of it. The core commits at
+//   the end of each event-loop pass, before any reply of that pass is sent.
+// - commit(true) returns only once the writes survive power loss (fsync);
+//   commit(false) once they survive a crash of the process (kill -9).
+// - No write may happen while an iterator is open.
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  virtual std::optional<std::string> get(Column column, std::string_view key) = 0;
+  virtual void put(Column column, std::string_view key, std::string_view value) = 0;
+  virtual void del(Column column, std::string_view key) = 0;
+  // Deletes [begin, end). Only used for ranges nothing will read again (old
+  // generations of a collection), so it may take effect lazily, at commit.
+  virtual void del_range(Column column, std::string_view begin, std::string_view end) = 0;
+  virtual std::unique_ptr<StorageIterator> iterate(Column column) = 0;
+  virtual void commit(bool sync) = 0;
+};
+
+}  // namespace meridian

@@ -1,0 +1,60 @@
+#pragma once
+// The real runtime for one region: an Asio event loop on one thread, TCP
+// client connections and RocksDB storage driving the core (core/region.h).
+//
+// Each event-loop pass reads what clients sent, runs their commands, then
+// commits once (Region::end_pass: group commit, fsync per the config) and
+// only then writes the replies, so no client sees a write acknowledged before
+// it is durable.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+
+#include "core/region.h"
+#include "runtime/real/system_env.h"
+#include "storage/rocksdb_storage.h"
+
+namespace meridian {
+
+class Connection;
+
+class RegionServer {
+ public:
+  // Opens storage in data_dir and binds host:port (port 0: any free port).
+  // Throws on failure with a message saying what to fix.
+  RegionServer(RegionSettings settings, const std::string& data_dir, const std::string& host,
+               uint16_t port);
+  ~RegionServer();
+
+  uint16_t port() const { return port_; }
+  // Serves until stop() or SIGINT/SIGTERM (when handle_signals).
+  void run(bool handle_signals);
+  // Thread-safe.
+  void stop();
+
+ private:
+  friend class Connection;
+  void accept();
+  void schedule_flush(const std::shared_ptr<Connection>& c);
+  void flush();
+  void forget(Connection* c);
+
+  asio::io_context io_{1};  // one thread: no locking inside Asio
+  SystemClock clock_;
+  SystemRandom random_;
+  AsioScheduler scheduler_{io_};
+  std::unique_ptr<RocksDbStorage> storage_;
+  std::unique_ptr<Region> region_;
+  asio::ip::tcp::acceptor acceptor_{io_};
+  uint16_t port_ = 0;
+  bool flush_scheduled_ = false;
+  std::vector<std::shared_ptr<Connection>> dirty_;
+  std::unordered_set<Connection*> connections_;
+};
+
+}  // namespace meridian

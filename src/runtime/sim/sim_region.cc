@@ -1,0 +1,38 @@
+#include "runtime/sim/sim_region.h"
+
+namespace meridian::sim {
+
+std::string SimClient::send_raw(std::string_view bytes) {
+  std::string out;
+  if (!open_) return out;
+  open_ = session_->feed(bytes, out);
+  region_.region().end_pass();
+  return out;
+}
+
+SimRegion::SimRegion(RegionSettings settings, uint64_t seed, int64_t start_ms)
+    : settings_(std::move(settings)), clock_(start_ms), random_(seed) {
+  region_ = std::make_unique<Region>(settings_, Env{clock_, random_, scheduler_, storage_});
+  region_->start();
+}
+
+SimRegion::~SimRegion() = default;
+
+std::unique_ptr<SimClient> SimRegion::connect(std::string* refusal) {
+  std::string why;
+  auto session = region_->connect("sim:0", &why);
+  if (!session) {
+    if (refusal) *refusal = why;
+    return nullptr;
+  }
+  return std::unique_ptr<SimClient>(new SimClient(*this, std::move(session)));
+}
+
+void SimRegion::crash_and_restart() {
+  storage_.crash();
+  // Timers of the old incarnation hold a weak reference and become no-ops.
+  region_ = std::make_unique<Region>(settings_, Env{clock_, random_, scheduler_, storage_});
+  region_->start();
+}
+
+}  // namespace meridian::sim

@@ -1,0 +1,78 @@
+#include "storage/memory_storage.h"
+
+namespace meridian {
+namespace {
+
+class MemoryIterator final : public StorageIterator {
+ public:
+  using Map = std::map<std::string, std::string, std::less<>>;
+  explicit MemoryIterator(const Map& map) : map_(map), it_(map.end()) {}
+  void seek(std::string_view key) override { it_ = map_.lower_bound(key); }
+  bool valid() const override { return it_ != map_.end(); }
+  void next() override { ++it_; }
+  std::string_view key() const override { return it_->first; }
+  std::string_view value() const override { return it_->second; }
+
+ private:
+  const Map& map_;
+  Map::const_iterator it_;
+};
+
+}  // namespace
+
+void MemoryStorage::remember(Column column, const std::string& key) {
+  auto& m = maps_[static_cast<int>(column)];
+  auto it = m.find(key);
+  undo_.push_back({column, key, it == m.end() ? std::nullopt : std::optional(it->second)});
+}
+
+std::optional<std::string> MemoryStorage::get(Column column, std::string_view key) {
+  auto& m = maps_[static_cast<int>(column)];
+  auto it = m.find(key);
+  if (it == m.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryStorage::put(Column column, std::string_view key, std::string_view value) {
+  std::string k(key);
+  remember(column, k);
+  maps_[static_cast<int>(column)][std::move(k)] = std::string(value);
+}
+
+void MemoryStorage::del(Column column, std::string_view key) {
+  std::string k(key);
+  remember(column, k);
+  maps_[static_cast<int>(column)].erase(k);
+}
+
+void MemoryStorage::del_range(Column column, std::string_view begin, std::string_view end) {
+  auto& m = maps_[static_cast<int>(column)];
+  auto first = m.lower_bound(begin);
+  auto last = end.empty() ? m.end() : m.lower_bound(end);
+  for (auto it = first; it != last; ++it) undo_.push_back({column, it->first, it->second});
+  m.erase(first, last);
+}
+
+std::unique_ptr<StorageIterator> MemoryStorage::iterate(Column column) {
+  return std::make_unique<MemoryIterator>(maps_[static_cast<int>(column)]);
+}
+
+void MemoryStorage::commit(bool /*sync*/) {
+  if (undo_.empty()) return;
+  undo_.clear();
+  ++commits_;
+}
+
+void MemoryStorage::crash() {
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+    auto& m = maps_[static_cast<int>(it->column)];
+    if (it->previous) {
+      m[it->key] = *it->previous;
+    } else {
+      m.erase(it->key);
+    }
+  }
+  undo_.clear();
+}
+
+}  // namespace meridian

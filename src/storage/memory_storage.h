@@ -1,0 +1,41 @@
+#pragma once
+// In-memory Storage for the deterministic simulator and unit tests. It models
+// durability: writes since the last commit() are lost by crash(), exactly what
+// a process crash does to RocksDB writes whose WAL record was never written.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/storage/storage.h"
+
+namespace meridian {
+
+class MemoryStorage final : public Storage {
+ public:
+  std::optional<std::string> get(Column column, std::string_view key) override;
+  void put(Column column, std::string_view key, std::string_view value) override;
+  void del(Column column, std::string_view key) override;
+  void del_range(Column column, std::string_view begin, std::string_view end) override;
+  std::unique_ptr<StorageIterator> iterate(Column column) override;
+  void commit(bool sync) override;
+
+  // Forgets every write since the last commit, as a crash would.
+  void crash();
+  uint64_t commits() const { return commits_; }
+  size_t size(Column column) const { return maps_[static_cast<int>(column)].size(); }
+
+ private:
+  using Map = std::map<std::string, std::string, std::less<>>;
+  struct Undo {
+    Column column;
+    std::string key;
+    std::optional<std::string> previous;
+  };
+  void remember(Column column, const std::string& key);
+
+  Map maps_[kColumnCount];
+  std::vector<Undo> undo_;  // since the last commit, newest last
+  uint64_t commits_ = 0;
+};
+
+}  // namespace meridian

@@ -1,0 +1,142 @@
+#include "storage/rocksdb_storage.h"
+
+#include <chrono>
+
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+namespace meridian {
+namespace {
+
+const char* const kColumnNames[kColumnCount] = {"default", "keys",
+                                                "fields", "expiry"};
+
+rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+class RocksIterator final : public StorageIterator {
+ public:
+  explicit RocksIterator(rocksdb::Iterator* it) : it_(it) {}
+  void seek(std::string_view key) override { it_->Seek(slice(key)); }
+  bool valid() const override { return it_->Valid(); }
+  void next() override { it_->Next(); }
+  std::string_view key() const override {
+    auto k = it_->key();
+    return {k.data(), k.size()};
+  }
+  std::string_view value() const override {
+    auto v = it_->value();
+    return {v.data(), v.size()};
+  }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+void check(const rocksdb::Status& s, const char* what) {
+  if (!s.ok()) throw StorageError(std::string(what) + ": " + s.ToString());
+}
+
+rocksdb::ColumnFamilyOptions column_options(const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions o;
+  o.OptimizeLevelStyleCompaction();
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  t.cache_index_and_filter_blocks = true;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  // A bloom filter over the memtable makes lookups of absent keys (the first
+  // SET of a key) cheap.
+  o.memtable_whole_key_filtering = true;
+  o.memtable_prefix_bloom_size_ratio = 0.05;
+  return o;
+}
+
+}  // namespace
+
+RocksDbStorage::RocksDbStorage(const std::string& path, bool sync_every_second)
+    : batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {
+  rocksdb::DBOptions opts;
+  opts.create_if_missing = true;
+  opts.create_missing_column_families = true;
+  opts.IncreaseParallelism(2);
+  opts.max_background_jobs = 2;
+  auto cache = rocksdb::NewLRUCache(128 << 20);
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const char* name : kColumnNames) cfs.emplace_back(name, column_options(cache));
+  rocksdb::DB* raw = nullptr;
+  check(rocksdb::DB::Open(opts, path, cfs, &handles_, &raw), "cannot open RocksDB");
+  db_.reset(raw);
+  if (sync_every_second) syncer_ = std::thread([this] { syncer_loop(); });
+}
+
+RocksDbStorage::~RocksDbStorage() {
+  if (syncer_.joinable()) {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    syncer_.join();
+  }
+  commit(false);
+  if (db_) db_->SyncWAL();
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  db_->Close();
+}
+
+void RocksDbStorage::syncer_loop() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    cv_.wait_for(lock, std::chrono::seconds(1));
+    if (unsynced_.exchange(false)) {
+      lock.unlock();
+      db_->SyncWAL();  // safe alongside writes from the event loop
+      lock.lock();
+    }
+  }
+}
+
+std::optional<std::string> RocksDbStorage::get(Column column, std::string_view key) {
+  std::string value;
+  auto s = batch_.GetFromBatchAndDB(db_.get(), read_options_, cf(column), slice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  check(s, "RocksDB read failed");
+  return value;
+}
+
+void RocksDbStorage::put(Column column, std::string_view key, std::string_view value) {
+  check(batch_.Put(cf(column), slice(key), slice(value)), "RocksDB batch put failed");
+}
+
+void RocksDbStorage::del(Column column, std::string_view key) {
+  check(batch_.Delete(cf(column), slice(key)), "RocksDB batch delete failed");
+}
+
+void RocksDbStorage::del_range(Column column, std::string_view begin, std::string_view end) {
+  // WriteBatchWithIndex cannot index range deletions; they are appended to the
+  // batch at commit. Callers only delete ranges nothing reads again.
+  if (end.empty()) return;
+  range_deletes_.push_back({column, std::string(begin), std::string(end)});
+}
+
+std::unique_ptr<StorageIterator> RocksDbStorage::iterate(Column column) {
+  auto* base = db_->NewIterator(read_options_, cf(column));
+  return std::make_unique<RocksIterator>(batch_.NewIteratorWithBase(cf(column), base));
+}
+
+void RocksDbStorage::commit(bool sync) {
+  if (batch_.GetWriteBatch()->Count() == 0 && range_deletes_.empty()) return;
+  auto* wb = batch_.GetWriteBatch();
+  for (const auto& r : range_deletes_) {
+    check(wb->DeleteRange(cf(r.column), slice(r.begin), slice(r.end)), "RocksDB range delete");
+  }
+  range_deletes_.clear();
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  check(db_->Write(wo, wb), "RocksDB write failed");
+  batch_.Clear();
+  if (!sync) unsynced_ = true;
+}
+
+}  // namespace meridian

@@ -1,0 +1,65 @@
+#pragma once
+// Storage on RocksDB: one column family per Column. Writes of a pass collect
+// in a WriteBatchWithIndex (reads see them at once) and reach the database as
+// one atomic write at commit(): one WAL append per event-loop pass (group
+// commit), and with sync one fsync. With fsync = everysec a background thread
+// syncs the WAL once a second, like Redis' appendfsync everysec.
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include "core/storage/storage.h"
+
+namespace meridian {
+
+class StorageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class RocksDbStorage final : public Storage {
+ public:
+  // Opens (creating if needed) the database in `path`. Throws StorageError.
+  RocksDbStorage(const std::string& path, bool sync_every_second);
+  ~RocksDbStorage() override;
+
+  std::optional<std::string> get(Column column, std::string_view key) override;
+  void put(Column column, std::string_view key, std::string_view value) override;
+  void del(Column column, std::string_view key) override;
+  void del_range(Column column, std::string_view begin, std::string_view end) override;
+  std::unique_ptr<StorageIterator> iterate(Column column) override;
+  void commit(bool sync) override;
+
+  rocksdb::DB* db() { return db_.get(); }
+
+ private:
+  rocksdb::ColumnFamilyHandle* cf(Column c) { return handles_[static_cast<int>(c)]; }
+  void syncer_loop();
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::WriteBatchWithIndex batch_;
+  struct RangeDelete {
+    Column column;
+    std::string begin, end;
+  };
+  std::vector<RangeDelete> range_deletes_;
+  rocksdb::ReadOptions read_options_;
+
+  // everysec: set by commit, cleared by the syncer.
+  std::atomic<bool> unsynced_{false};
+  bool stop_ = false;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::thread syncer_;
+};
+
+}  // namespace meridian

@@ -1,0 +1,28 @@
+"""Fixtures for differential tests: one reference redis-server and one SUT per module."""
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
+
+from lib import harness  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def diff_pair():
+    """(reference redis-server, SUT), both started, SUT with enable_flushall = true."""
+    if not harness.sut_available():
+        pytest.fail("Meridian binary not found at %s (build it or set MERIDIAN_BIN)"
+                    % harness.meridian_bin(), pytrace=False)
+    ref = harness.RedisServer()
+    sut = harness.make_sut(enable_flushall=True)
+    try:
+        ref.start()
+        sut.start()
+        yield ref, sut
+    finally:
+        sut.cleanup()
+        ref.cleanup()

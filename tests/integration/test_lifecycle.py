@@ -1,0 +1,184 @@
+"""Startup, clean shutdown, restart persistence, and bad configurations."""
+
+import os
+import re
+import signal
+
+import pytest
+
+from lib import harness
+
+
+def populate(c):
+    c.call_raw("SET", "p:str", "hello")
+    c.call_raw("SET", "p:bin", b"\x00\x01\xff\r\n")
+    c.call_raw("SET", "p:ttl", "v", "EX", "100000")
+    c.call_raw("INCRBY", "p:n", "41")
+    c.call_raw("INCRBYFLOAT", "p:f", "1.5")
+    c.call_raw("SADD", "p:set", "a", "b", "c")
+    c.call_raw("SREM", "p:set", "b")
+    c.call_raw("HSET", "p:h", "f1", "v1", "f2", "v2")
+    c.call_raw("HDEL", "p:h", "f2")
+    c.call_raw("HINCRBY", "p:h", "n", "7")
+    c.call_raw("SET", "p:gone", "x")
+    c.call_raw("DEL", "p:gone")
+    c.call_raw("SET", "p:persisted", "v", "EX", "1000")
+    c.call_raw("PERSIST", "p:persisted")
+    c.call_raw("APPEND", "p:str", " world")
+    for i in range(300):
+        c.call_raw("SET", "p:many:%d" % i, str(i))
+
+
+def verify(c):
+    assert c.call("GET", "p:str") == b"hello world"
+    assert c.call("GET", "p:bin") == b"\x00\x01\xff\r\n"
+    assert 99_000 <= c.call("TTL", "p:ttl") <= 100_000
+    assert c.call("GET", "p:n") == b"41"
+    assert c.call("GET", "p:f") == b"1.5"
+    assert sorted(c.call("SMEMBERS", "p:set")) == [b"a", b"c"]
+    h = c.call("HGETALL", "p:h")
+    assert sorted(zip(h[::2], h[1::2])) == [(b"f1", b"v1"), (b"n", b"7")]
+    assert c.call("EXISTS", "p:gone") == 0
+    assert c.call("TTL", "p:persisted") == -1
+    assert c.call("GET", "p:many:299") == b"299"
+    assert c.call("DBSIZE") == 308
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_clean_stop_exits_zero_and_data_persists(sut_factory, sig):
+    s = sut_factory()
+    c = s.conn()
+    populate(c)
+    verify(c)
+    c.close()
+    rc = s.stop(sig=sig)
+    assert rc == 0, "server must exit 0 on %s, got %s" % (sig.name, rc)
+    s.start()
+    verify(s.conn())
+    # a second restart (recovery of recovered data)
+    assert s.stop() == 0
+    s.start()
+    verify(s.conn())
+
+
+def test_stop_with_clients_connected(sut_factory):
+    s = sut_factory()
+    conns = [s.conn() for _ in range(10)]
+    conns[0].call_raw("SET", "sc:k", "v")
+    assert s.stop() == 0
+    for c in conns:
+        c.close()
+    s.start()
+    assert s.conn().call("GET", "sc:k") == b"v"
+
+
+# --------------------------------------------------------------- bad configs
+
+BASE = '''[cluster]
+name = "test"
+
+[server]
+fsync = "everysec"
+maxclients = 100
+proto_max_bulk_len = 536870912
+client_query_buffer_limit = 1073741824
+enable_flushall = true
+hz = 10
+log_level = "info"
+
+[[regions]]
+name = "r1"
+id = 1
+client = "127.0.0.1:{port}"
+peer = "127.0.0.1:{peer}"
+http = "127.0.0.1:{http}"
+jurisdiction = "US"
+latitude = 38.9
+longitude = -77.0
+'''
+
+
+def run_config(meridian_factory, text, region="r1"):
+    s = meridian_factory(start=False, region=region)
+    s.config_text = text.format(port=s.port, peer=s.peer_port, http=s.http_port)
+    rc, log = s.run_to_exit(timeout=20)
+    return s, rc, log
+
+
+def server_output(log):
+    """The server's own output (without the harness' "===== start" lines)."""
+    return "\n".join(l for l in log.splitlines() if not l.startswith("===== start"))
+
+
+def line_of(text, needle):
+    for i, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return i
+    raise AssertionError(needle)
+
+
+@pytest.mark.meridian_only
+def test_good_config_sanity(meridian_factory):
+    """The BASE config used below is accepted (so the failures are about the edits)."""
+    s = meridian_factory(start=False)
+    s.config_text = BASE.format(port=s.port, peer=s.peer_port, http=s.http_port)
+    s.start()
+    assert s.conn().call_raw("PING") == b"+PONG\r\n"
+
+
+@pytest.mark.meridian_only
+def test_bad_fsync_value(meridian_factory):
+    text = BASE.replace('fsync = "everysec"', 'fsync = "sometimes"')
+    s, rc, log = run_config(meridian_factory, text)
+    assert rc is not None, "server kept running with a bad config:\n" + log
+    assert rc != 0, log
+    assert os.path.basename(s.config_path) in server_output(log), "error must name the file:\n" + log
+    assert "fsync" in server_output(log), "error must name the field:\n" + log
+    n = line_of(text, "fsync")
+    assert re.search(r"(line\s*|:)%d\b" % n, server_output(log)), \
+        "error must name the line (%d):\n%s" % (n, log)
+
+
+@pytest.mark.meridian_only
+def test_missing_region_id(meridian_factory):
+    text = BASE.replace("id = 1\n", "")
+    s, rc, log = run_config(meridian_factory, text)
+    assert rc not in (None, 0), log
+    assert os.path.basename(s.config_path) in server_output(log), log
+    assert re.search(r"\bid\b", server_output(log)), "error must name the field 'id':\n" + log
+
+
+@pytest.mark.meridian_only
+@pytest.mark.parametrize("edit", [
+    ("maxclients = 100", 'maxclients = "lots"'),
+    ("hz = 10", "hz = -5"),
+    ('client = "127.0.0.1:{port}"', 'client = "not-an-address"'),
+    ("enable_flushall = true", 'enable_flushall = "yes"'),
+    ('name = "test"', 'name = "test'),       # TOML syntax error
+], ids=["maxclients-string", "hz-negative", "client-address", "flushall-string",
+        "toml-syntax"])
+def test_other_bad_configs(meridian_factory, edit):
+    old, new = edit
+    text = BASE.replace(old, new, 1)
+    assert text != BASE
+    s, rc, log = run_config(meridian_factory, text)
+    assert rc not in (None, 0), "accepted a bad config (%s):\n%s" % (new, log)
+    assert os.path.basename(s.config_path) in server_output(log), log
+
+
+@pytest.mark.meridian_only
+def test_unknown_region_refused(meridian_factory):
+    s, rc, log = run_config(meridian_factory, BASE, region="nowhere")
+    assert rc not in (None, 0), log
+    assert "nowhere" in server_output(log), log
+
+
+@pytest.mark.meridian_only
+def test_missing_config_file(meridian_factory):
+    s = meridian_factory(start=False)
+    os.makedirs(s.tmpdir, exist_ok=True)
+    s._prepare = lambda: None       # do not write the file
+    s.config_path = os.path.join(s.tmpdir, "does-not-exist.toml")
+    rc, log = s.run_to_exit(timeout=20)
+    assert rc not in (None, 0), log
+    assert "does-not-exist.toml" in server_output(log), log

@@ -1,0 +1,1 @@
+"""Shared helpers for Meridian's Python test suites (integration, differential, crash)."""

@@ -1,0 +1,122 @@
+// The stored encoding and the pure helpers of the core: property tests with
+// rapidcheck, plus Redis' exact number formats.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "core/data/hlc.h"
+#include "core/data/records.h"
+#include "core/util/glob.h"
+#include "core/util/numbers.h"
+
+namespace meridian {
+namespace {
+
+RC_GTEST_PROP(Records, KeyRecordRoundTrips, ()) {
+  KeyRecord r;
+  r.type = *rc::gen::element(ValueType::kString, ValueType::kSet, ValueType::kHash);
+  r.flags = *rc::gen::arbitrary<uint8_t>();
+  r.hlc = Hlc{*rc::gen::arbitrary<uint64_t>()};
+  r.origin = *rc::gen::inRange<uint32_t>(0, 65536);
+  r.expire_at_ms = *rc::gen::inRange<int64_t>(0, INT64_MAX);
+  r.generation = *rc::gen::arbitrary<uint64_t>();
+  r.count = *rc::gen::arbitrary<uint64_t>();
+  auto entries = *rc::gen::container<std::map<uint32_t, uint64_t>>(
+      rc::gen::inRange<uint32_t>(1, 100), rc::gen::arbitrary<uint64_t>());
+  for (auto [k, v] : entries) r.vv.set(k, v);
+  r.ext = *rc::gen::arbitrary<std::string>();
+  r.payload = *rc::gen::arbitrary<std::string>();
+  KeyRecord d;
+  RC_ASSERT(d.decode(r.encode()));
+  RC_ASSERT(d.type == r.type && d.flags == r.flags && d.hlc == r.hlc && d.origin == r.origin);
+  RC_ASSERT(d.expire_at_ms == r.expire_at_ms && d.generation == r.generation && d.count == r.count);
+  RC_ASSERT(d.vv == r.vv && d.ext == r.ext && d.payload == r.payload);
+}
+
+RC_GTEST_PROP(Records, TruncatedRecordsAreRejectedNotMisread, ()) {
+  KeyRecord r;
+  r.type = ValueType::kHash;
+  r.vv.set(3, 99);
+  r.ext = "x";
+  std::string bytes = r.encode();
+  size_t cut = *rc::gen::inRange<size_t>(0, bytes.size() - 1);  // payload is empty
+  KeyRecord d;
+  RC_ASSERT(!d.decode(std::string_view(bytes).substr(0, cut)));
+}
+
+RC_GTEST_PROP(Records, FieldKeysOfOneGenerationShareAPrefixOthersDoNot, ()) {
+  auto key = *rc::gen::arbitrary<std::string>();
+  auto field = *rc::gen::arbitrary<std::string>();
+  auto gen = *rc::gen::inRange<uint64_t>(0, UINT64_MAX - 1);
+  std::string prefix = layout::field_prefix(key, gen);
+  std::string fk = layout::field_key(key, gen, field);
+  RC_ASSERT(fk.compare(0, prefix.size(), prefix) == 0);
+  RC_ASSERT(fk < layout::prefix_end(prefix));
+  RC_ASSERT(layout::field_key(key, gen + 1, field).compare(0, prefix.size(), prefix) != 0);
+}
+
+TEST(Records, ExpiryKeysSortByTime) {
+  EXPECT_LT(layout::expiry_key(1000, "zzz"), layout::expiry_key(1001, "aaa"));
+  int64_t at;
+  std::string_view key;
+  ASSERT_TRUE(layout::parse_expiry_key(layout::expiry_key(77, "k"), &at, &key));
+  EXPECT_EQ(at, 77);
+  EXPECT_EQ(key, "k");
+}
+
+TEST(VersionVector, MergeAndDominance) {
+  VersionVector a, b;
+  a.set(1, 5);
+  b.set(2, 3);
+  EXPECT_FALSE(a.dominates(b));
+  a.merge(b);
+  EXPECT_TRUE(a.dominates(b));
+  EXPECT_EQ(a.get(1), 5u);
+  EXPECT_EQ(a.get(2), 3u);
+}
+
+TEST(Hlc, MonotonicEvenWhenTheClockGoesBack) {
+  HlcClock c;
+  Hlc a = c.tick(1000);
+  Hlc b = c.tick(900);  // clock stepped back
+  Hlc d = c.tick(1000);
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, d);
+  c.observe(Hlc::from(5000, 3));
+  EXPECT_GT(c.tick(1000), Hlc::from(5000, 3));
+}
+
+TEST(Numbers, RedisIntegerRules) {
+  EXPECT_EQ(parse_int64("0"), 0);
+  EXPECT_EQ(parse_int64("-9223372036854775808"), INT64_MIN);
+  EXPECT_FALSE(parse_int64("9223372036854775808"));
+  EXPECT_FALSE(parse_int64("01"));
+  EXPECT_FALSE(parse_int64("+1"));
+  EXPECT_FALSE(parse_int64(" 1"));
+  EXPECT_FALSE(parse_int64("-0"));
+  EXPECT_FALSE(parse_int64(""));
+}
+
+TEST(Numbers, RedisFloatFormat) {
+  EXPECT_EQ(format_long_double(10.5L), "10.5");
+  EXPECT_EQ(format_long_double(3.0L), "3");
+  EXPECT_EQ(format_long_double(-0.0L), "0");
+  EXPECT_EQ(format_long_double(5.0e3L), "5000");
+  EXPECT_FALSE(parse_long_double("nan"));
+  EXPECT_FALSE(parse_long_double(" 1"));
+  EXPECT_TRUE(parse_long_double("1e10"));
+}
+
+TEST(Glob, RedisPatterns) {
+  EXPECT_TRUE(glob_match("*", "anything"));
+  EXPECT_TRUE(glob_match("h?llo", "hello"));
+  EXPECT_TRUE(glob_match("h[ae]llo", "hallo"));
+  EXPECT_FALSE(glob_match("h[^e]llo", "hello"));
+  EXPECT_TRUE(glob_match("h[a-b]llo", "hbllo"));
+  EXPECT_TRUE(glob_match("h\\*llo", "h*llo"));
+  EXPECT_FALSE(glob_match("h\\*llo", "hello"));
+  EXPECT_TRUE(glob_match("user:*:name", "user:42:name"));
+  EXPECT_FALSE(glob_match("a*b", "acd"));
+}
+
+}  // namespace
+}  // namespace meridian
