@@ -186,7 +186,8 @@ ClusterConfig load_cluster_config(const std::string& path) {
     const std::string p = "server.";
     r.only_known(*server, p,
                  {"fsync", "maxclients", "proto_max_bulk_len", "client_query_buffer_limit",
-                  "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass"});
+                  "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass",
+                  "cache_mb"});
     std::string fsync_default = "everysec";
     std::string fsync = r.text(*server, p, "fsync", &fsync_default);
     if (fsync == "always") {
@@ -208,6 +209,7 @@ ClusterConfig load_cluster_config(const std::string& path) {
         r.integer(*server, p, "max_multibulk_len", 2147483647, 1, 2147483647);
     s.enable_flushall = r.boolean(*server, p, "enable_flushall", false);
     s.hz = static_cast<int>(r.integer(*server, p, "hz", 10, 1, 500));
+    s.cache_bytes = static_cast<size_t>(r.integer(*server, p, "cache_mb", 256, 0, 1 << 20)) << 20;
     std::string level_default = "info";
     cfg.log_level = r.text(*server, p, "log_level", &level_default);
     static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};

@@ -21,6 +21,8 @@ struct RegionSettings {
   ParserLimits limits;
   bool enable_flushall = false;
   int hz = 10;  // active expiry cycles per second
+  // Budget of the in-memory cache of key records (0: off).
+  size_t cache_bytes = 256u << 20;
   // Password of the default user; empty: no password.
   std::string requirepass;
   // Further users: name -> password.

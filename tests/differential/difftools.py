@@ -136,6 +136,17 @@ def _safe(fn, *a, **kw):
         return ("unparseable", repr(e))
 
 
+def switch_to_resp3(ref, sut):
+    """HELLO 3 on both connections. The HELLO reply itself is compared by
+    test_protocol_diff.py::test_hello_like_redis; here it only has to be a
+    RESP3 map saying proto 3, so one HELLO difference does not hide every
+    RESP3 reply difference."""
+    for name, c in (("redis", ref), ("meridian", sut)):
+        v = parse(c.call_raw("HELLO", "3"))
+        assert isinstance(v, RespMap) and v.get("proto") == 3, \
+            "%s: HELLO 3 did not return a map with proto 3: %r" % (name, v)
+
+
 def reset_keyspace(ref, sut, keys):
     """Empty both key spaces: DEL the given keys, then anything KEYS * still
     lists, and FLUSHALL only as a last resort."""

@@ -2,8 +2,8 @@
 
 Each case runs on an empty key space, on fresh connections, over RESP2 and
 RESP3. A script line is a command in shell syntax; a prefix selects how replies
-are compared: `~` unordered multiset, `%` field/value pairs, `ttl` / `pttl`
-tolerance, `scan` full-iteration union, `hello` HELLO without server/version/id.
+are compared: `~` unordered multiset, `%` field/value pairs, `@ttl` / `@pttl`
+tolerance, `@scan` full-iteration union, `@hello` HELLO without server/version/id.
 Items may also be tuples of arguments (for binary data).
 """
 
@@ -14,10 +14,10 @@ import time
 import pytest
 
 from cmdgen import Step, ARITY
-from difftools import run_step, reset_keyspace, Mismatch, format_mismatch
+from difftools import run_step, reset_keyspace, switch_to_resp3, Mismatch, format_mismatch
 
-PREFIX_KIND = {"~": "unordered", "%": "pairs", "ttl": "ttl", "pttl": "ttl",
-               "scan": "scan", "hello": "hello"}
+PREFIX_KIND = {"~": "unordered", "%": "pairs", "@ttl": "ttl", "@pttl": "ttl",
+               "@scan": "scan", "@hello": "hello"}
 T0 = int(time.time())
 
 
@@ -33,7 +33,7 @@ def parse_line(line):
     if words[0] in PREFIX_KIND:
         p = words.pop(0)
         kind = PREFIX_KIND[p]
-        tol = {"ttl": 1, "pttl": 1500}.get(p, 0)
+        tol = {"@ttl": 1, "@pttl": 1500}.get(p, 0)
     return Step(words, kind=kind, tol=tol)
 
 
@@ -101,9 +101,9 @@ def set_combo_lines():
         opts = " ".join(" ".join(o) for o in combo)
         # on an existing key with a TTL, on an existing key without, on a missing key
         lines += ["SET e%d old EX 50000" % i, "SET n%d old" % i,
-                  "SET e%d new %s" % (i, opts), "GET e%d" % i, "ttl TTL e%d" % i,
-                  "SET n%d new %s" % (i, opts), "GET n%d" % i, "ttl TTL n%d" % i,
-                  "SET m%d new %s" % (i, opts), "GET m%d" % i, "ttl TTL m%d" % i]
+                  "SET e%d new %s" % (i, opts), "GET e%d" % i, "@ttl TTL e%d" % i,
+                  "SET n%d new %s" % (i, opts), "GET n%d" % i, "@ttl TTL n%d" % i,
+                  "SET m%d new %s" % (i, opts), "GET m%d" % i, "@ttl TTL m%d" % i]
     return lines
 
 
@@ -119,7 +119,7 @@ case("set-option-errors", [
     "SET k v GET GET", "SET k v XX GET", "SET k v nx ex 100000", "GET k",
     "SET k v2 NX GET", "SET k v3 xx Get", "GET k", "SADD s a", "SET s v GET", "GET s",
     "SET s v NX GET", "TYPE s", "SET k v EXAT {T-}", "GET k", "EXISTS k",
-    "SET k v PXAT 1", "GET k", "SET k v EX 100000", "SET k v2 KEEPTTL", "ttl TTL k",
+    "SET k v PXAT 1", "GET k", "SET k v EX 100000", "SET k v2 KEEPTTL", "@ttl TTL k",
     "SET k v3", "TTL k",
 ])
 
@@ -127,29 +127,29 @@ case("set-option-errors", [
 case("expire-flags", [
     "EXPIRE nokey 100", "TTL nokey", "PTTL nokey", "PERSIST nokey",
     "SET k v", "TTL k", "PTTL k", "PERSIST k",
-    "EXPIRE k 100000 XX", "EXPIRE k 100000 GT", "EXPIRE k 100000 LT", "ttl TTL k",
-    "EXPIRE k 200000 NX", "EXPIRE k 300000 NX", "ttl TTL k", "EXPIRE k 100000 GT",
-    "EXPIRE k 400000 GT", "ttl TTL k", "EXPIRE k 500000 LT", "EXPIRE k 300000 LT",
-    "ttl TTL k", "EXPIRE k 100000 XX", "ttl TTL k", "PERSIST k", "TTL k", "PERSIST k",
+    "EXPIRE k 100000 XX", "EXPIRE k 100000 GT", "EXPIRE k 100000 LT", "@ttl TTL k",
+    "EXPIRE k 200000 NX", "EXPIRE k 300000 NX", "@ttl TTL k", "EXPIRE k 100000 GT",
+    "EXPIRE k 400000 GT", "@ttl TTL k", "EXPIRE k 500000 LT", "EXPIRE k 300000 LT",
+    "@ttl TTL k", "EXPIRE k 100000 XX", "@ttl TTL k", "PERSIST k", "TTL k", "PERSIST k",
     "EXPIRE k 100 NX XX", "EXPIRE k 100 GT LT", "EXPIRE k 100 NX GT", "EXPIRE k 100 NX LT",
-    "EXPIRE k 100 XX GT", "EXPIRE k 100 BOGUS", "EXPIRE k 100 nx", "ttl TTL k",
-    "PEXPIRE k 100000000 xx gt", "pttl PTTL k", "EXPIRE k abc", "EXPIRE k ''",
+    "EXPIRE k 100 XX GT", "EXPIRE k 100 BOGUS", "EXPIRE k 100 nx", "@ttl TTL k",
+    "PEXPIRE k 100000000 xx gt", "@pttl PTTL k", "EXPIRE k abc", "EXPIRE k ''",
     "EXPIRE k 1.5", "PEXPIRE k 1.5", "EXPIREAT k abc", "PEXPIREAT k abc",
     "EXPIRE k 9223372036854775807", "PEXPIRE k 9223372036854775807",
     "EXPIREAT k 9223372036854775807", "PEXPIREAT k 9223372036854775807",
     "EXPIRE k -9223372036854775808", "PEXPIRE k -9223372036854775808",
-    "EXPIRE k 9223372036854775", "EXPIREAT k 9223372036854775", "ttl TTL k",
-    "PEXPIRE k 9223372036854775", "SET k v", "EXPIREAT k {T+}", "ttl TTL k",
-    "PEXPIREAT k {MT+}", "pttl PTTL k", "EXPIRE k -1 GT", "EXISTS k", "EXPIRE k -1 LT",
+    "EXPIRE k 9223372036854775", "EXPIREAT k 9223372036854775", "@ttl TTL k",
+    "PEXPIRE k 9223372036854775", "SET k v", "EXPIREAT k {T+}", "@ttl TTL k",
+    "PEXPIREAT k {MT+}", "@pttl PTTL k", "EXPIRE k -1 GT", "EXISTS k", "EXPIRE k -1 LT",
     "EXISTS k", "SET k v", "EXPIRE k 0", "EXISTS k", "SET k v", "PEXPIRE k -100",
     "GET k", "SET k v", "EXPIREAT k {T-}", "GET k", "SET k v", "PEXPIREAT k 0", "GET k",
     "SET k v", "EXPIRE k -5 NX", "EXISTS k", "SET k v EX 1000", "EXPIRE k -5 NX",
     "EXISTS k", "EXPIRE", "EXPIRE k", "TTL", "TTL k k", "PERSIST", "SADD s a",
-    "EXPIRE s 100000", "ttl TTL s", "HSET h f v", "PEXPIRE h 100000000", "pttl PTTL h",
-    "SET k v EX 100000", "APPEND k x", "ttl TTL k", "INCR k", "SET c 1 EX 100000",
-    "INCR c", "ttl TTL c", "GETSET c 5", "TTL c", "SET c 1 EX 100000", "MSET c 2",
-    "TTL c", "SET c 1 EX 100000", "SETNX c 3", "ttl TTL c", "GETDEL c", "TTL c",
-    "SADD s b", "ttl TTL s", "SREM s a b", "TTL s", "EXISTS s",
+    "EXPIRE s 100000", "@ttl TTL s", "HSET h f v", "PEXPIRE h 100000000", "@pttl PTTL h",
+    "SET k v EX 100000", "APPEND k x", "@ttl TTL k", "INCR k", "SET c 1 EX 100000",
+    "INCR c", "@ttl TTL c", "GETSET c 5", "TTL c", "SET c 1 EX 100000", "MSET c 2",
+    "TTL c", "SET c 1 EX 100000", "SETNX c 3", "@ttl TTL c", "GETDEL c", "TTL c",
+    "SADD s b", "@ttl TTL s", "SREM s a b", "TTL s", "EXISTS s",
 ])
 
 # ---------------------------------------------------------------- sets / hashes
@@ -250,10 +250,10 @@ def keys_lines():
         lines.append(Step(["KEYS", p], kind="unordered"))
         lines.append(Step(["SCAN", "0", "MATCH", p], kind="scan"))
         lines.append(Step(["SCAN", "0", "MATCH", p, "COUNT", "3"], kind="scan"))
-    lines += ["SADD s1 a", "HSET h1 f v", "scan SCAN 0 TYPE string", "scan SCAN 0 TYPE set",
-              "scan SCAN 0 TYPE hash", "scan SCAN 0 TYPE list", "scan SCAN 0 TYPE bogus",
-              "scan SCAN 0 type HASH", "scan SCAN 0 COUNT 1", "scan SCAN 0 count 1000",
-              "scan SCAN 0 MATCH h* TYPE hash COUNT 2", "SCAN 0 COUNT 0", "SCAN 0 COUNT -1",
+    lines += ["SADD s1 a", "HSET h1 f v", "@scan SCAN 0 TYPE string", "@scan SCAN 0 TYPE set",
+              "@scan SCAN 0 TYPE hash", "@scan SCAN 0 TYPE list", "@scan SCAN 0 TYPE bogus",
+              "@scan SCAN 0 type HASH", "@scan SCAN 0 COUNT 1", "@scan SCAN 0 count 1000",
+              "@scan SCAN 0 MATCH h* TYPE hash COUNT 2", "SCAN 0 COUNT 0", "SCAN 0 COUNT -1",
               "SCAN 0 COUNT abc", "SCAN 0 MATCH", "SCAN 0 TYPE", "SCAN 0 BOGUS x",
               "SCAN abc", "SCAN 1x", "SCAN 0 COUNT", "SCAN", "EXISTS k1 k1 k2 nokey",
               "DEL k1 k1 nokey", "UNLINK k2 k10 nokey", "DBSIZE", "~ KEYS *",
@@ -270,7 +270,7 @@ case("connection", [
     "client setname x", "Client GetName", "SELECT 0", "select 0", "SELECT abc",
     "AUTH x", "AUTH default x", "AUTH bob x", "AUTH a b c", "HELLO 4", "HELLO abc",
     "HELLO 1", "HELLO 0", "HELLO -1", "HELLO 3 BOGUS", "HELLO 2 SETNAME 'a b'",
-    "hello HELLO 2 SETNAME nm", "CLIENT GETNAME", "hello HELLO", "PING",
+    "@hello HELLO 2 SETNAME nm", "CLIENT GETNAME", "@hello HELLO", "PING",
 ])
 
 case("flushall", [
@@ -291,7 +291,7 @@ def test_fixed_script(diff_pair, name, proto):
     ref, sut = ref_srv.conn(), sut_srv.conn()
     try:
         if proto == 3:
-            run_step(Step(["HELLO", "3"], kind="hello"), ref, sut)
+            switch_to_resp3(ref, sut)
         reset_keyspace(ref, sut, ["k", "s", "h"])
         history = []
         failures = []

@@ -14,7 +14,7 @@ import time
 import pytest
 
 import cmdgen
-from difftools import run_sequence, reset_keyspace, run_step, Mismatch, format_mismatch
+from difftools import run_sequence, reset_keyspace, switch_to_resp3
 
 SEEDS = int(os.environ.get("MERIDIAN_DIFF_SEEDS", "20"))
 OPS = int(os.environ.get("MERIDIAN_DIFF_OPS", "300"))
@@ -28,10 +28,7 @@ def test_random_sequence(diff_pair, proto, seed):
     ref, sut = ref_srv.conn(), sut_srv.conn()
     try:
         if proto == 3:
-            try:
-                run_step(cmdgen.Step(["HELLO", "3"], kind="hello"), ref, sut)
-            except Mismatch as m:
-                pytest.fail(format_mismatch(m, seed, -1, proto, []), pytrace=False)
+            switch_to_resp3(ref, sut)
         reset_keyspace(ref, sut, cmdgen.KEYS)
         gen = cmdgen.Generator(seed, t0=time.time())
         report = run_sequence(ref, sut, gen, OPS, seed, proto)

@@ -402,21 +402,24 @@ class RespConn:
 
     def read_until_close(self, timeout=5.0):
         """Read everything until the peer closes. Returns the bytes read
-        (including anything already buffered). Raises socket.timeout if the
-        peer does not close in time."""
+        (including anything already buffered). If the peer does not close in
+        time, raises socket.timeout; the bytes read so far stay in self.buf."""
         deadline = time.monotonic() + timeout
         data = bytearray(self.buf)
         self.buf.clear()
         while True:
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise socket.timeout("peer did not close the connection; got %r"
-                                     % bytes(data[:300]))
-            self.sock.settimeout(remaining)
             try:
+                if remaining <= 0:
+                    raise socket.timeout()
+                self.sock.settimeout(remaining)
                 chunk = self.sock.recv(65536)
             except ConnectionResetError:
                 return bytes(data)
+            except socket.timeout:
+                self.buf = data
+                raise socket.timeout("peer did not close the connection within %.1fs; "
+                                     "got %r" % (timeout, bytes(data[:300])))
             if not chunk:
                 return bytes(data)
             data += chunk

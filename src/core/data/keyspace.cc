@@ -44,13 +44,22 @@ Keyspace::Stamp Keyspace::stamp(int64_t now_ms) {
   return Stamp{hlc_.tick(now_ms), ++seq_};
 }
 
+std::optional<KeyRecord> Keyspace::read_record(std::string_view key) {
+  if (const auto* cached = cache_.get(key)) return *cached;
+  std::optional<KeyRecord> result;
+  if (auto raw = storage_.get(Column::kKeys, key)) {
+    KeyRecord rec;
+    if (rec.decode(*raw)) result = std::move(rec);
+  }
+  cache_.put(key, result);
+  return result;
+}
+
 std::optional<KeyRecord> Keyspace::find(std::string_view key, int64_t now_ms) {
-  auto raw = storage_.get(Column::kKeys, key);
-  if (!raw) return std::nullopt;
-  KeyRecord rec;
-  if (!rec.decode(*raw) || (rec.flags & KeyRecord::kFlagTombstone)) return std::nullopt;
-  if (rec.expire_at_ms != 0 && rec.expire_at_ms <= now_ms) {
-    remove_expired(key, rec);
+  auto rec = read_record(key);
+  if (!rec || (rec->flags & KeyRecord::kFlagTombstone)) return std::nullopt;
+  if (rec->expire_at_ms != 0 && rec->expire_at_ms <= now_ms) {
+    remove_expired(key, *rec);
     return std::nullopt;
   }
   return rec;
@@ -94,6 +103,7 @@ void Keyspace::write(std::string_view key, KeyRecord& rec, const KeyRecord* old,
     ++expires_;
   }
   storage_.put(Column::kKeys, key, rec.encode());
+  cache_.put(key, rec);
 }
 
 void Keyspace::erase(std::string_view key, const KeyRecord& old) {
@@ -104,6 +114,7 @@ void Keyspace::erase(std::string_view key, const KeyRecord& old) {
     --expires_;
   }
   storage_.del(Column::kKeys, key);
+  cache_.put(key, std::nullopt);
   --keys_;
 }
 
@@ -187,10 +198,9 @@ size_t Keyspace::expire_cycle(int64_t now_ms, size_t budget) {
   for (const auto& k : stale_index) storage_.del(Column::kExpiry, k);
   size_t removed = 0;
   for (const auto& [at, key] : due) {
-    auto raw = storage_.get(Column::kKeys, key);
-    KeyRecord rec;
-    if (raw && rec.decode(*raw) && rec.expire_at_ms == at) {
-      remove_expired(key, rec);
+    auto rec = read_record(key);
+    if (rec && rec->expire_at_ms == at) {
+      remove_expired(key, *rec);
       ++removed;
     } else {
       // The key's expiry changed without the entry going: drop the stale entry.
@@ -209,6 +219,7 @@ void Keyspace::clear() {
       if (rec.decode(it->value())) all.emplace_back(std::string(it->key()), rec);
   }
   for (const auto& [k, rec] : all) erase(k, rec);
+  cache_.clear();
   keys_ = 0;
   expires_ = 0;
   meta_dirty_ = true;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/data/hlc.h"
+#include "core/data/record_cache.h"
 #include "core/data/records.h"
 #include "core/storage/storage.h"
 
@@ -16,7 +17,9 @@ namespace meridian {
 
 class Keyspace {
  public:
-  Keyspace(Storage& storage, RegionId region) : storage_(storage), region_(region) {}
+  // cache_bytes: budget of the key-record cache (0 disables it).
+  Keyspace(Storage& storage, RegionId region, size_t cache_bytes)
+      : storage_(storage), region_(region), cache_(cache_bytes) {}
 
   // Reads the region-wide records (sequence, HLC, counts) written by flush_meta().
   void load();
@@ -64,6 +67,7 @@ class Keyspace {
   uint64_t expired_total() const { return expired_total_; }
   Hlc last_hlc() const { return hlc_.last(); }
   uint64_t sequence() const { return seq_; }
+  size_t cache_bytes() const { return cache_.bytes(); }
 
  private:
   struct Stamp {
@@ -74,8 +78,11 @@ class Keyspace {
   void drop_fields(std::string_view key, const KeyRecord& rec);
   void remove_expired(std::string_view key, const KeyRecord& rec);
 
+  std::optional<KeyRecord> read_record(std::string_view key);
+
   Storage& storage_;
   RegionId region_;
+  RecordCache cache_;
   HlcClock hlc_;
   uint64_t seq_ = 0;  // this region's write sequence: the counter of its dots
   uint64_t keys_ = 0;
