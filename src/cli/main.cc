@@ -1,14 +1,13 @@
 // The meridian command: `server` runs one region, `up` runs every region of
 // a config under a supervisor.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <climits>
 #include <cstdio>
 #include <filesystem>
-
-#include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "cli/supervisor.h"
 #include "config/cluster_config.h"
@@ -33,8 +32,8 @@ int run_server(const std::string& config_path, const std::string& region_name,
   if (region == nullptr) {
     std::string names;
     for (const auto& r : cfg.regions) names += (names.empty() ? "" : ", ") + r.name;
-    throw ConfigError(config_path + ": no region named \"" + region_name +
-                      "\" (regions: " + names + ")");
+    throw ConfigError(config_path + ": no region named \"" + region_name + "\" (regions: " + names +
+                      ")");
   }
   std::filesystem::path dir = std::filesystem::path(data_root) / region->name;
   std::filesystem::create_directories(dir);

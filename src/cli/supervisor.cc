@@ -1,6 +1,7 @@
 #include "cli/supervisor.h"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,8 +10,6 @@
 #include <cstdio>
 #include <map>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 namespace meridian {
 namespace {
@@ -30,7 +29,7 @@ pid_t spawn(const std::string& exe, const ClusterConfig& cfg, const RegionConfig
   pid_t pid = fork();
   if (pid == 0) {
     sigprocmask(SIG_SETMASK, &old_mask, nullptr);
-    std::vector<std::string> args = {exe,        "server",    "--config", cfg.path,
+    std::vector<std::string> args = {exe,        "server",    "--config",   cfg.path,
                                      "--region", region.name, "--data-dir", data_dir};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -86,7 +85,8 @@ int supervise(const std::string& self_exe, const ClusterConfig& cfg, const std::
         c.pid = -1;
         if (stopping) break;
         // A region that ran for a while gets a fresh backoff.
-        if (Clock::now() - c.started > std::chrono::seconds(60)) c.backoff = std::chrono::milliseconds(500);
+        if (Clock::now() - c.started > std::chrono::seconds(60))
+          c.backoff = std::chrono::milliseconds(500);
         spdlog::error("region {} exited ({} {}); restarting in {} ms", c.region->name,
                       WIFSIGNALED(status) ? "signal" : "status",
                       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
@@ -96,7 +96,8 @@ int supervise(const std::string& self_exe, const ClusterConfig& cfg, const std::
       }
     }
     if (stopping) {
-      bool all_gone = std::all_of(children.begin(), children.end(), [](auto& c) { return c.pid < 0; });
+      bool all_gone =
+          std::all_of(children.begin(), children.end(), [](auto& c) { return c.pid < 0; });
       if (all_gone) return 0;
       if (Clock::now() > stop_deadline) {
         for (auto& c : children)

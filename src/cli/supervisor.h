@@ -9,6 +9,7 @@
 namespace meridian {
 
 // Returns the process exit code.
-int supervise(const std::string& self_exe, const ClusterConfig& config, const std::string& data_dir);
+int supervise(const std::string& self_exe, const ClusterConfig& config,
+              const std::string& data_dir);
 
 }  // namespace meridian

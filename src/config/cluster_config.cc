@@ -1,8 +1,8 @@
 #include "config/cluster_config.h"
 
-#include <set>
-
 #include <toml++/toml.h>
+
+#include <set>
 
 namespace meridian {
 namespace {
@@ -29,8 +29,7 @@ class Reporter {
       bool ok = false;
       for (auto n : known) ok = ok || k.str() == n;
       if (!ok) {
-        fail(&v, prefix + std::string(k.str()),
-             "unknown field (allowed: " + join(known) + ")");
+        fail(&v, prefix + std::string(k.str()), "unknown field (allowed: " + join(known) + ")");
       }
     }
   }
@@ -52,7 +51,8 @@ class Reporter {
                   std::optional<int64_t> fallback, int64_t lo, int64_t hi) const {
     const toml::node* n = t.get(key);
     std::string field = prefix + std::string(key);
-    std::string range = "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
+    std::string range =
+        "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
     if (n == nullptr) {
       if (fallback) return *fallback;
       fail(&t, field, "missing (" + range + ")");
@@ -63,8 +63,8 @@ class Reporter {
     return v;
   }
 
-  double number(const toml::table& t, const std::string& prefix, std::string_view key,
-                double lo, double hi) const {
+  double number(const toml::table& t, const std::string& prefix, std::string_view key, double lo,
+                double hi) const {
     const toml::node* n = t.get(key);
     std::string field = prefix + std::string(key);
     std::string range = "expected a number from " + fmt(lo) + " to " + fmt(hi);
@@ -167,8 +167,9 @@ ClusterConfig load_cluster_config(const std::string& path) {
     root = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
-    throw ConfigError(path + ":" + std::to_string(b.line) + ":" + std::to_string(b.column) +
-                      ": " + std::string(e.description()));
+    std::string where = path;
+    if (b.line > 0) where += ":" + std::to_string(b.line) + ":" + std::to_string(b.column);
+    throw ConfigError(where + ": " + std::string(e.description()));
   }
   Reporter r(path);
   ClusterConfig cfg;
@@ -184,10 +185,10 @@ ClusterConfig load_cluster_config(const std::string& path) {
   RegionSettings& s = cfg.server;
   if (const auto* server = table_at(r, root, "server")) {
     const std::string p = "server.";
-    r.only_known(*server, p,
-                 {"fsync", "maxclients", "proto_max_bulk_len", "client_query_buffer_limit",
-                  "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass",
-                  "cache_mb"});
+    r.only_known(
+        *server, p,
+        {"fsync", "maxclients", "proto_max_bulk_len", "client_query_buffer_limit",
+         "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass", "cache_mb"});
     std::string fsync_default = "everysec";
     std::string fsync = r.text(*server, p, "fsync", &fsync_default);
     if (fsync == "always") {
@@ -236,7 +237,8 @@ ClusterConfig load_cluster_config(const std::string& path) {
                "a user needs a name other than \"default\" (set requirepass for the default user)");
       }
       if (pass.empty()) r.fail(t->get("password"), p + "password", "must not be empty");
-      if (s.users.count(name)) r.fail(t->get("name"), p + "name", "duplicate user \"" + name + "\"");
+      if (s.users.count(name))
+        r.fail(t->get("name"), p + "name", "duplicate user \"" + name + "\"");
       s.users[name] = pass;
     }
   }

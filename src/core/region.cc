@@ -12,9 +12,13 @@ constexpr size_t kExpireBudget = 200;
 }  // namespace
 
 Region::Region(RegionSettings settings, Env env)
-    : settings_(std::move(settings)), env_(env), keyspace_(env.storage, settings_.region_id, settings_.cache_bytes) {}
+    : settings_(std::move(settings)),
+      env_(env),
+      keyspace_(env.storage, settings_.region_id, settings_.cache_bytes) {}
 
-Region::~Region() { *alive_ = false; }
+Region::~Region() {
+  *alive_ = false;
+}
 
 void Region::start() {
   keyspace_.load();

@@ -1,18 +1,19 @@
 #include "storage/rocksdb_storage.h"
 
-#include <chrono>
-
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
+#include <chrono>
+
 namespace meridian {
 namespace {
 
-const char* const kColumnNames[kColumnCount] = {"default", "keys",
-                                                "fields", "expiry"};
+const char* const kColumnNames[kColumnCount] = {"default", "keys", "fields", "expiry"};
 
-rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+rocksdb::Slice slice(std::string_view s) {
+  return rocksdb::Slice(s.data(), s.size());
+}
 
 class RocksIterator final : public StorageIterator {
  public:

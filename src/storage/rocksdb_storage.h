@@ -4,6 +4,9 @@
 // one atomic write at commit(): one WAL append per event-loop pass (group
 // commit), and with sync one fsync. With fsync = everysec a background thread
 // syncs the WAL once a second, like Redis' appendfsync everysec.
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <memory>
@@ -12,9 +15,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <rocksdb/db.h>
-#include <rocksdb/utilities/write_batch_with_index.h>
 
 #include "core/storage/storage.h"
 

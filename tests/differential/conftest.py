@@ -26,3 +26,15 @@ def diff_pair():
     finally:
         sut.cleanup()
         ref.cleanup()
+
+
+@pytest.fixture
+def live_pair(diff_pair):
+    """diff_pair, with a crashed SUT restarted (on the same data) first, so
+    that one crash fails one test rather than every later one."""
+    ref, sut = diff_pair
+    if not sut.running():
+        sut.start()
+    if not ref.running():
+        ref.start()
+    return ref, sut

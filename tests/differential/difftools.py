@@ -178,8 +178,9 @@ def format_mismatch(m, seed, index, proto, history):
     return "\n".join(lines)
 
 
-def run_sequence(ref, sut, gen, nops, seed, proto):
-    """Run a generated sequence. Returns None or a formatted mismatch report."""
+def run_sequence(ref, sut, gen, nops, seed, proto, sut_server=None):
+    """Run a generated sequence. Returns None or a formatted mismatch report.
+    sut_server (optional) is checked for a crash on connection errors."""
     history = []
     steps = gen.sequence(nops)
     for i, step in enumerate(steps):
@@ -188,11 +189,21 @@ def run_sequence(ref, sut, gen, nops, seed, proto):
         except Mismatch as m:
             return format_mismatch(m, seed, i, proto, history)
         except (OSError, ConnectionError) as e:
-            return format_mismatch(Mismatch(step, b"", b"", "connection error: %r" % e),
-                                   seed, i, proto, history)
+            note = "connection error: %r" % e
+            if sut_server is not None:
+                crashed = not sut_server.running() or wait_crashed(sut_server)
+                if crashed:
+                    note = ("MERIDIAN CRASHED (exit code %s) on this step.\n--- server log tail ---\n%s"
+                            % (sut_server.proc.returncode, sut_server.log(3000)))
+            return format_mismatch(Mismatch(step, b"", b"", note), seed, i, proto, history)
         history.append((i, step, ra))
     return None
 
 
-def now():
-    return time.time()
+def wait_crashed(server, timeout=2.0):
+    """True if the server process exits within timeout."""
+    try:
+        server.proc.wait(timeout)
+        return True
+    except Exception:
+        return False

@@ -96,24 +96,24 @@ def exchange_open(server, payload):
 
 
 @pytest.mark.parametrize("name", sorted(CLOSING))
-def test_malformed_closes_like_redis(diff_pair, name):
-    ref, sut = diff_pair
+def test_malformed_closes_like_redis(live_pair, name):
+    ref, sut = live_pair
     a = exchange_closing(ref, CLOSING[name])
     b = exchange_closing(sut, CLOSING[name])
     assert b == a, "payload %r:\n  redis   : %r\n  meridian: %r" % (CLOSING[name], a, b)
 
 
 @pytest.mark.parametrize("name", sorted(OPEN))
-def test_wire_stream_like_redis(diff_pair, name):
-    ref, sut = diff_pair
+def test_wire_stream_like_redis(live_pair, name):
+    ref, sut = live_pair
     a = exchange_open(ref, OPEN[name])
     b = exchange_open(sut, OPEN[name])
     assert b == a, "payload %r:\n  redis   : %r\n  meridian: %r" % (OPEN[name], a, b)
 
 
 @pytest.mark.parametrize("name", sorted(INLINE))
-def test_inline_commands_like_redis(diff_pair, name):
-    ref, sut = diff_pair
+def test_inline_commands_like_redis(live_pair, name):
+    ref, sut = live_pair
     a = exchange_open(ref, INLINE[name])
     try:
         b = exchange_open(sut, INLINE[name])
@@ -123,8 +123,8 @@ def test_inline_commands_like_redis(diff_pair, name):
 
 
 @pytest.mark.parametrize("name", sorted(INLINE_CLOSING))
-def test_inline_errors_like_redis(diff_pair, name):
-    ref, sut = diff_pair
+def test_inline_errors_like_redis(live_pair, name):
+    ref, sut = live_pair
     a = exchange_closing(ref, INLINE_CLOSING[name])
     try:
         b = exchange_closing(sut, INLINE_CLOSING[name])
@@ -136,10 +136,10 @@ def test_inline_errors_like_redis(diff_pair, name):
 @pytest.mark.parametrize("args", [("HELLO",), ("HELLO", "3"), ("HELLO", "2"),
                                   ("HELLO", "3", "SETNAME", "n")],
                          ids=["hello", "hello3", "hello2", "hello3-setname"])
-def test_hello_like_redis(diff_pair, args):
+def test_hello_like_redis(live_pair, args):
     """HELLO replies equal Redis' except the values of server, version and id
     (same fields, same order, same types)."""
-    ref_srv, sut_srv = diff_pair
+    ref_srv, sut_srv = live_pair
     ref, sut = ref_srv.conn(), sut_srv.conn()
     try:
         run_step(Step(list(args), kind="hello"), ref, sut)

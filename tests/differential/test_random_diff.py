@@ -23,15 +23,15 @@ BASE = int(os.environ.get("MERIDIAN_DIFF_SEED_BASE", "1"))
 
 @pytest.mark.parametrize("seed", range(BASE, BASE + SEEDS), ids=lambda s: "seed%d" % s)
 @pytest.mark.parametrize("proto", [2, 3], ids=["resp2", "resp3"])
-def test_random_sequence(diff_pair, proto, seed):
-    ref_srv, sut_srv = diff_pair
+def test_random_sequence(live_pair, proto, seed):
+    ref_srv, sut_srv = live_pair
     ref, sut = ref_srv.conn(), sut_srv.conn()
     try:
         if proto == 3:
             switch_to_resp3(ref, sut)
         reset_keyspace(ref, sut, cmdgen.KEYS)
         gen = cmdgen.Generator(seed, t0=time.time())
-        report = run_sequence(ref, sut, gen, OPS, seed, proto)
+        report = run_sequence(ref, sut, gen, OPS, seed, proto, sut_server=sut_srv)
         if report:
             print(report)
             pytest.fail(report, pytrace=False)

@@ -342,8 +342,8 @@ def encode_command(*args):
 
 # --------------------------------------------------------------------- client
 
-class ConnectionClosed(Exception):
-    pass
+class ConnectionClosed(ConnectionError):
+    """The peer closed the connection while a reply was expected."""
 
 
 class RespConn:

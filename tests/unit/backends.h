@@ -32,15 +32,26 @@ inline size_t resp_length(std::string_view s, size_t pos = 0) {
   std::string_view header = s.substr(pos + 1, line_end - pos - 1);
   size_t after = line_end + 2;
   switch (type) {
-    case '+': case '-': case ':': case '_': case ',': case '#': case '(':
+    case '+':
+    case '-':
+    case ':':
+    case '_':
+    case ',':
+    case '#':
+    case '(':
       return after - pos;
-    case '$': case '=': case '!': {
+    case '$':
+    case '=':
+    case '!': {
       long n = std::stol(std::string(header));
       if (n < 0) return after - pos;
       if (s.size() < after + static_cast<size_t>(n) + 2) return 0;
       return after + static_cast<size_t>(n) + 2 - pos;
     }
-    case '*': case '~': case '%': case '>': {
+    case '*':
+    case '~':
+    case '%':
+    case '>': {
       long n = std::stol(std::string(header));
       if (n < 0) return after - pos;
       if (type == '%') n *= 2;
@@ -156,7 +167,9 @@ class RealBackend : public Backend {
       : server_(std::make_shared<RealServer>(std::move(s))) {
     connect();
   }
-  explicit RealBackend(std::shared_ptr<RealServer> server) : server_(std::move(server)) { connect(); }
+  explicit RealBackend(std::shared_ptr<RealServer> server) : server_(std::move(server)) {
+    connect();
+  }
   ~RealBackend() override { ::close(fd_); }
 
   std::string send(const std::string& raw, int replies) override {

@@ -194,7 +194,8 @@ TYPED_TEST(CommandsTest, MaxClients) {
   auto c = a->another_client();
   EXPECT_EQ(c->cmd({"PING"}), "-ERR max number of clients reached\r\n");
   b.reset();  // a slot frees up
-  EXPECT_TRUE(a->eventually([&] { return a->another_client()->cmd({"PING"}) == "+PONG\r\n"; }, 5000));
+  EXPECT_TRUE(
+      a->eventually([&] { return a->another_client()->cmd({"PING"}) == "+PONG\r\n"; }, 5000));
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
 // The stored encoding and the pure helpers of the core: property tests with
 // rapidcheck, plus Redis' exact number formats.
+#include "core/data/records.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include "core/data/hlc.h"
-#include "core/data/records.h"
 #include "core/util/glob.h"
 #include "core/util/numbers.h"
 

@@ -1,9 +1,9 @@
 // The request parser must give the same commands however the bytes are split
 // across reads, and refuse over-limit or malformed input with Redis' words.
+#include "core/protocol/request_parser.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
-
-#include "core/protocol/request_parser.h"
 
 namespace meridian {
 namespace {
@@ -24,8 +24,8 @@ std::string encode(const std::vector<std::string>& args) {
 }
 
 RC_GTEST_PROP(RequestParser, SameCommandsWhateverTheChunking, ()) {
-  auto commands = *rc::gen::container<std::vector<std::vector<std::string>>>(
-      rc::gen::nonEmpty(rc::gen::container<std::vector<std::string>>(rc::gen::arbitrary<std::string>())));
+  auto commands = *rc::gen::container<std::vector<std::vector<std::string>>>(rc::gen::nonEmpty(
+      rc::gen::container<std::vector<std::string>>(rc::gen::arbitrary<std::string>())));
   std::string wire;
   for (const auto& c : commands) wire += encode(c);
   ParserLimits limits;

@@ -70,7 +70,8 @@ TEST(Simulator, ActiveExpiryFollowsVirtualTime) {
   sim::SimRegion region(test_settings(), 7);
   auto c = region.connect();
   for (int i = 0; i < 1000; ++i) {
-    c->send_raw(encode_command({"SET", "k" + std::to_string(i), "v", "PX", std::to_string(1000 + i)}));
+    c->send_raw(
+        encode_command({"SET", "k" + std::to_string(i), "v", "PX", std::to_string(1000 + i)}));
   }
   region.advance(999);
   EXPECT_EQ(c->send_raw(encode_command({"DBSIZE"})), ":1000\r\n");

@@ -40,7 +40,9 @@ void ping(CommandContext& ctx) {
   ctx.reply.simple("PONG");
 }
 
-void echo(CommandContext& ctx) { ctx.reply.bulk(ctx.argv[1]); }
+void echo(CommandContext& ctx) {
+  ctx.reply.bulk(ctx.argv[1]);
+}
 
 void auth(CommandContext& ctx) {
   const auto& s = ctx.region.settings();
@@ -170,13 +172,17 @@ void client(CommandContext& ctx) {
     return ctx.reply.verbatim(line);
   }
   if (equals_ci(sub, "HELP")) {
-    static const char* kHelp[] = {
-        "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "GETNAME", "    Return the name of the current connection.",
-        "ID", "    Return the ID of the current connection.",
-        "INFO", "    Return information about the current client connection.",
-        "SETNAME <name>", "    Assign the name <name> to the current connection.",
-        "HELP", "    Print this help."};
+    static const char* kHelp[] = {"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                                  "GETNAME",
+                                  "    Return the name of the current connection.",
+                                  "ID",
+                                  "    Return the ID of the current connection.",
+                                  "INFO",
+                                  "    Return information about the current client connection.",
+                                  "SETNAME <name>",
+                                  "    Assign the name <name> to the current connection.",
+                                  "HELP",
+                                  "    Print this help."};
     ctx.reply.array(std::size(kHelp));
     for (const char* l : kHelp) ctx.reply.simple(l);
     return;

@@ -87,9 +87,15 @@ void hash_listing(CommandContext& ctx, Part part) {
   }
 }
 
-void hgetall(CommandContext& ctx) { hash_listing(ctx, Part::kBoth); }
-void hkeys(CommandContext& ctx) { hash_listing(ctx, Part::kFields); }
-void hvals(CommandContext& ctx) { hash_listing(ctx, Part::kValues); }
+void hgetall(CommandContext& ctx) {
+  hash_listing(ctx, Part::kBoth);
+}
+void hkeys(CommandContext& ctx) {
+  hash_listing(ctx, Part::kFields);
+}
+void hvals(CommandContext& ctx) {
+  hash_listing(ctx, Part::kValues);
+}
 
 void hdel(CommandContext& ctx) {
   std::optional<KeyRecord> old;

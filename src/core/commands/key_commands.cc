@@ -171,10 +171,18 @@ void expire_generic(CommandContext& ctx, int64_t basetime, bool seconds, const c
   ctx.reply.integer(1);
 }
 
-void expire(CommandContext& ctx) { expire_generic(ctx, ctx.now_ms, true, "expire"); }
-void pexpire(CommandContext& ctx) { expire_generic(ctx, ctx.now_ms, false, "pexpire"); }
-void expireat(CommandContext& ctx) { expire_generic(ctx, 0, true, "expireat"); }
-void pexpireat(CommandContext& ctx) { expire_generic(ctx, 0, false, "pexpireat"); }
+void expire(CommandContext& ctx) {
+  expire_generic(ctx, ctx.now_ms, true, "expire");
+}
+void pexpire(CommandContext& ctx) {
+  expire_generic(ctx, ctx.now_ms, false, "pexpire");
+}
+void expireat(CommandContext& ctx) {
+  expire_generic(ctx, 0, true, "expireat");
+}
+void pexpireat(CommandContext& ctx) {
+  expire_generic(ctx, 0, false, "pexpireat");
+}
 
 void ttl_generic(CommandContext& ctx, bool ms) {
   auto rec = ctx.keyspace.find(ctx.argv[1], ctx.now_ms);
@@ -185,8 +193,12 @@ void ttl_generic(CommandContext& ctx, bool ms) {
   ctx.reply.integer(ms ? ttl : (ttl + 500) / 1000);
 }
 
-void ttl(CommandContext& ctx) { ttl_generic(ctx, false); }
-void pttl(CommandContext& ctx) { ttl_generic(ctx, true); }
+void ttl(CommandContext& ctx) {
+  ttl_generic(ctx, false);
+}
+void pttl(CommandContext& ctx) {
+  ttl_generic(ctx, true);
+}
 
 void persist(CommandContext& ctx) {
   auto rec = ctx.keyspace.find(ctx.argv[1], ctx.now_ms);
@@ -198,8 +210,8 @@ void persist(CommandContext& ctx) {
 }
 
 void flushall(CommandContext& ctx) {
-  if (ctx.argv.size() > 2 ||
-      (ctx.argv.size() == 2 && !equals_ci(ctx.argv[1], "ASYNC") && !equals_ci(ctx.argv[1], "SYNC"))) {
+  if (ctx.argv.size() > 2 || (ctx.argv.size() == 2 && !equals_ci(ctx.argv[1], "ASYNC") &&
+                              !equals_ci(ctx.argv[1], "SYNC"))) {
     return ctx.reply.error(cmd::kSyntax);
   }
   if (!ctx.region.settings().enable_flushall) {

@@ -15,9 +15,12 @@ using cmd::equals_ci;
 
 const char* fsync_name(FsyncMode m) {
   switch (m) {
-    case FsyncMode::kAlways: return "always";
-    case FsyncMode::kEverySec: return "everysec";
-    case FsyncMode::kNo: break;
+    case FsyncMode::kAlways:
+      return "always";
+    case FsyncMode::kEverySec:
+      return "everysec";
+    case FsyncMode::kNo:
+      break;
   }
   return "no";
 }
@@ -61,8 +64,7 @@ void info(CommandContext& ctx) {
     field(out, "redis_mode", "standalone");
     field(out, "arch_bits", "64");
     field(out, "tcp_address", s.tcp_address);
-    field(out, "uptime_in_seconds",
-          static_cast<uint64_t>((ctx.now_ms - r.start_time_ms()) / 1000));
+    field(out, "uptime_in_seconds", static_cast<uint64_t>((ctx.now_ms - r.start_time_ms()) / 1000));
     field(out, "hz", static_cast<uint64_t>(s.hz));
   }
   if (want("clients")) {

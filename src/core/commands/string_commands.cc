@@ -222,8 +222,12 @@ void incr_by(CommandContext& ctx, int64_t incr) {
   ctx.reply.integer(value);
 }
 
-void incr(CommandContext& ctx) { incr_by(ctx, 1); }
-void decr(CommandContext& ctx) { incr_by(ctx, -1); }
+void incr(CommandContext& ctx) {
+  incr_by(ctx, 1);
+}
+void decr(CommandContext& ctx) {
+  incr_by(ctx, -1);
+}
 
 void incrby(CommandContext& ctx) {
   int64_t incr = 0;

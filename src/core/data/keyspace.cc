@@ -147,9 +147,8 @@ void Keyspace::del_field(std::string_view key, const KeyRecord& rec, std::string
   storage_.del(Column::kFields, layout::field_key(key, rec.generation, field));
 }
 
-void Keyspace::for_each_field(
-    std::string_view key, const KeyRecord& rec,
-    const std::function<bool(std::string_view, const FieldRecord&)>& fn) {
+void Keyspace::for_each_field(std::string_view key, const KeyRecord& rec,
+                              const std::function<bool(std::string_view, const FieldRecord&)>& fn) {
   std::string prefix = layout::field_prefix(key, rec.generation);
   auto it = storage_.iterate(Column::kFields);
   FieldRecord f;

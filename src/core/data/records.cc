@@ -6,10 +6,14 @@ namespace meridian {
 
 const char* type_name(ValueType t) {
   switch (t) {
-    case ValueType::kString: return "string";
-    case ValueType::kSet: return "set";
-    case ValueType::kHash: return "hash";
-    case ValueType::kNone: break;
+    case ValueType::kString:
+      return "string";
+    case ValueType::kSet:
+      return "set";
+    case ValueType::kHash:
+      return "hash";
+    case ValueType::kNone:
+      break;
   }
   return "none";
 }

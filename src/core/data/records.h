@@ -22,14 +22,14 @@ struct KeyRecord {
 
   ValueType type = ValueType::kNone;
   uint8_t flags = 0;
-  Hlc hlc;                  // timestamp of the last write
-  RegionId origin = 0;      // region that made the last write
-  int64_t expire_at_ms = 0; // 0: no expiry
-  uint64_t generation = 0;  // collections: prefix of this incarnation's fields
-  uint64_t count = 0;       // collections: number of live fields/members
-  VersionVector vv;         // causal context of this version
-  std::string ext;          // tagged extensions (CRDT state, siblings); empty today
-  std::string payload;      // strings: the value itself
+  Hlc hlc;                   // timestamp of the last write
+  RegionId origin = 0;       // region that made the last write
+  int64_t expire_at_ms = 0;  // 0: no expiry
+  uint64_t generation = 0;   // collections: prefix of this incarnation's fields
+  uint64_t count = 0;        // collections: number of live fields/members
+  VersionVector vv;          // causal context of this version
+  std::string ext;           // tagged extensions (CRDT state, siblings); empty today
+  std::string payload;       // strings: the value itself
 
   bool is_collection() const { return type == ValueType::kSet || type == ValueType::kHash; }
 
@@ -43,8 +43,8 @@ struct FieldRecord {
   static constexpr uint8_t kFormat = 1;
   Hlc hlc;
   RegionId origin = 0;
-  uint64_t seq = 0;     // with origin, the dot of the write that added it
-  std::string value;    // hash field value; empty for set members
+  uint64_t seq = 0;   // with origin, the dot of the write that added it
+  std::string value;  // hash field value; empty for set members
 
   std::string encode() const;
   bool decode(std::string_view in);

@@ -42,8 +42,12 @@ void Reply::bulk(std::string_view s) {
   out_.append("\r\n");
 }
 
-void Reply::null() { out_.append(proto_ >= 3 ? "_\r\n" : "$-1\r\n"); }
-void Reply::null_array() { out_.append(proto_ >= 3 ? "_\r\n" : "*-1\r\n"); }
+void Reply::null() {
+  out_.append(proto_ >= 3 ? "_\r\n" : "$-1\r\n");
+}
+void Reply::null_array() {
+  out_.append(proto_ >= 3 ? "_\r\n" : "*-1\r\n");
+}
 
 void Reply::map(size_t pairs) {
   if (proto_ >= 3) {
@@ -53,7 +57,9 @@ void Reply::map(size_t pairs) {
   }
 }
 
-void Reply::set(size_t n) { header(proto_ >= 3 ? '~' : '*', n); }
+void Reply::set(size_t n) {
+  header(proto_ >= 3 ? '~' : '*', n);
+}
 
 void Reply::verbatim(std::string_view text) {
   if (proto_ >= 3) {

@@ -51,19 +51,32 @@ bool split_args(std::string_view line, std::vector<std::string>& out) {
       if (inq) {
         if (i >= n) return false;
         char c = line[i];
-        if (c == '\\' && i + 3 < n && line[i + 1] == 'x' && std::isxdigit(static_cast<unsigned char>(line[i + 2])) &&
+        if (c == '\\' && i + 3 < n && line[i + 1] == 'x' &&
+            std::isxdigit(static_cast<unsigned char>(line[i + 2])) &&
             std::isxdigit(static_cast<unsigned char>(line[i + 3]))) {
           cur.push_back(static_cast<char>(hex_value(line[i + 2]) * 16 + hex_value(line[i + 3])));
           i += 3;
         } else if (c == '\\' && i + 1 < n) {
           ++i;
           switch (line[i]) {
-            case 'n': cur.push_back('\n'); break;
-            case 'r': cur.push_back('\r'); break;
-            case 't': cur.push_back('\t'); break;
-            case 'b': cur.push_back('\b'); break;
-            case 'a': cur.push_back('\a'); break;
-            default: cur.push_back(line[i]); break;
+            case 'n':
+              cur.push_back('\n');
+              break;
+            case 'r':
+              cur.push_back('\r');
+              break;
+            case 't':
+              cur.push_back('\t');
+              break;
+            case 'b':
+              cur.push_back('\b');
+              break;
+            case 'a':
+              cur.push_back('\a');
+              break;
+            default:
+              cur.push_back(line[i]);
+              break;
           }
         } else if (c == '"') {
           // A closing quote must be followed by a space or nothing.
@@ -91,10 +104,22 @@ bool split_args(std::string_view line, std::vector<std::string>& out) {
         }
         char c = line[i];
         switch (c) {
-          case ' ': case '\n': case '\r': case '\t': case '\0': done = true; break;
-          case '"': inq = true; break;
-          case '\'': insq = true; break;
-          default: cur.push_back(c); break;
+          case ' ':
+          case '\n':
+          case '\r':
+          case '\t':
+          case '\0':
+            done = true;
+            break;
+          case '"':
+            inq = true;
+            break;
+          case '\'':
+            insq = true;
+            break;
+          default:
+            cur.push_back(c);
+            break;
         }
       }
       if (i < n) ++i;
@@ -148,7 +173,8 @@ RequestParser::Result RequestParser::parse_inline(std::vector<std::string_view>&
   std::string_view line(start, len);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   inline_args_.clear();
-  if (!split_args(line, inline_args_)) return fail("ERR Protocol error: unbalanced quotes in request");
+  if (!split_args(line, inline_args_))
+    return fail("ERR Protocol error: unbalanced quotes in request");
   pos_ += len + 1;
   for (const auto& a : inline_args_) argv.emplace_back(a);
   return Result::kCommand;

@@ -9,8 +9,8 @@
 namespace meridian {
 
 struct ParserLimits {
-  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;        // Redis' proto-max-bulk-len
-  int64_t max_multibulk_len = 2147483647;                  // Redis 7: INT_MAX
+  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;          // Redis' proto-max-bulk-len
+  int64_t max_multibulk_len = 2147483647;                    // Redis 7: INT_MAX
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;  // client-query-buffer-limit
   // Before authentication Redis allows at most 10 arguments of 16 KiB.
   bool unauthenticated = false;

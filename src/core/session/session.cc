@@ -14,7 +14,9 @@ Session::Session(Region& region, uint64_t id, std::string peer_address)
   ++region_.stats().total_connections_received;
 }
 
-Session::~Session() { --region_.stats().connected_clients; }
+Session::~Session() {
+  --region_.stats().connected_clients;
+}
 
 void Session::set_authenticated(const std::string& user) {
   authenticated_ = true;

@@ -5,7 +5,9 @@
 namespace meridian {
 namespace {
 
-int lower(int c) { return std::tolower(c); }
+int lower(int c) {
+  return std::tolower(c);
+}
 
 bool match(const char* p, int plen, const char* s, int slen, bool nocase, int nesting) {
   // Bounded recursion, as Redis does, against patterns like "*********a".
@@ -87,8 +89,9 @@ bool match(const char* p, int plen, const char* s, int slen, bool nocase, int ne
         }
         [[fallthrough]];
       default:
-        if (nocase ? lower(static_cast<unsigned char>(p[0])) != lower(static_cast<unsigned char>(s[0]))
-                   : p[0] != s[0]) {
+        if (nocase
+                ? lower(static_cast<unsigned char>(p[0])) != lower(static_cast<unsigned char>(s[0]))
+                : p[0] != s[0]) {
           return false;
         }
         ++s;

@@ -1,11 +1,11 @@
 #include "runtime/real/region_server.h"
 
-#include <array>
+#include <spdlog/spdlog.h>
 
+#include <array>
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/write.hpp>
-#include <spdlog/spdlog.h>
 
 #include "core/session/session.h"
 
@@ -98,8 +98,8 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   acceptor_.listen(asio::socket_base::max_listen_connections);
   port_ = acceptor_.local_endpoint().port();
   settings.tcp_address = host + ":" + std::to_string(port_);
-  region_ = std::make_unique<Region>(std::move(settings),
-                                     Env{clock_, random_, scheduler_, *storage_});
+  region_ =
+      std::make_unique<Region>(std::move(settings), Env{clock_, random_, scheduler_, *storage_});
 }
 
 RegionServer::~RegionServer() {
@@ -178,6 +178,8 @@ void RegionServer::flush() {
   for (auto& c : ready) c->write();
 }
 
-void RegionServer::forget(Connection* c) { connections_.erase(c); }
+void RegionServer::forget(Connection* c) {
+  connections_.erase(c);
+}
 
 }  // namespace meridian

@@ -6,14 +6,13 @@
 // commits once (Region::end_pass: group commit, fsync per the config) and
 // only then writes the replies, so no client sees a write acknowledged before
 // it is durable.
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
 #include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_set>
 #include <vector>
-
-#include <asio/io_context.hpp>
-#include <asio/ip/tcp.hpp>
 
 #include "core/region.h"
 #include "runtime/real/system_env.h"

@@ -1,11 +1,10 @@
 #pragma once
 // The real runtime's clock, randomness and timers.
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
 #include <random>
-
-#include <asio/io_context.hpp>
-#include <asio/steady_timer.hpp>
 
 #include "core/env/clock.h"
 #include "core/env/random.h"
