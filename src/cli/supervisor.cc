@@ -67,7 +67,7 @@ int supervise(const std::string& self_exe, const ClusterConfig& cfg, const std::
   bool stopping = false;
   Clock::time_point stop_deadline;
   while (true) {
-    timespec timeout{0, 200 * 1000 * 1000};
+    timespec timeout{0, 200L * 1000 * 1000};
     siginfo_t info;
     int sig = sigtimedwait(&mask, &info, &timeout);
     if ((sig == SIGINT || sig == SIGTERM) && !stopping) {

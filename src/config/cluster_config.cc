@@ -205,7 +205,7 @@ ClusterConfig load_cluster_config(const std::string& path) {
     s.limits.proto_max_bulk_len =
         r.integer(*server, p, "proto_max_bulk_len", 512LL << 20, 1024, INT64_MAX);
     s.limits.client_query_buffer_limit =
-        r.integer(*server, p, "client_query_buffer_limit", 1LL << 30, 1024 * 1024, INT64_MAX);
+        r.integer(*server, p, "client_query_buffer_limit", 1LL << 30, 1LL << 20, INT64_MAX);
     s.limits.max_multibulk_len =
         r.integer(*server, p, "max_multibulk_len", 2147483647, 1, 2147483647);
     s.enable_flushall = r.boolean(*server, p, "enable_flushall", false);

@@ -86,8 +86,12 @@ RocksDbStorage::~RocksDbStorage() {
     cv_.notify_all();
     syncer_.join();
   }
-  commit(false);
-  if (db_) db_->SyncWAL();
+  try {
+    commit(false);
+  } catch (const StorageError&) {
+    // Nothing more can be saved; the WAL holds everything acknowledged.
+  }
+  db_->SyncWAL();
   for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
   db_->Close();
 }

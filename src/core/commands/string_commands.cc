@@ -51,6 +51,14 @@ enum SetFlag {
 };
 constexpr int kAnyExpire = kEx | kPx | kExAt | kPxAt;
 
+int expire_flag(std::string_view opt) {
+  if (equals_ci(opt, "EX")) return kEx;
+  if (equals_ci(opt, "PX")) return kPx;
+  if (equals_ci(opt, "EXAT")) return kExAt;
+  if (equals_ci(opt, "PXAT")) return kPxAt;
+  return 0;
+}
+
 // Redis' parseExtendedStringArgumentsOrReply for SET, including its quirk
 // that repeating the same expire option is allowed (the last one wins).
 bool parse_set_options(CommandContext& ctx, int* flags, std::string_view* expire_arg) {
@@ -72,10 +80,8 @@ bool parse_set_options(CommandContext& ctx, int* flags, std::string_view* expire
       *flags |= kGet;
     } else if (equals_ci(opt, "KEEPTTL") && !(*flags & kAnyExpire)) {
       *flags |= kKeepTtl;
-    } else if (equals_ci(opt, "EX") && expire_option(kEx)) {
-    } else if (equals_ci(opt, "PX") && expire_option(kPx)) {
-    } else if (equals_ci(opt, "EXAT") && expire_option(kExAt)) {
-    } else if (equals_ci(opt, "PXAT") && expire_option(kPxAt)) {
+    } else if (int f = expire_flag(opt); f != 0 && expire_option(f)) {
+      // EX, PX, EXAT or PXAT with its argument
     } else {
       ctx.reply.error(cmd::kSyntax);
       return false;

@@ -6,7 +6,7 @@
 namespace meridian {
 namespace {
 
-constexpr size_t kInlineMaxSize = 64 * 1024;  // Redis' PROTO_INLINE_MAX_SIZE
+constexpr size_t kInlineMaxSize = size_t{64} * 1024;  // Redis' PROTO_INLINE_MAX_SIZE
 constexpr int64_t kUnauthMaxArgs = 10;
 constexpr int64_t kUnauthMaxBulk = 16384;
 
@@ -236,7 +236,7 @@ RequestParser::Result RequestParser::parse_multibulk(std::vector<std::string_vie
     if (end - p < static_cast<size_t>(len) + 2) {
       argv.clear();
       // Reserve once for large values so they are not copied repeatedly.
-      if (len > 32 * 1024) buf_.reserve(p + static_cast<size_t>(len) + 2);
+      if (len > 32LL * 1024) buf_.reserve(p + static_cast<size_t>(len) + 2);
       return Result::kNeedMore;
     }
     argv.emplace_back(buf_.data() + p, static_cast<size_t>(len));

@@ -36,7 +36,7 @@ std::optional<int64_t> parse_int64(std::string_view s) {
 }
 
 std::optional<long double> parse_long_double(std::string_view s) {
-  constexpr size_t kMaxChars = 5 * 1024;  // Redis' MAX_LONG_DOUBLE_CHARS
+  constexpr size_t kMaxChars = size_t{5} * 1024;  // Redis' MAX_LONG_DOUBLE_CHARS
   if (s.empty() || s.size() >= kMaxChars) return std::nullopt;
   char buf[kMaxChars];
   std::memcpy(buf, s.data(), s.size());

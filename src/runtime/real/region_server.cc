@@ -77,7 +77,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   RegionServer& server_;
   asio::ip::tcp::socket socket_;
   std::unique_ptr<Session> session_;
-  std::array<char, 16 * 1024> buf_{};
+  std::array<char, size_t{16} * 1024> buf_{};
   std::string out_;
   std::string writing_;
   bool closing_ = false;
@@ -108,7 +108,11 @@ RegionServer::~RegionServer() {
   // run to completion (they see the closed sockets) before the region goes.
   io_.restart();
   io_.poll();
-  region_->end_pass();
+  try {
+    region_->end_pass();
+  } catch (const std::exception& e) {
+    spdlog::error("final commit failed: {}", e.what());
+  }
   region_.reset();
   storage_.reset();
 }
