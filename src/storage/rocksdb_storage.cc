@@ -11,8 +11,10 @@ namespace {
 
 const char* const kColumnNames[kColumnCount] = {"default", "keys", "fields", "expiry"};
 
+// An empty string_view may have a null data pointer, which RocksDB's
+// comparator asserts against.
 rocksdb::Slice slice(std::string_view s) {
-  return rocksdb::Slice(s.data(), s.size());
+  return s.data() == nullptr ? rocksdb::Slice("", 0) : rocksdb::Slice(s.data(), s.size());
 }
 
 class RocksIterator final : public StorageIterator {

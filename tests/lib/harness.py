@@ -16,6 +16,7 @@ fails. All servers are registered and killed at exit no matter what.
 
 import atexit
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -431,8 +432,11 @@ class MeridianServer(Server):
             f.write(text)
 
     def _command(self):
-        return [self.binary, "server", "--config", self.config_path,
-                "--region", self.region, "--data-dir", self.data_dir] + self.extra_args
+        # MERIDIAN_WRAPPER, e.g. "gdb -q -batch -ex run -ex bt --args", runs the
+        # binary under a tool (diagnostics only; signals then go to the tool)
+        wrapper = shlex.split(os.environ.get("MERIDIAN_WRAPPER", ""))
+        return wrapper + [self.binary, "server", "--config", self.config_path,
+                          "--region", self.region, "--data-dir", self.data_dir] + self.extra_args
 
     def run_to_exit(self, timeout=20):
         """Start (without waiting for readiness) and wait for the process to

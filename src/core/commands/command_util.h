@@ -23,6 +23,11 @@ void arity_error(Reply& reply, std::string_view fullname);
 
 bool equals_ci(std::string_view a, std::string_view b);
 
+// What Redis' "%s" prints of an argument: up to its first NUL byte.
+inline std::string_view as_c_string(std::string_view s) {
+  return s.substr(0, s.find('\0'));
+}
+
 // Looks a key up for a command that needs it to be of `type`. Returns false
 // (having replied WRONGTYPE) when it holds another type; `out` is empty when
 // the key does not exist.

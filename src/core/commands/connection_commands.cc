@@ -94,7 +94,8 @@ void hello(CommandContext& ctx) {
       has_name = true;
       ++j;
     } else {
-      return ctx.reply.error("ERR Syntax error in HELLO option '" + std::string(argv[j]) + "'");
+      return ctx.reply.error("ERR Syntax error in HELLO option '" +
+                             std::string(cmd::as_c_string(argv[j])) + "'");
     }
   }
   if (has_auth) {
@@ -104,7 +105,7 @@ void hello(CommandContext& ctx) {
   if (!ctx.session.authenticated()) {
     return ctx.reply.error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
-        "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
+        "HELLO AUTH <user> <pass> option can be used to authenticate the client and "
         "select the RESP protocol version at the same time");
   }
   if (has_name) {
@@ -118,7 +119,7 @@ void hello(CommandContext& ctx) {
   // The reply is written in the protocol just chosen.
   Reply& reply = ctx.reply;
   reply.set_proto(ctx.session.proto());
-  reply.map(8);
+  reply.map(7);
   reply.bulk("server");
   reply.bulk("redis");
   reply.bulk("version");
@@ -133,8 +134,6 @@ void hello(CommandContext& ctx) {
   reply.bulk("master");
   reply.bulk("modules");
   reply.array(0);
-  reply.bulk("meridian");
-  reply.bulk(kMeridianVersion);
 }
 
 void client(CommandContext& ctx) {
@@ -187,7 +186,7 @@ void client(CommandContext& ctx) {
     for (const char* l : kHelp) ctx.reply.simple(l);
     return;
   }
-  ctx.reply.error("ERR unknown subcommand '" + std::string(sub.substr(0, 128)) +
+  ctx.reply.error("ERR unknown subcommand '" + std::string(cmd::as_c_string(sub).substr(0, 128)) +
                   "'. Try CLIENT HELP.");
 }
 

@@ -133,7 +133,7 @@ void expire_generic(CommandContext& ctx, int64_t basetime, bool seconds, const c
     } else if (equals_ci(argv[j], "LT")) {
       flags |= kLt;
     } else {
-      return ctx.reply.error("ERR Unsupported option " + std::string(argv[j]));
+      return ctx.reply.error("ERR Unsupported option " + std::string(cmd::as_c_string(argv[j])));
     }
   }
   if ((flags & kNx) && (flags & (kXx | kGt | kLt))) {

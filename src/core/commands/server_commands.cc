@@ -176,7 +176,7 @@ void command(CommandContext& ctx) {
     // No documentation is shipped; clients fall back to their built-in help.
     return ctx.reply.map(0);
   }
-  ctx.reply.error("ERR unknown subcommand '" + std::string(sub.substr(0, 128)) +
+  ctx.reply.error("ERR unknown subcommand '" + std::string(cmd::as_c_string(sub).substr(0, 128)) +
                   "'. Try COMMAND HELP.");
 }
 
@@ -217,7 +217,7 @@ void config(CommandContext& ctx) {
         "ERR CONFIG SET is not supported: change the region's config file and restart it");
   }
   if (equals_ci(sub, "RESETSTAT")) return ctx.reply.ok();
-  ctx.reply.error("ERR unknown subcommand '" + std::string(sub.substr(0, 128)) +
+  ctx.reply.error("ERR unknown subcommand '" + std::string(cmd::as_c_string(sub).substr(0, 128)) +
                   "'. Try CONFIG HELP.");
 }
 

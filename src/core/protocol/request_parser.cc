@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "core/util/numbers.h"
+
 namespace meridian {
 namespace {
 
@@ -10,24 +12,11 @@ constexpr size_t kInlineMaxSize = size_t{64} * 1024;  // Redis' PROTO_INLINE_MAX
 constexpr int64_t kUnauthMaxArgs = 10;
 constexpr int64_t kUnauthMaxBulk = 16384;
 
-// Parses the digits of a RESP length line; Redis' string2ll rules.
+// A RESP length line, with Redis' string2ll rules (no leading zeros or '+').
 bool parse_length(std::string_view s, int64_t* out) {
-  if (s.empty() || s.size() > 20) return false;
-  bool neg = false;
-  size_t i = 0;
-  if (s[0] == '-') {
-    neg = true;
-    i = 1;
-    if (s.size() == 1) return false;
-  }
-  int64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    if (v > (INT64_MAX - (s[i] - '0')) / 10) return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = neg ? -v : v;
-  return true;
+  auto v = parse_int64(s);
+  if (v) *out = *v;
+  return v.has_value();
 }
 
 int hex_value(char c) {

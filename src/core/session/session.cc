@@ -48,14 +48,16 @@ void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
   const CommandSpec* spec = region_.commands().find(argv[0]);
   if (spec == nullptr) {
     // Redis' wording, including the quoted beginning of the arguments.
+    // Redis formats with "%.*s", so an argument ends at its first NUL byte.
     std::string args;
     for (size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
+      size_t room = 128 - args.size();
       args.push_back('\'');
-      args.append(argv[i].substr(0, 128 - args.size()));
+      args.append(cmd::as_c_string(argv[i]).substr(0, room));
       args.append("' ");
     }
     std::string msg = "ERR unknown command '";
-    msg.append(argv[0].substr(0, 128));
+    msg.append(cmd::as_c_string(argv[0]).substr(0, 128));
     msg.append("', with args beginning with: ");
     msg.append(args);
     reply.error(msg);

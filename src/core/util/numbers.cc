@@ -45,6 +45,7 @@ std::optional<long double> parse_long_double(std::string_view s) {
   char* end = nullptr;
   long double v = std::strtold(buf, &end);
   if (std::isspace(static_cast<unsigned char>(buf[0])) || *end != '\0' ||
+      static_cast<size_t>(end - buf) != s.size() ||  // an embedded NUL
       (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO)) ||
       std::isnan(v)) {
     return std::nullopt;
