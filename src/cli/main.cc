@@ -2,9 +2,11 @@
 // a config under a supervisor.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +25,20 @@ std::string self_exe(const char* argv0) {
   return argv0;
 }
 
+// Like Redis: room for maxclients connections plus the server's own files.
+void raise_fd_limit(int64_t maxclients) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  rlim_t want = static_cast<rlim_t>(maxclients) + 128;
+  if (lim.rlim_cur >= want) return;
+  lim.rlim_cur = std::min(want, lim.rlim_max);
+  setrlimit(RLIMIT_NOFILE, &lim);
+  if (lim.rlim_cur < want) {
+    spdlog::warn("open file limit is {}: fewer than maxclients ({}) clients can connect",
+                 lim.rlim_cur, maxclients);
+  }
+}
+
 int run_server(const std::string& config_path, const std::string& region_name,
                const std::string& data_root) {
   using namespace meridian;
@@ -35,6 +51,7 @@ int run_server(const std::string& config_path, const std::string& region_name,
     throw ConfigError(config_path + ": no region named \"" + region_name + "\" (regions: " + names +
                       ")");
   }
+  raise_fd_limit(cfg.server.maxclients);
   std::filesystem::path dir = std::filesystem::path(data_root) / region->name;
   std::filesystem::create_directories(dir);
   RegionServer server(cfg.settings_for(*region), dir.string(), region->client.host,

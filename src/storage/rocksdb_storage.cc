@@ -54,7 +54,7 @@ rocksdb::ColumnFamilyOptions column_options(const std::shared_ptr<rocksdb::Cache
   o.memtable_prefix_bloom_size_ratio = 0.05;
   // A smaller memtable keeps the skiplist shallow: inserts dominate the write
   // path (see docs/benchmarks.md).
-  o.write_buffer_size = 32 << 20;
+  o.write_buffer_size = 8 << 20;
   return o;
 }
 

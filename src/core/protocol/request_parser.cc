@@ -223,9 +223,9 @@ RequestParser::Result RequestParser::parse_multibulk(std::vector<std::string_vie
       return fail("ERR Protocol error: unauthenticated bulk length");
     }
     if (end - p < static_cast<size_t>(len) + 2) {
+      // Nothing is reserved for the announced length: a client could make
+      // the server allocate proto_max_bulk_len with a few bytes.
       argv.clear();
-      // Reserve once for large values so they are not copied repeatedly.
-      if (len > 32LL * 1024) buf_.reserve(p + static_cast<size_t>(len) + 2);
       return Result::kNeedMore;
     }
     argv.emplace_back(buf_.data() + p, static_cast<size_t>(len));

@@ -146,8 +146,10 @@ void RegionServer::accept() {
   acceptor_.async_accept([this](const std::error_code& ec, asio::ip::tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted) return;
-      spdlog::warn("accept failed: {}", ec.message());
-      return accept();
+      // Out of file descriptors or similar: retry shortly instead of spinning.
+      spdlog::warn("accept failed: {} (retrying in 100 ms)", ec.message());
+      scheduler_.after(100, [this] { accept(); });
+      return;
     }
     std::error_code ignored;
     socket.set_option(asio::ip::tcp::no_delay(true), ignored);
