@@ -38,6 +38,20 @@ bool lookup(CommandContext& ctx, std::string_view key, ValueType type,
   return true;
 }
 
+bool peek(CommandContext& ctx, std::string_view key, ValueType type, const KeyRecord*& out) {
+  out = ctx.keyspace.peek(key, ctx.now_ms);
+  if (out != nullptr && out->type != type) {
+    ctx.reply.error(kWrongType);
+    return false;
+  }
+  if (out != nullptr) {
+    ++ctx.region.stats().keyspace_hits;
+  } else {
+    ++ctx.region.stats().keyspace_misses;
+  }
+  return true;
+}
+
 bool int_arg(CommandContext& ctx, std::string_view arg, int64_t* out) {
   auto v = parse_int64(arg);
   if (!v) {

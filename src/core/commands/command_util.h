@@ -34,6 +34,10 @@ inline std::string_view as_c_string(std::string_view s) {
 bool lookup(CommandContext& ctx, std::string_view key, ValueType type,
             std::optional<KeyRecord>& out);
 
+// As lookup(), without copying the record, for read-only commands; `out` is
+// nullptr when the key does not exist (see Keyspace::peek for its lifetime).
+bool peek(CommandContext& ctx, std::string_view key, ValueType type, const KeyRecord*& out);
+
 // Parses an integer argument, replying "value is not an integer" on failure.
 bool int_arg(CommandContext& ctx, std::string_view arg, int64_t* out);
 

@@ -41,8 +41,8 @@ void hsetnx(CommandContext& ctx) {
 }
 
 void hget(CommandContext& ctx) {
-  std::optional<KeyRecord> rec;
-  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
+  const KeyRecord* rec = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
   if (!rec) return ctx.reply.null();
   auto f = ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[2]);
   if (!f) return ctx.reply.null();
@@ -50,8 +50,8 @@ void hget(CommandContext& ctx) {
 }
 
 void hmget(CommandContext& ctx) {
-  std::optional<KeyRecord> rec;
-  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
+  const KeyRecord* rec = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
   ctx.reply.array(ctx.argv.size() - 2);
   for (size_t i = 2; i < ctx.argv.size(); ++i) {
     auto f = rec ? ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[i]) : std::nullopt;
@@ -66,8 +66,8 @@ void hmget(CommandContext& ctx) {
 enum class Part { kFields, kValues, kBoth };
 
 void hash_listing(CommandContext& ctx, Part part) {
-  std::optional<KeyRecord> rec;
-  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
+  const KeyRecord* rec = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
   std::vector<std::pair<std::string, std::string>> items;
   if (rec) {
     items.reserve(rec->count);
@@ -120,15 +120,15 @@ void hdel(CommandContext& ctx) {
 }
 
 void hexists(CommandContext& ctx) {
-  std::optional<KeyRecord> rec;
-  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
+  const KeyRecord* rec = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
   bool found = rec && ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[2]);
   ctx.reply.integer(found ? 1 : 0);
 }
 
 void hlen(CommandContext& ctx) {
-  std::optional<KeyRecord> rec;
-  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
+  const KeyRecord* rec = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
   ctx.reply.integer(rec ? static_cast<int64_t>(rec->count) : 0);
 }
 

@@ -27,13 +27,13 @@ void del(CommandContext& ctx) {
 void exists(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argv.size(); ++i)
-    if (ctx.keyspace.find(ctx.argv[i], ctx.now_ms)) ++n;
+    if (ctx.keyspace.peek(ctx.argv[i], ctx.now_ms) != nullptr) ++n;
   ctx.reply.integer(n);
 }
 
 void type(CommandContext& ctx) {
-  auto rec = ctx.keyspace.find(ctx.argv[1], ctx.now_ms);
-  ctx.reply.simple(rec ? type_name(rec->type) : "none");
+  const KeyRecord* rec = ctx.keyspace.peek(ctx.argv[1], ctx.now_ms);
+  ctx.reply.simple(rec != nullptr ? type_name(rec->type) : "none");
 }
 
 void dbsize(CommandContext& ctx) {
@@ -185,8 +185,8 @@ void pexpireat(CommandContext& ctx) {
 }
 
 void ttl_generic(CommandContext& ctx, bool ms) {
-  auto rec = ctx.keyspace.find(ctx.argv[1], ctx.now_ms);
-  if (!rec) return ctx.reply.integer(-2);
+  const KeyRecord* rec = ctx.keyspace.peek(ctx.argv[1], ctx.now_ms);
+  if (rec == nullptr) return ctx.reply.integer(-2);
   if (rec->expire_at_ms == 0) return ctx.reply.integer(-1);
   int64_t ttl = rec->expire_at_ms - ctx.now_ms;
   if (ttl < 0) ttl = 0;

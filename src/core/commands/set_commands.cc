@@ -49,8 +49,8 @@ void srem(CommandContext& ctx) {
 }
 
 void smembers(CommandContext& ctx) {
-  std::optional<KeyRecord> rec;
-  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kSet, rec)) return;
+  const KeyRecord* rec = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kSet, rec)) return;
   if (!rec) return ctx.reply.set(0);
   std::vector<std::string> members;
   members.reserve(rec->count);
@@ -63,15 +63,15 @@ void smembers(CommandContext& ctx) {
 }
 
 void sismember(CommandContext& ctx) {
-  std::optional<KeyRecord> rec;
-  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kSet, rec)) return;
+  const KeyRecord* rec = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kSet, rec)) return;
   bool found = rec && ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[2]);
   ctx.reply.integer(found ? 1 : 0);
 }
 
 void smismember(CommandContext& ctx) {
-  std::optional<KeyRecord> rec;
-  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kSet, rec)) return;
+  const KeyRecord* rec = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kSet, rec)) return;
   ctx.reply.array(ctx.argv.size() - 2);
   for (size_t i = 2; i < ctx.argv.size(); ++i) {
     bool found = rec && ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[i]);
@@ -80,8 +80,8 @@ void smismember(CommandContext& ctx) {
 }
 
 void scard(CommandContext& ctx) {
-  std::optional<KeyRecord> rec;
-  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kSet, rec)) return;
+  const KeyRecord* rec = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kSet, rec)) return;
   ctx.reply.integer(rec ? static_cast<int64_t>(rec->count) : 0);
 }
 

@@ -33,8 +33,8 @@ void update_string(CommandContext& ctx, std::string_view key, std::string value,
 }
 
 void get(CommandContext& ctx) {
-  std::optional<KeyRecord> rec;
-  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kString, rec)) return;
+  const KeyRecord* rec = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kString, rec)) return;
   if (!rec) return ctx.reply.null();
   ctx.reply.bulk(rec->payload);
 }
@@ -172,8 +172,8 @@ void getdel(CommandContext& ctx) {
 void mget(CommandContext& ctx) {
   ctx.reply.array(ctx.argv.size() - 1);
   for (size_t i = 1; i < ctx.argv.size(); ++i) {
-    auto rec = ctx.keyspace.find(ctx.argv[i], ctx.now_ms);
-    if (rec && rec->type == ValueType::kString) {
+    const KeyRecord* rec = ctx.keyspace.peek(ctx.argv[i], ctx.now_ms);
+    if (rec != nullptr && rec->type == ValueType::kString) {
       ctx.reply.bulk(rec->payload);
     } else {
       ctx.reply.null();
@@ -205,8 +205,8 @@ void append(CommandContext& ctx) {
 }
 
 void strlen_cmd(CommandContext& ctx) {
-  std::optional<KeyRecord> rec;
-  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kString, rec)) return;
+  const KeyRecord* rec = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kString, rec)) return;
   ctx.reply.integer(rec ? static_cast<int64_t>(rec->payload.size()) : 0);
 }
 

@@ -44,25 +44,31 @@ Keyspace::Stamp Keyspace::stamp(int64_t now_ms) {
   return Stamp{hlc_.tick(now_ms), ++seq_};
 }
 
-std::optional<KeyRecord> Keyspace::read_record(std::string_view key) {
+const std::optional<KeyRecord>& Keyspace::read_record(std::string_view key) {
   if (const auto* cached = cache_.get(key)) return *cached;
   std::optional<KeyRecord> result;
   if (auto raw = storage_.get(Column::kKeys, key)) {
     KeyRecord rec;
     if (rec.decode(*raw)) result = std::move(rec);
   }
-  cache_.put(key, result);
-  return result;
+  return cache_.put(key, std::move(result));
+}
+
+const KeyRecord* Keyspace::peek(std::string_view key, int64_t now_ms) {
+  const auto& rec = read_record(key);
+  if (!rec || (rec->flags & KeyRecord::kFlagTombstone)) return nullptr;
+  if (rec->expire_at_ms != 0 && rec->expire_at_ms <= now_ms) {
+    KeyRecord expired = *rec;  // erase() replaces the cached entry
+    remove_expired(key, expired);
+    return nullptr;
+  }
+  return &*rec;
 }
 
 std::optional<KeyRecord> Keyspace::find(std::string_view key, int64_t now_ms) {
-  auto rec = read_record(key);
-  if (!rec || (rec->flags & KeyRecord::kFlagTombstone)) return std::nullopt;
-  if (rec->expire_at_ms != 0 && rec->expire_at_ms <= now_ms) {
-    remove_expired(key, *rec);
-    return std::nullopt;
-  }
-  return rec;
+  const KeyRecord* rec = peek(key, now_ms);
+  if (rec == nullptr) return std::nullopt;
+  return *rec;
 }
 
 void Keyspace::remove_expired(std::string_view key, const KeyRecord& rec) {
@@ -197,7 +203,7 @@ size_t Keyspace::expire_cycle(int64_t now_ms, size_t budget) {
   for (const auto& k : stale_index) storage_.del(Column::kExpiry, k);
   size_t removed = 0;
   for (const auto& [at, key] : due) {
-    auto rec = read_record(key);
+    std::optional<KeyRecord> rec = read_record(key);
     if (rec && rec->expire_at_ms == at) {
       remove_expired(key, *rec);
       ++removed;

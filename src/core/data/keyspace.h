@@ -29,6 +29,10 @@ class Keyspace {
   // The live record of `key`, or nothing. A key whose expiry time has passed is
   // deleted here (Redis' lazy expiry) and reported absent.
   std::optional<KeyRecord> find(std::string_view key, int64_t now_ms);
+  // As find(), without a copy, for commands that only read: the pointer is
+  // valid until the next call that reads or writes a key record (find, peek,
+  // write, erase, for_each_key, expire_cycle, clear). Field calls keep it.
+  const KeyRecord* peek(std::string_view key, int64_t now_ms);
 
   // Stores a new version of `key`. `old` is its current live record, if any.
   // Stamps the write (HLC, origin, dot), keeps the expiry index and counts, and
@@ -78,7 +82,7 @@ class Keyspace {
   void drop_fields(std::string_view key, const KeyRecord& rec);
   void remove_expired(std::string_view key, const KeyRecord& rec);
 
-  std::optional<KeyRecord> read_record(std::string_view key);
+  const std::optional<KeyRecord>& read_record(std::string_view key);
 
   Storage& storage_;
   RegionId region_;

@@ -17,8 +17,12 @@ const std::optional<KeyRecord>* RecordCache::get(std::string_view key) {
   return &it->second->rec;
 }
 
-void RecordCache::put(std::string_view key, std::optional<KeyRecord> rec) {
-  if (budget_ == 0) return;
+const std::optional<KeyRecord>& RecordCache::put(std::string_view key,
+                                                 std::optional<KeyRecord> rec) {
+  if (budget_ == 0) {
+    uncached_ = std::move(rec);
+    return uncached_;
+  }
   size_t cost = cost_of(key, rec);
   auto it = index_.find(key);
   if (it != index_.end()) {
@@ -33,10 +37,12 @@ void RecordCache::put(std::string_view key, std::optional<KeyRecord> rec) {
     bytes_ += cost;
   }
   evict();
+  return lru_.front().rec;
 }
 
 void RecordCache::evict() {
-  while (bytes_ > budget_ && !lru_.empty()) {
+  // The newest entry always stays: put() returns a reference to it.
+  while (bytes_ > budget_ && lru_.size() > 1) {
     bytes_ -= lru_.back().cost;
     index_.erase(lru_.back().key);
     lru_.pop_back();

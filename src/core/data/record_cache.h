@@ -22,7 +22,9 @@ class RecordCache {
   // nullptr: not cached. Otherwise the cached state: an engaged optional is
   // the record, a disengaged one means the key is known to be absent.
   const std::optional<KeyRecord>* get(std::string_view key);
-  void put(std::string_view key, std::optional<KeyRecord> rec);
+  // Stores the state of `key` and returns it; the reference stays valid until
+  // the next call that changes the cache.
+  const std::optional<KeyRecord>& put(std::string_view key, std::optional<KeyRecord> rec);
   void clear();
   size_t bytes() const { return bytes_; }
 
@@ -41,7 +43,8 @@ class RecordCache {
   };
   size_t budget_;
   size_t bytes_ = 0;
-  std::list<Entry> lru_;  // most recent first
+  std::optional<KeyRecord> uncached_;  // what put() returns when the cache is off
+  std::list<Entry> lru_;               // most recent first
   std::unordered_map<std::string, std::list<Entry>::iterator, Hash, std::equal_to<>> index_;
 };
 
