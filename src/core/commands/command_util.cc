@@ -52,6 +52,28 @@ bool peek(CommandContext& ctx, std::string_view key, ValueType type, const KeyRe
   return true;
 }
 
+void remove_fields(CommandContext& ctx, ValueType type) {
+  std::optional<KeyRecord> old;
+  if (!lookup(ctx, ctx.argv[1], type, old)) return;
+  if (!old) return ctx.reply.integer(0);
+  KeyRecord rec = *old;
+  int64_t removed = 0;
+  for (size_t i = 2; i < ctx.argv.size(); ++i) {
+    if (!ctx.keyspace.get_field(ctx.argv[1], rec, ctx.argv[i])) continue;
+    ctx.keyspace.del_field(ctx.argv[1], rec, ctx.argv[i]);
+    ++removed;
+  }
+  if (removed > 0) {
+    rec.count -= static_cast<uint64_t>(removed);
+    if (rec.count == 0) {
+      ctx.keyspace.erase(ctx.argv[1], *old);
+    } else {
+      ctx.keyspace.write(ctx.argv[1], rec, &*old, ctx.now_ms);
+    }
+  }
+  ctx.reply.integer(removed);
+}
+
 bool int_arg(CommandContext& ctx, std::string_view arg, int64_t* out) {
   auto v = parse_int64(arg);
   if (!v) {

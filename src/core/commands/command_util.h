@@ -38,6 +38,11 @@ bool lookup(CommandContext& ctx, std::string_view key, ValueType type,
 // nullptr when the key does not exist (see Keyspace::peek for its lifetime).
 bool peek(CommandContext& ctx, std::string_view key, ValueType type, const KeyRecord*& out);
 
+// SREM and HDEL: removes the members or fields argv[2..] of the collection
+// at argv[1], deletes the key when it becomes empty (as Redis does), and
+// replies with how many were removed.
+void remove_fields(CommandContext& ctx, ValueType type);
+
 // Parses an integer argument, replying "value is not an integer" on failure.
 bool int_arg(CommandContext& ctx, std::string_view arg, int64_t* out);
 

@@ -97,27 +97,7 @@ void hvals(CommandContext& ctx) {
   hash_listing(ctx, Part::kValues);
 }
 
-void hdel(CommandContext& ctx) {
-  std::optional<KeyRecord> old;
-  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, old)) return;
-  if (!old) return ctx.reply.integer(0);
-  KeyRecord rec = *old;
-  int64_t removed = 0;
-  for (size_t i = 2; i < ctx.argv.size(); ++i) {
-    if (!ctx.keyspace.get_field(ctx.argv[1], rec, ctx.argv[i])) continue;
-    ctx.keyspace.del_field(ctx.argv[1], rec, ctx.argv[i]);
-    ++removed;
-  }
-  if (removed > 0) {
-    rec.count -= static_cast<uint64_t>(removed);
-    if (rec.count == 0) {
-      ctx.keyspace.erase(ctx.argv[1], *old);
-    } else {
-      ctx.keyspace.write(ctx.argv[1], rec, &*old, ctx.now_ms);
-    }
-  }
-  ctx.reply.integer(removed);
-}
+void hdel(CommandContext& ctx) { cmd::remove_fields(ctx, ValueType::kHash); }
 
 void hexists(CommandContext& ctx) {
   const KeyRecord* rec = nullptr;
