@@ -1,30 +1,35 @@
 """Durability under kill -9: every acknowledged write survives, in every fsync mode.
 
-A load of several client connections (SET of unique keys, INCR of a few shared
-counters, SADD, HSET; each connection pipelines a few commands) runs while the
+A load of several client connections (SET of unique keys, some with a TTL, DEL
+of keys set earlier, INCR of a few shared counters, SADD, HSET; each connection
+pipelines a few commands) runs while the
 server is killed with SIGKILL. Each worker records what it SENT and what was
 ACKNOWLEDGED (a reply was read). After a restart on the same data dir:
 
-* every acknowledged write is present (values exact);
+* every acknowledged write is present (values exact, TTLs kept), every
+  acknowledged DEL stays deleted;
 * nothing that was never sent exists, and only sent writes can be present;
 * counters: max(acknowledged INCR reply) <= value <= number of INCRs sent;
 * keys written before the load are unchanged (values, members, fields, TTLs).
 """
 
+import collections
 import os
 import socket
 import threading
+import time
 
 import pytest
 
 from lib.harness import wait_until
-from lib.resp import RespConn, ConnectionClosed, parse, Err, encode_command
+from lib.resp import ConnectionClosed, parse, Err, encode_command
 
 N_WORKERS = 4
 PIPELINE = 8
-ACKS_BEFORE_KILL = int(os.environ.get("MERIDIAN_CRASH_ACKS", "4000"))
+ACKS_BEFORE_KILL = int(os.environ.get("MERIDIAN_CRASH_ACKS", "15000"))
 COUNTERS = ["crash:ctr:0", "crash:ctr:1", "crash:ctr:2"]
 HASH_KEY = "crash:hash"
+TTL_S = 100000
 
 
 def set_key(tid):
@@ -40,6 +45,10 @@ class Worker(threading.Thread):
         # sent / acknowledged records
         self.sent_strings = {}     # key -> value
         self.acked_strings = {}
+        self.ttl_keys = set()      # keys SET with EX TTL_S
+        self.deletable = collections.deque()   # acked SET keys, not yet deleted
+        self.sent_dels = set()
+        self.acked_dels = set()
         self.sent_incr = {c: 0 for c in COUNTERS}
         self.acked_incr = {c: 0 for c in COUNTERS}
         self.max_incr_reply = {c: 0 for c in COUNTERS}
@@ -54,13 +63,22 @@ class Worker(threading.Thread):
 
     def op(self, i):
         t = self.tid
-        kind = i % 4
-        if kind == 0:
+        kind = i % 6
+        if kind == 5 and not self.deletable:
+            kind = 0
+        if kind in (0, 4):
             k, v = "crash:str:%d:%d" % (t, i), "v%d:%d" % (t, i)
             self.sent_strings[k] = v
+            if kind == 4:
+                self.ttl_keys.add(k)
+                return ("SET", k, v, "EX", str(TTL_S)), ("str", k, v)
             return ("SET", k, v), ("str", k, v)
+        if kind == 5:
+            k = self.deletable.popleft()
+            self.sent_dels.add(k)
+            return ("DEL", k), ("del", k)
         if kind == 1:
-            c = COUNTERS[(i // 4 + t) % len(COUNTERS)]
+            c = COUNTERS[(i // 6 + t) % len(COUNTERS)]
             self.sent_incr[c] += 1
             return ("INCR", c), ("incr", c)
         if kind == 2:
@@ -81,6 +99,11 @@ class Worker(threading.Thread):
             if reply != b"+OK\r\n":
                 self.errors.append((rec, reply))
             self.acked_strings[rec[1]] = rec[2]
+            self.deletable.append(rec[1])
+        elif kind == "del":
+            if v != 1:
+                self.errors.append((rec, reply))
+            self.acked_dels.add(rec[1])
         elif kind == "incr":
             self.acked_incr[rec[1]] += 1
             self.max_incr_reply[rec[1]] = max(self.max_incr_reply[rec[1]], v)
@@ -166,25 +189,40 @@ def compare_snapshots(before, after):
 
 # ------------------------------------------------------------------ verify
 
-def verify_after_crash(c, workers, pre):
+def verify_after_crash(c, workers, pre, start_time):
     problems = []
-    # 1. strings
-    sent_strings, acked_strings = {}, {}
+    # 1. strings (SET, SET EX, DEL)
+    sent_strings, acked_strings, ttl_keys = {}, {}, set()
+    sent_dels, acked_dels = set(), set()
     for w in workers:
         sent_strings.update(w.sent_strings)
         acked_strings.update(w.acked_strings)
+        ttl_keys |= w.ttl_keys
+        sent_dels |= w.sent_dels
+        acked_dels |= w.acked_dels
     keys = set(k.decode() for k in c.call("KEYS", "crash:str:*"))
-    for k, v in acked_strings.items():
-        if k not in keys:
+    for k in acked_strings:
+        if k not in keys and k not in sent_dels:
             problems.append("acknowledged SET %s lost" % k)
     for k in keys:
         if k not in sent_strings:
             problems.append("key %s exists but was never sent" % k)
+        if k in acked_dels:
+            problems.append("key %s exists but its DEL was acknowledged" % k)
     if keys:
         vals = c.call("MGET", *sorted(keys))
         for k, got in zip(sorted(keys), vals):
             if k in sent_strings and got != sent_strings[k].encode():
                 problems.append("SET %s: value %r, sent %r" % (k, got, sent_strings[k]))
+    elapsed = time.time() - start_time + 2
+    for k in sorted(keys & ttl_keys)[:300]:
+        ttl = c.call("TTL", k)
+        if not (TTL_S - elapsed <= ttl <= TTL_S):
+            problems.append("SET %s EX %d: TTL is %r after restart" % (k, TTL_S, ttl))
+    for k in sorted(keys - ttl_keys)[:300]:
+        ttl = c.call("TTL", k)
+        if ttl != -1:
+            problems.append("SET %s (no TTL): TTL is %r after restart" % (k, ttl))
     # 2. counters
     for ctr in COUNTERS:
         sent = sum(w.sent_incr[ctr] for w in workers)
@@ -263,15 +301,17 @@ def test_acknowledged_writes_survive_kill9(sut_factory, fsync):
     pre = write_preexisting(c)
     c.close()
 
+    t_start = time.time()
     workers = run_load_and_kill(s)
     total_acks = sum(w.acks for w in workers)
     in_flight = sum(len(w.sent_strings) - len(w.acked_strings) for w in workers)
-    print("fsync=%s: %d acknowledged writes before kill -9 (%s); in-flight SETs %d"
-          % (fsync, total_acks, [w.ended_by for w in workers], in_flight))
+    dels = sum(len(w.acked_dels) for w in workers)
+    print("fsync=%s: %d acknowledged writes (%d DELs) before kill -9 (%s); in-flight SETs %d"
+          % (fsync, total_acks, dels, [w.ended_by for w in workers], in_flight))
     assert total_acks >= ACKS_BEFORE_KILL
 
     s.start()
-    problems = verify_after_crash(s.conn(), workers, pre)
+    problems = verify_after_crash(s.conn(), workers, pre, t_start)
     assert not problems, "after kill -9 (fsync=%s) and restart:\n  %s" % (
         fsync, "\n  ".join(problems[:40]))
 
@@ -279,7 +319,7 @@ def test_acknowledged_writes_survive_kill9(sut_factory, fsync):
     s.kill9()
     s.start()
     c = s.conn()
-    problems = verify_after_crash(c, workers, pre)
+    problems = verify_after_crash(c, workers, pre, t_start)
     assert not problems, "after a second kill -9 (recovery of recovered data):\n  %s" % (
         "\n  ".join(problems[:40]))
     # and the server accepts writes again

@@ -3,14 +3,13 @@ compare replies (see cmdgen.Step for the comparison kinds)."""
 
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
 
 from lib.harness import wait_until, WaitTimeout  # noqa: E402
 from lib.resp import parse, normalize_unordered, Err, RespMap, Array  # noqa: E402
 
-from cmdgen import SHORT_PTTL_THRESHOLD  # noqa: E402
+from cmdgen import SHORT_PTTL_THRESHOLD, Step  # noqa: E402
 
 HELLO_VARIABLE_FIELDS = {b"server", b"version", b"id"}
 
@@ -178,12 +177,31 @@ def format_mismatch(m, seed, index, proto, history):
     return "\n".join(lines)
 
 
-def run_sequence(ref, sut, gen, nops, seed, proto, sut_server=None):
-    """Run a generated sequence. Returns None or a formatted mismatch report.
-    sut_server (optional) is checked for a crash on connection errors."""
+def run_sequence(ref, sut, gen, nops, seed, proto, sut_server=None, checkpoint_every=0,
+                 checkpoint=None):
+    """Run nops generated steps (plus a final wait). Returns None or a
+    formatted mismatch report. sut_server (optional) is checked for a crash on
+    connection errors. Every checkpoint_every steps, after the pending short
+    TTLs were waited out, checkpoint(i) is called and must return the new
+    (ref, sut) connections (used to restart the SUT in the middle)."""
     history = []
-    steps = gen.sequence(nops)
-    for i, step in enumerate(steps):
+    i = 0
+
+    def steps():
+        for n in range(nops):
+            if checkpoint_every and n and n % checkpoint_every == 0:
+                if gen.pending:
+                    yield gen.wait_step()
+                yield "checkpoint"
+            yield gen.next_step()
+        if gen.pending:
+            yield gen.wait_step()
+
+    for step in steps():
+        if step == "checkpoint":
+            ref, sut = checkpoint(i)
+            history.append((i, Step(["<restart>"]), b""))
+            continue
         try:
             ra, rb = run_step(step, ref, sut)
         except Mismatch as m:
@@ -197,6 +215,7 @@ def run_sequence(ref, sut, gen, nops, seed, proto, sut_server=None):
                             % (sut_server.proc.returncode, sut_server.log(3000)))
             return format_mismatch(Mismatch(step, b"", b"", note), seed, i, proto, history)
         history.append((i, step, ra))
+        i += 1
     return None
 
 

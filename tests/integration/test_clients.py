@@ -1,11 +1,9 @@
 """Real clients (redis-cli, redis-py, a raw RESP socket) against the server."""
 
-import time
-
 import redis
 
 from lib.harness import wait_until
-from lib.resp import RespMap, Array, NULL, NULL_BULK, Simple, Err
+from lib.resp import RespMap, Array, NULL_BULK, Simple
 
 
 # ------------------------------------------------------------------ redis-cli

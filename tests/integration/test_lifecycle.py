@@ -6,8 +6,6 @@ import signal
 
 import pytest
 
-from lib import harness
-
 
 def populate(c):
     c.call_raw("SET", "p:str", "hello")

@@ -131,6 +131,18 @@ def tail(path, max_bytes=8000):
         return "<no log: %s>" % e
 
 
+def _die_with_parent():
+    """In the child before exec: get SIGKILL when the test process dies, so no
+    server outlives a killed pytest (Linux only; best effort)."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except Exception:
+        pass
+
+
 # ------------------------------------------------------------------ registry
 
 _registry = []
@@ -217,7 +229,8 @@ class Server:
         self._logf.write(("\n===== start #%d: %s\n" % (self.starts, " ".join(cmd))).encode())
         self._logf.flush()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._logf,
-                                     stderr=subprocess.STDOUT, cwd=self.tmpdir)
+                                     stderr=subprocess.STDOUT, cwd=self.tmpdir,
+                                     preexec_fn=_die_with_parent)
 
     @property
     def pid(self):
