@@ -35,6 +35,21 @@ TEST(Simulator, ASeedReplaysExactly) {
   }
 }
 
+TEST(Simulator, RecordCachesAreInvisible) {
+  // Off, constantly evicting, and holding everything: same replies.
+  for (uint64_t seed : {4u, 5u, 6u}) {
+    std::vector<std::string> transcripts;
+    for (size_t budget : {size_t{0}, size_t{2048}, size_t{64} << 20}) {
+      RegionSettings s = test_settings();
+      s.cache_bytes = budget;
+      sim::SimRegion region(s, seed);
+      transcripts.push_back(run_workload(seed, region));
+    }
+    EXPECT_EQ(transcripts[0], transcripts[1]) << "seed " << seed;
+    EXPECT_EQ(transcripts[0], transcripts[2]) << "seed " << seed;
+  }
+}
+
 TEST(Simulator, CrashLosesNothingAcknowledged) {
   // Every reply is sent after end_pass() committed the pass; a crash right
   // after any acknowledged pass must keep all of it.

@@ -97,7 +97,9 @@ void hvals(CommandContext& ctx) {
   hash_listing(ctx, Part::kValues);
 }
 
-void hdel(CommandContext& ctx) { cmd::remove_fields(ctx, ValueType::kHash); }
+void hdel(CommandContext& ctx) {
+  cmd::remove_fields(ctx, ValueType::kHash);
+}
 
 void hexists(CommandContext& ctx) {
   const KeyRecord* rec = nullptr;

@@ -26,7 +26,9 @@ void sadd(CommandContext& ctx) {
   ctx.reply.integer(added);
 }
 
-void srem(CommandContext& ctx) { cmd::remove_fields(ctx, ValueType::kSet); }
+void srem(CommandContext& ctx) {
+  cmd::remove_fields(ctx, ValueType::kSet);
+}
 
 void smembers(CommandContext& ctx) {
   const KeyRecord* rec = nullptr;

@@ -45,13 +45,13 @@ Keyspace::Stamp Keyspace::stamp(int64_t now_ms) {
 }
 
 const std::optional<KeyRecord>& Keyspace::read_record(std::string_view key) {
-  if (const auto* cached = cache_.get(key)) return *cached;
+  if (const auto* cached = keys_cache_.get(key)) return *cached;
   std::optional<KeyRecord> result;
   if (auto raw = storage_.get(Column::kKeys, key)) {
     KeyRecord rec;
     if (rec.decode(*raw)) result = std::move(rec);
   }
-  return cache_.put(key, std::move(result));
+  return keys_cache_.put(key, std::move(result));
 }
 
 const KeyRecord* Keyspace::peek(std::string_view key, int64_t now_ms) {
@@ -109,7 +109,7 @@ void Keyspace::write(std::string_view key, KeyRecord& rec, const KeyRecord* old,
     ++expires_;
   }
   storage_.put(Column::kKeys, key, rec.encode());
-  cache_.put(key, rec);
+  keys_cache_.put(key, rec);
 }
 
 void Keyspace::erase(std::string_view key, const KeyRecord& old) {
@@ -120,7 +120,7 @@ void Keyspace::erase(std::string_view key, const KeyRecord& old) {
     --expires_;
   }
   storage_.del(Column::kKeys, key);
-  cache_.put(key, std::nullopt);
+  keys_cache_.put(key, std::nullopt);
   --keys_;
 }
 
@@ -131,11 +131,14 @@ void Keyspace::drop_fields(std::string_view key, const KeyRecord& rec) {
 
 std::optional<FieldRecord> Keyspace::get_field(std::string_view key, const KeyRecord& rec,
                                                std::string_view field) {
-  auto raw = storage_.get(Column::kFields, layout::field_key(key, rec.generation, field));
-  if (!raw) return std::nullopt;
-  FieldRecord f;
-  if (!f.decode(*raw)) return std::nullopt;
-  return f;
+  std::string fk = layout::field_key(key, rec.generation, field);
+  if (const auto* cached = fields_cache_.get(fk)) return *cached;
+  std::optional<FieldRecord> result;
+  if (auto raw = storage_.get(Column::kFields, fk)) {
+    FieldRecord f;
+    if (f.decode(*raw)) result = std::move(f);
+  }
+  return fields_cache_.put(fk, std::move(result));
 }
 
 void Keyspace::put_field(std::string_view key, const KeyRecord& rec, std::string_view field,
@@ -146,11 +149,15 @@ void Keyspace::put_field(std::string_view key, const KeyRecord& rec, std::string
   f.origin = region_;
   f.seq = s.seq;
   f.value.assign(value);
-  storage_.put(Column::kFields, layout::field_key(key, rec.generation, field), f.encode());
+  std::string fk = layout::field_key(key, rec.generation, field);
+  storage_.put(Column::kFields, fk, f.encode());
+  fields_cache_.put(fk, std::move(f));
 }
 
 void Keyspace::del_field(std::string_view key, const KeyRecord& rec, std::string_view field) {
-  storage_.del(Column::kFields, layout::field_key(key, rec.generation, field));
+  std::string fk = layout::field_key(key, rec.generation, field);
+  storage_.del(Column::kFields, fk);
+  fields_cache_.put(fk, std::nullopt);
 }
 
 void Keyspace::for_each_field(std::string_view key, const KeyRecord& rec,
@@ -224,7 +231,8 @@ void Keyspace::clear() {
       if (rec.decode(it->value())) all.emplace_back(std::string(it->key()), rec);
   }
   for (const auto& [k, rec] : all) erase(k, rec);
-  cache_.clear();
+  keys_cache_.clear();
+  fields_cache_.clear();
   keys_ = 0;
   expires_ = 0;
   meta_dirty_ = true;

@@ -17,9 +17,13 @@ namespace meridian {
 
 class Keyspace {
  public:
-  // cache_bytes: budget of the key-record cache (0 disables it).
+  // cache_bytes: budget of the record caches (0 disables them); key records
+  // get three quarters, collection fields the rest.
   Keyspace(Storage& storage, RegionId region, size_t cache_bytes)
-      : storage_(storage), region_(region), cache_(cache_bytes) {}
+      : storage_(storage),
+        region_(region),
+        keys_cache_(cache_bytes / 4 * 3),
+        fields_cache_(cache_bytes / 4) {}
 
   // Reads the region-wide records (sequence, HLC, counts) written by flush_meta().
   void load();
@@ -71,7 +75,7 @@ class Keyspace {
   uint64_t expired_total() const { return expired_total_; }
   Hlc last_hlc() const { return hlc_.last(); }
   uint64_t sequence() const { return seq_; }
-  size_t cache_bytes() const { return cache_.bytes(); }
+  size_t cache_bytes() const { return keys_cache_.bytes() + fields_cache_.bytes(); }
 
  private:
   struct Stamp {
@@ -86,7 +90,10 @@ class Keyspace {
 
   Storage& storage_;
   RegionId region_;
-  RecordCache cache_;
+  RecordCache<KeyRecord> keys_cache_;
+  // Keyed by the field's storage key: an old generation's entries are never
+  // looked up again and age out.
+  RecordCache<FieldRecord> fields_cache_;
   HlcClock hlc_;
   uint64_t seq_ = 0;  // this region's write sequence: the counter of its dots
   uint64_t keys_ = 0;

@@ -32,6 +32,10 @@ struct KeyRecord {
   std::string payload;       // strings: the value itself
 
   bool is_collection() const { return type == ValueType::kSet || type == ValueType::kHash; }
+  // Approximate heap bytes, for cache budgets.
+  size_t cache_cost() const {
+    return sizeof(KeyRecord) + payload.size() + ext.size() + vv.entries().size() * 16;
+  }
 
   std::string encode() const;
   // False when the bytes are not a record this build understands.
@@ -45,6 +49,8 @@ struct FieldRecord {
   RegionId origin = 0;
   uint64_t seq = 0;   // with origin, the dot of the write that added it
   std::string value;  // hash field value; empty for set members
+
+  size_t cache_cost() const { return sizeof(FieldRecord) + value.size(); }
 
   std::string encode() const;
   bool decode(std::string_view in);
