@@ -650,7 +650,9 @@ def profile(server, workdir, args, requests):
     print("\n[profile] %s | head -60\n"
           % shlex.join(["perf"] + [("perf.data" if a == data else a)
                                    for a in report[1:]]))
-    print("\n".join(rep.stdout.splitlines()[:60]))
+    # C++ template symbols run to 700+ characters: cut lines at 300
+    print("\n".join(l if len(l) <= 300 else l[:299] + "~"
+                    for l in rep.stdout.splitlines()[:60]))
     if rep.returncode != 0:
         print("[profile] perf report exit %d: %s" % (rep.returncode,
                                                      rep.stderr.strip()[-500:]))
