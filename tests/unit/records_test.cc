@@ -59,7 +59,8 @@ TEST(Records, ExpiryKeysSortByTime) {
   EXPECT_LT(layout::expiry_key(1000, "zzz"), layout::expiry_key(1001, "aaa"));
   int64_t at;
   std::string_view key;
-  ASSERT_TRUE(layout::parse_expiry_key(layout::expiry_key(77, "k"), &at, &key));
+  const std::string encoded = layout::expiry_key(77, "k");  // `key` points into it
+  ASSERT_TRUE(layout::parse_expiry_key(encoded, &at, &key));
   EXPECT_EQ(at, 77);
   EXPECT_EQ(key, "k");
 }

@@ -192,7 +192,11 @@ void client(CommandContext& ctx) {
 
 void select(CommandContext& ctx) {
   auto v = parse_int64(ctx.argv[1]);
-  if (!v || *v < INT32_MIN || *v > INT32_MAX) return ctx.reply.error(cmd::kNotInteger);
+  if (!v) return ctx.reply.error(cmd::kNotInteger);
+  if (*v < INT32_MIN || *v > INT32_MAX) {
+    return ctx.reply.error(
+        "ERR value is out of range, value must between -2147483648 and 2147483647");
+  }
   // One keyspace per region: Meridian replicates database 0 only.
   if (*v != 0) return ctx.reply.error("ERR DB index is out of range");
   ctx.reply.ok();

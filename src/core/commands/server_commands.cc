@@ -160,7 +160,7 @@ void command(CommandContext& ctx) {
     for (size_t i = 2; i < argv.size(); ++i) {
       const CommandSpec* c = ctx.region.commands().find(argv[i]);
       if (c == nullptr) {
-        ctx.reply.null_array();
+        ctx.reply.null();
       } else {
         command_entry(ctx.reply, *c);
       }

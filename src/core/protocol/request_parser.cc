@@ -170,8 +170,6 @@ RequestParser::Result RequestParser::parse_inline(std::vector<std::string_view>&
 }
 
 RequestParser::Result RequestParser::parse_multibulk(std::vector<std::string_view>& argv) {
-  // Parse without consuming until the whole command is buffered, so a partial
-  // command costs a re-parse of its header lines only.
   size_t p = pos_;
   const size_t end = buf_.size();
   auto read_line = [&](std::string_view* line) -> bool {
@@ -183,54 +181,70 @@ RequestParser::Result RequestParser::parse_multibulk(std::vector<std::string_vie
     p = at + 2;
     return true;
   };
+  auto need_more = [&]() {
+    pending_next_ = p - pos_;
+    return Result::kNeedMore;
+  };
+  auto error = [&](std::string msg) {
+    pending_ = false;
+    pending_args_.clear();
+    return fail(std::move(msg));
+  };
 
   std::string_view line;
-  if (!read_line(&line)) {
-    if (end - p > kInlineMaxSize) return fail("ERR Protocol error: too big mbulk count string");
-    return Result::kNeedMore;
-  }
-  int64_t count = 0;
-  if (!parse_length(line.substr(1), &count) || count > limits_.max_multibulk_len ||
-      count > 2147483647) {
-    return fail("ERR Protocol error: invalid multibulk length");
-  }
-  if (count > kUnauthMaxArgs && limits_.unauthenticated) {
-    return fail("ERR Protocol error: unauthenticated multibulk length");
-  }
-  if (count <= 0) {
-    pos_ = p;
-    return Result::kCommand;  // empty: consumed, no command
-  }
-  argv.reserve(static_cast<size_t>(count < 1024 ? count : 1024));
-  for (int64_t i = 0; i < count; ++i) {
-    if (p >= end) {
-      argv.clear();
-      return Result::kNeedMore;
-    }
-    if (buf_[p] != '$') {
-      return fail(std::string("ERR Protocol error: expected '$', got '") + buf_[p] + "'");
-    }
+  if (!pending_) {
     if (!read_line(&line)) {
-      argv.clear();
-      if (end - p > kInlineMaxSize) return fail("ERR Protocol error: too big bulk count string");
+      if (end - p > kInlineMaxSize) return fail("ERR Protocol error: too big mbulk count string");
       return Result::kNeedMore;
+    }
+    int64_t count = 0;
+    if (!parse_length(line.substr(1), &count) || count > limits_.max_multibulk_len ||
+        count > 2147483647) {
+      return fail("ERR Protocol error: invalid multibulk length");
+    }
+    if (count > kUnauthMaxArgs && limits_.unauthenticated) {
+      return fail("ERR Protocol error: unauthenticated multibulk length");
+    }
+    if (count <= 0) {
+      pos_ = p;
+      return Result::kCommand;  // empty: consumed, no command
+    }
+    pending_ = true;
+    pending_count_ = count;
+    pending_args_.clear();
+    pending_args_.reserve(static_cast<size_t>(count < 1024 ? count : 1024));
+  } else {
+    p = pos_ + pending_next_;
+  }
+  while (static_cast<int64_t>(pending_args_.size()) < pending_count_) {
+    if (p >= end) return need_more();
+    if (buf_[p] != '$') {
+      return error(std::string("ERR Protocol error: expected '$', got '") + buf_[p] + "'");
+    }
+    size_t header = p;
+    if (!read_line(&line)) {
+      p = header;
+      if (end - p > kInlineMaxSize) return error("ERR Protocol error: too big bulk count string");
+      return need_more();
     }
     int64_t len = 0;
     if (!parse_length(line.substr(1), &len) || len < 0 || len > limits_.proto_max_bulk_len) {
-      return fail("ERR Protocol error: invalid bulk length");
+      return error("ERR Protocol error: invalid bulk length");
     }
     if (len > kUnauthMaxBulk && limits_.unauthenticated) {
-      return fail("ERR Protocol error: unauthenticated bulk length");
+      return error("ERR Protocol error: unauthenticated bulk length");
     }
     if (end - p < static_cast<size_t>(len) + 2) {
-      // Nothing is reserved for the announced length: a client could make
-      // the server allocate proto_max_bulk_len with a few bytes.
-      argv.clear();
-      return Result::kNeedMore;
+      p = header;  // re-read this header when more bytes arrive
+      return need_more();
     }
-    argv.emplace_back(buf_.data() + p, static_cast<size_t>(len));
+    pending_args_.emplace_back(p - pos_, static_cast<size_t>(len));
     p += static_cast<size_t>(len) + 2;  // Redis does not check the trailing CRLF bytes
   }
+  argv.reserve(pending_args_.size());
+  for (auto [off, len] : pending_args_) argv.emplace_back(buf_.data() + pos_ + off, len);
+  pending_ = false;
+  pending_args_.clear();
   pos_ = p;
   return Result::kCommand;
 }

@@ -43,6 +43,12 @@ class RequestParser {
   std::string error_;
   // Inline arguments need unescaping, so they are owned here.
   std::vector<std::string> inline_args_;
+  // A multibulk request still arriving: where parsing resumes (offset from
+  // pos_) and the arguments parsed so far (offset from pos_, length).
+  bool pending_ = false;
+  int64_t pending_count_ = 0;
+  size_t pending_next_ = 0;
+  std::vector<std::pair<size_t, size_t>> pending_args_;
 };
 
 }  // namespace meridian

@@ -9,7 +9,8 @@ int lower(int c) {
   return std::tolower(c);
 }
 
-bool match(const char* p, int plen, const char* s, int slen, bool nocase, int nesting) {
+bool match(const char* p, long plen, const char* s, long slen, bool nocase, bool* skip_longer,
+           int nesting) {
   // Bounded recursion, as Redis does, against patterns like "*********a".
   if (nesting > 1000) return false;
   while (plen && slen) {
@@ -21,10 +22,12 @@ bool match(const char* p, int plen, const char* s, int slen, bool nocase, int ne
         }
         if (plen == 1) return true;
         while (slen) {
-          if (match(p + 1, plen - 1, s, slen, nocase, nesting + 1)) return true;
+          if (match(p + 1, plen - 1, s, slen, nocase, skip_longer, nesting + 1)) return true;
+          if (*skip_longer) return false;
           ++s;
           --slen;
         }
+        *skip_longer = true;
         return false;
       case '?':
         ++s;
@@ -114,8 +117,9 @@ bool match(const char* p, int plen, const char* s, int slen, bool nocase, int ne
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view str, bool nocase) {
-  return match(pattern.data(), static_cast<int>(pattern.size()), str.data(),
-               static_cast<int>(str.size()), nocase, 0);
+  bool skip_longer = false;
+  return match(pattern.data(), static_cast<long>(pattern.size()), str.data(),
+               static_cast<long>(str.size()), nocase, &skip_longer, 0);
 }
 
 }  // namespace meridian

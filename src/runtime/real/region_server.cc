@@ -37,6 +37,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     socket_.close(ignored);
   }
 
+  // Server shutdown: closes the socket and releases the Session now, while
+  // the Region it points to still exists.
+  void shut_down() { finish(); }
+
   // Called by the flush after the pass was committed.
   void write() {
     if (out_.empty()) {
@@ -103,12 +107,14 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
 }
 
 RegionServer::~RegionServer() {
-  for (auto* c : connections_) c->close();
-  // Connections hold Sessions that reference the region: let their handlers
-  // run to completion (they see the closed sockets) before the region goes.
-  io_.restart();
-  io_.poll();
+  // Sessions reference the region: release every one before the region goes,
+  // including connections whose handlers will never run again.
+  std::vector<Connection*> open(connections_.begin(), connections_.end());
+  for (auto* c : open) c->shut_down();
+  dirty_.clear();
   try {
+    io_.restart();
+    io_.poll();  // lets aborted handlers release their connections
     region_->end_pass();
   } catch (const std::exception& e) {
     spdlog::error("final commit failed: {}", e.what());
@@ -178,9 +184,11 @@ void RegionServer::schedule_flush(const std::shared_ptr<Connection>& c) {
 
 void RegionServer::flush() {
   flush_scheduled_ = false;
-  region_->end_pass();
   std::vector<std::shared_ptr<Connection>> ready;
   ready.swap(dirty_);
+  // If the commit fails nothing is sent: the error ends the event loop and
+  // the process, and no client was told its write succeeded.
+  region_->end_pass();
   for (auto& c : ready) c->write();
 }
 

@@ -2,6 +2,10 @@
 
 namespace meridian::sim {
 
+SimClient::~SimClient() {
+  std::erase(region_.clients_, this);
+}
+
 std::string SimClient::send_raw(std::string_view bytes) {
   std::string out;
   if (!open_) return out;
@@ -25,10 +29,13 @@ std::unique_ptr<SimClient> SimRegion::connect(std::string* refusal) {
     if (refusal) *refusal = why;
     return nullptr;
   }
-  return std::unique_ptr<SimClient>(new SimClient(*this, std::move(session)));
+  auto client = std::unique_ptr<SimClient>(new SimClient(*this, std::move(session)));
+  clients_.push_back(client.get());
+  return client;
 }
 
 void SimRegion::crash_and_restart() {
+  for (auto* c : clients_) c->drop();
   storage_.crash();
   // Timers of the old incarnation hold a weak reference and become no-ops.
   region_ = std::make_unique<Region>(settings_, Env{clock_, random_, scheduler_, storage_});

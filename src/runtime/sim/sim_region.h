@@ -5,6 +5,7 @@
 // the reply bytes are returned), as in the real runtime.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/region.h"
 #include "core/session/session.h"
@@ -17,7 +18,9 @@ class SimRegion;
 
 class SimClient {
  public:
-  // Sends raw bytes; returns the reply bytes of that pass.
+  ~SimClient();
+  // Sends raw bytes; returns the reply bytes of that pass. A client whose
+  // connection was closed (QUIT, protocol error, region crash) gets nothing.
   std::string send_raw(std::string_view bytes);
   bool open() const { return open_; }
 
@@ -25,6 +28,10 @@ class SimClient {
   friend class SimRegion;
   SimClient(SimRegion& region, std::unique_ptr<Session> session)
       : region_(region), session_(std::move(session)) {}
+  void drop() {
+    session_.reset();
+    open_ = false;
+  }
   SimRegion& region_;
   std::unique_ptr<Session> session_;
   bool open_ = true;
@@ -39,6 +46,7 @@ class SimRegion {
   std::unique_ptr<SimClient> connect(std::string* refusal = nullptr);
   void advance(int64_t ms) { scheduler_.advance(ms); }
   // Loses uncommitted writes and restarts the region on the same storage.
+  // Every client's connection is closed, as a crash would.
   void crash_and_restart();
 
   Region& region() { return *region_; }
@@ -46,6 +54,8 @@ class SimRegion {
   SimClock& clock() { return clock_; }
 
  private:
+  friend class SimClient;
+  std::vector<SimClient*> clients_;
   RegionSettings settings_;
   SimClock clock_;
   SimRandom random_;
