@@ -11,14 +11,11 @@ sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")
 from lib import harness  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def diff_pair():
-    """(reference redis-server, SUT), both started, SUT with enable_flushall = true."""
+def started_pair(ref, sut):
+    """Starts a reference redis-server and the SUT, yields both, cleans up."""
     if not harness.sut_available():
         pytest.fail("Meridian binary not found at %s (build it or set MERIDIAN_BIN)"
                     % harness.meridian_bin(), pytrace=False)
-    ref = harness.RedisServer()
-    sut = harness.make_sut(enable_flushall=True)
     try:
         ref.start()
         sut.start()
@@ -26,6 +23,12 @@ def diff_pair():
     finally:
         sut.cleanup()
         ref.cleanup()
+
+
+@pytest.fixture(scope="module")
+def diff_pair():
+    """(reference redis-server, SUT), both started, SUT with enable_flushall = true."""
+    yield from started_pair(harness.RedisServer(), harness.make_sut(enable_flushall=True))
 
 
 @pytest.fixture

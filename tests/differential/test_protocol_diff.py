@@ -7,6 +7,7 @@ import pytest
 from lib import harness
 from lib.resp import RespConn, encode_command
 from cmdgen import Step
+from conftest import started_pair
 from difftools import run_step, Mismatch, format_mismatch
 
 PING = encode_command("PING")
@@ -154,18 +155,10 @@ def test_hello_like_redis(live_pair, args):
 
 @pytest.fixture(scope="module")
 def auth_pair():
-    if not harness.sut_available():
-        pytest.fail("SUT binary missing: %s" % harness.meridian_bin(), pytrace=False)
     ref = harness.RedisServer(config_text="requirepass secret\n"
                               "user app on >app-secret ~* &* +@all\n", password="secret")
     sut = harness.make_sut(requirepass="secret", users=[("app", "app-secret")])
-    try:
-        ref.start()
-        sut.start()
-        yield ref, sut
-    finally:
-        sut.cleanup()
-        ref.cleanup()
+    yield from started_pair(ref, sut)
 
 
 AUTH_SCRIPTS = {

@@ -108,7 +108,7 @@ def wait_until(fn, timeout=10.0, interval=0.01, desc=None):
             what = desc or getattr(fn, "__name__", "condition")
             raise WaitTimeout("timed out after %.1fs waiting for %s; last value=%r, "
                               "last exception=%r" % (timeout, what, last, last_exc))
-        time.sleep(interval)
+        time.sleep(interval)  # poll interval, until the deadline
 
 
 def make_tmpdir(prefix="meridian-test-"):
@@ -267,7 +267,7 @@ class Server:
                                   % (self.describe(), self.proc.returncode, self.log()))
             if self.ping_ok():
                 return
-            time.sleep(0.02)
+            time.sleep(0.02)  # poll interval, until the deadline
         raise ServerError("%s not ready (PING -> +PONG) within %.0fs.\n--- log tail ---\n%s"
                           % (self.describe(), timeout, self.log()))
 

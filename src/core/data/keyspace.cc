@@ -44,14 +44,21 @@ Keyspace::Stamp Keyspace::stamp(int64_t now_ms) {
   return Stamp{hlc_.tick(now_ms), ++seq_};
 }
 
-const std::optional<KeyRecord>& Keyspace::read_record(std::string_view key) {
-  if (const auto* cached = keys_cache_.get(key)) return *cached;
-  std::optional<KeyRecord> result;
-  if (auto raw = storage_.get(Column::kKeys, key)) {
-    KeyRecord rec;
+// The cached state of `key` in `column`, read from storage on a miss.
+template <typename R>
+const std::optional<R>& read_through(RecordCache<R>& cache, Storage& storage, Column column,
+                                     std::string_view key) {
+  if (const auto* cached = cache.get(key)) return *cached;
+  std::optional<R> result;
+  if (auto raw = storage.get(column, key)) {
+    R rec;
     if (rec.decode(*raw)) result = std::move(rec);
   }
-  return keys_cache_.put(key, std::move(result));
+  return cache.put(key, std::move(result));
+}
+
+const std::optional<KeyRecord>& Keyspace::read_record(std::string_view key) {
+  return read_through(keys_cache_, storage_, Column::kKeys, key);
 }
 
 const KeyRecord* Keyspace::peek(std::string_view key, int64_t now_ms) {
@@ -131,14 +138,8 @@ void Keyspace::drop_fields(std::string_view key, const KeyRecord& rec) {
 
 std::optional<FieldRecord> Keyspace::get_field(std::string_view key, const KeyRecord& rec,
                                                std::string_view field) {
-  std::string fk = layout::field_key(key, rec.generation, field);
-  if (const auto* cached = fields_cache_.get(fk)) return *cached;
-  std::optional<FieldRecord> result;
-  if (auto raw = storage_.get(Column::kFields, fk)) {
-    FieldRecord f;
-    if (f.decode(*raw)) result = std::move(f);
-  }
-  return fields_cache_.put(fk, std::move(result));
+  return read_through(fields_cache_, storage_, Column::kFields,
+                      layout::field_key(key, rec.generation, field));
 }
 
 void Keyspace::put_field(std::string_view key, const KeyRecord& rec, std::string_view field,
