@@ -51,7 +51,7 @@ std::unique_ptr<Session> Region::connect(std::string peer_address, std::string* 
 void Region::end_pass() {
   keyspace_.flush_meta();
   bool sync = settings_.fsync == FsyncMode::kAlways;
-  env_.storage.commit(sync);
+  if (!env_.storage.commit(sync)) return;
   ++stats_.commits;
   if (sync) ++stats_.synced_commits;
 }

@@ -57,10 +57,11 @@ std::unique_ptr<StorageIterator> MemoryStorage::iterate(Column column) {
   return std::make_unique<MemoryIterator>(maps_[static_cast<int>(column)]);
 }
 
-void MemoryStorage::commit(bool /*sync*/) {
-  if (undo_.empty()) return;
+bool MemoryStorage::commit(bool /*sync*/) {
+  if (undo_.empty()) return false;
   undo_.clear();
   ++commits_;
+  return true;
 }
 
 void MemoryStorage::crash() {

@@ -138,8 +138,8 @@ std::unique_ptr<StorageIterator> RocksDbStorage::iterate(Column column) {
   return std::make_unique<RocksIterator>(batch_.NewIteratorWithBase(cf(column), base));
 }
 
-void RocksDbStorage::commit(bool sync) {
-  if (batch_.GetWriteBatch()->Count() == 0 && range_deletes_.empty()) return;
+bool RocksDbStorage::commit(bool sync) {
+  if (batch_.GetWriteBatch()->Count() == 0 && range_deletes_.empty()) return false;
   auto* wb = batch_.GetWriteBatch();
   for (const auto& r : range_deletes_) {
     check(wb->DeleteRange(cf(r.column), slice(r.begin), slice(r.end)), "RocksDB range delete");
@@ -150,6 +150,7 @@ void RocksDbStorage::commit(bool sync) {
   check(db_->Write(wo, wb), "RocksDB write failed");
   batch_.Clear();
   if (!sync) unsynced_ = true;
+  return true;
 }
 
 }  // namespace meridian

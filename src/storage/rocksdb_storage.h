@@ -36,7 +36,7 @@ class RocksDbStorage final : public Storage {
   void del(Column column, std::string_view key) override;
   void del_range(Column column, std::string_view begin, std::string_view end) override;
   std::unique_ptr<StorageIterator> iterate(Column column) override;
-  void commit(bool sync) override;
+  bool commit(bool sync) override;
 
   rocksdb::DB* db() { return db_.get(); }
 

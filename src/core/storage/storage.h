@@ -48,7 +48,8 @@ class Storage {
   // generations of a collection), so it may take effect lazily, at commit.
   virtual void del_range(Column column, std::string_view begin, std::string_view end) = 0;
   virtual std::unique_ptr<StorageIterator> iterate(Column column) = 0;
-  virtual void commit(bool sync) = 0;
+  // Returns false when nothing was written since the last commit (no I/O).
+  virtual bool commit(bool sync) = 0;
 };
 
 }  // namespace meridian
