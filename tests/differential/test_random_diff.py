@@ -2,7 +2,7 @@
 reply of a real redis-server byte for byte (unordered replies and SCAN are
 normalized, TTL/PTTL get a small tolerance), over RESP2 and RESP3.
 
-Sizes: MERIDIAN_DIFF_SEEDS (default 20) seeds of MERIDIAN_DIFF_OPS (default 300)
+Sizes: MERIDIAN_DIFF_SEEDS (default 40) seeds of MERIDIAN_DIFF_OPS (default 300)
 steps per protocol, seeds starting at MERIDIAN_DIFF_SEED_BASE (default 1).
 Reproduce one failure: MERIDIAN_DIFF_SEED_BASE=<seed> MERIDIAN_DIFF_SEEDS=1 and
 `-k resp2` / `-k resp3`.
@@ -16,7 +16,7 @@ import pytest
 import cmdgen
 from difftools import run_sequence, reset_keyspace, switch_to_resp3
 
-SEEDS = int(os.environ.get("MERIDIAN_DIFF_SEEDS", "20"))
+SEEDS = int(os.environ.get("MERIDIAN_DIFF_SEEDS", "40"))
 OPS = int(os.environ.get("MERIDIAN_DIFF_OPS", "300"))
 BASE = int(os.environ.get("MERIDIAN_DIFF_SEED_BASE", "1"))
 
