@@ -107,8 +107,12 @@ def run_step(step, ref, sut, wait_timeout=10.0):
                            "SCAN full-iteration union differs")
         return (repr(a).encode(), repr(b).encode())
 
-    ra = ref.call_raw(*step.args)
-    rb = sut.call_raw(*step.args)
+    return check_reply(step, ref.call_raw(*step.args), sut.call_raw(*step.args))
+
+
+def check_reply(step, ra, rb):
+    """Compare one reply pair, normalized as the step's kind allows; return
+    (ra, rb) or raise Mismatch."""
     if ra == rb:
         return ra, rb
     if step.kind == "unordered":
