@@ -1,8 +1,11 @@
 """Run the same steps against the reference redis-server and the SUT and
 compare replies (see cmdgen.Step for the comparison kinds)."""
 
+import contextlib
 import os
 import sys
+
+import pytest
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
 
@@ -230,3 +233,25 @@ def wait_crashed(server, timeout=2.0):
         return True
     except Exception:
         return False
+
+
+@contextlib.contextmanager
+def fresh_connections(pair, proto, keys):
+    """A new connection to each server of `pair`, switched to `proto`, with
+    `keys` deleted on both; closed afterwards."""
+    ref_srv, sut_srv = pair
+    ref, sut = ref_srv.conn(), sut_srv.conn()
+    try:
+        if proto == 3:
+            switch_to_resp3(ref, sut)
+        reset_keyspace(ref, sut, keys)
+        yield ref, sut
+    finally:
+        ref.close()
+        sut.close()
+
+
+def fail_on(report):
+    if report:
+        print(report)
+        pytest.fail(report, pytrace=False)

@@ -18,8 +18,7 @@ import time
 import pytest
 
 import cmdgen
-from difftools import (Mismatch, check_reply, format_mismatch, reset_keyspace, run_step,
-                       switch_to_resp3)
+from difftools import Mismatch, check_reply, fail_on, format_mismatch, fresh_connections, run_step
 from conftest import started_pair
 from lib import harness
 from lib.resp import encode_command
@@ -93,17 +92,6 @@ def pipeline_pair(request):
 @pytest.mark.parametrize("seed", range(1000, 1000 + SEEDS), ids=lambda s: "seed%d" % s)
 @pytest.mark.parametrize("proto", [2, 3], ids=["resp2", "resp3"])
 def test_pipelined_sequence(pipeline_pair, proto, seed):
-    ref_srv, sut_srv = pipeline_pair
-    ref, sut = ref_srv.conn(), sut_srv.conn()
-    try:
-        if proto == 3:
-            switch_to_resp3(ref, sut)
-        reset_keyspace(ref, sut, cmdgen.KEYS)
+    with fresh_connections(pipeline_pair, proto, cmdgen.KEYS) as (ref, sut):
         gen = cmdgen.Generator(seed, t0=time.time())
-        report = run_pipelined(ref, sut, gen, OPS, seed, proto)
-        if report:
-            print(report)
-            pytest.fail(report, pytrace=False)
-    finally:
-        ref.close()
-        sut.close()
+        fail_on(run_pipelined(ref, sut, gen, OPS, seed, proto))

@@ -14,7 +14,7 @@ import time
 import pytest
 
 import cmdgen
-from difftools import run_sequence, reset_keyspace, switch_to_resp3
+from difftools import fail_on, fresh_connections, run_sequence
 
 SEEDS = int(os.environ.get("MERIDIAN_DIFF_SEEDS", "40"))
 OPS = int(os.environ.get("MERIDIAN_DIFF_OPS", "300"))
@@ -24,17 +24,6 @@ BASE = int(os.environ.get("MERIDIAN_DIFF_SEED_BASE", "1"))
 @pytest.mark.parametrize("seed", range(BASE, BASE + SEEDS), ids=lambda s: "seed%d" % s)
 @pytest.mark.parametrize("proto", [2, 3], ids=["resp2", "resp3"])
 def test_random_sequence(live_pair, proto, seed):
-    ref_srv, sut_srv = live_pair
-    ref, sut = ref_srv.conn(), sut_srv.conn()
-    try:
-        if proto == 3:
-            switch_to_resp3(ref, sut)
-        reset_keyspace(ref, sut, cmdgen.KEYS)
+    with fresh_connections(live_pair, proto, cmdgen.KEYS) as (ref, sut):
         gen = cmdgen.Generator(seed, t0=time.time())
-        report = run_sequence(ref, sut, gen, OPS, seed, proto, sut_server=sut_srv)
-        if report:
-            print(report)
-            pytest.fail(report, pytrace=False)
-    finally:
-        ref.close()
-        sut.close()
+        fail_on(run_sequence(ref, sut, gen, OPS, seed, proto, sut_server=live_pair[1]))
