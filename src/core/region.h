@@ -56,7 +56,6 @@ class Region {
   Stats stats_;
   uint64_t next_client_id_ = 1;
   int64_t start_ms_ = 0;
-  bool stopped_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
