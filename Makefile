@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 PY := /usr/bin/python3
 
-.PHONY: all setup build run test unit-test py-test bench format tidy clean
+.PHONY: all setup configure build build-all run test unit-test py-test bench format tidy clean
 
 all: build
 
@@ -14,14 +14,21 @@ setup:
 $(BUILD_DIR)/build.ninja:
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 
-build: setup $(BUILD_DIR)/build.ninja
+configure: setup $(BUILD_DIR)/build.ninja
+
+# The server binary only: build/meridian.
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target meridian
+
+# The server and every test binary.
+build-all: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # Starts every region of config/meridian.toml in the foreground; Ctrl-C stops it.
 run: build
 	$(BUILD_DIR)/meridian up --config config/meridian.toml --data-dir ./data
 
-unit-test: build
+unit-test: build-all
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 py-test: build
@@ -35,7 +42,7 @@ bench: build
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
-tidy: $(BUILD_DIR)/build.ninja
+tidy: configure
 	clang-tidy -p $(BUILD_DIR) $$(git ls-files 'src/*.cc')
 
 clean:
