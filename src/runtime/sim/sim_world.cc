@@ -1,5 +1,7 @@
 #include "runtime/sim/sim_world.h"
 
+#include <algorithm>
+
 namespace meridian::sim {
 namespace {
 uint64_t splitmix64(uint64_t& x) {
@@ -30,7 +32,11 @@ uint64_t SimRandom::next_u64() {
 }
 
 void SimScheduler::after(int64_t delay_ms, std::function<void()> fn) {
-  queue_.push(Timer{clock_.now_ms() + (delay_ms < 0 ? 0 : delay_ms), next_order_++, std::move(fn)});
+  at(clock_.now_ms() + (delay_ms < 0 ? 0 : delay_ms), std::move(fn));
+}
+
+void SimScheduler::at(int64_t at_ms, std::function<void()> fn) {
+  queue_.push(Timer{std::max(at_ms, clock_.now_ms()), next_order_++, std::move(fn)});
 }
 
 void SimScheduler::advance(int64_t ms) {

@@ -40,6 +40,9 @@ class SimScheduler final : public Scheduler {
  public:
   explicit SimScheduler(SimClock& clock) : clock_(clock) {}
   void after(int64_t delay_ms, std::function<void()> fn) override;
+  // Runs `fn` at virtual time `at_ms` (now, if that has passed).
+  void at(int64_t at_ms, std::function<void()> fn);
+  int64_t now() const { return clock_.now_ms(); }
   // Advances virtual time by `ms`, firing every timer due on the way.
   void advance(int64_t ms);
   // Fires timers due now without moving time.

@@ -1,0 +1,26 @@
+#pragma once
+// Messages between regions, as the core sees them. The real runtime carries
+// them over authenticated TCP peer links (src/runtime/real); the simulator
+// delivers them in virtual time with the latency, loss, duplication and
+// partitions a test asks for (src/runtime/sim/sim_network.h).
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/data/version_vector.h"
+
+namespace meridian {
+
+class Network {
+ public:
+  virtual ~Network() = default;
+  // Sends `message` to region `to`. Best effort: a message may arrive late,
+  // twice or never, and messages may overtake each other unless the link
+  // keeps order; the protocol above must cope (sequence numbers, retries).
+  virtual void send(RegionId to, std::string message) = 0;
+};
+
+// What a runtime calls when a message for the core arrives.
+using MessageHandler = std::function<void(RegionId from, std::string message)>;
+
+}  // namespace meridian
