@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 PY := /usr/bin/python3
 
-.PHONY: all setup configure build build-all run test unit-test py-test bench format tidy clean
+.PHONY: all setup configure build build-all run test unit-test py-test sanitize-test bench format tidy clean
 
 all: build
 
@@ -35,6 +35,16 @@ py-test: build
 	$(PY) -m pytest -q tests/integration tests/differential tests/crash
 
 test: unit-test py-test
+
+# Every test again on an AddressSanitizer + UndefinedBehaviorSanitizer build
+# (not part of `make test`: it doubles the build time).
+sanitize-test: setup
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer"
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && UBSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+	MERIDIAN_BIN=$(CURDIR)/build-asan/meridian ASAN_OPTIONS=detect_leaks=0 \
+	  UBSAN_OPTIONS=halt_on_error=1 $(PY) -m pytest -q tests/integration tests/differential tests/crash
 
 bench: build
 	$(PY) bench/run_bench.py
