@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/commands/command_table.h"
 #include "core/data/keyspace.h"
@@ -43,6 +44,8 @@ class Region {
   ScanCursors& scan_cursors() { return cursors_; }
   Stats& stats() { return stats_; }
   int64_t start_time_ms() const { return start_ms_; }
+  // Open client sessions, oldest first (CLIENT LIST).
+  const std::vector<Session*>& sessions() const { return sessions_; }
 
  private:
   friend class Session;
@@ -54,6 +57,7 @@ class Region {
   CommandTable commands_;
   ScanCursors cursors_;
   Stats stats_;
+  std::vector<Session*> sessions_;  // maintained by Session's constructor/destructor
   uint64_t next_client_id_ = 1;
   int64_t start_ms_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

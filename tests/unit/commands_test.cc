@@ -152,6 +152,22 @@ TYPED_TEST(CommandsTest, ProtocolErrorClosesOnlyThatConnection) {
   EXPECT_EQ(other->cmd({"GET", "safe"}), "$1\r\n1\r\n");
 }
 
+TYPED_TEST(CommandsTest, ClientListShowsEveryConnection) {
+  auto other = this->c().another_client();
+  EXPECT_EQ(other->cmd({"CLIENT", "SETNAME", "worker"}), "+OK\r\n");
+  EXPECT_EQ(this->cmd({"CLIENT", "SETNAME", "admin"}), "+OK\r\n");
+  std::string list = this->cmd({"CLIENT", "LIST"});
+  EXPECT_NE(list.find("name=worker "), std::string::npos) << list;
+  EXPECT_NE(list.find("name=admin "), std::string::npos) << list;
+  EXPECT_NE(list.find("cmd=client"), std::string::npos) << list;
+  other.reset();
+  EXPECT_TRUE(this->c().eventually(
+      [&] {
+        return this->cmd({"CLIENT", "LIST"}).find("name=worker ") == std::string::npos;
+      },
+      5000));
+}
+
 TYPED_TEST(CommandsTest, FlushAllWhenEnabled) {
   this->cmd({"SET", "a", "1"});
   EXPECT_EQ(this->cmd({"FLUSHALL"}), "+OK\r\n");

@@ -136,6 +136,15 @@ void hello(CommandContext& ctx) {
   reply.array(0);
 }
 
+// One line of CLIENT LIST / CLIENT INFO, with Redis' field names (a subset).
+std::string client_line(const Session& s, int64_t now_ms) {
+  return "id=" + std::to_string(s.id()) + " addr=" + s.peer_address() + " name=" + s.name() +
+         " age=" + std::to_string((now_ms - s.created_ms()) / 1000) +
+         " idle=" + std::to_string((now_ms - s.last_command_ms()) / 1000) +
+         " db=0 user=" + s.user() + " resp=" + std::to_string(s.proto()) +
+         " cmd=" + s.last_command() + "\n";
+}
+
 void client(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   std::string_view sub = argv[1];
@@ -164,11 +173,13 @@ void client(CommandContext& ctx) {
   }
   if (equals_ci(sub, "INFO")) {
     if (argv.size() != 2) return cmd::arity_error(ctx.reply, "client|info");
-    std::string line = "id=" + std::to_string(ctx.session.id()) +
-                       " addr=" + ctx.session.peer_address() + " name=" + ctx.session.name() +
-                       " db=0 user=" + ctx.session.user() +
-                       " resp=" + std::to_string(ctx.session.proto()) + "\n";
-    return ctx.reply.verbatim(line);
+    return ctx.reply.verbatim(client_line(ctx.session, ctx.now_ms));
+  }
+  if (equals_ci(sub, "LIST")) {
+    if (argv.size() != 2) return ctx.reply.error(cmd::kSyntax);
+    std::string out;
+    for (const Session* s : ctx.region.sessions()) out += client_line(*s, ctx.now_ms);
+    return ctx.reply.verbatim(out);
   }
   if (equals_ci(sub, "HELP")) {
     static const char* kHelp[] = {"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -178,6 +189,8 @@ void client(CommandContext& ctx) {
                                   "    Return the ID of the current connection.",
                                   "INFO",
                                   "    Return information about the current client connection.",
+                                  "LIST",
+                                  "    Return information about all client connections.",
                                   "SETNAME <name>",
                                   "    Assign the name <name> to the current connection.",
                                   "HELP",

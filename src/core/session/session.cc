@@ -12,10 +12,13 @@ Session::Session(Region& region, uint64_t id, std::string peer_address)
   parser_.set_unauthenticated(!authenticated_);
   ++region_.stats().connected_clients;
   ++region_.stats().total_connections_received;
+  created_ms_ = last_command_ms_ = region_.now_ms();
+  region_.sessions_.push_back(this);
 }
 
 Session::~Session() {
   --region_.stats().connected_clients;
+  std::erase(region_.sessions_, this);
 }
 
 void Session::set_authenticated(const std::string& user) {
@@ -76,6 +79,8 @@ void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
     return;
   }
   CommandContext ctx{region_, *this, region_.keyspace(), argv, reply, region_.now_ms()};
+  last_command_ms_ = ctx.now_ms;
+  last_command_ = spec->name;
   spec->handler(ctx);
   ++region_.stats().total_commands_processed;
   region_.stats().total_error_replies += reply.errors();

@@ -35,6 +35,9 @@ class Session {
   void set_authenticated(const std::string& user);
   const std::string& user() const { return user_; }
   void close_after_reply() { closing_ = true; }
+  int64_t created_ms() const { return created_ms_; }
+  int64_t last_command_ms() const { return last_command_ms_; }
+  const std::string& last_command() const { return last_command_; }
 
  private:
   void dispatch(std::vector<std::string_view>& argv, std::string& out);
@@ -47,6 +50,9 @@ class Session {
   int proto_ = 2;
   bool authenticated_ = false;
   bool closing_ = false;
+  int64_t created_ms_ = 0;
+  int64_t last_command_ms_ = 0;
+  std::string last_command_ = "NULL";
   RequestParser parser_;
   std::vector<std::string_view> argv_;
 };
