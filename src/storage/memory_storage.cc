@@ -60,7 +60,6 @@ std::unique_ptr<StorageIterator> MemoryStorage::iterate(Column column) {
 bool MemoryStorage::commit(bool /*sync*/) {
   if (undo_.empty()) return false;
   undo_.clear();
-  ++commits_;
   return true;
 }
 

@@ -21,7 +21,6 @@ class MemoryStorage final : public Storage {
 
   // Forgets every write since the last commit, as a crash would.
   void crash();
-  uint64_t commits() const { return commits_; }
   size_t size(Column column) const { return maps_[static_cast<int>(column)].size(); }
 
  private:
@@ -35,7 +34,6 @@ class MemoryStorage final : public Storage {
 
   Map maps_[kColumnCount];
   std::vector<Undo> undo_;  // since the last commit, newest last
-  uint64_t commits_ = 0;
 };
 
 }  // namespace meridian

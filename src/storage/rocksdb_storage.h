@@ -38,8 +38,6 @@ class RocksDbStorage final : public Storage {
   std::unique_ptr<StorageIterator> iterate(Column column) override;
   bool commit(bool sync) override;
 
-  rocksdb::DB* db() { return db_.get(); }
-
  private:
   rocksdb::ColumnFamilyHandle* cf(Column c) { return handles_[static_cast<int>(c)]; }
   void syncer_loop();

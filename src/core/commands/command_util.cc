@@ -25,16 +25,9 @@ bool equals_ci(std::string_view a, std::string_view b) {
 
 bool lookup(CommandContext& ctx, std::string_view key, ValueType type,
             std::optional<KeyRecord>& out) {
-  out = ctx.keyspace.find(key, ctx.now_ms);
-  if (out && out->type != type) {
-    ctx.reply.error(kWrongType);
-    return false;
-  }
-  if (out) {
-    ++ctx.region.stats().keyspace_hits;
-  } else {
-    ++ctx.region.stats().keyspace_misses;
-  }
+  const KeyRecord* rec = nullptr;
+  if (!peek(ctx, key, type, rec)) return false;
+  out = rec != nullptr ? std::optional<KeyRecord>(*rec) : std::nullopt;
   return true;
 }
 

@@ -142,7 +142,7 @@ std::string client_line(const Session& s, int64_t now_ms) {
          " age=" + std::to_string((now_ms - s.created_ms()) / 1000) +
          " idle=" + std::to_string((now_ms - s.last_command_ms()) / 1000) +
          " db=0 user=" + s.user() + " resp=" + std::to_string(s.proto()) +
-         " cmd=" + s.last_command() + "\n";
+         " cmd=" + std::string(s.last_command()) + "\n";
 }
 
 void client(CommandContext& ctx) {

@@ -19,7 +19,6 @@ void store_string(CommandContext& ctx, std::string_view key, std::string_view va
   rec.type = ValueType::kString;
   rec.payload.assign(value);
   rec.expire_at_ms = keep_ttl && old ? old->expire_at_ms : expire_at_ms;
-  if (old) rec.vv = old->vv;
   ctx.keyspace.write(key, rec, old ? &*old : nullptr, ctx.now_ms);
 }
 

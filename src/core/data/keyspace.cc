@@ -234,9 +234,6 @@ void Keyspace::clear() {
   for (const auto& [k, rec] : all) erase(k, rec);
   keys_cache_.clear();
   fields_cache_.clear();
-  keys_ = 0;
-  expires_ = 0;
-  meta_dirty_ = true;
 }
 
 }  // namespace meridian

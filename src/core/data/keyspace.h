@@ -39,8 +39,9 @@ class Keyspace {
   const KeyRecord* peek(std::string_view key, int64_t now_ms);
 
   // Stores a new version of `key`. `old` is its current live record, if any.
-  // Stamps the write (HLC, origin, dot), keeps the expiry index and counts, and
-  // drops the fields of an old collection that `rec` replaces.
+  // Stamps the write (HLC, origin, dot; the version vector covers old's), keeps
+  // the expiry index and counts, and drops the fields of an old collection
+  // that `rec` replaces.
   void write(std::string_view key, KeyRecord& rec, const KeyRecord* old, int64_t now_ms);
   // Removes a live key and everything it owns.
   void erase(std::string_view key, const KeyRecord& old);
@@ -75,7 +76,6 @@ class Keyspace {
   uint64_t expired_total() const { return expired_total_; }
   Hlc last_hlc() const { return hlc_.last(); }
   uint64_t sequence() const { return seq_; }
-  size_t cache_bytes() const { return keys_cache_.bytes() + fields_cache_.bytes(); }
 
  private:
   struct Stamp {

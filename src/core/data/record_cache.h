@@ -57,8 +57,6 @@ class RecordCache {
     map_.clear();
     bytes_ = 0;
   }
-  size_t bytes() const { return bytes_; }
-  size_t entries() const { return map_.size(); }
 
  private:
   static constexpr size_t kEntryCost = 96;  // node, bucket slot, flags

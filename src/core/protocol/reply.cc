@@ -19,7 +19,7 @@ void Reply::simple(std::string_view s) {
 }
 
 void Reply::error(std::string_view msg) {
-  ++errors_;
+  if (error_count_ != nullptr) ++*error_count_;
   out_.push_back('-');
   size_t start = out_.size();
   out_.append(msg);
@@ -44,9 +44,6 @@ void Reply::bulk(std::string_view s) {
 
 void Reply::null() {
   out_.append(proto_ >= 3 ? "_\r\n" : "$-1\r\n");
-}
-void Reply::null_array() {
-  out_.append(proto_ >= 3 ? "_\r\n" : "*-1\r\n");
 }
 
 void Reply::map(size_t pairs) {

@@ -9,7 +9,9 @@ namespace meridian {
 
 class Reply {
  public:
-  Reply(std::string& out, int proto) : out_(out), proto_(proto) {}
+  // `error_count`, if given, is incremented for every error reply written.
+  Reply(std::string& out, int proto, uint64_t* error_count = nullptr)
+      : out_(out), proto_(proto), error_count_(error_count) {}
   int proto() const { return proto_; }
   // HELLO switches protocol mid-reply-stream; later replies use the new one.
   void set_proto(int proto) { proto_ = proto; }
@@ -21,20 +23,17 @@ class Reply {
   void error(std::string_view msg);
   void integer(int64_t v);
   void bulk(std::string_view s);
-  void null();        // missing value: $-1 (RESP2) or _ (RESP3)
-  void null_array();  // *-1 (RESP2) or _ (RESP3)
+  void null();  // missing value: $-1 (RESP2) or _ (RESP3)
   void array(size_t n) { header('*', n); }
   void map(size_t pairs);                // RESP2: array of 2n
   void set(size_t n);                    // RESP2: array
   void verbatim(std::string_view text);  // RESP3 '=' txt; RESP2 bulk
-  // Counts errors so INFO can report them.
-  uint64_t errors() const { return errors_; }
 
  private:
   void header(char type, size_t n);
   std::string& out_;
   int proto_;
-  uint64_t errors_ = 0;
+  uint64_t* error_count_;
 };
 
 }  // namespace meridian

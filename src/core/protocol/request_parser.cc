@@ -12,13 +12,6 @@ constexpr size_t kInlineMaxSize = size_t{64} * 1024;  // Redis' PROTO_INLINE_MAX
 constexpr int64_t kUnauthMaxArgs = 10;
 constexpr int64_t kUnauthMaxBulk = 16384;
 
-// A RESP length line, with Redis' string2ll rules (no leading zeros or '+').
-bool parse_length(std::string_view s, int64_t* out) {
-  auto v = parse_int64(s);
-  if (v) *out = *v;
-  return v.has_value();
-}
-
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -197,9 +190,10 @@ RequestParser::Result RequestParser::parse_multibulk(std::vector<std::string_vie
       if (end - p > kInlineMaxSize) return fail("ERR Protocol error: too big mbulk count string");
       return Result::kNeedMore;
     }
-    int64_t count = 0;
-    if (!parse_length(line.substr(1), &count) || count > limits_.max_multibulk_len ||
-        count > 2147483647) {
+    // Lengths follow Redis' string2ll: no leading zeros, no '+'.
+    auto parsed_count = parse_int64(line.substr(1));
+    int64_t count = parsed_count.value_or(0);
+    if (!parsed_count || count > limits_.max_multibulk_len || count > 2147483647) {
       return fail("ERR Protocol error: invalid multibulk length");
     }
     if (count > kUnauthMaxArgs && limits_.unauthenticated) {
@@ -227,8 +221,9 @@ RequestParser::Result RequestParser::parse_multibulk(std::vector<std::string_vie
       if (end - p > kInlineMaxSize) return error("ERR Protocol error: too big bulk count string");
       return need_more();
     }
-    int64_t len = 0;
-    if (!parse_length(line.substr(1), &len) || len < 0 || len > limits_.proto_max_bulk_len) {
+    auto parsed_len = parse_int64(line.substr(1));
+    int64_t len = parsed_len.value_or(-1);
+    if (len < 0 || len > limits_.proto_max_bulk_len) {
       return error("ERR Protocol error: invalid bulk length");
     }
     if (len > kUnauthMaxBulk && limits_.unauthenticated) {

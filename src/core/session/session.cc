@@ -34,10 +34,8 @@ bool Session::feed(std::string_view bytes, std::string& out) {
     auto r = parser_.next(argv_);
     if (r == RequestParser::Result::kNeedMore) break;
     if (r == RequestParser::Result::kError) {
-      Reply reply(out, proto_);
-      reply.error(parser_.error());
+      Reply(out, proto_, &region_.stats().total_error_replies).error(parser_.error());
       ++region_.stats().protocol_errors;
-      ++region_.stats().total_error_replies;
       closing_ = true;
       break;
     }
@@ -46,44 +44,43 @@ bool Session::feed(std::string_view bytes, std::string& out) {
   return !closing_;
 }
 
-void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
-  Reply reply(out, proto_);
-  const CommandSpec* spec = region_.commands().find(argv[0]);
-  if (spec == nullptr) {
-    // Redis' wording, including the quoted beginning of the arguments.
-    // Redis formats with "%.*s", so an argument ends at its first NUL byte.
-    std::string args;
-    for (size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
-      size_t room = 128 - args.size();
-      args.push_back('\'');
-      args.append(cmd::as_c_string(argv[i]).substr(0, room));
-      args.append("' ");
-    }
-    std::string msg = "ERR unknown command '";
-    msg.append(cmd::as_c_string(argv[0]).substr(0, 128));
-    msg.append("', with args beginning with: ");
-    msg.append(args);
-    reply.error(msg);
-    ++region_.stats().total_error_replies;
-    return;
+namespace {
+
+// Redis' wording, including the quoted beginning of the arguments. Redis
+// formats with "%.*s", so an argument ends at its first NUL byte.
+std::string unknown_command_error(const std::vector<std::string_view>& argv) {
+  std::string args;
+  for (size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
+    size_t room = 128 - args.size();
+    args.push_back('\'');
+    args.append(cmd::as_c_string(argv[i]).substr(0, room));
+    args.append("' ");
   }
+  std::string msg = "ERR unknown command '";
+  msg.append(cmd::as_c_string(argv[0]).substr(0, 128));
+  msg.append("', with args beginning with: ");
+  msg.append(args);
+  return msg;
+}
+
+}  // namespace
+
+void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
+  Reply reply(out, proto_, &region_.stats().total_error_replies);
+  const CommandSpec* spec = region_.commands().find(argv[0]);
+  if (spec == nullptr) return reply.error(unknown_command_error(argv));
   const int argc = static_cast<int>(argv.size());
   if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity) {
-    cmd::arity_error(reply, spec->name);
-    ++region_.stats().total_error_replies;
-    return;
+    return cmd::arity_error(reply, spec->name);
   }
   if (!authenticated_ && !(spec->flags & kCmdNoAuth)) {
-    reply.error("NOAUTH Authentication required.");
-    ++region_.stats().total_error_replies;
-    return;
+    return reply.error("NOAUTH Authentication required.");
   }
   CommandContext ctx{region_, *this, region_.keyspace(), argv, reply, region_.now_ms()};
   last_command_ms_ = ctx.now_ms;
   last_command_ = spec->name;
   spec->handler(ctx);
   ++region_.stats().total_commands_processed;
-  region_.stats().total_error_replies += reply.errors();
 }
 
 }  // namespace meridian

@@ -37,7 +37,8 @@ class Session {
   void close_after_reply() { closing_ = true; }
   int64_t created_ms() const { return created_ms_; }
   int64_t last_command_ms() const { return last_command_ms_; }
-  const std::string& last_command() const { return last_command_; }
+  // Name of the last command run, "NULL" before the first (as Redis shows it).
+  std::string_view last_command() const { return last_command_; }
 
  private:
   void dispatch(std::vector<std::string_view>& argv, std::string& out);
@@ -52,7 +53,7 @@ class Session {
   bool closing_ = false;
   int64_t created_ms_ = 0;
   int64_t last_command_ms_ = 0;
-  std::string last_command_ = "NULL";
+  std::string_view last_command_ = "NULL";  // points into the command table
   RequestParser parser_;
   std::vector<std::string_view> argv_;
 };

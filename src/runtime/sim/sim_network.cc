@@ -37,7 +37,6 @@ std::unique_ptr<Network> SimNetwork::endpoint(RegionId self) {
 }
 
 void SimNetwork::send(RegionId from, RegionId to, std::string message) {
-  ++sent_;
   if (blocked_.count({from, to}) || chance(faults_.loss)) {
     ++dropped_;
     return;
@@ -66,7 +65,6 @@ void SimNetwork::deliver_at(int64_t at, RegionId from, RegionId to, std::string 
       ++dropped_;
       return;
     }
-    ++delivered_;
     h->second(from, std::move(m));
   });
 }

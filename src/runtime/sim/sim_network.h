@@ -27,7 +27,6 @@ class SimNetwork {
 
   // Registers a region: its messages go to `handler`.
   void attach(RegionId region, MessageHandler handler) { handlers_[region] = std::move(handler); }
-  void detach(RegionId region) { handlers_.erase(region); }
 
   // One-way delay from `a` to `b` and back (symmetric).
   void set_delay(RegionId a, RegionId b, int64_t one_way_ms);
@@ -41,8 +40,6 @@ class SimNetwork {
   // The Network a region's core sends through.
   std::unique_ptr<Network> endpoint(RegionId self);
 
-  uint64_t sent() const { return sent_; }
-  uint64_t delivered() const { return delivered_; }
   uint64_t dropped() const { return dropped_; }
 
  private:
@@ -57,7 +54,7 @@ class SimNetwork {
   std::map<std::pair<RegionId, RegionId>, int64_t> last_arrival_;  // for keep_order
   std::set<std::pair<RegionId, RegionId>> blocked_;
   std::map<RegionId, MessageHandler> handlers_;
-  uint64_t sent_ = 0, delivered_ = 0, dropped_ = 0;
+  uint64_t dropped_ = 0;
 };
 
 // A region's clock: the shared virtual time plus a fixed skew, to test
@@ -66,11 +63,10 @@ class SkewedClock final : public Clock {
  public:
   SkewedClock(Clock& base, int64_t skew_ms) : base_(base), skew_(skew_ms) {}
   int64_t now_ms() override { return base_.now_ms() + skew_; }
-  void set_skew(int64_t ms) { skew_ = ms; }
 
  private:
   Clock& base_;
-  int64_t skew_;
+  const int64_t skew_;
 };
 
 }  // namespace meridian::sim

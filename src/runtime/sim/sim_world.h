@@ -45,9 +45,6 @@ class SimScheduler final : public Scheduler {
   int64_t now() const { return clock_.now_ms(); }
   // Advances virtual time by `ms`, firing every timer due on the way.
   void advance(int64_t ms);
-  // Fires timers due now without moving time.
-  void run_due() { advance(0); }
-  size_t pending() const { return queue_.size(); }
 
  private:
   struct Timer {
