@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <set>
 
 namespace meridian {
@@ -126,6 +127,177 @@ HostPort address(const Reporter& r, const toml::table& t, const std::string& pre
   return hp;
 }
 
+constexpr int64_t kMaxTimeoutMs = 24LL * 3600 * 1000;
+
+// A write mode string ("async", "semi-sync N", "sync") with the given timeout.
+WritePolicy write_policy(const Reporter& r, const toml::table& t, const std::string& prefix,
+                         std::string_view key, const std::string& fallback, int64_t timeout_ms) {
+  std::string text = r.text(t, prefix, key, &fallback);
+  WritePolicy w;
+  if (auto err = parse_write_policy(text, &w)) r.fail(t.get(key), prefix + std::string(key), *err);
+  w.timeout_ms = timeout_ms;
+  return w;
+}
+
+ReadPolicy read_policy(const Reporter& r, const toml::table& t, const std::string& prefix,
+                       std::string_view key, const std::string& fallback, int64_t timeout_ms) {
+  std::string text = r.text(t, prefix, key, &fallback);
+  ReadPolicy p;
+  if (auto err = parse_read_policy(text, &p)) r.fail(t.get(key), prefix + std::string(key), *err);
+  p.timeout_ms = timeout_ms;
+  return p;
+}
+
+// semi-sync N waits for N other regions: more than exist could never be met.
+void check_semi_sync(const Reporter& r, const toml::node* node, const std::string& field,
+                     const WritePolicy& w, size_t region_count) {
+  if (w.mode != WriteMode::kSemiSync) return;
+  const auto others = static_cast<int64_t>(region_count) - 1;
+  if (w.regions <= others) return;
+  std::string msg = "\"" + describe(w) + "\" waits for " + std::to_string(w.regions) +
+                    " other region(s), but the cluster has " + std::to_string(region_count) +
+                    " region(s)";
+  msg +=
+      others > 0 ? " (at most \"semi-sync " + std::to_string(others) + "\")" : " (use \"async\")";
+  r.fail(node, field, msg);
+}
+
+void load_replication(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
+  ReplicationSettings& rep = cfg.server.replication;
+  const size_t region_count = cfg.regions.size();
+  const toml::table empty;
+  const toml::table* t = table_at(r, root, "replication");
+  const toml::table& tab = t ? *t : empty;
+  const std::string p = "replication.";
+  r.only_known(tab, p,
+               {"secret", "write", "write_timeout_ms", "on_timeout", "read", "read_timeout_ms",
+                "log_retention_ops", "log_max_ops", "heartbeat_ms", "compress"});
+
+  std::string no_secret;
+  cfg.secret = r.text(tab, p, "secret", &no_secret);
+  if (region_count > 1 && cfg.secret.empty()) {
+    const toml::node* where = tab.get("secret") ? tab.get("secret") : t;
+    r.fail(where, p + "secret",
+           "required when the cluster has more than one region (" + std::to_string(region_count) +
+               " here): set the same secret in every region's config to authenticate peer "
+               "links");
+  }
+
+  const int64_t write_timeout = r.integer(tab, p, "write_timeout_ms", 5000, 1, kMaxTimeoutMs);
+  rep.default_write = write_policy(r, tab, p, "write", "async", write_timeout);
+  check_semi_sync(r, tab.get("write"), p + "write", rep.default_write, region_count);
+  const std::string on_timeout_default = "error";
+  std::string on_timeout = r.text(tab, p, "on_timeout", &on_timeout_default);
+  if (on_timeout != "error" && on_timeout != "ok") {
+    r.fail(tab.get("on_timeout"), p + "on_timeout",
+           "expected \"error\" or \"ok\", got \"" + on_timeout + "\"");
+  }
+  rep.timeout_replies_ok = on_timeout == "ok";
+  const int64_t read_timeout = r.integer(tab, p, "read_timeout_ms", 5000, 1, kMaxTimeoutMs);
+  rep.default_read = read_policy(r, tab, p, "read", "local", read_timeout);
+  rep.log_retention_ops =
+      static_cast<uint64_t>(r.integer(tab, p, "log_retention_ops", 100000, 0, INT64_MAX));
+  rep.log_max_ops =
+      static_cast<uint64_t>(r.integer(tab, p, "log_max_ops", 10'000'000, 1, INT64_MAX));
+  if (rep.log_max_ops < rep.log_retention_ops) {
+    r.fail(tab.get("log_max_ops"), p + "log_max_ops",
+           "must be at least log_retention_ops (" + std::to_string(rep.log_retention_ops) +
+               "), got " + std::to_string(rep.log_max_ops));
+  }
+  rep.heartbeat_ms = r.integer(tab, p, "heartbeat_ms", 100, 1, 60000);
+  cfg.compress = r.boolean(tab, p, "compress", true);
+}
+
+const toml::array* array_of_tables(const Reporter& r, const toml::table& root,
+                                   std::string_view key) {
+  const toml::node* n = root.get(key);
+  if (n == nullptr) return nullptr;
+  const auto* arr = n->as_array();
+  if (arr == nullptr) {
+    r.fail(n, std::string(key), "expected an array of tables ([[" + std::string(key) + "]])");
+  }
+  for (size_t i = 0; i < arr->size(); ++i) {
+    if (!arr->get(i)->is_table()) {
+      r.fail(arr->get(i), std::string(key) + "[" + std::to_string(i) + "]", "expected a table");
+    }
+  }
+  return arr;
+}
+
+void load_keyspaces(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
+  const toml::array* arr = array_of_tables(r, root, "keyspaces");
+  if (arr == nullptr) return;
+  ReplicationSettings& rep = cfg.server.replication;
+  std::set<std::string> patterns;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string p = "keyspaces[" + std::to_string(i) + "].";
+    const toml::table& t = *arr->get(i)->as_table();
+    r.only_known(t, p, {"pattern", "write", "write_timeout_ms", "read"});
+    KeyspacePolicy k;
+    k.pattern = r.text(t, p, "pattern", nullptr);
+    if (k.pattern.empty()) r.fail(t.get("pattern"), p + "pattern", "must not be empty");
+    if (!patterns.insert(k.pattern).second) {
+      r.fail(t.get("pattern"), p + "pattern",
+             "duplicate pattern \"" + k.pattern + "\" (the first entry with it always wins)");
+    }
+    if (!t.contains("write") && !t.contains("read")) {
+      r.fail(&t, p + "write/read", "a keyspace entry must set write, read or both");
+    }
+    if (t.contains("write_timeout_ms") && !t.contains("write")) {
+      r.fail(t.get("write_timeout_ms"), p + "write_timeout_ms",
+             "needs write in the same entry (the timeout belongs to that write mode)");
+    }
+    if (t.contains("write")) {
+      const int64_t timeout =
+          r.integer(t, p, "write_timeout_ms", rep.default_write.timeout_ms, 1, kMaxTimeoutMs);
+      k.write = write_policy(r, t, p, "write", "async", timeout);
+      check_semi_sync(r, t.get("write"), p + "write", *k.write, cfg.regions.size());
+    }
+    if (t.contains("read")) {
+      k.read = read_policy(r, t, p, "read", "local", rep.default_read.timeout_ms);
+    }
+    rep.keyspaces.push_back(std::move(k));
+  }
+}
+
+void load_wan(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
+  const toml::array* arr = array_of_tables(r, root, "wan");
+  if (arr == nullptr) return;
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string p = "wan[" + std::to_string(i) + "].";
+    const toml::table& t = *arr->get(i)->as_table();
+    r.only_known(t, p, {"regions", "rtt_ms", "jitter_ms"});
+    const toml::node* n = t.get("regions");
+    const std::string want = "expected two region names, e.g. [\"us-east\", \"us-west\"]";
+    if (n == nullptr) r.fail(&t, p + "regions", "missing (" + want + ")");
+    const toml::array* names = n->as_array();
+    if (names == nullptr || names->size() != 2 || !names->get(0)->is_string() ||
+        !names->get(1)->is_string()) {
+      r.fail(n, p + "regions", want);
+    }
+    ClusterConfig::WanLink link;
+    link.a = *names->get(0)->value<std::string>();
+    link.b = *names->get(1)->value<std::string>();
+    for (const auto* name : {&link.a, &link.b}) {
+      if (cfg.find(*name) == nullptr) {
+        r.fail(n, p + "regions", "no region named \"" + *name + "\" in [[regions]]");
+      }
+    }
+    if (link.a == link.b) {
+      r.fail(n, p + "regions", "names \"" + link.a + "\" twice (a link joins two regions)");
+    }
+    if (!pairs.insert(std::minmax(link.a, link.b)).second) {
+      r.fail(n, p + "regions",
+             "the pair " + link.a + "/" + link.b + " already has a [[wan]] entry");
+    }
+    // The sender delays its own traffic, so each direction gets half the round trip.
+    link.one_way_ms = r.integer(t, p, "rtt_ms", std::nullopt, 0, 600000) / 2;
+    link.jitter_ms = r.integer(t, p, "jitter_ms", 0, 0, 60000);
+    cfg.wan.push_back(std::move(link));
+  }
+}
+
 }  // namespace
 
 bool parse_host_port(const std::string& s, HostPort* out) {
@@ -158,7 +330,17 @@ RegionSettings ClusterConfig::settings_for(const RegionConfig& region) const {
   s.region_name = region.name;
   s.region_id = region.id;
   s.tcp_address = region.client.str();
+  s.replication.regions.clear();
+  for (const auto& r : regions) s.replication.regions.push_back({r.id, r.name, r.client.str()});
   return s;
+}
+
+std::pair<int64_t, int64_t> ClusterConfig::wan_delay(const std::string& a,
+                                                     const std::string& b) const {
+  for (const auto& w : wan) {
+    if ((w.a == a && w.b == b) || (w.a == b && w.b == a)) return {w.one_way_ms, w.jitter_ms};
+  }
+  return {0, 0};
 }
 
 ClusterConfig load_cluster_config(const std::string& path) {
@@ -174,7 +356,8 @@ ClusterConfig load_cluster_config(const std::string& path) {
   Reporter r(path);
   ClusterConfig cfg;
   cfg.path = path;
-  r.only_known(root, "", {"cluster", "server", "users", "regions"});
+  r.only_known(root, "",
+               {"cluster", "server", "users", "regions", "replication", "keyspaces", "wan"});
 
   if (const auto* cluster = table_at(r, root, "cluster")) {
     r.only_known(*cluster, "cluster.", {"name"});
@@ -292,6 +475,10 @@ ClusterConfig load_cluster_config(const std::string& path) {
     rc.longitude = r.number(*t, p, "longitude", -180, 180);
     cfg.regions.push_back(std::move(rc));
   }
+  // After [[regions]]: these sections are checked against the region list.
+  load_replication(r, root, cfg);
+  load_keyspaces(r, root, cfg);
+  load_wan(r, root, cfg);
   return cfg;
 }
 

@@ -2,8 +2,10 @@
 // The topology file: every region of the cluster and the server settings,
 // loaded from TOML and validated. A bad file is refused with a ConfigError
 // naming the file, line and field.
+#include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/region_settings.h"
@@ -32,11 +34,31 @@ struct RegionConfig {
 struct ClusterConfig {
   std::string path;
   std::string log_level = "info";
-  RegionSettings server;  // shared settings; region fields filled by settings_for
+  // Shared settings, [replication] and [[keyspaces]] included; the per-region
+  // fields and replication.regions are filled by settings_for.
+  RegionSettings server;
   std::vector<RegionConfig> regions;
+
+  // Runtime-only peer link settings (the core never sees them).
+  // Shared secret authenticating peer links; required with more than one
+  // region, may be empty with one.
+  std::string secret;
+  // zstd on peer frames.
+  bool compress = true;
+  // Emulated WAN latency between two regions ([[wan]]), applied by the
+  // sender to its outgoing peer traffic, so each direction gets rtt/2.
+  struct WanLink {
+    std::string a, b;  // region names, a != b; at most one link per pair
+    int64_t one_way_ms = 0;
+    int64_t jitter_ms = 0;  // uniform extra delay in [0, jitter_ms]
+  };
+  std::vector<WanLink> wan;
 
   const RegionConfig* find(const std::string& name) const;
   RegionSettings settings_for(const RegionConfig& region) const;
+  // The emulated one-way delay and jitter (ms) between regions `a` and `b`
+  // in either direction; {0, 0} when no [[wan]] entry names the pair.
+  std::pair<int64_t, int64_t> wan_delay(const std::string& a, const std::string& b) const;
 };
 
 // Throws ConfigError.

@@ -180,3 +180,119 @@ def test_missing_config_file(meridian_factory):
     rc, log = s.run_to_exit(timeout=20)
     assert rc not in (None, 0), log
     assert "does-not-exist.toml" in server_output(log), log
+
+
+# ------------------------------------------ bad replication / keyspace / wan
+
+# A second region for the multi-region cases; its ports are never bound (the
+# config is refused before anything starts).
+SECOND_REGION = '''
+[[regions]]
+name = "r2"
+id = 2
+client = "127.0.0.1:1"
+peer = "127.0.0.1:2"
+http = "127.0.0.1:3"
+jurisdiction = "EU"
+latitude = 53.3
+longitude = -6.3
+'''
+
+REPLICATION = '''
+[replication]
+secret = "s3cret"
+write = "async"
+write_timeout_ms = 5000
+on_timeout = "error"
+read = "local"
+read_timeout_ms = 5000
+log_retention_ops = 1000
+log_max_ops = 100000
+heartbeat_ms = 100
+compress = true
+
+[[keyspaces]]
+pattern = "user:*"
+write = "async"
+write_timeout_ms = 1000
+read = "session"
+'''
+
+WAN = '''
+[[wan]]
+regions = ["r1", "r2"]
+rtt_ms = 70
+jitter_ms = 1
+'''
+
+
+@pytest.mark.meridian_only
+def test_replication_sections_accepted(meridian_factory):
+    """A single region with [replication] and [[keyspaces]] starts (so the
+    failures below are about the edits)."""
+    s = meridian_factory(start=False)
+    s.config_text = (BASE + REPLICATION).format(port=s.port, peer=s.peer_port, http=s.http_port)
+    s.start()
+    assert s.conn().call_raw("PING") == b"+PONG\r\n"
+
+
+@pytest.mark.meridian_only
+@pytest.mark.parametrize("text,field,needle", [
+    # more than one region needs the peer secret
+    (BASE + SECOND_REGION, "replication.secret", "more than one region"),
+    (BASE + SECOND_REGION + REPLICATION.replace('secret = "s3cret"', 'secret = ""'),
+     "replication.secret", "more than one region"),
+    # semi-sync N waits for N other regions: with two regions at most 1
+    (BASE + SECOND_REGION + REPLICATION.replace('write = "async"\nwrite_timeout_ms = 5000',
+                                                'write = "semi-sync 2"\nwrite_timeout_ms = 5000'),
+     "replication.write", "2 region"),
+    (BASE + REPLICATION.replace('write = "async"\nwrite_timeout_ms = 1000',
+                                'write = "semi-sync 1"\nwrite_timeout_ms = 1000'),
+     "keyspaces[0].write", "1 region"),
+    (BASE + REPLICATION.replace('write = "async"\nwrite_timeout_ms = 5000',
+                                'write = "eventually"\nwrite_timeout_ms = 5000'),
+     "replication.write", "eventually"),
+    (BASE + REPLICATION.replace('read = "local"', 'read = "stale"'), "replication.read", "stale"),
+    (BASE + REPLICATION.replace('on_timeout = "error"', 'on_timeout = "retry"'),
+     "replication.on_timeout", "retry"),
+    (BASE + REPLICATION.replace("log_max_ops = 100000", "log_max_ops = 10"),
+     "replication.log_max_ops", "log_retention_ops"),
+    (BASE + REPLICATION.replace("heartbeat_ms = 100", "hearbeat_ms = 100"),
+     "replication.hearbeat_ms", "unknown field"),
+    (BASE + REPLICATION.replace('pattern = "user:*"\n', ""), "keyspaces[0].pattern", "missing"),
+    # [[wan]] must join two distinct, existing regions, once per pair
+    (BASE + SECOND_REGION + REPLICATION + WAN.replace('"r2"]', '"nowhere"]'),
+     "wan[0].regions", "nowhere"),
+    (BASE + SECOND_REGION + REPLICATION + WAN.replace('"r2"]', '"r1"]'),
+     "wan[0].regions", "twice"),
+    (BASE + SECOND_REGION + REPLICATION + WAN + WAN.replace('["r1", "r2"]', '["r2", "r1"]'),
+     "wan[1].regions", "already"),
+    (BASE + SECOND_REGION + REPLICATION + WAN.replace("rtt_ms = 70\n", ""),
+     "wan[0].rtt_ms", "missing"),
+    # region ids are stored in every record: they must be unique
+    (BASE + SECOND_REGION.replace("id = 2", "id = 1") + REPLICATION, "regions[1].id",
+     "duplicate region id"),
+], ids=["secret-missing", "secret-empty", "semi-sync-too-many", "keyspace-semi-sync-one-region",
+        "write-mode", "read-level", "on-timeout", "log-max-below-retention", "unknown-key",
+        "keyspace-no-pattern", "wan-unknown-region", "wan-same-region", "wan-duplicate-pair",
+        "wan-no-rtt", "duplicate-region-id"])
+def test_bad_replication_configs(meridian_factory, text, field, needle):
+    s, rc, log = run_config(meridian_factory, text)
+    out = server_output(log)
+    assert rc not in (None, 0), "accepted a bad config:\n" + log
+    assert os.path.basename(s.config_path) in out, "error must name the file:\n" + log
+    assert "'%s'" % field in out, "error must name the field %s:\n%s" % (field, log)
+    assert needle in out, "error must say %r:\n%s" % (needle, log)
+
+
+@pytest.mark.meridian_only
+def test_semi_sync_error_names_line_and_region_count(meridian_factory):
+    text = BASE + SECOND_REGION + REPLICATION.replace(
+        'write = "async"\nwrite_timeout_ms = 5000', 'write = "semi-sync 3"\nwrite_timeout_ms = 5000')
+    s, rc, log = run_config(meridian_factory, text)
+    out = server_output(log)
+    assert rc not in (None, 0), log
+    n = line_of(text, "semi-sync 3")
+    assert re.search(r":%d:\d+: field 'replication.write'" % n, out), \
+        "error must name the line (%d):\n%s" % (n, log)
+    assert "the cluster has 2 region(s)" in out and "at most \"semi-sync 1\"" in out, log
