@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   librocksdb-dev libasio-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
-  nlohmann-json3-dev libxxhash-dev libzstd-dev libssl-dev
+  nlohmann-json3-dev libxxhash-dev libzstd-dev libssl-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   redis-tools redis-server python3-redis python3-pytest
 )

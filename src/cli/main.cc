@@ -15,6 +15,7 @@
 #include "config/cluster_config.h"
 #include "core/version.h"
 #include "runtime/real/region_server.h"
+#include "runtime/sim/chaos.h"
 
 namespace {
 
@@ -54,13 +55,52 @@ int run_server(const std::string& config_path, const std::string& region_name,
   raise_fd_limit(cfg.server.maxclients);
   std::filesystem::path dir = std::filesystem::path(data_root) / region->name;
   std::filesystem::create_directories(dir);
+  std::optional<ClusterLinks> links;
+  if (cfg.regions.size() > 1) {
+    ClusterLinks l;
+    l.transport.self = region->id;
+    l.transport.cluster = cfg.server.cluster_name;
+    l.transport.secret = cfg.secret;
+    l.transport.listen = region->peer;
+    l.transport.compress = cfg.compress;
+    for (const auto& r : cfg.regions) {
+      if (r.id == region->id) continue;
+      auto [delay, jitter] = cfg.wan_delay(region->name, r.name);
+      l.peers.push_back(PeerEndpoint{r.id, r.name, r.peer, delay, jitter});
+    }
+    l.http = region->http;
+    links = std::move(l);
+  }
   RegionServer server(cfg.settings_for(*region), dir.string(), region->client.host,
-                      region->client.port);
+                      region->client.port, std::move(links));
   spdlog::info("region {} (id {}) serving on {} ; data in {}", region->name, region->id,
                region->client.str(), dir.string());
   server.run(/*handle_signals=*/true);
   spdlog::info("region {} stopped", region->name);
   return 0;
+}
+
+// `meridian simulate`: seeded chaos runs of a whole cluster in the
+// deterministic simulator (see src/runtime/sim/chaos.h). Exit code 1 if any
+// seed breaks an invariant; each failure prints the seed that replays it.
+int run_simulate(uint64_t first, uint64_t count, int64_t duration_ms, bool verbose) {
+  uint64_t failed = 0;
+  for (uint64_t seed = first; seed < first + count; ++seed) {
+    auto r = meridian::sim::run_chaos({seed, duration_ms});
+    if (!r.ok()) {
+      ++failed;
+      std::printf("FAIL %s\n", r.summary.c_str());
+      for (const auto& v : r.violations) std::printf("  %s\n", v.c_str());
+      std::printf("  replay: meridian simulate --seed %llu --duration-ms %lld\n",
+                  static_cast<unsigned long long>(seed), static_cast<long long>(duration_ms));
+    } else if (verbose) {
+      std::printf("ok   %s\n", r.summary.c_str());
+    }
+    std::fflush(stdout);
+  }
+  std::printf("%llu of %llu seeds passed\n", static_cast<unsigned long long>(count - failed),
+              static_cast<unsigned long long>(count));
+  return failed == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -85,10 +125,22 @@ int main(int argc, char** argv) {
   up->add_option("--data-dir", data_dir, "data root; each region's data is in DIR/REGION")
       ->capture_default_str();
 
+  uint64_t seed = 1, seeds = 1;
+  int64_t duration_ms = 20000;
+  bool verbose = false;
+  auto* simulate = app.add_subcommand(
+      "simulate", "run seeded chaos in the deterministic multi-region simulator and check it");
+  simulate->add_option("--seed", seed, "first seed")->capture_default_str();
+  simulate->add_option("--seeds", seeds, "how many seeds, from --seed on")->capture_default_str();
+  simulate->add_option("--duration-ms", duration_ms, "virtual time with faults per seed")
+      ->capture_default_str();
+  simulate->add_flag("-v,--verbose", verbose, "print a summary of every seed");
+
   CLI11_PARSE(app, argc, argv);
 
   try {
     if (server->parsed()) return run_server(config_path, region, data_dir);
+    if (simulate->parsed()) return run_simulate(seed, seeds, duration_ms, verbose);
     if (up->parsed()) {
       auto cfg = meridian::load_cluster_config(config_path);
       spdlog::set_level(spdlog::level::from_str(cfg.log_level));

@@ -14,14 +14,20 @@ constexpr size_t kExpireBudget = 200;
 Region::Region(RegionSettings settings, Env env)
     : settings_(std::move(settings)),
       env_(env),
-      keyspace_(env.storage, settings_.region_id, settings_.cache_bytes) {}
+      keyspace_(env.storage, settings_.region_id, settings_.cache_bytes),
+      replicator_(settings_, env, keyspace_) {}
 
 Region::~Region() {
   *alive_ = false;
 }
 
+void Region::attach_network(Network* network) {
+  replicator_.attach(network, [this] { end_pass(); });
+}
+
 void Region::start() {
   keyspace_.load();
+  replicator_.start();
   start_ms_ = now_ms();
   expire_tick();
 }
@@ -49,11 +55,15 @@ std::unique_ptr<Session> Region::connect(std::string peer_address, std::string* 
 }
 
 void Region::end_pass() {
+  replicator_.flush();
   keyspace_.flush_meta();
   bool sync = settings_.fsync == FsyncMode::kAlways;
-  if (!env_.storage.commit(sync)) return;
-  ++stats_.commits;
-  if (sync) ++stats_.synced_commits;
+  if (env_.storage.commit(sync)) {
+    ++stats_.commits;
+    if (sync) ++stats_.synced_commits;
+  }
+  // Only now may anything this pass produced leave the region.
+  replicator_.after_commit();
 }
 
 }  // namespace meridian

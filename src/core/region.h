@@ -11,7 +11,9 @@
 #include "core/commands/command_table.h"
 #include "core/data/keyspace.h"
 #include "core/env/env.h"
+#include "core/env/network.h"
 #include "core/region_settings.h"
+#include "core/replication/replicator.h"
 #include "core/scan_cursors.h"
 #include "core/stats.h"
 
@@ -26,8 +28,17 @@ class Region {
   Region(const Region&) = delete;
   Region& operator=(const Region&) = delete;
 
-  // Loads stored state and starts the background expiry cycle.
+  // Before start(): the links to the other regions of the cluster (the
+  // runtime owns them). Without it the region runs alone.
+  void attach_network(Network* network);
+  // Loads stored state and starts the background expiry cycle and, in a
+  // cluster, replication.
   void start();
+  // A message from another region; the runtime calls end_pass() afterwards
+  // (it may batch several messages into one pass).
+  void on_message(RegionId from, std::string_view message) {
+    replicator_.on_message(from, message);
+  }
 
   // Admits a new client connection, or refuses it (maxclients) with the
   // error line to send in `refusal`.
@@ -40,6 +51,7 @@ class Region {
   int64_t now_ms() { return env_.clock.now_ms(); }
   const RegionSettings& settings() const { return settings_; }
   Keyspace& keyspace() { return keyspace_; }
+  Replicator& replicator() { return replicator_; }
   const CommandTable& commands() const { return commands_; }
   ScanCursors& scan_cursors() { return cursors_; }
   Stats& stats() { return stats_; }
@@ -54,6 +66,7 @@ class Region {
   RegionSettings settings_;
   Env env_;
   Keyspace keyspace_;
+  Replicator replicator_;
   CommandTable commands_;
   ScanCursors cursors_;
   Stats stats_;

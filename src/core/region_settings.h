@@ -5,12 +5,46 @@
 #include <map>
 #include <string>
 
+#include <vector>
+
 #include "core/data/version_vector.h"
 #include "core/protocol/request_parser.h"
+#include "core/replication/consistency.h"
 
 namespace meridian {
 
 enum class FsyncMode { kAlways, kEverySec, kNo };
+
+// A region of the cluster as replication sees it.
+struct RegionInfo {
+  RegionId id = 0;
+  std::string name;
+  std::string client_address;  // host:port, for messages that name a region
+};
+
+// How this region replicates, from the config's [replication] and
+// [[keyspaces]] sections.
+struct ReplicationSettings {
+  // Every region of the cluster in config order, this one included. The
+  // first is the leader that `leader` reads are answered by.
+  std::vector<RegionInfo> regions;
+  WritePolicy default_write;
+  ReadPolicy default_read;
+  std::vector<KeyspacePolicy> keyspaces;
+  // On a semi-sync/sync timeout: false replies with an error naming how many
+  // regions applied the write; true replies as if it succeeded (the achieved
+  // count is in MR.LASTWRITE and INFO).
+  bool timeout_replies_ok = false;
+  // Log records kept beyond what every region has applied.
+  uint64_t log_retention_ops = 100000;
+  // Hard cap on the log: past it the oldest records go even if a region has
+  // not applied them, and that region must do a full resync.
+  uint64_t log_max_ops = 10'000'000;
+  // How often a region tells its peers its applied positions.
+  int64_t heartbeat_ms = 100;
+  // Records per replication message.
+  size_t batch_records = 512;
+};
 
 struct RegionSettings {
   std::string cluster_name = "local";
@@ -29,6 +63,7 @@ struct RegionSettings {
   std::map<std::string, std::string> users;
   // Shown by INFO.
   std::string tcp_address;
+  ReplicationSettings replication;
 
   bool auth_required() const { return !requirepass.empty() || !users.empty(); }
 };

@@ -9,7 +9,7 @@
 namespace meridian {
 namespace {
 
-const char* const kColumnNames[kColumnCount] = {"default", "keys", "fields", "expiry"};
+const char* const kColumnNames[kColumnCount] = {"default", "keys", "fields", "expiry", "log"};
 
 // An empty string_view may have a null data pointer, which RocksDB's
 // comparator asserts against.

@@ -16,7 +16,8 @@ REGIONS = [("east", 1, "US", 38.9, -77.0), ("west", 2, "US", 37.4, -122.1)]
 
 
 def render(ports):
-    lines = ['[cluster]', 'name = "up-test"', '[server]', 'fsync = "everysec"', 'log_level = "info"']
+    lines = ['[cluster]', 'name = "up-test"', '[server]', 'fsync = "everysec"', 'log_level = "info"',
+             '[replication]', 'secret = "up-test-secret"']
     for (name, rid, jur, lat, lon), (c, p, h) in zip(REGIONS, ports):
         lines += ['[[regions]]', 'name = "%s"' % name, "id = %d" % rid,
                   'client = "127.0.0.1:%d"' % c, 'peer = "127.0.0.1:%d"' % p,
@@ -82,7 +83,8 @@ def test_up_serves_every_region_and_prints_how_to_connect(cluster):
                          capture_output=True, text=True, timeout=10)
     assert cli.stdout.strip() == "OK"
     assert clients["west"].get("w") == b"1"
-    assert clients["west"].get("k") is None  # regions do not replicate yet
+    # the regions replicate: east's write reaches west
+    assert harness.wait_until(lambda: clients["west"].get("k"), timeout=15) == b"v"
 
 
 def test_a_region_that_dies_is_restarted_with_its_data(cluster):

@@ -12,6 +12,7 @@ CommandTable::CommandTable() {
   register_string_commands(*this);
   register_set_commands(*this);
   register_hash_commands(*this);
+  register_replication_commands(*this);
 }
 
 void CommandTable::add(CommandSpec spec) {

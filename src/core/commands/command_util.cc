@@ -59,7 +59,7 @@ void remove_fields(CommandContext& ctx, ValueType type) {
   if (removed > 0) {
     rec.count -= static_cast<uint64_t>(removed);
     if (rec.count == 0) {
-      ctx.keyspace.erase(ctx.argv[1], *old);
+      ctx.keyspace.erase(ctx.argv[1], *old, ctx.now_ms);
     } else {
       ctx.keyspace.write(ctx.argv[1], rec, &*old, ctx.now_ms);
     }

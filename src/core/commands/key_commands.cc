@@ -17,7 +17,7 @@ void del(CommandContext& ctx) {
   int64_t removed = 0;
   for (size_t i = 1; i < ctx.argv.size(); ++i) {
     if (auto rec = ctx.keyspace.find(ctx.argv[i], ctx.now_ms)) {
-      ctx.keyspace.erase(ctx.argv[i], *rec);
+      ctx.keyspace.erase(ctx.argv[i], *rec, ctx.now_ms);
       ++removed;
     }
   }
@@ -162,7 +162,7 @@ void expire_generic(CommandContext& ctx, int64_t basetime, bool seconds, const c
     if ((flags & kLt) && current != -1 && when >= current) return ctx.reply.integer(0);
   }
   if (when <= ctx.now_ms) {
-    ctx.keyspace.erase(argv[1], *rec);  // already expired: delete now, as Redis does
+    ctx.keyspace.erase(argv[1], *rec, ctx.now_ms);  // already expired: delete now, as Redis does
     return ctx.reply.integer(1);
   }
   KeyRecord updated = *rec;
@@ -219,7 +219,7 @@ void flushall(CommandContext& ctx) {
         "ERR FLUSHALL is disabled on this region: set enable_flushall = true in the [server] "
         "section of the config to allow it");
   }
-  ctx.keyspace.clear();
+  ctx.keyspace.clear(ctx.now_ms);
   ctx.reply.ok();
 }
 

@@ -92,8 +92,10 @@ void info(CommandContext& ctx) {
   }
   if (want("replication")) {
     section(out, "Replication");
+    // Redis tools read these two; every region accepts writes.
     field(out, "role", "master");
     field(out, "connected_slaves", "0");
+    ctx.region.replicator().info(out, ctx.now_ms);
   }
   if (want("meridian")) {
     section(out, "Meridian");

@@ -135,7 +135,7 @@ void set(CommandContext& ctx) {
   }
   if (expire_at != 0 && expire_at <= ctx.now_ms) {
     // Set and expired at once: the observable result is no key.
-    if (old) ctx.keyspace.erase(key, *old);
+    if (old) ctx.keyspace.erase(key, *old, ctx.now_ms);
   } else {
     store_string(ctx, key, ctx.argv[2], old, expire_at, flags & kKeepTtl);
   }
@@ -165,7 +165,7 @@ void getdel(CommandContext& ctx) {
   if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kString, old)) return;
   if (!old) return ctx.reply.null();
   ctx.reply.bulk(old->payload);
-  ctx.keyspace.erase(ctx.argv[1], *old);
+  ctx.keyspace.erase(ctx.argv[1], *old, ctx.now_ms);
 }
 
 void mget(CommandContext& ctx) {

@@ -21,10 +21,12 @@ void Keyspace::load() {
   auto v = storage_.get(Column::kMeta, kMetaState);
   if (!v) return;
   std::string_view in = *v;
-  uint64_t hlc = 0;
+  uint64_t hlc = 0, clear = 0;
   if (coding::get_varint(in, &seq_) && coding::get_fixed64_be(in, &hlc) &&
-      coding::get_varint(in, &keys_) && coding::get_varint(in, &expires_)) {
+      coding::get_varint(in, &keys_) && coding::get_varint(in, &expires_) &&
+      coding::get_varint(in, &generation_) && coding::get_fixed64_be(in, &clear)) {
     hlc_.observe(Hlc{hlc});
+    clear_before_ = Hlc{clear};
   }
 }
 
@@ -35,13 +37,26 @@ void Keyspace::flush_meta() {
   coding::put_fixed64_be(v, hlc_.last().packed);
   coding::put_varint(v, keys_);
   coding::put_varint(v, expires_);
+  coding::put_varint(v, generation_);
+  coding::put_fixed64_be(v, clear_before_.packed);
   storage_.put(Column::kMeta, kMetaState, v);
   meta_dirty_ = false;
 }
 
 Keyspace::Stamp Keyspace::stamp(int64_t now_ms) {
-  meta_dirty_ = true;
-  return Stamp{hlc_.tick(now_ms), ++seq_};
+  // One dot per command: every write of the command shares it.
+  if (cmd_.seq == 0) {
+    meta_dirty_ = true;
+    cmd_.hlc = hlc_.tick(now_ms);
+    cmd_.seq = ++seq_;
+  }
+  return Stamp{cmd_.hlc, cmd_.seq};
+}
+
+void Keyspace::touch(std::string_view key) {
+  for (const auto& k : cmd_.keys)
+    if (k == key) return;
+  cmd_.keys.emplace_back(key);
 }
 
 // The cached state of `key` in `column`, read from storage on a miss.
@@ -65,7 +80,7 @@ const KeyRecord* Keyspace::peek(std::string_view key, int64_t now_ms) {
   const auto& rec = read_record(key);
   if (!rec || (rec->flags & KeyRecord::kFlagTombstone)) return nullptr;
   if (rec->expire_at_ms != 0 && rec->expire_at_ms <= now_ms) {
-    KeyRecord expired = *rec;  // erase() replaces the cached entry
+    KeyRecord expired = *rec;  // removal replaces the cached entry
     remove_expired(key, expired);
     return nullptr;
   }
@@ -79,8 +94,23 @@ std::optional<KeyRecord> Keyspace::find(std::string_view key, int64_t now_ms) {
 }
 
 void Keyspace::remove_expired(std::string_view key, const KeyRecord& rec) {
-  erase(key, rec);
   ++expired_total_;
+  meta_dirty_ = true;
+  release(key, rec);
+  --keys_;
+  if (!keep_tombstones_) {
+    storage_.del(Column::kKeys, key);
+    keys_cache_.put(key, std::nullopt);
+    return;
+  }
+  // Every region expires the key at the same replicated time, so the
+  // tombstone keeps the expired version's stamp and needs no message.
+  KeyRecord tomb;
+  tomb.flags = KeyRecord::kFlagTombstone;
+  tomb.hlc = rec.hlc;
+  tomb.origin = rec.origin;
+  tomb.vv = rec.vv;
+  put_record(key, tomb);
 }
 
 KeyRecord Keyspace::new_collection(ValueType type) {
@@ -88,16 +118,37 @@ KeyRecord Keyspace::new_collection(ValueType type) {
   rec.type = type;
   // A generation never used before, so fields of an older incarnation of the
   // same key (deleted lazily) can never be read as this one's.
-  rec.generation = ++seq_;
+  rec.generation = ++generation_;
   meta_dirty_ = true;
   return rec;
 }
 
+void Keyspace::put_record(std::string_view key, const KeyRecord& rec) {
+  storage_.put(Column::kKeys, key, rec.encode());
+  keys_cache_.put(key, rec);
+}
+
+void Keyspace::release(std::string_view key, const KeyRecord& rec) {
+  if (rec.flags & KeyRecord::kFlagTombstone) return;
+  if (rec.is_collection()) drop_fields(key, rec);
+  if (rec.expire_at_ms != 0) {
+    storage_.del(Column::kExpiry, layout::expiry_key(rec.expire_at_ms, key));
+    --expires_;
+  }
+}
+
 void Keyspace::write(std::string_view key, KeyRecord& rec, const KeyRecord* old, int64_t now_ms) {
   Stamp s = stamp(now_ms);
+  touch(key);
   rec.hlc = s.hlc;
   rec.origin = region_;
-  if (old != nullptr && &rec != old) rec.vv.merge(old->vv);
+  if (old != nullptr && &rec != old) {
+    rec.vv.merge(old->vv);
+  } else if (old == nullptr && keep_tombstones_) {
+    // A write over a deleted key follows the delete causally.
+    const auto& prev = read_record(key);
+    if (prev) rec.vv.merge(prev->vv);
+  }
   rec.vv.set(region_, s.seq);
 
   if (old == nullptr) {
@@ -115,20 +166,26 @@ void Keyspace::write(std::string_view key, KeyRecord& rec, const KeyRecord* old,
     storage_.put(Column::kExpiry, layout::expiry_key(rec.expire_at_ms, key), {});
     ++expires_;
   }
-  storage_.put(Column::kKeys, key, rec.encode());
-  keys_cache_.put(key, rec);
+  put_record(key, rec);
 }
 
-void Keyspace::erase(std::string_view key, const KeyRecord& old) {
-  meta_dirty_ = true;
-  if (old.is_collection()) drop_fields(key, old);
-  if (old.expire_at_ms != 0) {
-    storage_.del(Column::kExpiry, layout::expiry_key(old.expire_at_ms, key));
-    --expires_;
-  }
-  storage_.del(Column::kKeys, key);
-  keys_cache_.put(key, std::nullopt);
+void Keyspace::erase(std::string_view key, const KeyRecord& old, int64_t now_ms) {
+  Stamp s = stamp(now_ms);
+  touch(key);
+  release(key, old);
   --keys_;
+  if (!keep_tombstones_) {
+    storage_.del(Column::kKeys, key);
+    keys_cache_.put(key, std::nullopt);
+    return;
+  }
+  KeyRecord tomb;
+  tomb.flags = KeyRecord::kFlagTombstone;
+  tomb.hlc = s.hlc;
+  tomb.origin = region_;
+  tomb.vv = old.vv;
+  tomb.vv.set(region_, s.seq);
+  put_record(key, tomb);
 }
 
 void Keyspace::drop_fields(std::string_view key, const KeyRecord& rec) {
@@ -145,6 +202,7 @@ std::optional<FieldRecord> Keyspace::get_field(std::string_view key, const KeyRe
 void Keyspace::put_field(std::string_view key, const KeyRecord& rec, std::string_view field,
                          std::string_view value, int64_t now_ms) {
   Stamp s = stamp(now_ms);
+  touch(key);
   FieldRecord f;
   f.hlc = s.hlc;
   f.origin = region_;
@@ -156,6 +214,7 @@ void Keyspace::put_field(std::string_view key, const KeyRecord& rec, std::string
 }
 
 void Keyspace::del_field(std::string_view key, const KeyRecord& rec, std::string_view field) {
+  touch(key);
   std::string fk = layout::field_key(key, rec.generation, field);
   storage_.del(Column::kFields, fk);
   fields_cache_.put(fk, std::nullopt);
@@ -223,17 +282,93 @@ size_t Keyspace::expire_cycle(int64_t now_ms, size_t budget) {
   return removed;
 }
 
-void Keyspace::clear() {
-  std::vector<std::pair<std::string, KeyRecord>> all;
-  {
-    auto it = storage_.iterate(Column::kKeys);
-    KeyRecord rec;
-    for (it->seek({}); it->valid(); it->next())
-      if (rec.decode(it->value())) all.emplace_back(std::string(it->key()), rec);
+void Keyspace::clear(int64_t now_ms) {
+  Stamp s = stamp(now_ms);
+  cmd_.clear = true;
+  apply_clear(s.hlc);
+}
+
+void Keyspace::apply_clear(Hlc at) {
+  if (at > clear_before_) clear_before_ = at;
+  hlc_.observe(at);
+  meta_dirty_ = true;
+  std::vector<std::pair<std::string, KeyRecord>> doomed;
+  for_each_record([&](std::string_view k, const KeyRecord& rec) {
+    if (rec.hlc <= at) doomed.emplace_back(std::string(k), rec);
+  });
+  for (const auto& [k, rec] : doomed) {
+    release(k, rec);
+    if (!(rec.flags & KeyRecord::kFlagTombstone)) --keys_;
+    storage_.del(Column::kKeys, k);
   }
-  for (const auto& [k, rec] : all) erase(k, rec);
   keys_cache_.clear();
   fields_cache_.clear();
+}
+
+void Keyspace::for_each_record(
+    const std::function<void(std::string_view key, const KeyRecord&)>& fn) {
+  auto it = storage_.iterate(Column::kKeys);
+  KeyRecord rec;
+  for (it->seek({}); it->valid(); it->next())
+    if (rec.decode(it->value())) fn(it->key(), rec);
+}
+
+KeyImage Keyspace::image(std::string_view key) {
+  KeyImage img;
+  img.key.assign(key);
+  const auto& rec = read_record(key);
+  if (!rec) return img;
+  img.rec = *rec;
+  if (img.rec.is_collection() && !img.tombstone()) {
+    KeyRecord copy = img.rec;
+    for_each_field(key, copy, [&](std::string_view name, const FieldRecord& f) {
+      img.fields.emplace_back(std::string(name), f);
+      return true;
+    });
+  }
+  img.rec.generation = 0;  // local: never sent
+  return img;
+}
+
+bool Keyspace::apply_image(const KeyImage& img) {
+  if (img.rec.hlc <= clear_before_) return false;
+  if (img.rec.type == ValueType::kNone && !img.tombstone()) return false;
+  const auto& cur = read_record(img.key);
+  if (cur && !newer(img.rec, *cur)) return false;
+  hlc_.observe(img.rec.hlc);
+  meta_dirty_ = true;
+  if (cur) {
+    KeyRecord old = *cur;
+    release(img.key, old);
+    if (!(old.flags & KeyRecord::kFlagTombstone)) --keys_;
+  }
+  KeyRecord rec = img.rec;
+  if (img.tombstone()) {
+    rec.type = ValueType::kNone;
+    rec.expire_at_ms = 0;
+    rec.payload.clear();
+    rec.generation = rec.count = 0;
+    put_record(img.key, rec);
+    return true;
+  }
+  if (rec.is_collection()) {
+    rec.generation = ++generation_;
+    rec.count = img.fields.size();
+    for (const auto& [name, f] : img.fields) {
+      std::string fk = layout::field_key(img.key, rec.generation, name);
+      storage_.put(Column::kFields, fk, f.encode());
+      fields_cache_.put(fk, f);
+    }
+  } else {
+    rec.generation = rec.count = 0;
+  }
+  if (rec.expire_at_ms != 0) {
+    storage_.put(Column::kExpiry, layout::expiry_key(rec.expire_at_ms, img.key), {});
+    ++expires_;
+  }
+  ++keys_;
+  put_record(img.key, rec);
+  return true;
 }
 
 }  // namespace meridian

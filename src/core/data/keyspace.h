@@ -11,6 +11,7 @@
 #include "core/data/hlc.h"
 #include "core/data/record_cache.h"
 #include "core/data/records.h"
+#include "core/replication/log_record.h"
 #include "core/storage/storage.h"
 
 namespace meridian {
@@ -27,6 +28,23 @@ class Keyspace {
 
   // Reads the region-wide records (sequence, HLC, counts) written by flush_meta().
   void load();
+  // In a multi-region cluster a deleted or expired key leaves a tombstone,
+  // so an older version arriving later from another region cannot bring it
+  // back. A single region deletes outright.
+  void set_keep_tombstones(bool on) { keep_tombstones_ = on; }
+
+  // Every write command takes one dot: its writes share one sequence number
+  // and HLC. begin_command() starts a command; writes() tells what it did.
+  struct CommandWrites {
+    uint64_t seq = 0;  // 0: the command wrote nothing
+    Hlc hlc;
+    bool clear = false;             // it was a FLUSHALL/FLUSHDB
+    std::vector<std::string> keys;  // keys whose state it changed, in order
+  };
+  void begin_command() {
+    cmd_ = CommandWrites{};
+  }
+  const CommandWrites& writes() const { return cmd_; }
   // Writes the region-wide records if they changed; called once per pass.
   void flush_meta();
 
@@ -43,8 +61,8 @@ class Keyspace {
   // the expiry index and counts, and drops the fields of an old collection
   // that `rec` replaces.
   void write(std::string_view key, KeyRecord& rec, const KeyRecord* old, int64_t now_ms);
-  // Removes a live key and everything it owns.
-  void erase(std::string_view key, const KeyRecord& old);
+  // Deletes a live key (a write: DEL, GETDEL, a collection left empty).
+  void erase(std::string_view key, const KeyRecord& old, int64_t now_ms);
 
   // A fresh, empty collection record of the given type (not yet written).
   KeyRecord new_collection(ValueType type);
@@ -68,8 +86,34 @@ class Keyspace {
   // how many were removed.
   size_t expire_cycle(int64_t now_ms, size_t budget);
 
-  // Removes every key.
-  void clear();
+  // Removes every key (FLUSHALL): a write that also makes every version
+  // stamped at or before it, arriving later from another region, void.
+  void clear(int64_t now_ms);
+
+  // Replication.
+  // The whole current state of `key` (a tombstone included); an image whose
+  // record has type kNone and no tombstone flag when the key never existed.
+  KeyImage image(std::string_view key);
+  // Installs `img` if it wins over the local version (last-writer-wins by
+  // HLC, then region id). Returns whether it did. Idempotent.
+  bool apply_image(const KeyImage& img);
+  // Applies another region's FLUSHALL stamped `at`.
+  void apply_clear(Hlc at);
+  // Makes sure the next dot is above `seq` (a region restored from a peer's
+  // snapshot must not reuse dots the cluster has already seen).
+  void bump_sequence(uint64_t seq) {
+    if (seq > seq_) {
+      seq_ = seq;
+      meta_dirty_ = true;
+    }
+  }
+  void observe(Hlc remote) {
+    hlc_.observe(remote);
+    meta_dirty_ = true;
+  }
+  Hlc clear_watermark() const { return clear_before_; }
+  // Visits every stored key record, tombstones included, in byte order.
+  void for_each_record(const std::function<void(std::string_view key, const KeyRecord&)>& fn);
 
   uint64_t key_count() const { return keys_; }
   uint64_t expires_count() const { return expires_; }
@@ -85,6 +129,11 @@ class Keyspace {
   Stamp stamp(int64_t now_ms);
   void drop_fields(std::string_view key, const KeyRecord& rec);
   void remove_expired(std::string_view key, const KeyRecord& rec);
+  // Removes what a stored version owns (fields, expiry entry, counts), not
+  // the key record itself.
+  void release(std::string_view key, const KeyRecord& rec);
+  void put_record(std::string_view key, const KeyRecord& rec);
+  void touch(std::string_view key);
 
   const std::optional<KeyRecord>& read_record(std::string_view key);
 
@@ -96,6 +145,10 @@ class Keyspace {
   RecordCache<FieldRecord> fields_cache_;
   HlcClock hlc_;
   uint64_t seq_ = 0;  // this region's write sequence: the counter of its dots
+  uint64_t generation_ = 0;  // counter of collection generations (local only)
+  Hlc clear_before_;         // versions at or before this were flushed
+  bool keep_tombstones_ = false;
+  CommandWrites cmd_;
   uint64_t keys_ = 0;
   uint64_t expires_ = 0;
   uint64_t expired_total_ = 0;

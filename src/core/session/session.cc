@@ -3,6 +3,7 @@
 #include "core/commands/command_util.h"
 #include "core/protocol/reply.h"
 #include "core/region.h"
+#include "core/util/glob.h"
 
 namespace meridian {
 
@@ -17,6 +18,7 @@ Session::Session(Region& region, uint64_t id, std::string peer_address)
 }
 
 Session::~Session() {
+  *alive_ = false;
   --region_.stats().connected_clients;
   std::erase(region_.sessions_, this);
 }
@@ -30,7 +32,32 @@ void Session::set_authenticated(const std::string& user) {
 bool Session::feed(std::string_view bytes, std::string& out) {
   if (closing_) return false;
   parser_.append(bytes);
-  while (!closing_) {
+  process(out);
+  return !closing_;
+}
+
+bool Session::resume(std::string& out) {
+  if (!finish_) return !closing_;
+  Finish f = std::move(*finish_);
+  finish_.reset();
+  blocked_ = false;
+  f(out, proto_);
+  process(out);
+  return !closing_;
+}
+
+void Session::suspend(const std::function<void(std::function<void(Finish)>)>& start) {
+  blocked_ = true;
+  std::weak_ptr<bool> alive = alive_;
+  start([this, alive](Finish f) {
+    if (auto a = alive.lock(); !a || !*a) return;  // the client went away
+    finish_ = std::move(f);
+    if (ready_hook_) ready_hook_();
+  });
+}
+
+void Session::process(std::string& out) {
+  while (!closing_ && !blocked_) {
     auto r = parser_.next(argv_);
     if (r == RequestParser::Result::kNeedMore) break;
     if (r == RequestParser::Result::kError) {
@@ -41,7 +68,6 @@ bool Session::feed(std::string_view bytes, std::string& out) {
     }
     dispatch(argv_, out);
   }
-  return !closing_;
 }
 
 namespace {
@@ -63,6 +89,19 @@ std::string unknown_command_error(const std::vector<std::string_view>& argv) {
   return msg;
 }
 
+// The keys of a command, by its key positions.
+std::vector<std::string> command_keys(const CommandSpec& spec,
+                                      const std::vector<std::string_view>& argv) {
+  std::vector<std::string> keys;
+  int argc = static_cast<int>(argv.size());
+  if (spec.first_key <= 0 || spec.first_key >= argc) return keys;
+  int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
+  for (int i = spec.first_key; i <= last && i < argc; i += std::max(1, spec.step)) {
+    keys.emplace_back(argv[i]);
+  }
+  return keys;
+}
+
 }  // namespace
 
 void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
@@ -76,11 +115,185 @@ void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
   if (!authenticated_ && !(spec->flags & kCmdNoAuth)) {
     return reply.error("NOAUTH Authentication required.");
   }
-  CommandContext ctx{region_, *this, region_.keyspace(), argv, reply, region_.now_ms()};
-  last_command_ms_ = ctx.now_ms;
-  last_command_ = spec->name;
-  spec->handler(ctx);
+  if (spec->name == "mr.once") return run_once(argv, out);
+  execute(*spec, argv, out);
+}
+
+// MR.ONCE <mode or level...> <command> [args...]: one command with its own
+// write mode and/or read level.
+void Session::run_once(std::vector<std::string_view>& argv, std::string& out) {
+  Reply reply(out, proto_, &region_.stats().total_error_replies);
+  const auto& cfg = region_.settings().replication;
+  PolicyArgs p;
+  size_t pos = 1;
+  if (auto err = parse_policy_args(argv, &pos, cfg.default_write, cfg.default_read, &p)) {
+    return reply.error("ERR " + *err);
+  }
+  if (!p.write && !p.read) {
+    return reply.error(
+        "ERR MR.ONCE needs a write mode (ASYNC, SEMI-SYNC N, SYNC) or a read level (LOCAL, "
+        "LEADER, QUORUM, SESSION) before the command");
+  }
+  if (pos >= argv.size()) {
+    return reply.error("ERR MR.ONCE needs a command after the mode, e.g. MR.ONCE SYNC SET key value");
+  }
+  if (p.write && p.write->mode == WriteMode::kSemiSync &&
+      p.write->regions > region_.replicator().peer_count()) {
+    return reply.error("ERR semi-sync " + std::to_string(p.write->regions) + " needs " +
+                       std::to_string(p.write->regions) + " other regions but the cluster has " +
+                       std::to_string(region_.replicator().peer_count()));
+  }
+  if (p.token) token_.merge(*p.token);
+  std::vector<std::string_view> inner(argv.begin() + static_cast<std::ptrdiff_t>(pos), argv.end());
+  const CommandSpec* spec = region_.commands().find(inner[0]);
+  if (spec != nullptr && spec->name == "mr.once") {
+    return reply.error("ERR MR.ONCE cannot wrap MR.ONCE");
+  }
+  once_write_ = p.write;
+  once_read_ = p.read;
+  dispatch(inner, out);
+  once_write_.reset();
+  once_read_.reset();
+}
+
+WritePolicy Session::write_policy(const CommandSpec& spec,
+                                  const std::vector<std::string_view>& argv) {
+  if (once_write_) return *once_write_;
+  if (write_override_) return *write_override_;
+  const auto& cfg = region_.settings().replication;
+  if (spec.first_key > 0 && spec.first_key < static_cast<int>(argv.size())) {
+    for (const auto& ks : cfg.keyspaces) {
+      if (ks.write && glob_match(ks.pattern, argv[spec.first_key])) return *ks.write;
+    }
+  }
+  return cfg.default_write;
+}
+
+ReadPolicy Session::read_policy(const CommandSpec& spec, const std::vector<std::string_view>& argv) {
+  if (once_read_) return *once_read_;
+  if (read_override_) return *read_override_;
+  const auto& cfg = region_.settings().replication;
+  if (spec.first_key > 0 && spec.first_key < static_cast<int>(argv.size())) {
+    for (const auto& ks : cfg.keyspaces) {
+      if (ks.read && glob_match(ks.pattern, argv[spec.first_key])) return *ks.read;
+    }
+  }
+  return cfg.default_read;
+}
+
+void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& argv,
+                      std::string& out) {
+  Replicator& repl = region_.replicator();
   ++region_.stats().total_commands_processed;
+  last_command_ms_ = region_.now_ms();
+  last_command_ = spec.name;
+  if (repl.enabled() && (spec.flags & kCmdReadOnly) && spec.first_key > 0) {
+    ReadPolicy rp = read_policy(spec, argv);
+    if (rp.level != ReadLevel::kLocal && defer_read(spec, argv, rp)) return;
+  }
+  Keyspace& ks = region_.keyspace();
+  size_t reply_start = out.size();
+  ks.begin_command();
+  Reply reply(out, proto_, &region_.stats().total_error_replies);
+  CommandContext ctx{region_, *this, ks, argv, reply, last_command_ms_};
+  spec.handler(ctx);
+  if (ks.writes().seq == 0) return;
+  repl.log_command(ks.writes());
+  last_write_seq_ = ks.writes().seq;
+  last_write_hlc_ = ks.writes().hlc;
+  token_.set(repl.self().id, last_write_seq_);
+  ks.begin_command();  // nothing outside a command may reuse its dot
+  if (!repl.enabled()) return;
+  WritePolicy wp = write_policy(spec, argv);
+  if (wp.mode != WriteMode::kAsync) hold_write(wp, out, reply_start);
+}
+
+void Session::hold_write(const WritePolicy& policy, std::string& out, size_t reply_start) {
+  Replicator& repl = region_.replicator();
+  const int peers = repl.peer_count();
+  const int needed = policy.mode == WriteMode::kSync ? peers : policy.regions;
+  const uint64_t seq = last_write_seq_;
+  if (repl.acked_count(seq) >= needed) return;
+  std::string held = out.substr(reply_start);
+  out.resize(reply_start);
+  uint64_t* errors = &region_.stats().total_error_replies;
+  const bool reply_ok = region_.settings().replication.timeout_replies_ok;
+  std::string msg = "NOTREPLICATED the write is committed locally (" + repl.self().name +
+                    ") and on {} of the " + std::to_string(needed) + " other regions " +
+                    describe(policy) + " requires after waiting " +
+                    std::to_string(policy.timeout_ms) +
+                    " ms; it stays committed and reaches the other regions when they catch up";
+  suspend([&](std::function<void(Finish)> complete) {
+    repl.wait_acks(seq, needed, policy.timeout_ms,
+                   [complete, held, errors, reply_ok, msg](int acked, bool met) {
+                     complete([=](std::string& o, int proto) {
+                       if (met || reply_ok) {
+                         o.append(held);
+                         return;
+                       }
+                       std::string m = msg;
+                       m.replace(m.find("{}"), 2, std::to_string(acked));
+                       Reply(o, proto, errors).error(m);
+                     });
+                   });
+  });
+}
+
+bool Session::defer_read(const CommandSpec& spec, const std::vector<std::string_view>& argv,
+                         const ReadPolicy& policy) {
+  Replicator& repl = region_.replicator();
+  std::vector<std::string> args(argv.begin(), argv.end());
+  const CommandSpec* s = &spec;
+  uint64_t* errors = &region_.stats().total_error_replies;
+  // Runs the command against local data once it is fresh enough.
+  auto run = [this, s, args](std::string& o) {
+    std::vector<std::string_view> av(args.begin(), args.end());
+    Reply reply(o, proto_, &region_.stats().total_error_replies);
+    CommandContext ctx{region_, *this, region_.keyspace(), av, reply, region_.now_ms()};
+    s->handler(ctx);
+  };
+  switch (policy.level) {
+    case ReadLevel::kLocal:
+      return false;
+    case ReadLevel::kSession: {
+      if (repl.covers(token_)) return false;
+      VersionVector need = token_;
+      std::string msg = "TRYAGAIN this region (" + repl.self().name +
+                        ") has not yet applied the session's writes (token " +
+                        format_token(need) + ") after waiting " +
+                        std::to_string(policy.timeout_ms) +
+                        " ms; retry, or read in the region that made the write";
+      suspend([&](std::function<void(Finish)> complete) {
+        repl.wait_applied(need, policy.timeout_ms, [complete, run, msg, errors](bool ok) {
+          complete([=](std::string& o, int proto) {
+            if (ok) return run(o);
+            Reply(o, proto, errors).error(msg);
+          });
+        });
+      });
+      return true;
+    }
+    case ReadLevel::kLeader:
+    case ReadLevel::kQuorum: {
+      if (policy.level == ReadLevel::kLeader ? repl.is_leader() : repl.quorum_peers() == 0) {
+        return false;
+      }
+      auto source = policy.level == ReadLevel::kLeader ? Replicator::Source::kLeader
+                                                       : Replicator::Source::kQuorum;
+      std::vector<std::string> keys = command_keys(spec, argv);
+      suspend([&](std::function<void(Finish)> complete) {
+        repl.fetch(std::move(keys), source, policy.timeout_ms,
+                   [complete, run, errors](std::optional<std::string> err) {
+                     complete([=](std::string& o, int proto) {
+                       if (!err) return run(o);
+                       Reply(o, proto, errors).error(*err);
+                     });
+                   });
+      });
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace meridian

@@ -14,8 +14,9 @@ enum class Column : uint8_t {
   kKeys = 1,    // user key -> KeyRecord (type, HLC, origin, version vector, expiry, value)
   kFields = 2,  // (key, generation, field) -> FieldRecord for sets and hashes
   kExpiry = 3,  // (expire-at, key) -> "" : index for the active expiry cycle
+  kLog = 4,     // be64(seq) -> LogRecord: this region's replication log
 };
-inline constexpr int kColumnCount = 4;
+inline constexpr int kColumnCount = 5;
 
 // Ordered iteration over one column, positioned by seek().
 class StorageIterator {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <nlohmann/json.hpp>
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/write.hpp>
@@ -11,8 +12,10 @@
 
 namespace meridian {
 
-// One client connection. Reads are paused while a reply is pending, so a
-// client that pipelines faster than it reads replies is throttled by TCP.
+// One client connection. Reads are paused while a reply is pending or the
+// session is blocked (waiting for other regions), so a client that pipelines
+// faster than it reads replies is throttled by TCP. At most one read or one
+// write is in flight at a time.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(RegionServer& server, asio::ip::tcp::socket socket)
@@ -21,6 +24,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void start(std::unique_ptr<Session> session) {
     session_ = std::move(session);
     server_.connections_.insert(this);
+    std::weak_ptr<Connection> weak = weak_from_this();
+    // A blocked command finished waiting: produce its reply in a pass.
+    session_->set_ready_hook([weak] {
+      if (auto self = weak.lock()) self->ready();
+    });
     read();
   }
 
@@ -43,34 +51,53 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Called by the flush after the pass was committed.
   void write() {
+    if (writing_active_) return;  // the running write sends the rest
     if (out_.empty()) {
       if (closing_) return finish();
-      return read();
+      if (session_ && !session_->blocked()) return read();
+      if (session_) parked_ = shared_from_this();
+      return;
     }
     writing_.swap(out_);
     out_.clear();
+    writing_active_ = true;
     auto self = shared_from_this();
     asio::async_write(socket_, asio::buffer(writing_),
                       [this, self](const std::error_code& ec, size_t) {
+                        writing_active_ = false;
                         writing_.clear();
                         if (ec) return finish();
-                        if (closing_) return finish();
-                        read();
+                        write();
                       });
   }
 
  private:
+  void ready() {
+    auto keep = std::move(parked_);  // no longer parked; alive until this returns
+    if (!session_) return;
+    if (!session_->resume(out_)) closing_ = true;
+    server_.schedule_flush(shared_from_this());
+  }
+
   void read() {
+    if (reading_ || !session_) return;
+    reading_ = true;
     auto self = shared_from_this();
     socket_.async_read_some(asio::buffer(buf_), [this, self](const std::error_code& ec, size_t n) {
-      if (ec) return finish();
+      reading_ = false;
+      if (ec || !session_) return finish();
       if (!session_->feed(std::string_view(buf_.data(), n), out_)) closing_ = true;
-      if (out_.empty() && !closing_) return read();  // an incomplete command: keep reading
+      if (out_.empty() && !closing_) {
+        if (!session_->blocked()) return read();  // an incomplete command: keep reading
+        parked_ = self;  // no I/O pending while it waits: keep it alive
+        return;
+      }
       server_.schedule_flush(self);
     });
   }
 
   void finish() {
+    parked_.reset();
     close();
     if (session_) {
       server_.forget(this);
@@ -85,10 +112,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string out_;
   std::string writing_;
   bool closing_ = false;
+  bool reading_ = false;
+  bool writing_active_ = false;
+  // Set while the session waits for other regions with no read or write in
+  // flight (nothing else owns the connection then).
+  std::shared_ptr<Connection> parked_;
 };
 
 RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
-                           const std::string& host, uint16_t port) {
+                           const std::string& host, uint16_t port, std::optional<ClusterLinks> links) {
   storage_ = std::make_unique<RocksDbStorage>(data_dir, settings.fsync == FsyncMode::kEverySec);
   asio::ip::tcp::endpoint ep(asio::ip::make_address(host), port);
   acceptor_.open(ep.protocol());
@@ -104,6 +136,46 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   settings.tcp_address = host + ":" + std::to_string(port_);
   region_ =
       std::make_unique<Region>(std::move(settings), Env{clock_, random_, scheduler_, *storage_});
+  if (links) {
+    transport_ = std::make_unique<PeerTransport>(io_, links->transport, links->peers);
+    region_->attach_network(transport_.get());
+    if (links->http) {
+      http_ = std::make_unique<HttpStatus>(
+          io_, *links->http, [this](const std::string& path, std::string* body, std::string* type) {
+            return serve_http(path, body, type);
+          });
+    }
+  }
+}
+
+int RegionServer::serve_http(const std::string& path, std::string* body, std::string* type) {
+  if (path != "/status") {
+    *body = "not found: try /status\n";
+    return 404;
+  }
+  // The core's view (positions, lag) plus the transport's (sockets, bytes).
+  auto j = nlohmann::json::parse(region_->replicator().status_json(region_->now_ms()));
+  if (transport_) {
+    auto links = transport_->status();
+    for (auto& p : j["peers"]) {
+      for (const auto& l : links) {
+        if (l.id != p["id"].get<RegionId>()) continue;
+        p["transport"] = {{"out_connected", l.out_connected},
+                          {"in_connected", l.in_connected},
+                          {"messages_sent", l.messages_sent},
+                          {"messages_received", l.messages_received},
+                          {"bytes_sent", l.bytes_sent},
+                          {"bytes_received", l.bytes_received},
+                          {"reconnects", l.reconnects},
+                          {"auth_failures", l.auth_failures},
+                          {"dropped", l.dropped},
+                          {"queued_bytes", l.queued_bytes}};
+      }
+    }
+  }
+  *body = j.dump(2) + "\n";
+  *type = "application/json";
+  return 200;
 }
 
 RegionServer::~RegionServer() {
@@ -112,6 +184,8 @@ RegionServer::~RegionServer() {
   std::vector<Connection*> open(connections_.begin(), connections_.end());
   for (auto* c : open) c->shut_down();
   dirty_.clear();
+  http_.reset();  // before the region it reads
+  if (transport_) transport_->stop();
   try {
     io_.restart();
     io_.poll();  // lets aborted handlers release their connections
@@ -124,6 +198,12 @@ RegionServer::~RegionServer() {
 }
 
 void RegionServer::run(bool handle_signals) {
+  if (transport_) {
+    transport_->start([this](RegionId from, std::string message) {
+      region_->on_message(from, message);
+      schedule_flush(nullptr);  // one pass (commit, then sends) for the batch
+    });
+  }
   region_->start();
   accept();
   asio::signal_set signals(io_);
@@ -174,7 +254,7 @@ void RegionServer::accept() {
 }
 
 void RegionServer::schedule_flush(const std::shared_ptr<Connection>& c) {
-  dirty_.push_back(c);
+  if (c) dirty_.push_back(c);
   if (flush_scheduled_) return;
   flush_scheduled_ = true;
   // Runs after the handlers already queued in this pass: their writes share

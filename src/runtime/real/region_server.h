@@ -10,11 +10,14 @@
 #include <asio/ip/tcp.hpp>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include "core/region.h"
+#include "runtime/real/http_status.h"
+#include "runtime/real/peer_transport.h"
 #include "runtime/real/system_env.h"
 #include "storage/rocksdb_storage.h"
 
@@ -22,12 +25,20 @@ namespace meridian {
 
 class Connection;
 
+// How a region of a cluster reaches the others.
+struct ClusterLinks {
+  PeerTransportOptions transport;
+  std::vector<PeerEndpoint> peers;
+  std::optional<HostPort> http;  // where /status is served
+};
+
 class RegionServer {
  public:
-  // Opens storage in data_dir and binds host:port (port 0: any free port).
-  // Throws on failure with a message saying what to fix.
+  // Opens storage in data_dir and binds host:port (port 0: any free port),
+  // and with `links` the peer and http addresses. Throws on failure with a
+  // message saying what to fix.
   RegionServer(RegionSettings settings, const std::string& data_dir, const std::string& host,
-               uint16_t port);
+               uint16_t port, std::optional<ClusterLinks> links = std::nullopt);
   ~RegionServer();
 
   uint16_t port() const { return port_; }
@@ -42,6 +53,7 @@ class RegionServer {
   void schedule_flush(const std::shared_ptr<Connection>& c);
   void flush();
   void forget(Connection* c);
+  int serve_http(const std::string& path, std::string* body, std::string* type);
 
   asio::io_context io_{1};  // one thread: no locking inside Asio
   SystemClock clock_;
@@ -49,6 +61,8 @@ class RegionServer {
   AsioScheduler scheduler_{io_};
   std::unique_ptr<RocksDbStorage> storage_;
   std::unique_ptr<Region> region_;
+  std::unique_ptr<PeerTransport> transport_;
+  std::unique_ptr<HttpStatus> http_;
   asio::ip::tcp::acceptor acceptor_{io_};
   uint16_t port_ = 0;
   bool flush_scheduled_ = false;

@@ -34,6 +34,7 @@ class SimNetwork {
 
   // Partitions: traffic from `from` to `to` is dropped until healed.
   void block(RegionId from, RegionId to) { blocked_.insert({from, to}); }
+  void unblock(RegionId from, RegionId to) { blocked_.erase({from, to}); }
   void isolate(RegionId region);
   void heal() { blocked_.clear(); }
 

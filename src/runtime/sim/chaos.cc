@@ -1,0 +1,429 @@
+#include "runtime/sim/chaos.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "runtime/sim/sim_cluster.h"
+
+namespace meridian::sim {
+namespace {
+
+struct Version {
+  Hlc hlc;
+  RegionId origin = 0;
+  bool operator<(const Version& o) const {
+    return hlc != o.hlc ? hlc < o.hlc : origin < o.origin;
+  }
+  bool operator<=(const Version& o) const { return !(o < *this); }
+};
+
+struct Write {
+  RegionId origin;
+  uint64_t seq;
+  Hlc hlc;
+  std::string key;
+  int64_t acked_at;
+};
+
+// Top-level RESP reply: '-' errors, '$' bulk, ':' integers, '+' simple.
+struct ReplyView {
+  char kind = 0;
+  std::string text;
+};
+
+ReplyView view(const std::string& raw) {
+  ReplyView v;
+  if (raw.empty()) return v;
+  v.kind = raw[0];
+  size_t eol = raw.find("\r\n");
+  v.text = raw.substr(1, eol == std::string::npos ? std::string::npos : eol - 1);
+  if (v.kind == '$' && v.text != "-1") {
+    size_t start = eol + 2;
+    v.text = raw.substr(start, static_cast<size_t>(std::stoll(v.text)));
+  }
+  return v;
+}
+
+class Run {
+ public:
+  explicit Run(uint64_t seed) : seed_(seed), rng_(seed) {}
+
+  ChaosResult go(int64_t duration_ms) {
+    setup();
+    for (int i = 0; i < cluster_->size(); ++i)
+      for (int c = 0; c < 2; ++c) add_client(i);
+    schedule_fault();
+    cluster_->run_for(duration_ms);
+    // Heal everything, let clients finish, then give replication time.
+    stopping_ = true;
+    cluster_->network().heal();
+    crash_armed_.assign(cluster_->size(), false);
+    cluster_->run_for(60000);
+    check_final();
+    ChaosResult r;
+    r.seed = seed_;
+    r.violations = violations_;
+    r.summary = summary();
+    clients_.clear();
+    cluster_.reset();
+    return r;
+  }
+
+ private:
+  struct Client {
+    int region;
+    int id;
+    uint64_t n = 0;
+    std::unique_ptr<SimConn> conn;
+  };
+
+  uint64_t pick(uint64_t n) { return rng_.uniform(n); }
+  bool coin(int percent) { return static_cast<int>(pick(100)) < percent; }
+
+  void fail(const std::string& what) {
+    if (violations_.size() < 20) {
+      violations_.push_back("t=" + std::to_string(cluster_->now() - start_) + "ms " + what);
+    }
+  }
+
+  void setup() {
+    SimClusterOptions o;
+    o.seed = seed_;
+    o.regions = 3 + static_cast<int>(pick(3));
+    o.one_way_ms.assign(o.regions, std::vector<int64_t>(o.regions, 0));
+    for (int i = 0; i < o.regions; ++i)
+      for (int j = i + 1; j < o.regions; ++j)
+        o.one_way_ms[i][j] = o.one_way_ms[j][i] = 5 + static_cast<int64_t>(pick(115));
+    for (int i = 0; i < o.regions; ++i) o.skew_ms.push_back(static_cast<int64_t>(pick(601)) - 300);
+    const double losses[] = {0, 0, 0.01, 0.05};
+    const double dups[] = {0, 0.02};
+    o.faults.loss = losses[pick(4)];
+    o.faults.duplicate = dups[pick(2)];
+    o.faults.jitter_ms = static_cast<int64_t>(pick(21));
+    o.faults.keep_order = !coin(25);
+    o.replication.heartbeat_ms = 50 + static_cast<int64_t>(pick(51));
+    o.replication.log_retention_ops = pick(20);
+    o.replication.log_max_ops = 10 + pick(100);  // small: lagging regions need snapshots
+    o.replication.batch_records = 1 + pick(64);
+    o.replication.default_write.timeout_ms = 300 + static_cast<int64_t>(pick(1700));
+    o.replication.default_read.timeout_ms = 300 + static_cast<int64_t>(pick(1700));
+    regions_ = o.regions;
+    desc_ = std::to_string(o.regions) + " regions, loss " + std::to_string(o.faults.loss) +
+            ", dup " + std::to_string(o.faults.duplicate) + ", jitter " +
+            std::to_string(o.faults.jitter_ms) + "ms" + (o.faults.keep_order ? "" : ", reordering");
+    cluster_ = std::make_unique<SimCluster>(o);
+    start_ = cluster_->now();
+    last_applied_.assign(o.regions, {});
+    must_keep_.assign(o.regions, {});
+    crash_armed_.assign(o.regions, false);
+    for (int i = 0; i < o.regions; ++i) hook(i);
+    cluster_->crash_mid_pass = [this](int i) {
+      if (!crash_armed_[i]) return false;
+      crash_armed_[i] = false;
+      ++mid_pass_crashes_;
+      return true;
+    };
+    cluster_->on_start = [this](int i) {
+      hook(i);
+      // A restarted region must still have every write it acknowledged.
+      VersionVector a = cluster_->region(i).replicator().applied();
+      for (const auto& [origin, seq] : must_keep_[i]) {
+        if (a.get(origin) < seq) {
+          fail("region " + std::to_string(i + 1) + " lost acknowledged write " +
+               std::to_string(origin) + ":" + std::to_string(seq) + " in a restart");
+        }
+      }
+      last_applied_[i].clear();
+      for (const auto& [origin, seq] : a.entries()) last_applied_[i][origin] = seq;
+    };
+  }
+
+  void hook(int i) {
+    cluster_->region(i).replicator().on_apply = [this, i](RegionId origin, uint64_t seq) {
+      auto& last = last_applied_[i][origin];
+      if (seq <= last) {
+        fail("region " + std::to_string(i + 1) + " applied " + std::to_string(origin) + ":" +
+             std::to_string(seq) + " after " + std::to_string(last));
+      }
+      last = seq;
+    };
+  }
+
+  void add_client(int region) {
+    auto c = std::make_unique<Client>();
+    c->region = region;
+    c->id = static_cast<int>(clients_.size());
+    clients_.push_back(std::move(c));
+    schedule_step(clients_.back().get());
+  }
+
+  void schedule_step(Client* c) {
+    cluster_->scheduler().after(1 + static_cast<int64_t>(pick(40)), [this, c] { step(c); });
+  }
+
+  std::string key(const char* prefix) { return prefix + std::to_string(pick(12)); }
+
+  void step(Client* c) {
+    if (stopping_) return;
+    if (!c->conn || !c->conn->open()) c->conn = cluster_->connect(c->region);
+    Region& region = cluster_->region(c->region);
+    Session* s = c->conn->session();
+    uint64_t before = s->last_write_seq();
+    std::vector<std::string> argv;
+    std::optional<Write> session_target;
+    std::optional<Version> quorum_floor;
+    int r = static_cast<int>(pick(100));
+    int mode = 0;  // 0 async, 1 semi-sync, 2 sync
+    int needed = 0;
+    std::string k;
+    if (r < 35) {
+      k = key("k");
+      std::string v = "c" + std::to_string(c->id) + "-" + std::to_string(c->n++);
+      int m = static_cast<int>(pick(10));
+      mode = m < 6 ? 0 : (m < 8 ? 1 : 2);
+      if (mode == 1) {
+        needed = 1 + static_cast<int>(pick(static_cast<uint64_t>(regions_ - 1)));
+        argv = {"MR.ONCE", "SEMI-SYNC", std::to_string(needed), "SET", k, v};
+      } else if (mode == 2) {
+        needed = regions_ - 1;
+        argv = {"MR.ONCE", "SYNC", "SET", k, v};
+      } else {
+        argv = {"SET", k, v};
+      }
+    } else if (r < 42) {
+      k = key("k");
+      argv = {"DEL", k};
+    } else if (r < 50) {
+      k = key("n");
+      argv = {"INCR", k};
+    } else if (r < 57) {
+      k = key("s");
+      argv = {"SADD", k, "m" + std::to_string(pick(5))};
+    } else if (r < 63) {
+      k = key("h");
+      argv = {"HSET", k, "f" + std::to_string(pick(4)), std::to_string(pick(1000))};
+    } else if (r < 67) {
+      k = key("k");
+      argv = {"PEXPIRE", k, std::to_string(2000 + pick(15000))};
+    } else if (r < 80 && !writes_.empty()) {
+      // A travelling user: reads in this region what it wrote elsewhere.
+      const Write& w = writes_[writes_.size() - 1 - pick(std::min<size_t>(writes_.size(), 30))];
+      session_target = w;
+      k = w.key;
+      argv = {"MR.ONCE", "SESSION", std::to_string(w.origin) + ":" + std::to_string(w.seq), "GET",
+              k};
+    } else if (r < 92) {
+      k = key("k");
+      auto it = sync_floor_.find(k);
+      if (it != sync_floor_.end()) quorum_floor = it->second;
+      argv = {"MR.ONCE", "QUORUM", "GET", k};
+    } else {
+      k = key("k");
+      argv = {"MR.ONCE", "LEADER", "GET", k};
+    }
+    int region_index = c->region;
+    (void)region;
+    bool sent = c->conn->send(argv, [=, this](const std::optional<std::string>& raw) {
+      if (raw) {
+        on_reply(c, region_index, *raw, before, mode, needed, k, session_target, quorum_floor);
+      }
+      schedule_step(c);
+    });
+    if (!sent) schedule_step(c);
+  }
+
+  Version record_version(int region, const std::string& k) {
+    KeyImage img = cluster_->region(region).keyspace().image(k);
+    return Version{img.rec.hlc, img.rec.origin};
+  }
+
+  void on_reply(Client* c, int region, const std::string& raw, uint64_t before, int mode,
+                int needed, const std::string& k, const std::optional<Write>& session_target,
+                const std::optional<Version>& quorum_floor) {
+    ReplyView v = view(raw);
+    ++replies_;
+    if (v.kind == '-' && v.text.rfind("TRYAGAIN", 0) == 0) ++read_timeouts_;
+    if (v.kind == '-' && v.text.rfind("NOTREPLICATED", 0) == 0) ++write_timeouts_;
+    Session* s = c->conn ? c->conn->session() : nullptr;
+    if (s != nullptr && s->last_write_seq() != before) {
+      Write w{cluster_->id(region), s->last_write_seq(), s->last_write_hlc(), k, cluster_->now()};
+      auto& hlcs = own_hlc_[w.origin];
+      auto next = hlcs.upper_bound(w.seq);
+      auto prev = next == hlcs.begin() ? hlcs.end() : std::prev(next);
+      if ((prev != hlcs.end() && !(prev->second < w.hlc)) ||
+          (next != hlcs.end() && !(w.hlc < next->second))) {
+        fail("HLC of region " + std::to_string(w.origin) + " went backwards at seq " +
+             std::to_string(w.seq));
+      }
+      hlcs[w.seq] = w.hlc;
+      writes_.push_back(w);
+      if (mode != 0 && v.kind != '-') {
+        // Acknowledged under semi-sync/sync: enough regions must have it now.
+        int have = 0;
+        for (int j = 0; j < cluster_->size(); ++j) {
+          if (j == region) continue;
+          if (cluster_->region(j).replicator().applied().get(w.origin) >= w.seq) {
+            ++have;
+            must_keep_[j].emplace_back(w.origin, w.seq);
+          }
+        }
+        if (have < needed) {
+          fail("write " + std::to_string(w.origin) + ":" + std::to_string(w.seq) +
+               " acknowledged under " + (mode == 2 ? "sync" : "semi-sync") + " but only " +
+               std::to_string(have) + " regions had applied it");
+        }
+        if (mode == 2) {
+          Version ver{w.hlc, w.origin};
+          auto& f = sync_floor_[k];
+          if (f < ver) f = ver;
+        }
+      }
+    }
+    if (v.kind == '-') return;
+    if (session_target) {
+      ++session_reads_;
+      if (record_version(region, k) < Version{session_target->hlc, session_target->origin}) {
+        fail("session read of " + k + " in region " + std::to_string(region + 1) +
+             " did not see write " + std::to_string(session_target->origin) + ":" +
+             std::to_string(session_target->seq));
+      }
+    }
+    if (quorum_floor) {
+      ++quorum_reads_;
+      if (record_version(region, k) < *quorum_floor) {
+        fail("quorum read of " + k + " in region " + std::to_string(region + 1) +
+             " missed a write acknowledged under sync");
+      }
+    }
+  }
+
+  void schedule_fault() {
+    cluster_->scheduler().after(500 + static_cast<int64_t>(pick(2500)), [this] {
+      if (stopping_) return;
+      fault();
+      schedule_fault();
+    });
+  }
+
+  void fault() {
+    int n = cluster_->size();
+    int a = static_cast<int>(pick(static_cast<uint64_t>(n)));
+    int b = (a + 1 + static_cast<int>(pick(static_cast<uint64_t>(n - 1)))) % n;
+    RegionId ia = cluster_->id(a), ib = cluster_->id(b);
+    int64_t heal_after = 1000 + static_cast<int64_t>(pick(5000));
+    int r = static_cast<int>(pick(100));
+    auto& net = cluster_->network();
+    if (r < 25) {
+      ++partitions_;
+      net.block(ia, ib);
+      net.block(ib, ia);
+      cluster_->scheduler().after(heal_after, [&net, ia, ib] {
+        net.unblock(ia, ib);
+        net.unblock(ib, ia);
+      });
+    } else if (r < 40) {
+      ++partitions_;
+      net.block(ia, ib);
+      cluster_->scheduler().after(heal_after, [&net, ia, ib] { net.unblock(ia, ib); });
+    } else if (r < 55) {
+      ++partitions_;
+      for (int j = 0; j < n; ++j) {
+        if (j == a) continue;
+        RegionId ij = cluster_->id(j);
+        net.block(ia, ij);
+        net.block(ij, ia);
+        cluster_->scheduler().after(heal_after, [&net, ia, ij] {
+          net.unblock(ia, ij);
+          net.unblock(ij, ia);
+        });
+      }
+    } else if (r < 75) {
+      ++crashes_;
+      cluster_->crash_and_restart(a);
+    } else if (r < 85) {
+      crash_armed_[a] = true;
+    }
+  }
+
+  std::string dump(int region) {
+    Keyspace& ks = cluster_->region(region).keyspace();
+    std::vector<std::string> keys;
+    ks.for_each_record([&](std::string_view k, const KeyRecord&) { keys.emplace_back(k); });
+    std::string out;
+    for (const auto& k : keys) {
+      KeyImage img = ks.image(k);
+      img.rec.count = 0;
+      img.encode(out);
+    }
+    return out;
+  }
+
+  void check_final() {
+    for (const auto& c : clients_) {
+      if (c->conn && c->conn->busy()) fail("client " + std::to_string(c->id) + " never got a reply");
+    }
+    std::string first = dump(0);
+    for (int i = 1; i < cluster_->size(); ++i) {
+      if (dump(i) != first) {
+        fail("regions 1 and " + std::to_string(i + 1) + " did not converge after healing");
+      }
+    }
+    for (const auto& w : writes_) {
+      Version final_v = record_version(0, w.key);
+      if (final_v < Version{w.hlc, w.origin}) {
+        fail("acknowledged write " + std::to_string(w.origin) + ":" + std::to_string(w.seq) +
+             " to " + w.key + " is lost");
+      }
+    }
+    for (int i = 0; i < cluster_->size(); ++i) {
+      VersionVector a = cluster_->region(i).replicator().applied();
+      for (const auto& [origin, seq] : must_keep_[i]) {
+        if (a.get(origin) < seq) fail("region " + std::to_string(i + 1) + " lost a write it acked");
+      }
+    }
+  }
+
+  std::string summary() {
+    uint64_t snaps = 0, resends = 0;
+    for (int i = 0; i < cluster_->size(); ++i) {
+      snaps += cluster_->region(i).replicator().stats().snapshots_applied;
+      resends += cluster_->region(i).replicator().stats().resends;
+    }
+    return "seed " + std::to_string(seed_) + ": " + desc_ + "; " + std::to_string(writes_.size()) +
+           " writes, " + std::to_string(replies_) + " replies, " + std::to_string(session_reads_) +
+           " session reads, " + std::to_string(quorum_reads_) + " quorum reads checked, " +
+           std::to_string(write_timeouts_) + " write / " + std::to_string(read_timeouts_) +
+           " read timeouts, " + std::to_string(partitions_) + " partitions, " +
+           std::to_string(crashes_) + "+" + std::to_string(mid_pass_crashes_) + " crashes, " +
+           std::to_string(snaps) + " snapshots, " + std::to_string(resends) + " resends";
+  }
+
+  uint64_t seed_;
+  SimRandom rng_;
+  std::unique_ptr<SimCluster> cluster_;
+  std::vector<std::unique_ptr<Client>> clients_;
+  int regions_ = 0;
+  int64_t start_ = 0;
+  bool stopping_ = false;
+  std::string desc_;
+  std::vector<std::string> violations_;
+  std::vector<Write> writes_;
+  std::map<RegionId, std::map<uint64_t, Hlc>> own_hlc_;
+  std::map<std::string, Version> sync_floor_;
+  std::vector<std::map<RegionId, uint64_t>> last_applied_;
+  std::vector<std::vector<std::pair<RegionId, uint64_t>>> must_keep_;
+  std::vector<bool> crash_armed_;
+  uint64_t replies_ = 0, session_reads_ = 0, quorum_reads_ = 0, read_timeouts_ = 0,
+           write_timeouts_ = 0, partitions_ = 0, crashes_ = 0, mid_pass_crashes_ = 0;
+};
+
+}  // namespace
+
+ChaosResult run_chaos(const ChaosOptions& options) {
+  Run run(options.seed);
+  return run.go(options.duration_ms);
+}
+
+}  // namespace meridian::sim

@@ -1,0 +1,41 @@
+#pragma once
+// A seeded chaos run of a whole cluster in the simulator, and the checker
+// that judges it. One seed decides everything: the number of regions, the
+// latency matrix, loss, duplication, reordering, clock skew, the client
+// workload (writes in every mode, leader, quorum and session reads) and the
+// faults (partitions full, one-way and isolating; crashes between passes
+// and in the middle of one). The same seed replays the same run exactly.
+//
+// Invariants checked:
+// - convergence: once faults heal, every region holds identical data;
+// - no acknowledged write is lost: every write a client got a reply for
+//   (OK, or NOTREPLICATED: committed locally) is in the final state or was
+//   superseded by a later write (last-writer-wins);
+// - sync / semi-sync N: when the reply came, N other regions had applied
+//   the write, and a region that applied it still has it after a restart;
+// - per-origin apply order: each region applies each origin's writes in
+//   increasing sequence, never twice;
+// - HLC: a region's own writes get increasing timestamps, across restarts;
+// - reads: a session read sees the session's write; a quorum read sees
+//   every write acknowledged under sync before it started.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace meridian::sim {
+
+struct ChaosOptions {
+  uint64_t seed = 1;
+  int64_t duration_ms = 20000;  // virtual time with faults, before healing
+};
+
+struct ChaosResult {
+  uint64_t seed = 0;
+  std::vector<std::string> violations;
+  std::string summary;  // what the run did, one line
+  bool ok() const { return violations.empty(); }
+};
+
+ChaosResult run_chaos(const ChaosOptions& options);
+
+}  // namespace meridian::sim

@@ -1,0 +1,108 @@
+"""A multi-region Meridian cluster of real processes for tests and benchmarks:
+one `meridian server` per region, each with its own data directory, sharing
+one topology config (peer links, [replication], [[wan]] emulation)."""
+
+import json
+import os
+import urllib.request
+
+from lib import harness
+
+
+class Cluster:
+    def __init__(self, names=("a", "b", "c"), secret="cluster-secret", replication=None,
+                 wan=(), keyspaces=(), cluster="test", fsync="everysec"):
+        """replication: dict of extra [replication] keys; wan: (a, b, rtt_ms[,
+        jitter_ms]) tuples; keyspaces: dicts for [[keyspaces]]."""
+        self.names = list(names)
+        self.secret = secret
+        self.replication = dict(replication or {})
+        self.wan = list(wan)
+        self.keyspaces = list(keyspaces)
+        self.cluster = cluster
+        self.servers = {}
+        for name in self.names:
+            s = harness.MeridianServer(region=name, cluster=cluster, fsync=fsync)
+            self.servers[name] = s
+        self.render_all()
+
+    # -- config
+    def render(self, secret=None):
+        lines = ["[cluster]", "name = %s" % harness.toml_str(self.cluster), "", "[server]",
+                 'fsync = "%s"' % self.servers[self.names[0]].server_settings["fsync"],
+                 "enable_flushall = true", 'log_level = "info"', "", "[replication]",
+                 "secret = %s" % harness.toml_str(secret if secret is not None else self.secret)]
+        for k, v in self.replication.items():
+            lines.append("%s = %s" % (k, harness.toml_str(v) if isinstance(v, str) else
+                                      ("true" if v is True else "false" if v is False else v)))
+        for ks in self.keyspaces:
+            lines += ["", "[[keyspaces]]"]
+            lines += ["%s = %s" % (k, harness.toml_str(v) if isinstance(v, str) else v)
+                      for k, v in ks.items()]
+        for i, name in enumerate(self.names):
+            s = self.servers[name]
+            lines += ["", "[[regions]]", "name = %s" % harness.toml_str(name), "id = %d" % (i + 1),
+                      'client = "127.0.0.1:%d"' % s.port, 'peer = "127.0.0.1:%d"' % s.peer_port,
+                      'http = "127.0.0.1:%d"' % s.http_port, 'jurisdiction = "US"',
+                      "latitude = 0", "longitude = 0"]
+        for link in self.wan:
+            a, b, rtt = link[:3]
+            jitter = link[3] if len(link) > 3 else 0
+            lines += ["", "[[wan]]", 'regions = ["%s", "%s"]' % (a, b), "rtt_ms = %d" % rtt,
+                      "jitter_ms = %d" % jitter]
+        return "\n".join(lines) + "\n"
+
+    def render_all(self):
+        text = self.render()
+        for s in self.servers.values():
+            s.config_text = text
+
+    # -- processes
+    def start(self, names=None):
+        for n in names or self.names:
+            self.servers[n].start(wait=False)
+        for n in names or self.names:
+            self.servers[n].wait_ready()
+        return self
+
+    def __getitem__(self, name):
+        return self.servers[name]
+
+    def client(self, name, **kw):
+        return self.servers[name].redis(**kw)
+
+    def status(self, name):
+        s = self.servers[name]
+        with urllib.request.urlopen("http://127.0.0.1:%d/status" % s.http_port, timeout=5) as r:
+            return json.loads(r.read())
+
+    def info(self, name):
+        return self.client(name).info("replication")
+
+    def wait_linked(self, timeout=20):
+        """Until every region hears every other."""
+        def linked():
+            for n in self.names:
+                st = self.status(n)
+                if any(p["link"] != "up" for p in st["peers"]):
+                    return False
+            return True
+        harness.wait_until(linked, timeout=timeout, desc="every peer link up")
+
+    def dump(self, name):
+        """Every key with its type and value, as a comparable dict."""
+        r = self.client(name)
+        out = {}
+        for k in r.keys("*"):
+            t = r.type(k)
+            if t == b"string":
+                out[k] = r.get(k)
+            elif t == b"set":
+                out[k] = sorted(r.smembers(k))
+            elif t == b"hash":
+                out[k] = sorted(r.hgetall(k).items())
+        return out
+
+    def cleanup(self):
+        for s in self.servers.values():
+            s.cleanup()
