@@ -48,6 +48,7 @@ sanitize-test: setup
 
 bench: build
 	$(PY) bench/run_bench.py
+	$(PY) bench/latency_bench.py
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

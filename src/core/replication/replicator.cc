@@ -17,7 +17,6 @@ constexpr size_t kMaxMessageBytes = 1u << 20;
 constexpr size_t kRecentBytes = 64u << 20;
 // A snapshot that did not bring the peer up to date is sent again after this.
 constexpr int64_t kSnapshotRetryMs = 5000;
-constexpr size_t kLagSamples = 512;
 
 std::string log_key(uint64_t seq) {
   std::string k;
@@ -32,11 +31,18 @@ bool record_head(std::string_view in, uint64_t* seq, Hlc* hlc) {
          coding::get_fixed64_be(in, &hlc->packed);
 }
 
-int64_t percentile(std::deque<int64_t> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
+// The p-th quantile of a histogram with one bucket per millisecond.
+int64_t percentile(const std::vector<uint64_t>& h, double p) {
+  uint64_t total = 0;
+  for (uint64_t c : h) total += c;
+  if (total == 0) return 0;
+  auto rank = static_cast<uint64_t>(p * static_cast<double>(total - 1)) + 1;
+  uint64_t seen = 0;
+  for (size_t ms = 0; ms < h.size(); ++ms) {
+    seen += h[ms];
+    if (seen >= rank) return static_cast<int64_t>(ms);
+  }
+  return static_cast<int64_t>(h.size() - 1);
 }
 
 }  // namespace
@@ -309,8 +315,8 @@ void Replicator::on_records(Peer& from, std::string_view msg) {
     ++stats_.records_applied;
     ++from.applied_from;
     from.apply_lag_ms = std::max<int64_t>(0, now() - rec.hlc.physical_ms());
-    from.lag_samples.push_back(from.apply_lag_ms);
-    if (from.lag_samples.size() > kLagSamples) from.lag_samples.pop_front();
+    ++from.lag_histogram[std::min<size_t>(static_cast<size_t>(from.apply_lag_ms),
+                                          from.lag_histogram.size() - 1)];
     state_dirty_ = true;
     if (on_apply) on_apply(o, rec.seq);
   }
@@ -573,6 +579,7 @@ void Replicator::info(std::string& out, int64_t now_ms) const {
               ",lag_ms=" + std::to_string(p["lag_ms"].get<int64_t>()) +
               ",applied_from_seq=" + std::to_string(p["applied_from_seq"].get<uint64_t>()) +
               ",apply_lag_ms=" + std::to_string(p["apply_lag_ms"].get<int64_t>()) +
+              ",apply_lag_p50_ms=" + std::to_string(p["apply_lag_p50_ms"].get<int64_t>()) +
               ",apply_lag_p99_ms=" + std::to_string(p["apply_lag_p99_ms"].get<int64_t>()));
   }
   const auto& s = stats_;
@@ -628,7 +635,8 @@ std::string Replicator::status_json(int64_t now_ms) const {
         {"lag_ms", lag_ms},
         {"applied_from_seq", applied_.get(p.info.id)},
         {"apply_lag_ms", p.apply_lag_ms},
-        {"apply_lag_p99_ms", percentile(p.lag_samples, 0.99)},
+        {"apply_lag_p50_ms", percentile(p.lag_histogram, 0.50)},
+        {"apply_lag_p99_ms", percentile(p.lag_histogram, 0.99)},
     });
   }
   const auto& s = stats_;

@@ -120,7 +120,8 @@ class Replicator {
     int64_t snapshot_sent_ms = -1;
     uint64_t applied_from = 0;  // its records applied here
     int64_t apply_lag_ms = 0;   // age of its last record when applied here
-    std::deque<int64_t> lag_samples;  // recent apply lags, for p99
+    // Apply lags (ms, one bucket per ms, the last one open-ended) since start.
+    std::vector<uint64_t> lag_histogram = std::vector<uint64_t>(10001, 0);
   };
   struct AckWait {
     uint64_t seq;

@@ -90,6 +90,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (out_.empty() && !closing_) {
         if (!session_->blocked()) return read();  // an incomplete command: keep reading
         parked_ = self;  // no I/O pending while it waits: keep it alive
+        // The blocked write must still be committed and sent to the peers
+        // now, not at the next pass something else triggers.
+        server_.schedule_flush(nullptr);
         return;
       }
       server_.schedule_flush(self);
