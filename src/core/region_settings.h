@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <map>
 #include <string>
-
 #include <vector>
 
 #include "core/data/version_vector.h"

@@ -200,3 +200,33 @@ def test_info_replication_and_http_status_show_links_and_lag(cluster):
     for p in st["peers"]:
         assert p["link"] == "up" and p["transport"]["out_connected"]
         assert "lag_ms" in p and "apply_lag_p99_ms" in p
+
+
+def test_keyspace_default_write_mode(cluster):
+    c = cluster(keyspaces=[{"pattern": "acct:*", "write": "sync", "write_timeout_ms": 300}])
+    c.wait_linked()
+    a = c.client("a")
+    assert a.set("acct:1", "100") is True  # sync: all regions have it now
+    for n in c.names:
+        assert c.client(n).get("acct:1") == b"100"
+    c["c"].kill9()
+    with pytest.raises(redis.ResponseError) as e:
+        a.set("acct:1", "90")  # sync cannot be met with c down
+    assert str(e.value).startswith("NOTREPLICATED the write is committed locally (a) and on 1 "
+                                   "of the 2 other regions sync requires after waiting 300 ms")
+    assert a.set("other", "x") is True  # other keys keep the default, async
+    # the connection's own choice overrides the keyspace default
+    assert a.execute_command("MR.WRITE", "ASYNC") == b"OK"
+    assert a.set("acct:2", "1") is True
+
+
+def test_keyspace_default_read_level(cluster):
+    # c is 1 s (one way) from the leader a
+    c = cluster(keyspaces=[{"pattern": "profile:*", "read": "leader"}],
+                wan=[("a", "c", 2000), ("a", "b", 20), ("b", "c", 20)])
+    c.wait_linked()
+    c.client("a").set("profile:7", "fresh")
+    r = c.client("c")
+    assert r.execute_command("MR.ONCE", "LOCAL", "GET", "profile:7") is None  # stale here
+    assert r.get("profile:7") == b"fresh"  # profile:* reads are answered by the leader
+    assert r.execute_command("MR.READ") == b"local"  # other keys: the default

@@ -182,8 +182,7 @@ TEST_P(Chaos, SeedsKeepEveryInvariant) {
     ChaosResult r = run_chaos(ChaosOptions{seed, 20000});
     std::string all;
     for (const auto& v : r.violations) all += "\n  " + v;
-    EXPECT_TRUE(r.ok()) << r.summary << all
-                        << "\nreplay: build/meridian simulate --seed " << seed;
+    EXPECT_TRUE(r.ok()) << r.summary << all << "\nreplay: build/meridian simulate --seed " << seed;
   }
 }
 

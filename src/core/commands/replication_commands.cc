@@ -34,7 +34,8 @@ void mr_write(CommandContext& ctx) {
   if (err) return ctx.reply.error("ERR " + *err);
   if (!p.write || p.read || pos != ctx.argv.size()) {
     return ctx.reply.error(
-        "ERR syntax error: MR.WRITE ASYNC | SYNC [timeout-ms] | SEMI-SYNC N [timeout-ms] | DEFAULT");
+        "ERR syntax error: MR.WRITE ASYNC | SYNC [timeout-ms] | SEMI-SYNC N [timeout-ms] | "
+        "DEFAULT");
   }
   int peers = ctx.region.replicator().peer_count();
   if (p.write->mode == WriteMode::kSemiSync && p.write->regions > peers) {

@@ -22,11 +22,17 @@ void Keyspace::load() {
   if (!v) return;
   std::string_view in = *v;
   uint64_t hlc = 0, clear = 0;
-  if (coding::get_varint(in, &seq_) && coding::get_fixed64_be(in, &hlc) &&
-      coding::get_varint(in, &keys_) && coding::get_varint(in, &expires_) &&
-      coding::get_varint(in, &generation_) && coding::get_fixed64_be(in, &clear)) {
-    hlc_.observe(Hlc{hlc});
+  if (!coding::get_varint(in, &seq_) || !coding::get_fixed64_be(in, &hlc) ||
+      !coding::get_varint(in, &keys_) || !coding::get_varint(in, &expires_)) {
+    return;
+  }
+  hlc_.observe(Hlc{hlc});
+  // Added with replication; data written before has neither (generations
+  // then came from the sequence, so continuing from it keeps them unique).
+  if (coding::get_varint(in, &generation_) && coding::get_fixed64_be(in, &clear)) {
     clear_before_ = Hlc{clear};
+  } else {
+    generation_ = seq_;
   }
 }
 

@@ -41,9 +41,7 @@ class Keyspace {
     bool clear = false;             // it was a FLUSHALL/FLUSHDB
     std::vector<std::string> keys;  // keys whose state it changed, in order
   };
-  void begin_command() {
-    cmd_ = CommandWrites{};
-  }
+  void begin_command() { cmd_ = CommandWrites{}; }
   const CommandWrites& writes() const { return cmd_; }
   // Writes the region-wide records if they changed; called once per pass.
   void flush_meta();
@@ -144,7 +142,7 @@ class Keyspace {
   // looked up again and age out.
   RecordCache<FieldRecord> fields_cache_;
   HlcClock hlc_;
-  uint64_t seq_ = 0;  // this region's write sequence: the counter of its dots
+  uint64_t seq_ = 0;         // this region's write sequence: the counter of its dots
   uint64_t generation_ = 0;  // counter of collection generations (local only)
   Hlc clear_before_;         // versions at or before this were flushed
   bool keep_tombstones_ = false;

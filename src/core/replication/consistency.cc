@@ -108,8 +108,8 @@ bool parse_ms(std::string_view s, int64_t* out) {
 
 }  // namespace
 
-std::optional<std::string> parse_policy_args(const std::vector<std::string_view>& args,
-                                             size_t* pos, const WritePolicy& write_defaults,
+std::optional<std::string> parse_policy_args(const std::vector<std::string_view>& args, size_t* pos,
+                                             const WritePolicy& write_defaults,
                                              const ReadPolicy& read_defaults, PolicyArgs* out) {
   size_t& i = *pos;
   auto timeout_follows = [&](int64_t* t) {

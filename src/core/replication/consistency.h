@@ -55,8 +55,8 @@ struct PolicyArgs {
   std::optional<ReadPolicy> read;
   std::optional<VersionVector> token;
 };
-std::optional<std::string> parse_policy_args(const std::vector<std::string_view>& args,
-                                             size_t* pos, const WritePolicy& write_defaults,
+std::optional<std::string> parse_policy_args(const std::vector<std::string_view>& args, size_t* pos,
+                                             const WritePolicy& write_defaults,
                                              const ReadPolicy& read_defaults, PolicyArgs* out);
 
 // A default for the keys that match a glob pattern (Redis' glob syntax). The

@@ -411,8 +411,8 @@ void Replicator::on_repair(std::string_view msg) {
 void Replicator::fetch(std::vector<std::string> keys, Source source, int64_t timeout_ms,
                        std::function<void(std::optional<std::string>)> done) {
   uint64_t id = next_wait_id_++;
-  Fetch f{std::move(keys), source == Source::kLeader ? 1 : quorum_peers(), {}, std::move(done),
-          source};
+  Fetch f{
+      std::move(keys), source == Source::kLeader ? 1 : quorum_peers(), {}, std::move(done), source};
   repl::Read r{id, f.keys};
   std::string msg = repl::encode(r);
   if (source == Source::kLeader) {
@@ -554,11 +554,10 @@ void Replicator::info(std::string& out, int64_t now_ms) const {
   field("region_id", std::to_string(self_.id));
   field("region_role", is_leader() ? "leader" : "follower");
   field("leader", leader_.name);
-  field("connected_regions", std::to_string(std::count_if(
-                                 peers_.begin(), peers_.end(), [&](const Peer& p) {
-                                   return p.last_heard_ms >= 0 &&
-                                          now_ms - p.last_heard_ms <= 3 * cfg_.heartbeat_ms + 1000;
-                                 })));
+  field("connected_regions",
+        std::to_string(std::count_if(peers_.begin(), peers_.end(), [&](const Peer& p) {
+          return p.last_heard_ms >= 0 && now_ms - p.last_heard_ms <= 3 * cfg_.heartbeat_ms + 1000;
+        })));
   field("write_sequence", std::to_string(keyspace_.sequence()));
   field("log_first_seq", std::to_string(log_floor_ + 1));
   field("log_last_seq", std::to_string(log_last_));

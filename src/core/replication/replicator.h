@@ -174,8 +174,8 @@ class Replicator {
   std::vector<Peer> peers_;
   ReplicationStats stats_;
 
-  VersionVector applied_;           // other origins only
-  std::vector<RegionId> ack_due_;   // origins to acknowledge after the commit
+  VersionVector applied_;          // other origins only
+  std::vector<RegionId> ack_due_;  // origins to acknowledge after the commit
   bool resend_due_ = false;
   std::vector<std::pair<RegionId, std::string>> outbox_;
   bool state_dirty_ = false;

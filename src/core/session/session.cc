@@ -135,7 +135,8 @@ void Session::run_once(std::vector<std::string_view>& argv, std::string& out) {
         "LEADER, QUORUM, SESSION) before the command");
   }
   if (pos >= argv.size()) {
-    return reply.error("ERR MR.ONCE needs a command after the mode, e.g. MR.ONCE SYNC SET key value");
+    return reply.error(
+        "ERR MR.ONCE needs a command after the mode, e.g. MR.ONCE SYNC SET key value");
   }
   if (p.write && p.write->mode == WriteMode::kSemiSync &&
       p.write->regions > region_.replicator().peer_count()) {
@@ -169,7 +170,8 @@ WritePolicy Session::write_policy(const CommandSpec& spec,
   return cfg.default_write;
 }
 
-ReadPolicy Session::read_policy(const CommandSpec& spec, const std::vector<std::string_view>& argv) {
+ReadPolicy Session::read_policy(const CommandSpec& spec,
+                                const std::vector<std::string_view>& argv) {
   if (once_read_) return *once_read_;
   if (read_override_) return *read_override_;
   const auto& cfg = region_.settings().replication;
@@ -259,9 +261,8 @@ bool Session::defer_read(const CommandSpec& spec, const std::vector<std::string_
       if (repl.covers(token_)) return false;
       VersionVector need = token_;
       std::string msg = "TRYAGAIN this region (" + repl.self().name +
-                        ") has not yet applied the session's writes (token " +
-                        format_token(need) + ") after waiting " +
-                        std::to_string(policy.timeout_ms) +
+                        ") has not yet applied the session's writes (token " + format_token(need) +
+                        ") after waiting " + std::to_string(policy.timeout_ms) +
                         " ms; retry, or read in the region that made the write";
       suspend([&](std::function<void(Finish)> complete) {
         repl.wait_applied(need, policy.timeout_ms, [complete, run, msg, errors](bool ok) {

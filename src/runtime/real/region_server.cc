@@ -3,10 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
-#include <nlohmann/json.hpp>
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/write.hpp>
+#include <nlohmann/json.hpp>
 
 #include "core/session/session.h"
 
@@ -89,7 +89,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (!session_->feed(std::string_view(buf_.data(), n), out_)) closing_ = true;
       if (out_.empty() && !closing_) {
         if (!session_->blocked()) return read();  // an incomplete command: keep reading
-        parked_ = self;  // no I/O pending while it waits: keep it alive
+        parked_ = self;                           // no I/O pending while it waits: keep it alive
         // The blocked write must still be committed and sent to the peers
         // now, not at the next pass something else triggers.
         server_.schedule_flush(nullptr);
@@ -123,7 +123,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
-                           const std::string& host, uint16_t port, std::optional<ClusterLinks> links) {
+                           const std::string& host, uint16_t port,
+                           std::optional<ClusterLinks> links) {
   storage_ = std::make_unique<RocksDbStorage>(data_dir, settings.fsync == FsyncMode::kEverySec);
   asio::ip::tcp::endpoint ep(asio::ip::make_address(host), port);
   acceptor_.open(ep.protocol());

@@ -13,9 +13,7 @@ namespace {
 struct Version {
   Hlc hlc;
   RegionId origin = 0;
-  bool operator<(const Version& o) const {
-    return hlc != o.hlc ? hlc < o.hlc : origin < o.origin;
-  }
+  bool operator<(const Version& o) const { return hlc != o.hlc ? hlc < o.hlc : origin < o.origin; }
   bool operator<=(const Version& o) const { return !(o < *this); }
 };
 
@@ -362,7 +360,8 @@ class Run {
 
   void check_final() {
     for (const auto& c : clients_) {
-      if (c->conn && c->conn->busy()) fail("client " + std::to_string(c->id) + " never got a reply");
+      if (c->conn && c->conn->busy())
+        fail("client " + std::to_string(c->id) + " never got a reply");
     }
     std::string first = dump(0);
     for (int i = 1; i < cluster_->size(); ++i) {
