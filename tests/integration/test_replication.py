@@ -230,3 +230,32 @@ def test_keyspace_default_read_level(cluster):
     assert r.execute_command("MR.ONCE", "LOCAL", "GET", "profile:7") is None  # stale here
     assert r.get("profile:7") == b"fresh"  # profile:* reads are answered by the leader
     assert r.execute_command("MR.READ") == b"local"  # other keys: the default
+
+
+def test_a_region_added_to_the_topology_bootstraps_from_a_snapshot(cluster):
+    c = Cluster(names=("a", "b", "c"), replication={"log_retention_ops": 0, "log_max_ops": 20})
+    try:
+        # a and b run as a two-region cluster first
+        two = Cluster(names=("a", "b"), replication={"log_retention_ops": 0, "log_max_ops": 20})
+        for n in ("a", "b"):
+            two[n].cleanup()
+            two.servers[n] = c[n]
+        two.render_all()
+        two.start()
+        two.wait_linked()
+        for i in range(100):
+            c.client("a").set("k%d" % i, i)
+            c.client("b").sadd("s", i)
+        harness.wait_until(lambda: converged(c, ["a", "b"]), timeout=20)
+        # now c joins: every region gets the three-region topology
+        for n in ("a", "b"):
+            c[n].stop()
+        c.render_all()
+        c.start()
+        harness.wait_until(lambda: converged(c), timeout=30, desc="c bootstraps")
+        assert len(c.dump("c")) == 101
+        assert int(c.info("c")["snapshots_applied"]) >= 1
+        c.client("c").set("from-c", "1")
+        harness.wait_until(lambda: c.client("a").get("from-c") == b"1")
+    finally:
+        c.cleanup()

@@ -172,6 +172,15 @@ TEST(ReplicationSim, TruncatedLogForcesASnapshotThatEndsIdentical) {
   EXPECT_EQ(*call(c, *r3, {"DBSIZE"}).reply, ":30\r\n");
 }
 
+TEST(ReplicationSim, AChaosSeedReplaysExactly) {
+  ChaosResult a = run_chaos(ChaosOptions{42, 10000});
+  ChaosResult b = run_chaos(ChaosOptions{42, 10000});
+  ChaosResult other = run_chaos(ChaosOptions{43, 10000});
+  EXPECT_EQ(a.summary, b.summary);
+  EXPECT_EQ(a.digest, b.digest);
+  EXPECT_NE(a.digest, other.digest);
+}
+
 // Seeded chaos: every `make test` runs 500 seeds (25 shards of 20 so ctest
 // can spread them); `meridian simulate` runs any number.
 class Chaos : public ::testing::TestWithParam<int> {};

@@ -64,6 +64,9 @@ class Run {
     r.seed = seed_;
     r.violations = violations_;
     r.summary = summary();
+    for (int i = 0; i < cluster_->size(); ++i) {
+      for (unsigned char ch : dump(i)) r.digest = (r.digest ^ ch) * 1099511628211ULL;  // FNV-1a
+    }
     clients_.clear();
     cluster_.reset();
     return r;

@@ -33,6 +33,7 @@ struct ChaosResult {
   uint64_t seed = 0;
   std::vector<std::string> violations;
   std::string summary;  // what the run did, one line
+  uint64_t digest = 0;  // of every region's final data: equal runs, equal digests
   bool ok() const { return violations.empty(); }
 };
 
