@@ -162,6 +162,9 @@ void check_semi_sync(const Reporter& r, const toml::node* node, const std::strin
   r.fail(node, field, msg);
 }
 
+crdt::Policy conflict_policy(const Reporter& r, const toml::table& t, const std::string& p,
+                             crdt::Policy fallback);
+
 void load_replication(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   ReplicationSettings& rep = cfg.server.replication;
   const size_t region_count = cfg.regions.size();
@@ -169,9 +172,10 @@ void load_replication(const Reporter& r, const toml::table& root, ClusterConfig&
   const toml::table* t = table_at(r, root, "replication");
   const toml::table& tab = t ? *t : empty;
   const std::string p = "replication.";
-  r.only_known(tab, p,
-               {"secret", "write", "write_timeout_ms", "on_timeout", "read", "read_timeout_ms",
-                "log_retention_ops", "log_max_ops", "heartbeat_ms", "compress"});
+  r.only_known(
+      tab, p,
+      {"secret", "write", "write_timeout_ms", "on_timeout", "read", "read_timeout_ms",
+       "log_retention_ops", "log_max_ops", "heartbeat_ms", "compress", "conflict", "max_siblings"});
 
   std::string no_secret;
   cfg.secret = r.text(tab, p, "secret", &no_secret);
@@ -206,6 +210,25 @@ void load_replication(const Reporter& r, const toml::table& root, ClusterConfig&
   }
   rep.heartbeat_ms = r.integer(tab, p, "heartbeat_ms", 100, 1, 60000);
   cfg.compress = r.boolean(tab, p, "compress", true);
+  rep.default_conflict = conflict_policy(r, tab, p, crdt::Policy::kCrdt);
+  if (rep.default_conflict == crdt::Policy::kRegionPriority) {
+    r.fail(tab.get("conflict"), p + "conflict",
+           "region-priority needs a priority list: set it on a [[keyspaces]] entry");
+  }
+  rep.max_siblings = static_cast<size_t>(r.integer(tab, p, "max_siblings", 8, 1, 1000));
+}
+
+crdt::Policy conflict_policy(const Reporter& r, const toml::table& t, const std::string& p,
+                             crdt::Policy fallback) {
+  if (!t.contains("conflict")) return fallback;
+  std::string text = r.text(t, p, "conflict", nullptr);
+  auto policy = parse_conflict_policy(text);
+  if (!policy) {
+    r.fail(t.get("conflict"), p + "conflict",
+           "expected \"crdt\", \"lww\", \"fww\", \"siblings\" or \"region-priority\", got \"" +
+               text + "\"");
+  }
+  return *policy;
 }
 
 const toml::array* array_of_tables(const Reporter& r, const toml::table& root,
@@ -232,7 +255,7 @@ void load_keyspaces(const Reporter& r, const toml::table& root, ClusterConfig& c
   for (size_t i = 0; i < arr->size(); ++i) {
     const std::string p = "keyspaces[" + std::to_string(i) + "].";
     const toml::table& t = *arr->get(i)->as_table();
-    r.only_known(t, p, {"pattern", "write", "write_timeout_ms", "read"});
+    r.only_known(t, p, {"pattern", "write", "write_timeout_ms", "read", "conflict", "priority"});
     KeyspacePolicy k;
     k.pattern = r.text(t, p, "pattern", nullptr);
     if (k.pattern.empty()) r.fail(t.get("pattern"), p + "pattern", "must not be empty");
@@ -240,8 +263,31 @@ void load_keyspaces(const Reporter& r, const toml::table& root, ClusterConfig& c
       r.fail(t.get("pattern"), p + "pattern",
              "duplicate pattern \"" + k.pattern + "\" (the first entry with it always wins)");
     }
-    if (!t.contains("write") && !t.contains("read")) {
-      r.fail(&t, p + "write/read", "a keyspace entry must set write, read or both");
+    if (!t.contains("write") && !t.contains("read") && !t.contains("conflict")) {
+      r.fail(&t, p + "write/read/conflict",
+             "a keyspace entry must set write, read, conflict or several of them");
+    }
+    if (t.contains("conflict")) {
+      k.conflict = conflict_policy(r, t, p, rep.default_conflict);
+      if (*k.conflict == crdt::Policy::kRegionPriority) {
+        const toml::node* pn = t.get("priority");
+        const toml::array* names = pn ? pn->as_array() : nullptr;
+        if (names == nullptr || names->empty()) {
+          r.fail(pn ? pn : t.get("conflict"), p + "priority",
+                 "region-priority needs priority = [\"region\", ...], highest first");
+        }
+        for (size_t j = 0; j < names->size(); ++j) {
+          const auto* name = names->get(j)->as_string();
+          const RegionConfig* rc = name ? cfg.find(name->get()) : nullptr;
+          if (rc == nullptr) {
+            r.fail(names->get(j), p + "priority[" + std::to_string(j) + "]",
+                   "not a region of this config");
+          }
+          k.priority.push_back(rc->id);
+        }
+      } else if (t.contains("priority")) {
+        r.fail(t.get("priority"), p + "priority", "only used with conflict = \"region-priority\"");
+      }
     }
     if (t.contains("write_timeout_ms") && !t.contains("write")) {
       r.fail(t.get("write_timeout_ms"), p + "write_timeout_ms",

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/session/session.h"
+#include "core/util/glob.h"
 
 namespace meridian {
 namespace {
@@ -15,7 +16,29 @@ Region::Region(RegionSettings settings, Env env)
     : settings_(std::move(settings)),
       env_(env),
       keyspace_(env.storage, settings_.region_id, settings_.cache_bytes),
-      replicator_(settings_, env, keyspace_) {}
+      replicator_(settings_, env, keyspace_),
+      conflicts_(settings_.replication.conflict_feed_size) {
+  names_[settings_.region_id] = settings_.region_name;
+  for (const auto& r : settings_.replication.regions) names_[r.id] = r.name;
+  keyspace_.on_conflict = [this](const crdt::ConflictEvent& ev) { conflicts_.add(ev); };
+  // Each key's conflict policy: the first [[keyspaces]] pattern that sets
+  // one, else the default. Every region has the same config, so the same
+  // answer.
+  const auto& rep = settings_.replication;
+  keyspace_.set_resolvers([&rep](std::string_view key) {
+    crdt::Resolver r;
+    r.policy = rep.default_conflict;
+    r.max_siblings = rep.max_siblings;
+    for (const auto& ks : rep.keyspaces) {
+      if (ks.conflict && glob_match(ks.pattern, key)) {
+        r.policy = *ks.conflict;
+        r.priority = ks.priority;
+        break;
+      }
+    }
+    return r;
+  });
+}
 
 Region::~Region() {
   *alive_ = false;
@@ -55,6 +78,12 @@ std::unique_ptr<Session> Region::connect(std::string peer_address, std::string* 
 }
 
 void Region::end_pass() {
+  // Writes made outside a command (expiry in a multi-region cluster) are
+  // replicated like any other.
+  if (keyspace_.writes().seq != 0) {
+    replicator_.log_command(keyspace_.writes());
+    keyspace_.begin_command();
+  }
   replicator_.flush();
   keyspace_.flush_meta();
   bool sync = settings_.fsync == FsyncMode::kAlways;

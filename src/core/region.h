@@ -4,6 +4,7 @@
 // client bytes through Session::feed and calls end_pass() once per event-loop
 // pass, before sending that pass's replies.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "core/env/env.h"
 #include "core/env/network.h"
 #include "core/region_settings.h"
+#include "core/replication/conflict_feed.h"
 #include "core/replication/replicator.h"
 #include "core/scan_cursors.h"
 #include "core/stats.h"
@@ -52,6 +54,9 @@ class Region {
   const RegionSettings& settings() const { return settings_; }
   Keyspace& keyspace() { return keyspace_; }
   Replicator& replicator() { return replicator_; }
+  ConflictFeed& conflicts() { return conflicts_; }
+  // Region id -> name, for messages and feeds.
+  const std::map<RegionId, std::string>& region_names() const { return names_; }
   const CommandTable& commands() const { return commands_; }
   ScanCursors& scan_cursors() { return cursors_; }
   Stats& stats() { return stats_; }
@@ -67,6 +72,8 @@ class Region {
   Env env_;
   Keyspace keyspace_;
   Replicator replicator_;
+  ConflictFeed conflicts_;
+  std::map<RegionId, std::string> names_;
   CommandTable commands_;
   ScanCursors cursors_;
   Stats stats_;

@@ -43,6 +43,13 @@ struct ReplicationSettings {
   int64_t heartbeat_ms = 100;
   // Records per replication message.
   size_t batch_records = 512;
+  // How concurrent writes to a key resolve, unless a keyspace says otherwise.
+  crdt::Policy default_conflict = crdt::Policy::kCrdt;
+  // siblings: concurrent values kept per key; past it the oldest go (and
+  // appear in the conflict feed).
+  size_t max_siblings = 8;
+  // Conflict feed entries kept in memory.
+  size_t conflict_feed_size = 10000;
 };
 
 struct RegionSettings {

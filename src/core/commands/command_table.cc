@@ -13,6 +13,7 @@ CommandTable::CommandTable() {
   register_set_commands(*this);
   register_hash_commands(*this);
   register_replication_commands(*this);
+  register_conflict_commands(*this);
 }
 
 void CommandTable::add(CommandSpec spec) {

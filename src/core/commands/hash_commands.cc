@@ -24,7 +24,7 @@ void hset(CommandContext& ctx) {
   if (ctx.argv.size() % 2 == 1) return cmd::arity_error(ctx.reply, "hset");
   std::optional<KeyRecord> old;
   if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, old)) return;
-  KeyRecord rec = old ? *old : ctx.keyspace.new_collection(ValueType::kHash);
+  KeyRecord rec = old ? *old : ctx.keyspace.new_collection(ValueType::kHash, ctx.argv[1]);
   int64_t added = set_fields(ctx, rec, 2);
   ctx.keyspace.write(ctx.argv[1], rec, old ? &*old : nullptr, ctx.now_ms);
   ctx.reply.integer(added);
@@ -34,7 +34,7 @@ void hsetnx(CommandContext& ctx) {
   std::optional<KeyRecord> old;
   if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, old)) return;
   if (old && ctx.keyspace.get_field(ctx.argv[1], *old, ctx.argv[2])) return ctx.reply.integer(0);
-  KeyRecord rec = old ? *old : ctx.keyspace.new_collection(ValueType::kHash);
+  KeyRecord rec = old ? *old : ctx.keyspace.new_collection(ValueType::kHash, ctx.argv[1]);
   set_fields(ctx, rec, 2);
   ctx.keyspace.write(ctx.argv[1], rec, old ? &*old : nullptr, ctx.now_ms);
   ctx.reply.integer(1);
@@ -119,7 +119,7 @@ void hincrby(CommandContext& ctx) {
   if (!cmd::int_arg(ctx, ctx.argv[3], &incr)) return;
   std::optional<KeyRecord> old;
   if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kHash, old)) return;
-  KeyRecord rec = old ? *old : ctx.keyspace.new_collection(ValueType::kHash);
+  KeyRecord rec = old ? *old : ctx.keyspace.new_collection(ValueType::kHash, ctx.argv[1]);
   int64_t value = 0;
   auto f = old ? ctx.keyspace.get_field(ctx.argv[1], rec, ctx.argv[2]) : std::nullopt;
   if (f) {
@@ -132,6 +132,7 @@ void hincrby(CommandContext& ctx) {
     return ctx.reply.error(cmd::kOverflow);
   }
   value += incr;
+  ctx.keyspace.note_increment(incr);  // a counter: concurrent increments all count
   ctx.keyspace.put_field(ctx.argv[1], rec, ctx.argv[2], format_int64(value), ctx.now_ms);
   if (!f) ++rec.count;
   ctx.keyspace.write(ctx.argv[1], rec, old ? &*old : nullptr, ctx.now_ms);

@@ -1,4 +1,5 @@
 // INFO, COMMAND, CONFIG GET.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,17 @@ void info(CommandContext& ctx) {
     field(out, "role", "master");
     field(out, "connected_slaves", "0");
     ctx.region.replicator().info(out, ctx.now_ms);
+    for (const char* policy : {"crdt", "lww", "fww", "siblings", "region-priority"}) {
+      auto it = ctx.region.conflicts().counts().find(policy);
+      std::string name = std::string("conflicts_") + policy;
+      std::replace(name.begin(), name.end(), '-', '_');
+      field(out, name.c_str(),
+            it == ctx.region.conflicts().counts().end() ? 0 : it->second);
+    }
+    field(out, "conflict_feed_last_id", ctx.region.conflicts().last_id());
+    field(out, "siblings_dropped", ctx.keyspace.siblings_dropped());
+    field(out, "tombstones", static_cast<uint64_t>(ctx.keyspace.tombstone_count()));
+    field(out, "tombstones_purged", ctx.keyspace.tombstones_purged());
   }
   if (want("meridian")) {
     section(out, "Meridian");

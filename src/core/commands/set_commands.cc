@@ -12,7 +12,7 @@ namespace {
 void sadd(CommandContext& ctx) {
   std::optional<KeyRecord> old;
   if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kSet, old)) return;
-  KeyRecord rec = old ? *old : ctx.keyspace.new_collection(ValueType::kSet);
+  KeyRecord rec = old ? *old : ctx.keyspace.new_collection(ValueType::kSet, ctx.argv[1]);
   int64_t added = 0;
   for (size_t i = 2; i < ctx.argv.size(); ++i) {
     if (ctx.keyspace.get_field(ctx.argv[1], rec, ctx.argv[i])) continue;

@@ -35,6 +35,16 @@ void get(CommandContext& ctx) {
   const KeyRecord* rec = nullptr;
   if (!cmd::peek(ctx, ctx.argv[1], ValueType::kString, rec)) return;
   if (!rec) return ctx.reply.null();
+  if (ctx.keyspace.merging() &&
+      ctx.keyspace.resolver(ctx.argv[1]).policy == crdt::Policy::kSiblings) {
+    size_t n = ctx.keyspace.values(*rec).size();
+    if (n > 1) {
+      return ctx.reply.error("SIBLINGS '" + std::string(cmd::as_c_string(ctx.argv[1])) +
+                             "' has " + std::to_string(n) +
+                             " concurrent values: read them with MR.GETALL key, then write "
+                             "the resolved value with MR.SET key value CONTEXT context");
+    }
+  }
   ctx.reply.bulk(rec->payload);
 }
 
@@ -223,6 +233,7 @@ void incr_by(CommandContext& ctx, int64_t incr) {
     return ctx.reply.error(cmd::kOverflow);
   }
   value += incr;
+  ctx.keyspace.note_increment(incr);  // a counter: concurrent increments all count
   update_string(ctx, ctx.argv[1], format_int64(value), old);
   ctx.reply.integer(value);
 }

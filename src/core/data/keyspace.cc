@@ -82,6 +82,10 @@ const std::optional<KeyRecord>& Keyspace::read_record(std::string_view key) {
   return read_through(keys_cache_, storage_, Column::kKeys, key);
 }
 
+const std::optional<FieldRecord>& Keyspace::read_field(const std::string& field_key) {
+  return read_through(fields_cache_, storage_, Column::kFields, field_key);
+}
+
 const KeyRecord* Keyspace::peek(std::string_view key, int64_t now_ms) {
   const auto& rec = read_record(key);
   if (!rec || (rec->flags & KeyRecord::kFlagTombstone)) return nullptr;
@@ -102,6 +106,13 @@ std::optional<KeyRecord> Keyspace::find(std::string_view key, int64_t now_ms) {
 void Keyspace::remove_expired(std::string_view key, const KeyRecord& rec) {
   ++expired_total_;
   meta_dirty_ = true;
+  if (merges(key)) {
+    // Every region that sees the key expire deletes what it has observed,
+    // as a replicated write; a concurrent update elsewhere survives.
+    touch(key);
+    merge_erase(key, rec, stamp(rec.expire_at_ms));
+    return;
+  }
   release(key, rec);
   --keys_;
   if (!keep_tombstones_) {
@@ -117,11 +128,20 @@ void Keyspace::remove_expired(std::string_view key, const KeyRecord& rec) {
   tomb.origin = rec.origin;
   tomb.vv = rec.vv;
   put_record(key, tomb);
+  tombstones_.insert(std::string(key));
 }
 
-KeyRecord Keyspace::new_collection(ValueType type) {
+KeyRecord Keyspace::new_collection(ValueType type, std::string_view key) {
   KeyRecord rec;
   rec.type = type;
+  if (merging() && !key.empty()) {
+    const auto& prev = read_record(key);
+    if (prev && (prev->flags & KeyRecord::kFlagTombstone) && prev->type == type &&
+        prev->generation != 0) {
+      rec.generation = prev->generation;
+      return rec;
+    }
+  }
   // A generation never used before, so fields of an older incarnation of the
   // same key (deleted lazily) can never be read as this one's.
   rec.generation = ++generation_;
@@ -156,6 +176,7 @@ void Keyspace::write(std::string_view key, KeyRecord& rec, const KeyRecord* old,
     if (prev) rec.vv.merge(prev->vv);
   }
   rec.vv.set(region_, s.seq);
+  if (merges(key)) merge_write(key, rec, old, s);
 
   if (old == nullptr) {
     ++keys_;
@@ -173,11 +194,14 @@ void Keyspace::write(std::string_view key, KeyRecord& rec, const KeyRecord* old,
     ++expires_;
   }
   put_record(key, rec);
+  pending_increment_.reset();
+  pending_context_.reset();
 }
 
 void Keyspace::erase(std::string_view key, const KeyRecord& old, int64_t now_ms) {
   Stamp s = stamp(now_ms);
   touch(key);
+  if (merges(key)) return merge_erase(key, old, s);
   release(key, old);
   --keys_;
   if (!keep_tombstones_) {
@@ -192,6 +216,7 @@ void Keyspace::erase(std::string_view key, const KeyRecord& old, int64_t now_ms)
   tomb.vv = old.vv;
   tomb.vv.set(region_, s.seq);
   put_record(key, tomb);
+  tombstones_.insert(std::string(key));
 }
 
 void Keyspace::drop_fields(std::string_view key, const KeyRecord& rec) {
@@ -201,14 +226,17 @@ void Keyspace::drop_fields(std::string_view key, const KeyRecord& rec) {
 
 std::optional<FieldRecord> Keyspace::get_field(std::string_view key, const KeyRecord& rec,
                                                std::string_view field) {
-  return read_through(fields_cache_, storage_, Column::kFields,
-                      layout::field_key(key, rec.generation, field));
+  const auto& f = read_through(fields_cache_, storage_, Column::kFields,
+                               layout::field_key(key, rec.generation, field));
+  if (f && f->tombstone()) return std::nullopt;
+  return f;
 }
 
 void Keyspace::put_field(std::string_view key, const KeyRecord& rec, std::string_view field,
                          std::string_view value, int64_t now_ms) {
   Stamp s = stamp(now_ms);
   touch(key);
+  if (merges(key)) return merge_put_field(key, rec, field, value, s);
   FieldRecord f;
   f.hlc = s.hlc;
   f.origin = region_;
@@ -217,10 +245,12 @@ void Keyspace::put_field(std::string_view key, const KeyRecord& rec, std::string
   std::string fk = layout::field_key(key, rec.generation, field);
   storage_.put(Column::kFields, fk, f.encode());
   fields_cache_.put(fk, std::move(f));
+  pending_increment_.reset();
 }
 
 void Keyspace::del_field(std::string_view key, const KeyRecord& rec, std::string_view field) {
   touch(key);
+  if (merges(key)) return merge_del_field(key, rec, field);
   std::string fk = layout::field_key(key, rec.generation, field);
   storage_.del(Column::kFields, fk);
   fields_cache_.put(fk, std::nullopt);
@@ -234,7 +264,7 @@ void Keyspace::for_each_field(std::string_view key, const KeyRecord& rec,
   for (it->seek(prefix); it->valid(); it->next()) {
     std::string_view k = it->key();
     if (k.substr(0, prefix.size()) != prefix) break;
-    if (!f.decode(it->value())) continue;
+    if (!f.decode(it->value()) || f.tombstone()) continue;
     if (!fn(k.substr(prefix.size()), f)) break;
   }
 }
@@ -323,9 +353,14 @@ KeyImage Keyspace::image(std::string_view key) {
   KeyImage img;
   img.key.assign(key);
   const auto& rec = read_record(key);
-  if (!rec) return img;
+  if (!rec) {
+    if (merges(key)) img.rec.vv = applied_();  // what we have seen and do not hold
+    return img;
+  }
   img.rec = *rec;
-  if (img.rec.is_collection() && !img.tombstone()) {
+  if (merges(key)) {
+    merge_image(img);
+  } else if (img.rec.is_collection() && !img.tombstone()) {
     KeyRecord copy = img.rec;
     for_each_field(key, copy, [&](std::string_view name, const FieldRecord& f) {
       img.fields.emplace_back(std::string(name), f);
@@ -337,9 +372,22 @@ KeyImage Keyspace::image(std::string_view key) {
 }
 
 bool Keyspace::apply_image(const KeyImage& img) {
+  if (merges(img.key)) return merge_apply(img);
   if (img.rec.hlc <= clear_before_) return false;
   if (img.rec.type == ValueType::kNone && !img.tombstone()) return false;
   const auto& cur = read_record(img.key);
+  if (cur && !(img.rec.hlc == cur->hlc && img.rec.origin == cur->origin) &&
+      !img.rec.vv.dominates(cur->vv) && !cur->vv.dominates(img.rec.vv)) {
+    // Concurrent versions: last-writer-wins discards one of them.
+    bool in_wins = newer(img.rec, *cur);
+    crdt::Entry a{img.rec.origin, img.rec.vv.get(img.rec.origin), img.rec.hlc, crdt::Entry::kValue,
+                  img.tombstone() ? std::string() : img.rec.payload};
+    crdt::Entry b{cur->origin, cur->vv.get(cur->origin), cur->hlc, crdt::Entry::kValue,
+                  (cur->flags & KeyRecord::kFlagTombstone) ? std::string() : cur->payload};
+    report(img.key, crdt::Policy::kLww, in_wins ? a : b, in_wins ? b : a,
+           img.tombstone() || (cur->flags & KeyRecord::kFlagTombstone) ? "concurrent delete"
+                                                                       : "concurrent write");
+  }
   if (cur && !newer(img.rec, *cur)) return false;
   hlc_.observe(img.rec.hlc);
   meta_dirty_ = true;
@@ -355,6 +403,7 @@ bool Keyspace::apply_image(const KeyImage& img) {
     rec.payload.clear();
     rec.generation = rec.count = 0;
     put_record(img.key, rec);
+    tombstones_.insert(img.key);
     return true;
   }
   if (rec.is_collection()) {

@@ -5,9 +5,13 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/crdt/cell.h"
+#include "core/crdt/conflict.h"
 #include "core/data/hlc.h"
 #include "core/data/record_cache.h"
 #include "core/data/records.h"
@@ -32,6 +36,42 @@ class Keyspace {
   // so an older version arriving later from another region cannot bring it
   // back. A single region deletes outright.
   void set_keep_tombstones(bool on) { keep_tombstones_ = on; }
+
+  // Multi-region merging: every key whose policy is not lww keeps its
+  // replicated state (crdt::Cell per value, field and member) and merges
+  // other regions' images by its policy. `applied` returns this region's
+  // applied vector: the dots it has seen.
+  void enable_merging(std::function<VersionVector()> applied) {
+    applied_ = std::move(applied);
+    keep_tombstones_ = true;
+  }
+  bool merging() const { return static_cast<bool>(applied_); }
+  // The conflict policy of each key (the config's [[keyspaces]]).
+  void set_resolvers(std::function<crdt::Resolver(std::string_view key)> fn) {
+    resolvers_ = std::move(fn);
+  }
+  crdt::Resolver resolver(std::string_view key) const;
+  // INCR-family and HINCRBY: the next write() of a string or put_field()
+  // adds `delta` to the value's counter instead of replacing the value, so
+  // concurrent increments in different regions all count.
+  void note_increment(int64_t delta) { pending_increment_ = delta; }
+  // MR.SET ... CONTEXT: the next write() of a string replaces only the
+  // concurrent values whose dots are listed (what the client read), keeping
+  // any it has not seen as siblings.
+  void note_context(std::vector<crdt::Dot> seen) { pending_context_ = std::move(seen); }
+  // The concurrent values of a string key (several only under siblings).
+  std::vector<crdt::Entry> values(const KeyRecord& rec) const;
+  // Test hook: each tombstone purged, with its last record.
+  std::function<void(std::string_view key, const KeyRecord& tombstone)> on_purge;
+  // Every resolution that discarded a write.
+  std::function<void(const crdt::ConflictEvent&)> on_conflict;
+  // Removes tombstones (deleted keys kept for their causal context and
+  // counter history) whose context `stable` covers: every region has
+  // applied them. Returns how many went.
+  size_t purge_tombstones(const VersionVector& stable, size_t budget);
+  size_t tombstone_count();
+  uint64_t tombstones_purged() const { return purged_total_; }
+  uint64_t siblings_dropped() const { return siblings_dropped_; }
 
   // Every write command takes one dot: its writes share one sequence number
   // and HLC. begin_command() starts a command; writes() tells what it did.
@@ -63,7 +103,9 @@ class Keyspace {
   void erase(std::string_view key, const KeyRecord& old, int64_t now_ms);
 
   // A fresh, empty collection record of the given type (not yet written).
-  KeyRecord new_collection(ValueType type);
+  // When merging, a deleted `key` of that type lends its generation, so the
+  // counter history of its fields carries over.
+  KeyRecord new_collection(ValueType type, std::string_view key = {});
 
   // Collection fields. The caller writes the key record afterwards (count).
   std::optional<FieldRecord> get_field(std::string_view key, const KeyRecord& rec,
@@ -133,7 +175,21 @@ class Keyspace {
   void put_record(std::string_view key, const KeyRecord& rec);
   void touch(std::string_view key);
 
+  // Merging (keyspace_merge.cc).
+  bool merges(std::string_view key) const;
+  void merge_write(std::string_view key, KeyRecord& rec, const KeyRecord* old, Stamp s);
+  void merge_erase(std::string_view key, const KeyRecord& old, Stamp s);
+  void merge_put_field(std::string_view key, const KeyRecord& rec, std::string_view field,
+                       std::string_view value, Stamp s);
+  void merge_del_field(std::string_view key, const KeyRecord& rec, std::string_view field);
+  bool merge_apply(const KeyImage& img);
+  void merge_image(KeyImage& img);
+  void report(const std::string& key, crdt::Policy policy, const crdt::Entry& winner,
+              const crdt::Entry& loser, const char* reason);
+
   const std::optional<KeyRecord>& read_record(std::string_view key);
+  // A field record by its storage key, tombstones included.
+  const std::optional<FieldRecord>& read_field(const std::string& field_key);
 
   Storage& storage_;
   RegionId region_;
@@ -147,6 +203,14 @@ class Keyspace {
   Hlc clear_before_;         // versions at or before this were flushed
   bool keep_tombstones_ = false;
   CommandWrites cmd_;
+  std::function<VersionVector()> applied_;
+  std::function<crdt::Resolver(std::string_view)> resolvers_;
+  std::optional<int64_t> pending_increment_;
+  std::optional<std::vector<crdt::Dot>> pending_context_;
+  std::set<std::string> tombstones_;  // keys stored as tombstones
+  bool tombstones_loaded_ = false;
+  uint64_t siblings_dropped_ = 0;
+  uint64_t purged_total_ = 0;
   uint64_t keys_ = 0;
   uint64_t expires_ = 0;
   uint64_t expired_total_ = 0;

@@ -58,17 +58,21 @@ bool KeyRecord::decode(std::string_view in) {
 
 std::string FieldRecord::encode() const {
   std::string out;
-  out.reserve(16 + value.size());
+  out.reserve(18 + cell.size() + value.size());
   out.push_back(static_cast<char>(kFormat));
   coding::put_fixed64_be(out, hlc.packed);
   coding::put_varint(out, origin);
   coding::put_varint(out, seq);
+  out.push_back(static_cast<char>(flags));
+  coding::put_bytes(out, cell);
   out.append(value);
   return out;
 }
 
 bool FieldRecord::decode(std::string_view in) {
-  if (in.empty() || static_cast<uint8_t>(in[0]) != kFormat) return false;
+  if (in.empty()) return false;
+  auto format = static_cast<uint8_t>(in[0]);
+  if (format != 1 && format != kFormat) return false;
   in.remove_prefix(1);
   uint64_t origin64 = 0;
   if (!coding::get_fixed64_be(in, &hlc.packed) || !coding::get_varint(in, &origin64) ||
@@ -76,6 +80,16 @@ bool FieldRecord::decode(std::string_view in) {
     return false;
   }
   origin = static_cast<RegionId>(origin64);
+  flags = 0;
+  cell.clear();
+  if (format == kFormat) {
+    std::string_view c;
+    if (in.empty()) return false;
+    flags = static_cast<uint8_t>(in[0]);
+    in.remove_prefix(1);
+    if (!coding::get_bytes(in, &c)) return false;
+    cell.assign(c);
+  }
   value.assign(in);
   return true;
 }

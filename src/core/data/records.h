@@ -44,13 +44,19 @@ struct KeyRecord {
 
 // Value of Column::kFields: a set member or a hash field.
 struct FieldRecord {
-  static constexpr uint8_t kFormat = 1;
+  static constexpr uint8_t kFormat = 2;          // 1: without flags and cell
+  static constexpr uint8_t kFlagTombstone = 1;  // removed; kept for its counter history
   Hlc hlc;
   RegionId origin = 0;
-  uint64_t seq = 0;   // with origin, the dot of the write that added it
+  uint64_t seq = 0;  // with origin, the dot of the write that added it
+  uint8_t flags = 0;
+  // Multi-region: the encoded crdt::Cell (concurrent writes, counter); the
+  // value below is what it resolves to. Empty in a single region.
+  std::string cell;
   std::string value;  // hash field value; empty for set members
 
-  size_t cache_cost() const { return sizeof(FieldRecord) + value.size(); }
+  bool tombstone() const { return (flags & kFlagTombstone) != 0; }
+  size_t cache_cost() const { return sizeof(FieldRecord) + value.size() + cell.size(); }
 
   std::string encode() const;
   bool decode(std::string_view in);

@@ -64,6 +64,16 @@ std::optional<std::string> parse_read_policy(std::string_view text, ReadPolicy* 
   return std::nullopt;
 }
 
+std::optional<crdt::Policy> parse_conflict_policy(std::string_view text) {
+  std::string t = lower(trim(text));
+  if (t == "crdt") return crdt::Policy::kCrdt;
+  if (t == "lww") return crdt::Policy::kLww;
+  if (t == "fww") return crdt::Policy::kFww;
+  if (t == "siblings") return crdt::Policy::kSiblings;
+  if (t == "region-priority") return crdt::Policy::kRegionPriority;
+  return std::nullopt;
+}
+
 std::string format_token(const VersionVector& token) {
   std::string out;
   for (const auto& [r, s] : token.entries()) {

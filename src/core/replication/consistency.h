@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/crdt/cell.h"
 #include "core/data/version_vector.h"
 
 namespace meridian {
@@ -65,6 +66,11 @@ struct KeyspacePolicy {
   std::string pattern;
   std::optional<WritePolicy> write;
   std::optional<ReadPolicy> read;
+  std::optional<crdt::Policy> conflict;
+  std::vector<RegionId> priority;  // region-priority: highest first
 };
+
+// "crdt", "lww", "fww", "siblings", "region-priority".
+std::optional<crdt::Policy> parse_conflict_policy(std::string_view text);
 
 }  // namespace meridian

@@ -107,7 +107,7 @@ void Replicator::load() {
 void Replicator::start() {
   load();
   if (!enabled()) return;
-  keyspace_.set_keep_tombstones(true);
+  keyspace_.enable_merging([this] { return applied(); });
   tick();
 }
 
@@ -262,11 +262,34 @@ void Replicator::tick() {
     }
   }
   truncate();
+  advance_stability();
   if (end_pass_) end_pass_();
   std::weak_ptr<bool> alive = alive_;
   env_.scheduler.after(std::max<int64_t>(1, cfg_.heartbeat_ms), [this, alive] {
     if (auto a = alive.lock(); a && *a) tick();
   });
+}
+
+void Replicator::advance_stability() {
+  const VersionVector mine = applied();
+  if (std::all_of(peers_.begin(), peers_.end(), [](const Peer& p) { return p.known; })) {
+    VersionVector low, need;
+    std::vector<RegionId> ids = {self_.id};
+    for (const auto& p : peers_) ids.push_back(p.info.id);
+    for (RegionId id : ids) {
+      uint64_t v = mine.get(id);
+      for (const auto& p : peers_) v = std::min(v, p.vector.get(id));
+      low.set(id, v);
+    }
+    for (const auto& p : peers_) need.set(p.info.id, p.vector.get(p.info.id));
+    checkpoints_.emplace_back(std::move(low), std::move(need));
+  }
+  while (!checkpoints_.empty() && mine.dominates(checkpoints_.front().second)) {
+    stable_ = checkpoints_.front().first;
+    checkpoints_.pop_front();
+  }
+  while (checkpoints_.size() > 1000) checkpoints_.pop_front();  // far behind: stay bounded
+  keyspace_.purge_tombstones(stable_, 1000);
 }
 
 void Replicator::on_message(RegionId from, std::string_view message) {

@@ -100,6 +100,8 @@ class Replicator {
   // Per origin, the highest write applied here (own entry: own sequence).
   VersionVector applied() const;
   const ReplicationStats& stats() const { return stats_; }
+  // What every region has applied, as far as this region can tell safely.
+  const VersionVector& stable() const { return stable_; }
 
   // INFO replication fields, and the JSON for /status.
   void info(std::string& out, int64_t now_ms) const;
@@ -152,6 +154,7 @@ class Replicator {
   bool read_log(uint64_t after, std::vector<std::string>* out, size_t max_bytes);
   void send_snapshot(Peer& p);
   void truncate();
+  void advance_stability();
   void on_records(Peer& from, std::string_view msg);
   void on_status(Peer& from, std::string_view msg);
   void on_snapshot(Peer& from, std::string_view msg);
@@ -191,6 +194,12 @@ class Replicator {
   std::map<uint64_t, Fetch> fetches_;
   std::map<RegionId, Incoming> incoming_;
   uint64_t next_snapshot_id_ = 1;
+  // Causal stability: vectors every region had applied at some heartbeat
+  // (min of all reports) and, with them, each region's own position then;
+  // a checkpoint becomes `stable_` once this region has applied that much
+  // of everyone, so no write concurrent with what it covers can arrive.
+  std::deque<std::pair<VersionVector, VersionVector>> checkpoints_;
+  VersionVector stable_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

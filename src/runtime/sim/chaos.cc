@@ -1,9 +1,11 @@
 #include "runtime/sim/chaos.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "runtime/sim/sim_cluster.h"
 
@@ -110,6 +112,17 @@ class Run {
     o.replication.batch_records = 1 + pick(64);
     o.replication.default_write.timeout_ms = 300 + static_cast<int64_t>(pick(1700));
     o.replication.default_read.timeout_ms = 300 + static_cast<int64_t>(pick(1700));
+    // k*: whole-key last-writer-wins; f*: first-write-wins; p*: region
+    // priority (the last region first); everything else: crdt.
+    KeyspacePolicy lww, fww, prio;
+    lww.pattern = "k*";
+    lww.conflict = crdt::Policy::kLww;
+    fww.pattern = "f*";
+    fww.conflict = crdt::Policy::kFww;
+    prio.pattern = "p*";
+    prio.conflict = crdt::Policy::kRegionPriority;
+    for (int i = o.regions; i >= 1; --i) prio.priority.push_back(static_cast<RegionId>(i));
+    o.replication.keyspaces = {lww, fww, prio};
     regions_ = o.regions;
     desc_ = std::to_string(o.regions) + " regions, loss " + std::to_string(o.faults.loss) +
             ", dup " + std::to_string(o.faults.duplicate) + ", jitter " +
@@ -118,6 +131,7 @@ class Run {
     start_ = cluster_->now();
     last_applied_.assign(o.regions, {});
     must_keep_.assign(o.regions, {});
+    purged_.assign(o.regions, {});
     crash_armed_.assign(o.regions, false);
     for (int i = 0; i < o.regions; ++i) hook(i);
     cluster_->crash_mid_pass = [this](int i) {
@@ -142,6 +156,11 @@ class Run {
   }
 
   void hook(int i) {
+    cluster_->region(i).keyspace().on_purge = [this, i](std::string_view k, const KeyRecord& rec) {
+      Version v{rec.hlc, rec.origin};
+      auto& p = purged_[i][std::string(k)];
+      if (p < v) p = v;
+    };
     cluster_->region(i).replicator().on_apply = [this, i](RegionId origin, uint64_t seq) {
       auto& last = last_applied_[i][origin];
       if (seq <= last) {
@@ -179,7 +198,9 @@ class Run {
     int mode = 0;  // 0 async, 1 semi-sync, 2 sync
     int needed = 0;
     std::string k;
-    if (r < 35) {
+    // What the op does to the merged (crdt) keys, for the final checks.
+    std::function<void(bool acked)> track;
+    if (r < 27) {
       k = key("k");
       std::string v = "c" + std::to_string(c->id) + "-" + std::to_string(c->n++);
       int m = static_cast<int>(pick(10));
@@ -193,29 +214,61 @@ class Run {
       } else {
         argv = {"SET", k, v};
       }
-    } else if (r < 42) {
+    } else if (r < 31) {
       k = key("k");
       argv = {"DEL", k};
-    } else if (r < 50) {
-      k = key("n");
-      argv = {"INCR", k};
-    } else if (r < 57) {
-      k = key("s");
-      argv = {"SADD", k, "m" + std::to_string(pick(5))};
-    } else if (r < 63) {
-      k = key("h");
-      argv = {"HSET", k, "f" + std::to_string(pick(4)), std::to_string(pick(1000))};
-    } else if (r < 67) {
+    } else if (r < 33) {
       k = key("k");
       argv = {"PEXPIRE", k, std::to_string(2000 + pick(15000))};
-    } else if (r < 80 && !writes_.empty()) {
+    } else if (r < 38) {
+      k = key("r");  // crdt strings: LWW registers, observed-remove DEL
+      if (pick(4) == 0) {
+        argv = {"DEL", k};
+      } else {
+        argv = {"SET", k, "c" + std::to_string(c->id) + "-" + std::to_string(c->n++)};
+      }
+    } else if (r < 45) {
+      k = key("n");  // crdt counters
+      int64_t delta = pick(3) == 0 ? -2 : 1;
+      argv = {"INCRBY", k, std::to_string(delta)};
+      track = [this, k, delta](bool acked) { count(counters_[k], delta, acked); };
+    } else if (r < 50) {
+      k = key("s");  // crdt add-wins sets
+      std::string m = "m" + std::to_string(c->id) + "-" + std::to_string(c->n++);
+      members_[k].push_back(m);
+      argv = {"SADD", k, m};
+      track = [this, k, m](bool acked) {
+        if (acked) added_[k].insert(m);
+      };
+    } else if (r < 53) {
+      k = key("s");
+      auto& all = members_[k];
+      std::string m = all.empty() ? "none" : all[pick(all.size())];
+      removed_[k].insert(m);  // whatever the outcome, no longer required
+      argv = {"SREM", k, m};
+    } else if (r < 57) {
+      k = key("h");  // crdt maps: counter fields
+      std::string f = "c" + std::to_string(pick(3));
+      argv = {"HINCRBY", k, f, "1"};
+      track = [this, k, f](bool acked) { count(counters_[k + "/" + f], 1, acked); };
+    } else if (r < 60) {
+      k = key("h");  // and register fields
+      argv = {"HSET", k, "f" + std::to_string(pick(4)), std::to_string(pick(1000))};
+    } else if (r < 63) {
+      k = key("f");  // first-write-wins
+      argv = {"SET", k, "c" + std::to_string(c->id) + "-" + std::to_string(c->n++)};
+    } else if (r < 66) {
+      k = key("p");  // region priority
+      argv = {"SET", k, "c" + std::to_string(c->id) + "-" + std::to_string(c->n++)};
+    } else if (r < 78 && !lww_writes_.empty()) {
       // A travelling user: reads in this region what it wrote elsewhere.
-      const Write& w = writes_[writes_.size() - 1 - pick(std::min<size_t>(writes_.size(), 30))];
+      const Write& w =
+          lww_writes_[lww_writes_.size() - 1 - pick(std::min<size_t>(lww_writes_.size(), 30))];
       session_target = w;
       k = w.key;
       argv = {"MR.ONCE", "SESSION", std::to_string(w.origin) + ":" + std::to_string(w.seq), "GET",
               k};
-    } else if (r < 92) {
+    } else if (r < 90) {
       k = key("k");
       auto it = sync_floor_.find(k);
       if (it != sync_floor_.end()) quorum_floor = it->second;
@@ -230,6 +283,10 @@ class Run {
       if (raw) {
         on_reply(c, region_index, *raw, before, mode, needed, k, session_target, quorum_floor);
       }
+      // A reply (even NOTREPLICATED) means committed; no reply: unknown.
+      bool failed =
+          raw && !raw->empty() && (*raw)[0] == '-' && raw->rfind("-NOTREPLICATED", 0) != 0;
+      if (track && !failed) track(raw.has_value());
       schedule_step(c);
     });
     if (!sent) schedule_step(c);
@@ -237,7 +294,11 @@ class Run {
 
   Version record_version(int region, const std::string& k) {
     KeyImage img = cluster_->region(region).keyspace().image(k);
-    return Version{img.rec.hlc, img.rec.origin};
+    Version v{img.rec.hlc, img.rec.origin};
+    // A purged tombstone superseded everything before it.
+    auto it = purged_[region].find(k);
+    if (it != purged_[region].end() && v < it->second) v = it->second;
+    return v;
   }
 
   void on_reply(Client* c, int region, const std::string& raw, uint64_t before, int mode,
@@ -260,6 +321,7 @@ class Run {
       }
       hlcs[w.seq] = w.hlc;
       writes_.push_back(w);
+      if (k[0] == 'k') lww_writes_.push_back(w);
       if (mode != 0 && v.kind != '-') {
         // Acknowledged under semi-sync/sync: enough regions must have it now.
         int have = 0;
@@ -372,7 +434,34 @@ class Run {
         fail("regions 1 and " + std::to_string(i + 1) + " did not converge after healing");
       }
     }
+    Keyspace& ks = cluster_->region(0).keyspace();
+    int64_t now = cluster_->now();
+    for (const auto& [name, t] : counters_) {
+      size_t slash = name.find('/');
+      std::optional<std::string> got;
+      if (slash == std::string::npos) {
+        if (auto rec = ks.find(name, now)) got = rec->payload;
+      } else if (auto rec = ks.find(name.substr(0, slash), now)) {
+        if (auto f = ks.get_field(name.substr(0, slash), *rec, name.substr(slash + 1))) {
+          got = f->value;
+        }
+      }
+      int64_t v = got ? std::stoll(*got) : 0;
+      if (v < t.low || v > t.high) {
+        fail("counter " + name + " is " + std::to_string(v) + ", expected " +
+             std::to_string(t.low) + ".." + std::to_string(t.high) +
+             " from its acknowledged increments");
+      }
+    }
+    for (const auto& [k, members] : added_) {
+      auto rec = ks.find(k, now);
+      for (const auto& m : members) {
+        if (removed_[k].count(m)) continue;
+        if (!rec || !ks.get_field(k, *rec, m)) fail("set " + k + " lost acknowledged member " + m);
+      }
+    }
     for (const auto& w : writes_) {
+      if (w.key[0] != 'k') continue;  // the lww keys: last-writer-wins must keep it
       Version final_v = record_version(0, w.key);
       if (final_v < Version{w.hlc, w.origin}) {
         fail("acknowledged write " + std::to_string(w.origin) + ":" + std::to_string(w.seq) +
@@ -388,10 +477,12 @@ class Run {
   }
 
   std::string summary() {
-    uint64_t snaps = 0, resends = 0;
+    uint64_t snaps = 0, resends = 0, conflicts = 0, purged = 0;
     for (int i = 0; i < cluster_->size(); ++i) {
       snaps += cluster_->region(i).replicator().stats().snapshots_applied;
       resends += cluster_->region(i).replicator().stats().resends;
+      conflicts += cluster_->region(i).conflicts().last_id();
+      purged += cluster_->region(i).keyspace().tombstones_purged();
     }
     return "seed " + std::to_string(seed_) + ": " + desc_ + "; " + std::to_string(writes_.size()) +
            " writes, " + std::to_string(replies_) + " replies, " + std::to_string(session_reads_) +
@@ -399,11 +490,32 @@ class Run {
            std::to_string(write_timeouts_) + " write / " + std::to_string(read_timeouts_) +
            " read timeouts, " + std::to_string(partitions_) + " partitions, " +
            std::to_string(crashes_) + "+" + std::to_string(mid_pass_crashes_) + " crashes, " +
-           std::to_string(snaps) + " snapshots, " + std::to_string(resends) + " resends";
+           std::to_string(snaps) + " snapshots, " + std::to_string(resends) + " resends, " +
+           std::to_string(counters_.size()) + " counters, " + std::to_string(conflicts) +
+           " conflicts, " + std::to_string(purged) + " tombstones purged";
+  }
+
+  struct Range {
+    int64_t low = 0, high = 0;  // acknowledged sum, plus increments of unknown outcome
+  };
+  static void count(Range& r, int64_t delta, bool acked) {
+    if (acked) {
+      r.low += delta;
+      r.high += delta;
+    } else if (delta > 0) {
+      r.high += delta;
+    } else {
+      r.low += delta;
+    }
   }
 
   uint64_t seed_;
   SimRandom rng_;
+  std::vector<Write> lww_writes_;
+  std::map<std::string, Range> counters_;
+  std::map<std::string, std::vector<std::string>> members_;
+  std::map<std::string, std::set<std::string>> added_, removed_;
+  std::vector<std::map<std::string, Version>> purged_;
   std::unique_ptr<SimCluster> cluster_;
   std::vector<std::unique_ptr<Client>> clients_;
   int regions_ = 0;
