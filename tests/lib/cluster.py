@@ -9,6 +9,16 @@ import urllib.request
 from lib import harness
 
 
+def toml_value(v):
+    if isinstance(v, str):
+        return harness.toml_str(v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    return str(v)
+
+
 class Cluster:
     def __init__(self, names=("a", "b", "c"), secret="cluster-secret", replication=None,
                  wan=(), keyspaces=(), cluster="test", fsync="everysec"):
@@ -33,12 +43,10 @@ class Cluster:
                  "enable_flushall = true", 'log_level = "info"', "", "[replication]",
                  "secret = %s" % harness.toml_str(secret if secret is not None else self.secret)]
         for k, v in self.replication.items():
-            lines.append("%s = %s" % (k, harness.toml_str(v) if isinstance(v, str) else
-                                      ("true" if v is True else "false" if v is False else v)))
+            lines.append("%s = %s" % (k, toml_value(v)))
         for ks in self.keyspaces:
             lines += ["", "[[keyspaces]]"]
-            lines += ["%s = %s" % (k, harness.toml_str(v) if isinstance(v, str) else v)
-                      for k, v in ks.items()]
+            lines += ["%s = %s" % (k, toml_value(v)) for k, v in ks.items()]
         for i, name in enumerate(self.names):
             s = self.servers[name]
             lines += ["", "[[regions]]", "name = %s" % harness.toml_str(name), "id = %d" % (i + 1),
@@ -70,6 +78,12 @@ class Cluster:
 
     def client(self, name, **kw):
         return self.servers[name].redis(**kw)
+
+    def conflicts(self, name):
+        s = self.servers[name]
+        with urllib.request.urlopen("http://127.0.0.1:%d/conflicts" % s.http_port,
+                                    timeout=5) as r:
+            return json.loads(r.read())
 
     def status(self, name):
         s = self.servers[name]

@@ -153,8 +153,16 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
 }
 
 int RegionServer::serve_http(const std::string& path, std::string* body, std::string* type) {
+  if (path == "/conflicts") {
+    // The newest entries of the conflict feed (MR.CONFLICTS pages further).
+    const ConflictFeed& feed = region_->conflicts();
+    uint64_t last = feed.last_id();
+    *body = feed.json(last > 1000 ? last - 1000 : 0, 1000, region_->region_names()) + "\n";
+    *type = "application/json";
+    return 200;
+  }
   if (path != "/status") {
-    *body = "not found: try /status\n";
+    *body = "not found: try /status or /conflicts\n";
     return 404;
   }
   // The core's view (positions, lag) plus the transport's (sockets, bytes).
