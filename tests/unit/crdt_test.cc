@@ -91,7 +91,7 @@ RC_GTEST_PROP(Crdt, ReplicasConvergeUnderAnyDeliveryOrderWithDuplicates, ()) {
   for (auto& r : out) {
     std::vector<size_t> order;
     for (size_t i = 0; i < h.seen.size(); ++i) {
-      order.push_back(i);  // each at least once
+      order.push_back(i);                                    // each at least once
       if (*rc::gen::inRange(0, 4) == 0) order.push_back(i);  // some twice
     }
     for (size_t i = order.size(); i > 1; --i) {  // a random order (Fisher-Yates)

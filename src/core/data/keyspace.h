@@ -183,6 +183,7 @@ class Keyspace {
                        std::string_view value, Stamp s);
   void merge_del_field(std::string_view key, const KeyRecord& rec, std::string_view field);
   bool merge_apply(const KeyImage& img);
+  bool has_counter_fields(std::string_view key, const KeyRecord& rec);
   void merge_image(KeyImage& img);
   void report(const std::string& key, crdt::Policy policy, const crdt::Entry& winner,
               const crdt::Entry& loser, const char* reason);

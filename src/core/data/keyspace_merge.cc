@@ -439,6 +439,17 @@ bool Keyspace::merge_apply(const KeyImage& img) {
   return true;
 }
 
+bool Keyspace::has_counter_fields(std::string_view key, const KeyRecord& rec) {
+  std::string prefix = layout::field_prefix(key, rec.generation);
+  auto it = storage_.iterate(Column::kFields);
+  FieldRecord f;
+  for (it->seek(prefix); it->valid(); it->next()) {
+    if (it->key().substr(0, prefix.size()) != prefix) break;
+    if (f.decode(it->value()) && cell_of(f).has_counter()) return true;
+  }
+  return false;
+}
+
 size_t Keyspace::tombstone_count() {
   if (!keep_tombstones_) return 0;  // a single region deletes outright
   if (!tombstones_loaded_) {
@@ -463,6 +474,12 @@ size_t Keyspace::purge_tombstones(const VersionVector& stable, size_t budget) {
     }
     if (!stable.dominates(rec->vv)) continue;
     KeyRecord tomb = *rec;
+    // A deleted counter keeps its per-region totals: were they forgotten
+    // here while another region still held them, this region's next
+    // increments would restart below those totals and be lost in the max.
+    // So counters keep one small tombstone per name, never more.
+    if (!tomb.ext.empty() && cells_of(tomb).value.has_counter()) continue;
+    if (tomb.type == ValueType::kHash && has_counter_fields(k, tomb)) continue;
     if (on_purge) on_purge(k, tomb);
     if (tomb.generation != 0) drop_fields(k, tomb);
     storage_.del(Column::kKeys, k);
