@@ -20,7 +20,18 @@ Region::Region(RegionSettings settings, Env env)
       conflicts_(settings_.replication.conflict_feed_size) {
   names_[settings_.region_id] = settings_.region_name;
   for (const auto& r : settings_.replication.regions) names_[r.id] = r.name;
-  keyspace_.on_conflict = [this](const crdt::ConflictEvent& ev) { conflicts_.add(ev); };
+  keyspace_.on_conflict = [this](const crdt::ConflictEvent& ev) {
+    if (ev.reason == "sibling cap" && warn) {
+      auto name = names_.find(ev.discarded.origin);
+      warn("key '" + ev.key + "' had more than " +
+           std::to_string(settings_.replication.max_siblings) +
+           " concurrent values; the oldest (written in " +
+           (name != names_.end() ? name->second : std::to_string(ev.discarded.origin)) +
+           ") was dropped. Resolve siblings with MR.GETALL and MR.SET ... CONTEXT, or raise "
+           "max_siblings");
+    }
+    conflicts_.add(ev);
+  };
   // Each key's conflict policy: the first [[keyspaces]] pattern that sets
   // one, else the default. Every region has the same config, so the same
   // answer.

@@ -4,6 +4,7 @@
 // client bytes through Session::feed and calls end_pass() once per event-loop
 // pass, before sending that pass's replies.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,6 +30,9 @@ class Region {
   ~Region();
   Region(const Region&) = delete;
   Region& operator=(const Region&) = delete;
+
+  // Where the core's warnings go (the runtime's log); none by default.
+  std::function<void(const std::string&)> warn;
 
   // Before start(): the links to the other regions of the cluster (the
   // runtime owns them). Without it the region runs alone.

@@ -304,6 +304,51 @@ TEST(ReplicationSim, EachPolicyResolvesConcurrentWritesAsDocumented) {
   EXPECT_EQ(feed.find("doc:k"), std::string::npos);  // siblings discard nothing
 }
 
+// Expiry conflicts under crdt: concurrent TTLs keep the longest, a
+// concurrent PERSIST beats any TTL; the siblings cap drops the oldest
+// values in every region and says so.
+TEST(ReplicationSim, ExpiryConflictsAndTheSiblingsCap) {
+  SimClusterOptions o = three_regions();
+  KeyspacePolicy docs;
+  docs.pattern = "doc:*";
+  docs.conflict = crdt::Policy::kSiblings;
+  o.replication.keyspaces = {docs};
+  o.replication.max_siblings = 2;
+  SimCluster c(o);
+  c.run_for(200);
+  std::vector<std::unique_ptr<SimConn>> conns;
+  for (int i = 0; i < 3; ++i) conns.push_back(c.connect(i));
+  call(c, *conns[0], {"SET", "a", "1"});
+  call(c, *conns[0], {"SET", "b", "1", "EX", "100"});
+  c.run_for(500);
+  for (int i = 0; i < 3; ++i) c.network().isolate(c.id(i));
+  call(c, *conns[0], {"EXPIRE", "a", "100"});
+  call(c, *conns[1], {"EXPIRE", "a", "1000"});
+  call(c, *conns[2], {"EXPIRE", "a", "10"});
+  call(c, *conns[0], {"PERSIST", "b"});
+  call(c, *conns[1], {"EXPIRE", "b", "5000"});
+  for (int i = 0; i < 3; ++i) {
+    call(c, *conns[i], {"SET", "doc:1", "v" + std::to_string(i + 1)});
+    c.run_for(5);
+  }
+  c.network().heal();
+  c.run_for(3000);  // lost messages are resent after a second without progress
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE("region " + std::to_string(i + 1));
+    std::string ttl = *call(c, *conns[i], {"TTL", "a"}).reply;
+    EXPECT_TRUE(ttl == ":997\r\n" || ttl == ":996\r\n") << ttl;     // the longest
+    EXPECT_EQ(*call(c, *conns[i], {"TTL", "b"}).reply, ":-1\r\n");  // PERSIST wins
+    // Cap 2: the oldest of three concurrent values (v1) is gone everywhere.
+    std::string all = *call(c, *conns[i], {"MR.GETALL", "doc:1"}).reply;
+    EXPECT_NE(all.find("v2"), std::string::npos);
+    EXPECT_NE(all.find("v3"), std::string::npos);
+    EXPECT_EQ(all.find("v1"), std::string::npos) << all;
+    EXPECT_GE(c.region(i).keyspace().siblings_dropped(), 1u);
+  }
+  std::string feed = *call(c, *conns[0], {"MR.CONFLICTS"}).reply;
+  EXPECT_NE(feed.find("sibling cap"), std::string::npos) << feed;
+}
+
 // Churn: keys, members and fields are created and deleted over and over in
 // every region. Removed members and fields leave nothing behind; deleted
 // keys leave tombstones that are purged once every region has applied them;

@@ -140,6 +140,7 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   settings.tcp_address = host + ":" + std::to_string(port_);
   region_ =
       std::make_unique<Region>(std::move(settings), Env{clock_, random_, scheduler_, *storage_});
+  region_->warn = [](const std::string& msg) { spdlog::warn("{}", msg); };
   if (links) {
     transport_ = std::make_unique<PeerTransport>(io_, links->transport, links->peers);
     region_->attach_network(transport_.get());
