@@ -1,5 +1,7 @@
 // Meridian's replication commands: MR.WRITE, MR.READ, MR.ONCE, MR.TOKEN,
 // MR.STATUS, and Redis' WAIT counted in regions.
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "core/commands/command_util.h"
@@ -14,62 +16,69 @@ std::string semi_sync_too_wide(int wanted, int peers) {
          " other regions but the cluster has " + std::to_string(peers);
 }
 
-// MR.WRITE [ASYNC | SYNC [timeout-ms] | SEMI-SYNC N [timeout-ms] | DEFAULT]
-void mr_write(CommandContext& ctx) {
-  auto& over = ctx.session.write_override();
+// MR.WRITE and MR.READ share their shape: no argument shows the
+// connection's current choice, DEFAULT drops it, anything else is parsed as
+// policy arguments. Returns the parsed arguments, or nothing when it has
+// already replied.
+std::optional<PolicyArgs> connection_policy(CommandContext& ctx, const std::string& current,
+                                            const std::function<void()>& reset, bool write,
+                                            std::string_view usage) {
   const auto& cfg = ctx.region.settings().replication;
   if (ctx.argv.size() == 1) {
-    WritePolicy p = over ? *over : cfg.default_write;
-    std::string d = describe(p);
-    if (p.mode != WriteMode::kAsync) d += " " + std::to_string(p.timeout_ms);
-    return ctx.reply.bulk(d);
+    ctx.reply.bulk(current);
+    return std::nullopt;
   }
   if (ctx.argv.size() == 2 && cmd::equals_ci(ctx.argv[1], "default")) {
-    over.reset();
-    return ctx.reply.ok();
+    reset();
+    ctx.reply.ok();
+    return std::nullopt;
   }
   PolicyArgs p;
   size_t pos = 1;
-  auto err = parse_policy_args(ctx.argv, &pos, cfg.default_write, cfg.default_read, &p);
-  if (err) return ctx.reply.error("ERR " + *err);
-  if (!p.write || p.read || pos != ctx.argv.size()) {
-    return ctx.reply.error(
-        "ERR syntax error: MR.WRITE ASYNC | SYNC [timeout-ms] | SEMI-SYNC N [timeout-ms] | "
-        "DEFAULT");
+  if (auto err = parse_policy_args(ctx.argv, &pos, cfg.default_write, cfg.default_read, &p)) {
+    ctx.reply.error("ERR " + *err);
+    return std::nullopt;
   }
+  bool right_kind = write ? (p.write && !p.read) : (p.read && !p.write);
+  if (!right_kind || pos != ctx.argv.size()) {
+    ctx.reply.error("ERR syntax error: " + std::string(usage));
+    return std::nullopt;
+  }
+  return p;
+}
+
+// MR.WRITE [ASYNC | SYNC [timeout-ms] | SEMI-SYNC N [timeout-ms] | DEFAULT]
+void mr_write(CommandContext& ctx) {
+  auto& over = ctx.session.write_override();
+  WritePolicy now = over ? *over : ctx.region.settings().replication.default_write;
+  std::string current = describe(now);
+  if (now.mode != WriteMode::kAsync) current += " " + std::to_string(now.timeout_ms);
+  auto p = connection_policy(
+      ctx, current, [&] { over.reset(); }, true,
+      "MR.WRITE ASYNC | SYNC [timeout-ms] | SEMI-SYNC N [timeout-ms] | "
+      "DEFAULT");
+  if (!p) return;
   int peers = ctx.region.replicator().peer_count();
-  if (p.write->mode == WriteMode::kSemiSync && p.write->regions > peers) {
-    return ctx.reply.error(semi_sync_too_wide(p.write->regions, peers));
+  if (p->write->mode == WriteMode::kSemiSync && p->write->regions > peers) {
+    return ctx.reply.error(semi_sync_too_wide(p->write->regions, peers));
   }
-  over = p.write;
+  over = p->write;
   ctx.reply.ok();
 }
 
 // MR.READ [LOCAL | LEADER [ms] | QUORUM [ms] | SESSION [token] [ms] | DEFAULT]
 void mr_read(CommandContext& ctx) {
   auto& over = ctx.session.read_override();
-  const auto& cfg = ctx.region.settings().replication;
-  if (ctx.argv.size() == 1) {
-    ReadPolicy p = over ? *over : cfg.default_read;
-    std::string d = describe(p.level);
-    if (p.level != ReadLevel::kLocal) d += " " + std::to_string(p.timeout_ms);
-    return ctx.reply.bulk(d);
-  }
-  if (ctx.argv.size() == 2 && cmd::equals_ci(ctx.argv[1], "default")) {
-    over.reset();
-    return ctx.reply.ok();
-  }
-  PolicyArgs p;
-  size_t pos = 1;
-  auto err = parse_policy_args(ctx.argv, &pos, cfg.default_write, cfg.default_read, &p);
-  if (err) return ctx.reply.error("ERR " + *err);
-  if (!p.read || p.write || pos != ctx.argv.size()) {
-    return ctx.reply.error(
-        "ERR syntax error: MR.READ LOCAL | LEADER [timeout-ms] | QUORUM [timeout-ms] | SESSION "
-        "[token] [timeout-ms] | DEFAULT");
-  }
-  if (p.token) ctx.session.token().merge(*p.token);
-  over = p.read;
+  ReadPolicy now = over ? *over : ctx.region.settings().replication.default_read;
+  std::string current = describe(now.level);
+  if (now.level != ReadLevel::kLocal) current += " " + std::to_string(now.timeout_ms);
+  auto p = connection_policy(
+      ctx, current, [&] { over.reset(); }, false,
+      "MR.READ LOCAL | LEADER [timeout-ms] | QUORUM [timeout-ms] | "
+      "SESSION [token] [timeout-ms] | DEFAULT");
+  if (!p) return;
+  if (p->token) ctx.session.token().merge(*p->token);
+  over = p->read;
   ctx.reply.ok();
 }
 

@@ -113,20 +113,25 @@ void Keyspace::remove_expired(std::string_view key, const KeyRecord& rec) {
     merge_erase(key, rec, stamp(rec.expire_at_ms));
     return;
   }
-  release(key, rec);
+  // Every region expires the key at the same replicated time, so the
+  // tombstone keeps the expired version's stamp and needs no message.
+  delete_lww(key, rec, rec.hlc, rec.origin, rec.vv);
+}
+
+void Keyspace::delete_lww(std::string_view key, const KeyRecord& old, Hlc hlc, RegionId origin,
+                          const VersionVector& vv) {
+  release(key, old);
   --keys_;
   if (!keep_tombstones_) {
     storage_.del(Column::kKeys, key);
     keys_cache_.put(key, std::nullopt);
     return;
   }
-  // Every region expires the key at the same replicated time, so the
-  // tombstone keeps the expired version's stamp and needs no message.
   KeyRecord tomb;
   tomb.flags = KeyRecord::kFlagTombstone;
-  tomb.hlc = rec.hlc;
-  tomb.origin = rec.origin;
-  tomb.vv = rec.vv;
+  tomb.hlc = hlc;
+  tomb.origin = origin;
+  tomb.vv = vv;
   put_record(key, tomb);
   tombstones_.insert(std::string(key));
 }
@@ -202,21 +207,9 @@ void Keyspace::erase(std::string_view key, const KeyRecord& old, int64_t now_ms)
   Stamp s = stamp(now_ms);
   touch(key);
   if (merges(key)) return merge_erase(key, old, s);
-  release(key, old);
-  --keys_;
-  if (!keep_tombstones_) {
-    storage_.del(Column::kKeys, key);
-    keys_cache_.put(key, std::nullopt);
-    return;
-  }
-  KeyRecord tomb;
-  tomb.flags = KeyRecord::kFlagTombstone;
-  tomb.hlc = s.hlc;
-  tomb.origin = region_;
-  tomb.vv = old.vv;
-  tomb.vv.set(region_, s.seq);
-  put_record(key, tomb);
-  tombstones_.insert(std::string(key));
+  VersionVector vv = old.vv;
+  vv.set(region_, s.seq);
+  delete_lww(key, old, s.hlc, region_, vv);
 }
 
 void Keyspace::drop_fields(std::string_view key, const KeyRecord& rec) {

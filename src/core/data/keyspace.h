@@ -173,6 +173,14 @@ class Keyspace {
   // the key record itself.
   void release(std::string_view key, const KeyRecord& rec);
   void put_record(std::string_view key, const KeyRecord& rec);
+  // Deletes a key whose policy is lww: outright in a single region, else
+  // leaving a tombstone stamped (hlc, origin, vv).
+  void delete_lww(std::string_view key, const KeyRecord& old, Hlc hlc, RegionId origin,
+                  const VersionVector& vv);
+  // Every stored field of one incarnation of a collection, tombstones
+  // included, with its storage key, in field order.
+  std::vector<std::pair<std::string, FieldRecord>> raw_fields(std::string_view key,
+                                                              uint64_t generation);
   void touch(std::string_view key);
 
   // Merging (keyspace_merge.cc).

@@ -158,17 +158,8 @@ void Keyspace::merge_erase(std::string_view key, const KeyRecord& old, Stamp s) 
   if (old.type == ValueType::kHash) {
     // Counter fields keep their history (so a concurrent HINCRBY elsewhere
     // adds to zero, not to the old total); the rest go.
-    std::vector<std::pair<std::string, FieldRecord>> fields;
-    std::string prefix = layout::field_prefix(key, old.generation);
-    {
-      auto it = storage_.iterate(Column::kFields);
-      FieldRecord f;
-      for (it->seek(prefix); it->valid(); it->next()) {
-        if (it->key().substr(0, prefix.size()) != prefix) break;
-        if (f.decode(it->value())) fields.emplace_back(std::string(it->key()), f);
-      }
-    }
-    for (auto& [fk, f] : fields) {
+    for (auto& [name, f] : raw_fields(key, old.generation)) {
+      std::string fk = layout::field_key(key, old.generation, name);
       crdt::Cell cell = cell_of(f);
       cell.remove();
       if (cell.empty()) {
@@ -245,18 +236,23 @@ void Keyspace::merge_del_field(std::string_view key, const KeyRecord& rec, std::
 void Keyspace::merge_image(KeyImage& img) {
   img.rec.vv.merge(applied_());  // everything this region has seen
   if (!img.rec.is_collection()) return;
-  std::string prefix = layout::field_prefix(img.key, img.rec.generation);
+  img.fields = raw_fields(img.key, img.rec.generation);
+  for (auto& [name, f] : img.fields) {
+    if (f.cell.empty()) cell_of(f).encode(f.cell);  // written before merging was on
+  }
+}
+
+std::vector<std::pair<std::string, FieldRecord>> Keyspace::raw_fields(std::string_view key,
+                                                                      uint64_t generation) {
+  std::vector<std::pair<std::string, FieldRecord>> out;
+  std::string prefix = layout::field_prefix(key, generation);
   auto it = storage_.iterate(Column::kFields);
   FieldRecord f;
   for (it->seek(prefix); it->valid(); it->next()) {
     if (it->key().substr(0, prefix.size()) != prefix) break;
-    if (!f.decode(it->value())) continue;
-    if (f.cell.empty()) {
-      crdt::Cell c = cell_of(f);
-      c.encode(f.cell);
-    }
-    img.fields.emplace_back(std::string(it->key().substr(prefix.size())), f);
+    if (f.decode(it->value())) out.emplace_back(std::string(it->key().substr(prefix.size())), f);
   }
+  return out;
 }
 
 bool Keyspace::merge_apply(const KeyImage& img) {
@@ -353,17 +349,7 @@ bool Keyspace::merge_apply(const KeyImage& img) {
     // Collections: merge field by field (both sides are sorted by name).
     uint64_t generation = use_local && cur->generation != 0 ? cur->generation : ++generation_;
     std::vector<std::pair<std::string, FieldRecord>> local;
-    if (use_local) {
-      std::string prefix = layout::field_prefix(img.key, cur->generation);
-      auto it = storage_.iterate(Column::kFields);
-      FieldRecord f;
-      for (it->seek(prefix); it->valid(); it->next()) {
-        if (it->key().substr(0, prefix.size()) != prefix) break;
-        if (f.decode(it->value())) {
-          local.emplace_back(std::string(it->key().substr(prefix.size())), f);
-        }
-      }
-    }
+    if (use_local) local = raw_fields(img.key, cur->generation);
     const auto& remote =
         img.rec.type == type ? img.fields : std::vector<std::pair<std::string, FieldRecord>>{};
     uint64_t count = 0;
@@ -440,14 +426,9 @@ bool Keyspace::merge_apply(const KeyImage& img) {
 }
 
 bool Keyspace::has_counter_fields(std::string_view key, const KeyRecord& rec) {
-  std::string prefix = layout::field_prefix(key, rec.generation);
-  auto it = storage_.iterate(Column::kFields);
-  FieldRecord f;
-  for (it->seek(prefix); it->valid(); it->next()) {
-    if (it->key().substr(0, prefix.size()) != prefix) break;
-    if (f.decode(it->value()) && cell_of(f).has_counter()) return true;
-  }
-  return false;
+  auto fields = raw_fields(key, rec.generation);
+  return std::any_of(fields.begin(), fields.end(),
+                     [](const auto& f) { return cell_of(f.second).has_counter(); });
 }
 
 size_t Keyspace::tombstone_count() {

@@ -44,7 +44,7 @@ struct KeyRecord {
 
 // Value of Column::kFields: a set member or a hash field.
 struct FieldRecord {
-  static constexpr uint8_t kFormat = 2;          // 1: without flags and cell
+  static constexpr uint8_t kFormat = 2;         // 1: without flags and cell
   static constexpr uint8_t kFlagTombstone = 1;  // removed; kept for its counter history
   Hlc hlc;
   RegionId origin = 0;
