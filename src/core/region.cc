@@ -17,6 +17,7 @@ Region::Region(RegionSettings settings, Env env)
       env_(env),
       keyspace_(env.storage, settings_.region_id, settings_.cache_bytes),
       replicator_(settings_, env, keyspace_),
+      failover_(settings_, env, replicator_),
       conflicts_(settings_.replication.conflict_feed_size) {
   names_[settings_.region_id] = settings_.region_name;
   for (const auto& r : settings_.replication.regions) names_[r.id] = r.name;
@@ -57,11 +58,24 @@ Region::~Region() {
 
 void Region::attach_network(Network* network) {
   replicator_.attach(network, [this] { end_pass(); });
+  failover_.attach(network, [this] { end_pass(); });
+  // "leader" reads go to the current primary.
+  replicator_.leader_of = [this] { return failover_.primary(); };
+}
+
+void Region::on_message(RegionId from, std::string_view message) {
+  // Types below 16 are replication's, the rest the failover manager's.
+  if (!message.empty() && static_cast<uint8_t>(message[0]) >= 16) {
+    failover_.on_message(from, message);
+  } else {
+    replicator_.on_message(from, message);
+  }
 }
 
 void Region::start() {
   keyspace_.load();
   replicator_.start();
+  failover_.start();
   start_ms_ = now_ms();
   expire_tick();
 }
@@ -96,6 +110,7 @@ void Region::end_pass() {
     keyspace_.begin_command();
   }
   replicator_.flush();
+  failover_.flush();
   keyspace_.flush_meta();
   bool sync = settings_.fsync == FsyncMode::kAlways;
   if (env_.storage.commit(sync)) {
@@ -104,6 +119,7 @@ void Region::end_pass() {
   }
   // Only now may anything this pass produced leave the region.
   replicator_.after_commit();
+  failover_.after_commit();
 }
 
 }  // namespace meridian

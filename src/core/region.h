@@ -14,6 +14,7 @@
 #include "core/data/keyspace.h"
 #include "core/env/env.h"
 #include "core/env/network.h"
+#include "core/failover/failover_manager.h"
 #include "core/region_settings.h"
 #include "core/replication/conflict_feed.h"
 #include "core/replication/replicator.h"
@@ -42,9 +43,7 @@ class Region {
   void start();
   // A message from another region; the runtime calls end_pass() afterwards
   // (it may batch several messages into one pass).
-  void on_message(RegionId from, std::string_view message) {
-    replicator_.on_message(from, message);
-  }
+  void on_message(RegionId from, std::string_view message);
 
   // Admits a new client connection, or refuses it (maxclients) with the
   // error line to send in `refusal`.
@@ -58,6 +57,7 @@ class Region {
   const RegionSettings& settings() const { return settings_; }
   Keyspace& keyspace() { return keyspace_; }
   Replicator& replicator() { return replicator_; }
+  FailoverManager& failover() { return failover_; }
   ConflictFeed& conflicts() { return conflicts_; }
   // Region id -> name, for messages and feeds.
   const std::map<RegionId, std::string>& region_names() const { return names_; }
@@ -76,6 +76,7 @@ class Region {
   Env env_;
   Keyspace keyspace_;
   Replicator replicator_;
+  FailoverManager failover_;
   ConflictFeed conflicts_;
   std::map<RegionId, std::string> names_;
   CommandTable commands_;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/data/version_vector.h"
+#include "core/failover/failover_settings.h"
 #include "core/protocol/request_parser.h"
 #include "core/replication/consistency.h"
 
@@ -70,6 +71,7 @@ struct RegionSettings {
   // Shown by INFO.
   std::string tcp_address;
   ReplicationSettings replication;
+  FailoverSettings failover;
 
   bool auth_required() const { return !requirepass.empty() || !users.empty(); }
 };

@@ -63,6 +63,16 @@ Replicator::Replicator(const RegionSettings& settings, Env env, Keyspace& keyspa
   leader_ = cfg_.regions.empty() ? self_ : cfg_.regions.front();
 }
 
+const RegionInfo& Replicator::leader() const {
+  if (leader_of) {
+    RegionId id = leader_of();
+    if (id == self_.id) return self_;
+    for (const auto& p : peers_)
+      if (p.info.id == id) return p.info;
+  }
+  return leader_;
+}
+
 Replicator::~Replicator() {
   *alive_ = false;
 }
@@ -420,7 +430,7 @@ void Replicator::on_read_reply(Peer& from, std::string_view msg) {
   if (!repl::decode(msg, &m)) return;
   auto it = fetches_.find(m.id);
   if (it == fetches_.end() || m.images.size() != it->second.keys.size()) return;
-  if (it->second.source == Source::kLeader && from.info.id != leader_.id) return;
+  if (it->second.source == Source::kLeader && from.info.id != leader().id) return;
   it->second.replies[from.info.id] = std::move(m.images);
   if (static_cast<int>(it->second.replies.size()) >= it->second.needed) finish_fetch(m.id);
 }
@@ -439,7 +449,7 @@ void Replicator::fetch(std::vector<std::string> keys, Source source, int64_t tim
   repl::Read r{id, f.keys};
   std::string msg = repl::encode(r);
   if (source == Source::kLeader) {
-    send(leader_.id, msg);
+    send(leader().id, msg);
   } else {
     for (const auto& p : peers_) send(p.info.id, msg);
   }
@@ -455,7 +465,7 @@ void Replicator::fetch(std::vector<std::string> keys, Source source, int64_t tim
     ++stats_.read_waits_timed_out;
     std::string err;
     if (f.source == Source::kLeader) {
-      err = "TRYAGAIN leader region " + leader_.name + " did not answer within " +
+      err = "TRYAGAIN leader region " + leader().name + " did not answer within " +
             std::to_string(timeout_ms) + " ms; retry, or read locally with MR.READ LOCAL";
     } else {
       err = "TRYAGAIN quorum read needs " + std::to_string(f.needed + 1) + " of " +
@@ -576,7 +586,7 @@ void Replicator::info(std::string& out, int64_t now_ms) const {
   field("region", self_.name);
   field("region_id", std::to_string(self_.id));
   field("region_role", is_leader() ? "leader" : "follower");
-  field("leader", leader_.name);
+  field("leader", leader().name);
   field("connected_regions",
         std::to_string(std::count_if(peers_.begin(), peers_.end(), [&](const Peer& p) {
           return p.last_heard_ms >= 0 && now_ms - p.last_heard_ms <= 3 * cfg_.heartbeat_ms + 1000;
@@ -622,7 +632,7 @@ std::string Replicator::status_json(int64_t now_ms) const {
   j["region"] = self_.name;
   j["region_id"] = self_.id;
   j["role"] = is_leader() ? "leader" : "follower";
-  j["leader"] = leader_.name;
+  j["leader"] = leader().name;
   j["write_sequence"] = keyspace_.sequence();
   j["log_first_seq"] = log_floor_ + 1;
   j["log_last_seq"] = log_last_;

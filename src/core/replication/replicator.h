@@ -93,8 +93,11 @@ class Replicator {
              std::function<void(std::optional<std::string> error)> done);
 
   const RegionInfo& self() const { return self_; }
-  const RegionInfo& leader() const { return leader_; }
-  bool is_leader() const { return self_.id == leader_.id; }
+  // The region "leader" reads go to: the failover manager's primary when
+  // set, else the first region of the config.
+  std::function<RegionId()> leader_of;
+  const RegionInfo& leader() const;
+  bool is_leader() const { return self_.id == leader().id; }
   int peer_count() const { return static_cast<int>(peers_.size()); }
   int quorum_peers() const { return (static_cast<int>(peers_.size()) + 1) / 2; }
   // Per origin, the highest write applied here (own entry: own sequence).

@@ -193,6 +193,12 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
     ReadPolicy rp = read_policy(spec, argv);
     if (rp.level != ReadLevel::kLocal && defer_read(spec, argv, rp)) return;
   }
+  if ((spec.flags & kCmdWrite) && repl.enabled() && !region_.failover().accepts_writes()) {
+    // active-passive: only the primary, while it holds its lease, writes.
+    Reply(out, proto_, &region_.stats().total_error_replies)
+        .error(region_.failover().write_refusal());
+    return;
+  }
   Keyspace& ks = region_.keyspace();
   size_t reply_start = out.size();
   ks.begin_command();

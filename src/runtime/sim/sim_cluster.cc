@@ -87,6 +87,7 @@ void SimCluster::start(int i) {
   s.fsync = opts_.fsync;
   s.cache_bytes = 1 << 20;
   s.replication = opts_.replication;
+  s.failover = opts_.failover;
   n.region = std::make_unique<Region>(s, Env{n.clock, *n.random, scheduler_, n.storage});
   n.region->attach_network(n.endpoint.get());
   n.region->start();

@@ -25,6 +25,7 @@ struct SimClusterOptions {
   std::vector<int64_t> skew_ms;  // per region; empty: none
   LinkFaults faults;
   ReplicationSettings replication;  // `regions` is filled in
+  FailoverSettings failover;
   FsyncMode fsync = FsyncMode::kAlways;
   int64_t start_ms = 1'700'000'000'000;
 };

@@ -1,0 +1,607 @@
+#include "core/failover/failover_manager.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "core/data/coding.h"
+#include "core/replication/replicator.h"
+
+namespace meridian {
+namespace {
+
+constexpr std::string_view kMetaFailover = "failover";
+constexpr size_t kHistoryKept = 1000;
+
+// Message types; below 16 belong to replication (core/replication/messages.h).
+enum : uint8_t {
+  kPing = 16,
+  kPong = 17,
+  kVoteRequest = 18,
+  kVoteReply = 19,
+  kNewPrimary = 20,
+  kHandover = 21,  // primary -> target: you may take over now (switchover)
+  kPromote = 22,   // operator -> target: take over (forced failover)
+  kFence = 23,     // operator -> primary: stop taking writes (forced failover)
+};
+
+std::string begin(uint8_t type) {
+  return std::string(1, static_cast<char>(type));
+}
+
+void put_change(std::string& out, const PrimaryChange& c) {
+  coding::put_varint(out, c.epoch);
+  coding::put_varint(out, c.from);
+  coding::put_varint(out, c.to);
+  coding::put_bytes(out, c.reason);
+  coding::put_varint(out, static_cast<uint64_t>(c.start_ms));
+  coding::put_varint(out, static_cast<uint64_t>(c.end_ms));
+  coding::put_varint(out, c.log_position);
+  coding::put_varint(out, c.unreplicated);
+}
+
+bool get_change(std::string_view& in, PrimaryChange* c) {
+  uint64_t from = 0, to = 0, start = 0, end = 0;
+  std::string_view reason;
+  if (!coding::get_varint(in, &c->epoch) || !coding::get_varint(in, &from) ||
+      !coding::get_varint(in, &to) || !coding::get_bytes(in, &reason) ||
+      !coding::get_varint(in, &start) || !coding::get_varint(in, &end) ||
+      !coding::get_varint(in, &c->log_position) || !coding::get_varint(in, &c->unreplicated)) {
+    return false;
+  }
+  c->from = static_cast<RegionId>(from);
+  c->to = static_cast<RegionId>(to);
+  c->reason.assign(reason);
+  c->start_ms = static_cast<int64_t>(start);
+  c->end_ms = static_cast<int64_t>(end);
+  return true;
+}
+
+}  // namespace
+
+const char* pattern_name(Pattern p) {
+  switch (p) {
+    case Pattern::kActiveActive:
+      return "active-active";
+    case Pattern::kActivePassive:
+      return "active-passive";
+    case Pattern::kWriteGlobal:
+      return "read-local-write-global";
+  }
+  return "active-active";
+}
+
+const char* health_name(Health h) {
+  switch (h) {
+    case Health::kUnknown:
+      return "unknown";
+    case Health::kHealthy:
+      return "healthy";
+    case Health::kDegraded:
+      return "degraded";
+    case Health::kUnhealthy:
+      return "unhealthy";
+  }
+  return "unknown";
+}
+
+FailoverManager::FailoverManager(const RegionSettings& settings, Env env, Replicator& replicator)
+    : cfg_(settings.failover), env_(env), replicator_(replicator) {
+  self_ = settings.region_id;
+  self_name_ = settings.region_name;
+  for (const auto& r : settings.replication.regions) {
+    if (r.id == self_) continue;
+    Peer p;
+    p.id = r.id;
+    p.name = r.name;
+    p.address = r.client_address;
+    peers_.push_back(std::move(p));
+  }
+  initial_primary_ =
+      settings.replication.regions.empty() ? self_ : settings.replication.regions.front().id;
+  primary_ = initial_primary_;
+}
+
+FailoverManager::~FailoverManager() {
+  *alive_ = false;
+}
+
+void FailoverManager::attach(Network* network, std::function<void()> end_pass) {
+  network_ = network;
+  end_pass_ = std::move(end_pass);
+}
+
+FailoverManager::Peer* FailoverManager::peer(RegionId id) {
+  for (auto& p : peers_)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+const FailoverManager::Peer* FailoverManager::peer(RegionId id) const {
+  for (const auto& p : peers_)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+std::string FailoverManager::name_of(RegionId id) const {
+  if (id == self_) return self_name_;
+  const Peer* p = peer(id);
+  return p ? p->name : std::to_string(id);
+}
+
+void FailoverManager::start() {
+  if (auto v = env_.storage.get(Column::kMeta, kMetaFailover)) {
+    std::string_view in = *v;
+    uint64_t primary = 0, n = 0;
+    if (coding::get_varint(in, &epoch_) && coding::get_varint(in, &primary) &&
+        coding::get_varint(in, &voted_epoch_) && coding::get_varint(in, &n)) {
+      primary_ = static_cast<RegionId>(primary);
+      for (uint64_t i = 0; i < n; ++i) {
+        PrimaryChange c;
+        if (!get_change(in, &c)) break;
+        history_.push_back(std::move(c));
+      }
+    }
+  }
+  if (!enabled()) return;
+  // After a restart this region may have promised a lease it no longer
+  // remembers: honour it by not voting for a while.
+  promise_until_ = now() + cfg_.lease_ms;
+  tick();
+}
+
+void FailoverManager::flush() {
+  if (!dirty_) return;
+  std::string v;
+  coding::put_varint(v, epoch_);
+  coding::put_varint(v, primary_);
+  coding::put_varint(v, voted_epoch_);
+  size_t first = history_.size() > kHistoryKept ? history_.size() - kHistoryKept : 0;
+  coding::put_varint(v, history_.size() - first);
+  for (size_t i = first; i < history_.size(); ++i) put_change(v, history_[i]);
+  env_.storage.put(Column::kMeta, kMetaFailover, v);
+  dirty_ = false;
+}
+
+void FailoverManager::send(RegionId to, std::string m) {
+  outbox_.emplace_back(to, std::move(m));
+}
+
+void FailoverManager::broadcast(const std::string& m) {
+  for (const auto& p : peers_) send(p.id, m);
+}
+
+void FailoverManager::after_commit() {
+  if (!enabled()) return;
+  std::vector<std::pair<RegionId, std::string>> out;
+  out.swap(outbox_);
+  for (auto& [to, m] : out) network_->send(to, std::move(m));
+}
+
+Health FailoverManager::health_of(RegionId region) const {
+  if (region == self_) return Health::kHealthy;
+  const Peer* p = peer(region);
+  return p ? p->health : Health::kUnknown;
+}
+
+bool FailoverManager::holds_lease() const {
+  if (!is_primary() || fenced_) return false;
+  if (!enabled()) return true;
+  std::vector<int64_t> acks = {now()};
+  for (const auto& p : peers_)
+    if (p.lease_ack_sent_ms >= 0) acks.push_back(p.lease_ack_sent_ms);
+  if (static_cast<int>(acks.size()) < majority()) return false;
+  std::sort(acks.rbegin(), acks.rend());
+  return acks[static_cast<size_t>(majority() - 1)] + cfg_.lease_ms > now();
+}
+
+bool FailoverManager::accepts_writes() const {
+  if (cfg_.pattern == Pattern::kActiveActive) return true;
+  return holds_lease();
+}
+
+std::string FailoverManager::write_refusal() const {
+  const Peer* p = peer(primary_);
+  if (is_primary()) {
+    return "TRYAGAIN this region (" + self_name_ +
+           ") is the primary but cannot confirm its lease with a majority of regions; "
+           "retry shortly";
+  }
+  return "READONLY this region (" + self_name_ + ") does not take writes; the primary is " +
+         name_of(primary_) + (p ? " at " + p->address : std::string()) + " (epoch " +
+         std::to_string(epoch_) + ")";
+}
+
+void FailoverManager::tick() {
+  check_peers();
+  // Everyone checks everyone: the check carries this region's epoch, its
+  // view of the primary and its applied vector (for candidate ranking).
+  const Peer* pp = peer(primary_);
+  bool primary_down = pp != nullptr && pp->health == Health::kUnhealthy;
+  std::string m = begin(kPing);
+  coding::put_varint(m, epoch_);
+  coding::put_varint(m, primary_);
+  int64_t t = now();
+  coding::put_varint(m, static_cast<uint64_t>(t));
+  // bit 0: the primary looks down from here; bit 1: this primary is handing
+  // over and takes no writes, so nobody needs to keep its lease.
+  m.push_back(static_cast<char>((primary_down ? 1 : 0) | (is_primary() && fenced_ ? 2 : 0)));
+  replicator_.applied().encode(m);
+  for (auto& p : peers_) {
+    p.pending[t] = t + cfg_.check_timeout_ms;
+    send(p.id, m);
+  }
+  maybe_elect();
+  if (end_pass_) end_pass_();
+  std::weak_ptr<bool> alive = alive_;
+  env_.scheduler.after(std::max<int64_t>(1, cfg_.check_interval_ms), [this, alive] {
+    if (auto a = alive.lock(); a && *a) tick();
+  });
+}
+
+void FailoverManager::check_peers() {
+  int64_t t = now();
+  for (auto& p : peers_) {
+    while (!p.pending.empty() && p.pending.begin()->second <= t) {
+      p.pending.erase(p.pending.begin());
+      record(p, false, -1);
+    }
+  }
+}
+
+void FailoverManager::record(Peer& p, bool ok, int64_t rtt) {
+  if (ok) {
+    p.failures = 0;
+    ++p.successes;
+    p.rtt_ms = rtt;
+    bool slow = cfg_.degraded_ms > 0 && rtt > cfg_.degraded_ms;
+    if (p.health == Health::kUnhealthy || p.health == Health::kUnknown) {
+      if (p.successes >= cfg_.recovery_threshold) {
+        p.health = slow ? Health::kDegraded : Health::kHealthy;
+      }
+    } else {
+      p.health = slow ? Health::kDegraded : Health::kHealthy;
+    }
+  } else {
+    p.successes = 0;
+    ++p.failures;
+    if (p.failures >= cfg_.failure_threshold) p.health = Health::kUnhealthy;
+  }
+}
+
+uint64_t FailoverManager::applied_of(RegionId holder, RegionId origin) const {
+  if (holder == self_) return replicator_.applied().get(origin);
+  const Peer* p = peer(holder);
+  return p ? p->applied.get(origin) : 0;
+}
+
+std::vector<RegionId> FailoverManager::candidates() const {
+  // Healthy regions other than the primary, best first: the most of the
+  // primary's writes, then the configured priority, then the lowest id.
+  std::vector<RegionId> out;
+  if (primary_ != self_) out.push_back(self_);
+  for (const auto& p : peers_) {
+    if (p.id != primary_ && (p.health == Health::kHealthy || p.health == Health::kDegraded)) {
+      out.push_back(p.id);
+    }
+  }
+  auto rank = [&](RegionId r) {
+    auto it = std::find(cfg_.priority.begin(), cfg_.priority.end(), r);
+    return static_cast<size_t>(it - cfg_.priority.begin());
+  };
+  std::sort(out.begin(), out.end(), [&](RegionId a, RegionId b) {
+    uint64_t ha = applied_of(a, primary_), hb = applied_of(b, primary_);
+    if (ha != hb) return ha > hb;
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
+    return a < b;
+  });
+  return out;
+}
+
+void FailoverManager::maybe_elect() {
+  int64_t t = now();
+  if (running_epoch_ != 0) {
+    // An election that did not complete: give up, let the next try.
+    if (t - running_since_ > 2 * cfg_.lease_ms + cfg_.check_timeout_ms) running_epoch_ = 0;
+    return;
+  }
+  if (is_primary()) {
+    // Switchover: hand over once the target has everything.
+    if (switchover_to_ != 0 &&
+        applied_of(switchover_to_, self_) >= replicator_.applied().get(self_)) {
+      std::string m = begin(kHandover);
+      coding::put_varint(m, epoch_);
+      send(switchover_to_, m);
+    }
+    return;
+  }
+  // Is the primary down for a majority? Its own vote does not count.
+  const Peer* pp = peer(primary_);
+  if (pp == nullptr || pp->health != Health::kUnhealthy) return;
+  int down = 1;  // this region
+  for (const auto& p : peers_) {
+    if (p.id != primary_ && p.says_primary_down && p.epoch == epoch_) ++down;
+  }
+  if (down < majority()) return;
+  if (last_auto_failover_ms_ >= 0 && !acknowledged_ &&
+      t - last_auto_failover_ms_ < cfg_.failover_cooldown_ms) {
+    return;  // an operator must acknowledge the last one first
+  }
+  if (t < next_attempt_ms_) return;
+  if (t < promise_until_) return;  // the lease this region granted still runs
+  auto order = candidates();
+  auto me = std::find(order.begin(), order.end(), self_);
+  if (me == order.end()) return;
+  // The best candidate goes first; the others wait their turn.
+  size_t place = static_cast<size_t>(me - order.begin());
+  if (place > 0 && next_attempt_ms_ == 0) {
+    next_attempt_ms_ = t + static_cast<int64_t>(place) * (cfg_.lease_ms + cfg_.check_timeout_ms);
+    return;
+  }
+  if (cfg_.max_lag_ops > 0) {
+    uint64_t best = applied_of(order.front(), primary_);
+    uint64_t mine = replicator_.applied().get(primary_);
+    if (best > mine + cfg_.max_lag_ops) return;
+  }
+  request_votes(std::max(epoch_, voted_epoch_) + 1, false,
+                "failover: " + name_of(primary_) + " unhealthy for " + std::to_string(down) +
+                    " of " + std::to_string(peers_.size() + 1) + " regions");
+}
+
+void FailoverManager::request_votes(uint64_t epoch, bool forced, const std::string& reason) {
+  if (voted_epoch_ >= epoch) return;
+  voted_epoch_ = epoch;  // for itself
+  dirty_ = true;
+  running_epoch_ = epoch;
+  running_forced_ = forced;
+  running_reason_ = reason;
+  running_since_ = now();
+  votes_.clear();
+  votes_[self_] = true;
+  std::string m = begin(kVoteRequest);
+  coding::put_varint(m, epoch);
+  coding::put_varint(m, primary_);
+  coding::put_varint(m, replicator_.applied().get(primary_));
+  m.push_back(forced ? 1 : 0);
+  broadcast(m);
+  if (majority() <= 1) become_primary(reason);
+}
+
+void FailoverManager::become_primary(const std::string& reason) {
+  PrimaryChange c;
+  c.epoch = running_epoch_;
+  c.from = primary_;
+  c.to = self_;
+  c.reason = reason;
+  c.start_ms = running_since_;
+  c.end_ms = now();
+  c.log_position = replicator_.applied().get(primary_);
+  uint64_t old_seq = 0;  // the old primary's own position, as last reported
+  if (const Peer* p = peer(primary_)) old_seq = p->applied.get(primary_);
+  c.unreplicated = old_seq > c.log_position ? old_seq - c.log_position : 0;
+  running_epoch_ = 0;
+  epoch_ = c.epoch;
+  primary_ = self_;
+  fenced_ = false;
+  switchover_to_ = 0;
+  for (auto& p : peers_) p.lease_ack_sent_ms = -1;  // a new lease for the new epoch
+  if (!running_forced_) {
+    last_auto_failover_ms_ = now();
+    acknowledged_ = false;
+  }
+  dirty_ = true;
+  history_.push_back(c);
+  std::string m = begin(kNewPrimary);
+  put_change(m, c);
+  broadcast(m);
+  if (on_change) on_change(c);
+}
+
+void FailoverManager::adopt(uint64_t epoch, RegionId primary) {
+  if (epoch < epoch_ || (epoch == epoch_ && primary == primary_)) return;
+  epoch_ = epoch;
+  primary_ = primary;
+  if (voted_epoch_ < epoch) voted_epoch_ = epoch;
+  running_epoch_ = 0;
+  fenced_ = false;
+  switchover_to_ = 0;
+  next_attempt_ms_ = 0;
+  dirty_ = true;
+}
+
+void FailoverManager::on_message(RegionId from, std::string_view msg) {
+  Peer* p = peer(from);
+  if (p == nullptr || msg.empty() || !enabled()) return;
+  auto type = static_cast<uint8_t>(msg[0]);
+  msg.remove_prefix(1);
+  uint64_t epoch = 0;
+  if (!coding::get_varint(msg, &epoch)) return;
+  switch (type) {
+    case kPing: {
+      uint64_t primary = 0, sent = 0;
+      if (!coding::get_varint(msg, &primary) || !coding::get_varint(msg, &sent) || msg.empty()) {
+        return;
+      }
+      auto flags = static_cast<uint8_t>(msg[0]);
+      p->says_primary_down = (flags & 1) != 0;
+      bool fenced = (flags & 2) != 0;
+      msg.remove_prefix(1);
+      VersionVector applied;
+      if (applied.decode(msg)) p->applied = applied;
+      p->epoch = epoch;
+      if (epoch > epoch_) adopt(epoch, static_cast<RegionId>(primary));
+      // Answer; acknowledging the sender as primary promises a lease.
+      bool ack = epoch == epoch_ && static_cast<RegionId>(primary) == from && primary_ == from;
+      if (ack && fenced) {
+        ack = false;
+        promise_until_ = 0;  // it takes no writes: its lease may lapse at once
+      }
+      if (ack) promise_until_ = now() + cfg_.lease_ms;
+      std::string m = begin(kPong);
+      coding::put_varint(m, epoch_);
+      coding::put_varint(m, primary_);
+      coding::put_varint(m, sent);
+      m.push_back(ack ? 1 : 0);
+      send(from, m);
+      return;
+    }
+    case kPong: {
+      uint64_t primary = 0, sent = 0;
+      if (!coding::get_varint(msg, &primary) || !coding::get_varint(msg, &sent) || msg.empty()) {
+        return;
+      }
+      bool ack = msg[0] != 0;
+      auto it = p->pending.find(static_cast<int64_t>(sent));
+      if (it != p->pending.end()) {
+        p->pending.erase(it);
+        record(*p, true, now() - static_cast<int64_t>(sent));
+      }
+      if (epoch > epoch_) adopt(epoch, static_cast<RegionId>(primary));
+      if (ack && epoch == epoch_ && is_primary()) {
+        p->lease_ack_sent_ms = std::max(p->lease_ack_sent_ms, static_cast<int64_t>(sent));
+      }
+      return;
+    }
+    case kVoteRequest: {
+      uint64_t old = 0, cand_has = 0;
+      if (!coding::get_varint(msg, &old) || !coding::get_varint(msg, &cand_has) || msg.empty()) {
+        return;
+      }
+      bool forced = msg[0] != 0;
+      const Peer* op = peer(static_cast<RegionId>(old));
+      bool old_down =
+          static_cast<RegionId>(old) == self_ ? false : (op && op->health == Health::kUnhealthy);
+      bool granted = epoch > voted_epoch_ && epoch > epoch_ && now() >= promise_until_ &&
+                     (forced || old_down) && static_cast<RegionId>(old) == primary_ &&
+                     cand_has >= replicator_.applied().get(static_cast<RegionId>(old));
+      if (granted) {
+        voted_epoch_ = epoch;
+        dirty_ = true;  // persisted before the reply leaves (after_commit)
+      }
+      std::string m = begin(kVoteReply);
+      coding::put_varint(m, epoch);
+      m.push_back(granted ? 1 : 0);
+      send(from, m);
+      return;
+    }
+    case kVoteReply: {
+      if (msg.empty() || epoch != running_epoch_) return;
+      votes_[from] = msg[0] != 0;
+      int yes = static_cast<int>(
+          std::count_if(votes_.begin(), votes_.end(), [](const auto& v) { return v.second; }));
+      if (yes >= majority()) become_primary(running_reason_);
+      return;
+    }
+    case kNewPrimary: {
+      PrimaryChange c;
+      std::string_view in = msg;
+      std::string with_epoch;
+      coding::put_varint(with_epoch, epoch);
+      with_epoch.append(in);
+      std::string_view all = with_epoch;
+      if (!get_change(all, &c) || c.epoch < epoch_) return;
+      adopt(c.epoch, c.to);
+      if (history_.empty() || history_.back().epoch < c.epoch) {
+        history_.push_back(c);
+        dirty_ = true;
+      }
+      return;
+    }
+    case kHandover:
+      if (epoch == epoch_ && from == primary_ && running_epoch_ == 0) {
+        request_votes(std::max(epoch_, voted_epoch_) + 1, true, "switchover from " + name_of(from));
+      }
+      return;
+    case kFence:
+      if (epoch == epoch_ && is_primary()) fenced_ = true;
+      return;
+    case kPromote:
+      if (running_epoch_ == 0 && !is_primary()) {
+        request_votes(std::max(epoch_, voted_epoch_) + 1, true,
+                      "forced failover, requested through " + name_of(from));
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+std::optional<std::string> FailoverManager::switchover(RegionId to) {
+  if (!enabled()) return "switchover needs a cluster of several regions";
+  if (to == primary_) return name_of(to) + " is already the primary";
+  if (peer(to) == nullptr && to != self_) return "no such region";
+  if (!is_primary()) {
+    return "run the switchover on the primary (" + name_of(primary_) + ")";
+  }
+  // Stop taking writes, then hand over once the target has all of them.
+  fenced_ = true;
+  switchover_to_ = to;
+  return std::nullopt;
+}
+
+std::optional<std::string> FailoverManager::failover(RegionId to) {
+  if (!enabled()) return "failover needs a cluster of several regions";
+  if (to == primary_) return name_of(to) + " is already the primary";
+  if (to == self_) {
+    request_votes(std::max(epoch_, voted_epoch_) + 1, true, "forced failover to " + self_name_);
+    return std::nullopt;
+  }
+  if (peer(to) == nullptr) return "no such region";
+  std::string m = begin(kPromote);
+  coding::put_varint(m, epoch_);
+  send(to, m);
+  // Ask the primary to stop taking writes, so its lease need not run out
+  // first (if it cannot be reached, the new primary waits for that).
+  if (is_primary()) {
+    fenced_ = true;
+  } else {
+    std::string f = begin(kFence);
+    coding::put_varint(f, epoch_);
+    send(primary_, f);
+  }
+  return std::nullopt;
+}
+
+void FailoverManager::acknowledge() {
+  acknowledged_ = true;
+}
+
+std::string FailoverManager::status_json() const {
+  nlohmann::json j;
+  j["region"] = self_name_;
+  j["pattern"] = pattern_name(cfg_.pattern);
+  j["epoch"] = epoch_;
+  j["primary"] = name_of(primary_);
+  j["role"] = is_primary() ? "primary" : "standby";
+  j["accepts_writes"] = accepts_writes();
+  j["holds_lease"] = holds_lease();
+  j["regions"] = nlohmann::json::array();
+  j["regions"].push_back({{"name", self_name_},
+                          {"health", "healthy"},
+                          {"role", is_primary() ? "primary" : "standby"},
+                          {"applied_of_primary", replicator_.applied().get(primary_)}});
+  for (const auto& p : peers_) {
+    j["regions"].push_back({{"name", p.name},
+                            {"health", health_name(p.health)},
+                            {"role", p.id == primary_ ? "primary" : "standby"},
+                            {"rtt_ms", p.rtt_ms},
+                            {"applied_of_primary", p.applied.get(primary_)}});
+  }
+  return j.dump();
+}
+
+std::string FailoverManager::history_json() const {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& c : history_) {
+    j.push_back({{"epoch", c.epoch},
+                 {"from", name_of(c.from)},
+                 {"to", name_of(c.to)},
+                 {"reason", c.reason},
+                 {"start_ms", c.start_ms},
+                 {"end_ms", c.end_ms},
+                 {"log_position", c.log_position},
+                 {"unreplicated_writes", c.unreplicated}});
+  }
+  return j.dump();
+}
+
+}  // namespace meridian

@@ -1,0 +1,149 @@
+#pragma once
+// The failover manager of one region: health checks of every other region,
+// the primary and its epoch, the primary's lease, elections, switchover and
+// the history of changes. No I/O: messages go through Network after the pass
+// that produced them is committed, time through Clock and Scheduler, the
+// epoch and vote through Storage.
+//
+// Safety (never two primaries taking writes):
+// - the primary takes writes only while it holds a lease: a majority of
+//   regions (itself included) answered one of its checks sent less than
+//   lease_ms ago, and each such answer promises not to vote for another
+//   primary for lease_ms from when it was given;
+// - a new primary needs the votes of a majority for a higher epoch, each
+//   vote persisted before it is sent, at most one per epoch;
+// - any message stamped with an older epoch makes nobody step back.
+// Liveness: a region is declared down only when a majority (of the regions
+// that are not it) report it unhealthy; the best candidate (holding the most
+// of the old primary's writes, then by priority) asks for votes; a voter
+// refuses a candidate that holds fewer of the old primary's writes than it
+// does, so no write acknowledged under sync (or semi-sync on enough
+// regions) is lost.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/env/env.h"
+#include "core/env/network.h"
+#include "core/region_settings.h"
+
+namespace meridian {
+
+class Replicator;
+
+enum class Health : uint8_t { kUnknown, kHealthy, kDegraded, kUnhealthy };
+const char* health_name(Health h);
+
+struct PrimaryChange {
+  uint64_t epoch = 0;
+  RegionId from = 0, to = 0;
+  std::string reason;  // "failover: ...", "switchover", "forced failover"
+  int64_t start_ms = 0, end_ms = 0;
+  uint64_t log_position = 0;  // the new primary's position in the old one's log
+  uint64_t unreplicated = 0;  // the old primary's writes it did not have
+};
+
+class FailoverManager {
+ public:
+  FailoverManager(const RegionSettings& settings, Env env, Replicator& replicator);
+  ~FailoverManager();
+  FailoverManager(const FailoverManager&) = delete;
+  FailoverManager& operator=(const FailoverManager&) = delete;
+
+  void attach(Network* network, std::function<void()> end_pass);
+  bool enabled() const { return network_ != nullptr && peers_.size() > 0; }
+  void start();
+  void on_message(RegionId from, std::string_view message);
+  void flush();         // before the pass commits: persists epoch and vote
+  void after_commit();  // sends
+
+  RegionId primary() const { return primary_; }
+  uint64_t epoch() const { return epoch_; }
+  bool is_primary() const { return primary_ == self_; }
+  // Whether a write may run here now (by pattern, role and lease).
+  bool accepts_writes() const;
+  bool holds_lease() const;
+  // The error for a refused write, naming where writes go now.
+  std::string write_refusal() const;
+  Health health_of(RegionId region) const;
+
+  // Operator actions; each returns an error message or nothing.
+  std::optional<std::string> switchover(RegionId to);  // planned, loses nothing
+  std::optional<std::string> failover(RegionId to);    // forced
+  void acknowledge();  // allows automatic failover again within the cooldown
+
+  const std::vector<PrimaryChange>& history() const { return history_; }
+  std::string status_json() const;
+  std::string history_json() const;
+  // Runs the configured hooks (the runtime sets it).
+  std::function<void(const PrimaryChange&)> on_change;
+
+ private:
+  struct Peer {
+    RegionId id;
+    std::string name, address;
+    Health health = Health::kUnknown;
+    int failures = 0, successes = 0;
+    int64_t rtt_ms = -1;
+    std::map<int64_t, int64_t> pending;  // sent_ms -> deadline
+    int64_t lease_ack_sent_ms = -1;      // send time of our check it acked (primary)
+    bool says_primary_down = false;      // its latest view
+    VersionVector applied;               // its latest applied vector
+    uint64_t epoch = 0;
+  };
+
+  Peer* peer(RegionId id);
+  const Peer* peer(RegionId id) const;
+  void tick();
+  void check_peers();
+  void record(Peer& p, bool ok, int64_t rtt);
+  void maybe_elect();
+  void request_votes(uint64_t epoch, bool forced, const std::string& reason);
+  void become_primary(const std::string& reason);
+  void adopt(uint64_t epoch, RegionId primary);
+  void send(RegionId to, std::string m);
+  void broadcast(const std::string& m);
+  std::vector<RegionId> candidates() const;
+  uint64_t applied_of(RegionId holder, RegionId origin) const;
+  std::string name_of(RegionId id) const;
+  int majority() const { return static_cast<int>(peers_.size() + 1) / 2 + 1; }
+  int64_t now() const { return env_.clock.now_ms(); }
+
+  FailoverSettings cfg_;
+  Env env_;
+  Replicator& replicator_;
+  Network* network_ = nullptr;
+  std::function<void()> end_pass_;
+  RegionId self_ = 0;
+  std::string self_name_;
+  RegionId initial_primary_ = 0;
+  std::vector<Peer> peers_;
+  std::vector<std::pair<RegionId, std::string>> outbox_;
+
+  uint64_t epoch_ = 1;
+  RegionId primary_ = 0;
+  uint64_t voted_epoch_ = 0;  // highest epoch this region voted in (persisted)
+  bool dirty_ = false;
+  int64_t promise_until_ = 0;  // no vote for another primary before this
+  bool fenced_ = false;        // primary handing over: takes no writes
+
+  // Election in progress (this region as candidate).
+  uint64_t running_epoch_ = 0;
+  bool running_forced_ = false;
+  std::string running_reason_;
+  int64_t running_since_ = 0;
+  std::map<RegionId, bool> votes_;
+  int64_t next_attempt_ms_ = 0;
+  int64_t last_auto_failover_ms_ = -1;
+  bool acknowledged_ = true;
+  RegionId switchover_to_ = 0;  // primary waiting for the target to catch up
+
+  std::vector<PrimaryChange> history_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace meridian

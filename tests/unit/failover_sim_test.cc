@@ -1,0 +1,163 @@
+// The failover manager in the simulator: health checks with thresholds,
+// primary election with epochs and leases, fencing, switchover and the
+// history; the invariant that two regions never take writes at once.
+#include <gtest/gtest.h>
+
+#include <optional>
+
+#include "runtime/sim/sim_cluster.h"
+
+namespace meridian::sim {
+namespace {
+
+SimClusterOptions active_passive(int regions = 3) {
+  SimClusterOptions o;
+  o.regions = regions;
+  o.one_way_ms.assign(regions, std::vector<int64_t>(regions, 10));
+  o.replication.heartbeat_ms = 50;
+  o.failover.pattern = Pattern::kActivePassive;
+  o.failover.check_interval_ms = 50;
+  o.failover.check_timeout_ms = 100;
+  o.failover.failure_threshold = 3;
+  o.failover.recovery_threshold = 3;
+  o.failover.lease_ms = 400;
+  return o;
+}
+
+std::optional<std::string> call(SimCluster& c, SimConn& conn, std::vector<std::string> argv) {
+  std::optional<std::string> out;
+  bool done = false;
+  conn.send(argv, [&](const std::optional<std::string>& r) {
+    out = r;
+    done = true;
+  });
+  for (int i = 0; !done && i < 10000; ++i) c.run_for(1);
+  return out;
+}
+
+int writers(SimCluster& c, const std::vector<bool>& down = {}) {
+  int n = 0;
+  for (int i = 0; i < c.size(); ++i) {
+    if (!down.empty() && down[i]) continue;
+    if (c.region(i).failover().accepts_writes()) ++n;
+  }
+  return n;
+}
+
+// Runs `ms` of virtual time checking, every millisecond, that at most one
+// region takes writes.
+void run_checked(SimCluster& c, int64_t ms, const std::vector<bool>& down = {}) {
+  for (int64_t t = 0; t < ms; ++t) {
+    c.run_for(1);
+    ASSERT_LE(writers(c, down), 1) << "two regions take writes at t+" << t;
+  }
+}
+
+TEST(FailoverSim, OnlyThePrimaryTakesWritesAndStandbysSayWhere) {
+  SimCluster c(active_passive());
+  run_checked(c, 500);
+  EXPECT_TRUE(c.region(0).failover().accepts_writes());
+  auto w = c.connect(0);
+  auto s = c.connect(1);
+  EXPECT_EQ(*call(c, *w, {"SET", "k", "v"}), "+OK\r\n");
+  std::string refused = *call(c, *s, {"SET", "k", "v2"});
+  EXPECT_EQ(refused.rfind("-READONLY this region (r2) does not take writes; the primary is r1 at "
+                          "sim:1 (epoch 1)",
+                          0),
+            0u)
+      << refused;
+  c.run_for(100);
+  EXPECT_EQ(*call(c, *s, {"GET", "k"}), "$1\r\nv\r\n");  // standbys serve reads
+}
+
+TEST(FailoverSim, AnIsolatedPrimaryLosesItsLeaseAndTheBestStandbyTakesOver) {
+  SimCluster c(active_passive());
+  run_checked(c, 500);
+  auto w = c.connect(0);
+  for (int i = 0; i < 20; ++i)
+    call(c, *w, {"MR.ONCE", "SYNC", "SET", "k" + std::to_string(i), "v"});
+  int64_t cut = c.now();
+  c.network().isolate(c.id(0));
+  int64_t new_primary_at = -1;
+  for (int64_t t = 0; t < 5000 && new_primary_at < 0; ++t) {
+    c.run_for(1);
+    ASSERT_LE(writers(c), 1) << "two regions take writes at t+" << t;
+    for (int i = 1; i < 3; ++i) {
+      if (c.region(i).failover().accepts_writes()) new_primary_at = c.now() - cut;
+    }
+  }
+  // Detection (3 failed checks of 50 ms, 100 ms timeout), the lease the
+  // standbys promised (400 ms), one election round trip, one lease round trip.
+  ASSERT_GT(new_primary_at, 0);
+  EXPECT_LE(new_primary_at, 50 * 3 + 100 + 400 + 50 + 100) << new_primary_at;
+  // The old primary stopped taking writes before the new one started.
+  auto old_writer = c.connect(0);
+  EXPECT_EQ(call(c, *old_writer, {"SET", "x", "1"})
+                ->rfind("-TRYAGAIN this region (r1) is the "
+                        "primary but cannot confirm its lease",
+                        0),
+            0u);
+  int p = c.region(1).failover().accepts_writes() ? 1 : 2;
+  EXPECT_EQ(c.region(p).failover().epoch(), 2u);
+  auto nw = c.connect(p);
+  EXPECT_EQ(*call(c, *nw, {"GET", "k19"}), "$1\r\nv\r\n");  // no sync write lost
+  EXPECT_EQ(*call(c, *nw, {"SET", "after", "1"}), "+OK\r\n");
+  // History names the change and why.
+  const auto& h = c.region(p).failover().history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].from, c.id(0));
+  EXPECT_EQ(h[0].reason.rfind("failover: r1 unhealthy for 2 of 3 regions", 0), 0u) << h[0].reason;
+  // The old primary returns as a standby of the new epoch.
+  c.network().heal();
+  run_checked(c, 2500);  // replication resends what the partition lost after 1 s
+  EXPECT_EQ(c.region(0).failover().epoch(), 2u);
+  EXPECT_FALSE(c.region(0).failover().accepts_writes());
+  EXPECT_EQ(*call(c, *old_writer, {"GET", "after"}), "$1\r\n1\r\n");
+}
+
+TEST(FailoverSim, NoFailoverWhileAMajorityStillSeesThePrimary) {
+  SimCluster c(active_passive());
+  run_checked(c, 500);
+  // r3 cannot hear r1, but r2 can: r1 is healthy for a majority.
+  c.network().block(c.id(0), c.id(2));
+  c.network().block(c.id(2), c.id(0));
+  run_checked(c, 3000);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.region(i).failover().epoch(), 1u);
+  EXPECT_TRUE(c.region(0).failover().accepts_writes());
+}
+
+TEST(FailoverSim, SwitchoverWaitsForTheTargetAndLosesNothing) {
+  SimCluster c(active_passive());
+  run_checked(c, 500);
+  auto w = c.connect(0);
+  for (int i = 0; i < 50; ++i) call(c, *w, {"SET", "k" + std::to_string(i), "v"});
+  ASSERT_FALSE(c.region(0).failover().switchover(c.id(2)).has_value());
+  run_checked(c, 2000);
+  EXPECT_TRUE(c.region(2).failover().accepts_writes());
+  EXPECT_EQ(c.region(2).failover().history().back().reason, "switchover from r1");
+  auto r3 = c.connect(2);
+  EXPECT_EQ(*call(c, *r3, {"DBSIZE"}), ":50\r\n");
+  EXPECT_EQ(c.region(2).failover().history().back().unreplicated, 0u);
+}
+
+TEST(FailoverSim, ACrashedPrimaryIsReplacedAndCanBeForcedBack) {
+  SimCluster c(active_passive());
+  run_checked(c, 500);
+  std::vector<bool> down = {true, false, false};
+  c.network().isolate(c.id(0));  // the process is gone: nothing in or out
+  run_checked(c, 2000, down);
+  int p = c.region(1).failover().accepts_writes() ? 1 : 2;
+  ASSERT_TRUE(c.region(p).failover().accepts_writes());
+  c.crash_and_restart(0);
+  c.network().heal();
+  run_checked(c, 1000);
+  EXPECT_FALSE(c.region(0).failover().accepts_writes());
+  // An operator moves the primary back (forced).
+  ASSERT_FALSE(c.region(1).failover().failover(c.id(0)).has_value());
+  run_checked(c, 2000);
+  EXPECT_TRUE(c.region(0).failover().accepts_writes());
+  EXPECT_EQ(c.region(0).failover().epoch(), 3u);
+}
+
+}  // namespace
+}  // namespace meridian::sim
