@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "cli/admin.h"
 #include "cli/supervisor.h"
 #include "config/cluster_config.h"
 #include "core/version.h"
@@ -69,6 +70,7 @@ int run_server(const std::string& config_path, const std::string& region_name,
       l.peers.push_back(PeerEndpoint{r.id, r.name, r.peer, delay, jitter});
     }
     l.http = region->http;
+    l.hooks = FailoverHooks{cfg.hook_command, cfg.hook_url};
     links = std::move(l);
   }
   RegionServer server(cfg.settings_for(*region), dir.string(), region->client.host,
@@ -136,11 +138,38 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   simulate->add_flag("-v,--verbose", verbose, "print a summary of every seed");
 
+  std::string to, ask_region;
+  bool json = false;
+  int wait_s = 30;
+  auto* status = app.add_subcommand("status", "regions, health, roles, epoch and lag");
+  auto* history = app.add_subcommand("history", "every change of primary, with its reason");
+  auto* switchover =
+      app.add_subcommand("switchover", "planned move of the primary: waits for the target, loses "
+                                       "nothing");
+  auto* failover = app.add_subcommand("failover", "forced move of the primary");
+  for (auto* sc : {status, history, switchover, failover}) {
+    sc->add_option("--config", config_path, "topology file (TOML)")->required();
+  }
+  for (auto* sc : {status, history}) {
+    sc->add_option("--region", ask_region, "ask this region (default: the first that answers)");
+    sc->add_flag("--json", json, "print JSON");
+  }
+  for (auto* sc : {switchover, failover}) {
+    sc->add_option("--to", to, "the region to make primary")->required();
+    sc->add_option("--wait", wait_s, "seconds to wait for it")->capture_default_str();
+  }
+
   CLI11_PARSE(app, argc, argv);
 
   try {
     if (server->parsed()) return run_server(config_path, region, data_dir);
     if (simulate->parsed()) return run_simulate(seed, seeds, duration_ms, verbose);
+    if (status->parsed() || history->parsed() || switchover->parsed() || failover->parsed()) {
+      auto cfg = meridian::load_cluster_config(config_path);
+      if (status->parsed()) return meridian::admin_status(cfg, ask_region, json);
+      if (history->parsed()) return meridian::admin_history(cfg, ask_region, json);
+      return meridian::admin_move(cfg, to, switchover->parsed(), wait_s);
+    }
     if (up->parsed()) {
       auto cfg = meridian::load_cluster_config(config_path);
       spdlog::set_level(spdlog::level::from_str(cfg.log_level));

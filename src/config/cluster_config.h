@@ -53,6 +53,11 @@ struct ClusterConfig {
     int64_t jitter_ms = 0;  // uniform extra delay in [0, jitter_ms]
   };
   std::vector<WanLink> wan;
+  // [failover] hooks, run on every change of primary with its details:
+  // a shell command (details in MERIDIAN_* environment variables) and/or an
+  // HTTP POST of a JSON body.
+  std::string hook_command;
+  std::string hook_url;
 
   const RegionConfig* find(const std::string& name) const;
   RegionSettings settings_for(const RegionConfig& region) const;

@@ -21,7 +21,7 @@ def toml_value(v):
 
 class Cluster:
     def __init__(self, names=("a", "b", "c"), secret="cluster-secret", replication=None,
-                 wan=(), keyspaces=(), cluster="test", fsync="everysec"):
+                 wan=(), keyspaces=(), cluster="test", fsync="everysec", failover=None):
         """replication: dict of extra [replication] keys; wan: (a, b, rtt_ms[,
         jitter_ms]) tuples; keyspaces: dicts for [[keyspaces]]."""
         self.names = list(names)
@@ -29,6 +29,7 @@ class Cluster:
         self.replication = dict(replication or {})
         self.wan = list(wan)
         self.keyspaces = list(keyspaces)
+        self.failover = dict(failover or {})
         self.cluster = cluster
         self.servers = {}
         for name in self.names:
@@ -44,6 +45,9 @@ class Cluster:
                  "secret = %s" % harness.toml_str(secret if secret is not None else self.secret)]
         for k, v in self.replication.items():
             lines.append("%s = %s" % (k, toml_value(v)))
+        if self.failover:
+            lines += ["", "[failover]"]
+            lines += ["%s = %s" % (k, toml_value(v)) for k, v in self.failover.items()]
         for ks in self.keyspaces:
             lines += ["", "[[keyspaces]]"]
             lines += ["%s = %s" % (k, toml_value(v)) for k, v in ks.items()]

@@ -14,6 +14,7 @@ CommandTable::CommandTable() {
   register_hash_commands(*this);
   register_replication_commands(*this);
   register_conflict_commands(*this);
+  register_failover_commands(*this);
 }
 
 void CommandTable::add(CommandSpec spec) {

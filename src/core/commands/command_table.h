@@ -66,5 +66,6 @@ void register_set_commands(CommandTable& table);
 void register_hash_commands(CommandTable& table);
 void register_replication_commands(CommandTable& table);
 void register_conflict_commands(CommandTable& table);
+void register_failover_commands(CommandTable& table);
 
 }  // namespace meridian

@@ -108,6 +108,16 @@ void info(CommandContext& ctx) {
     field(out, "siblings_dropped", ctx.keyspace.siblings_dropped());
     field(out, "tombstones", static_cast<uint64_t>(ctx.keyspace.tombstone_count()));
     field(out, "tombstones_purged", ctx.keyspace.tombstones_purged());
+    auto& fm = ctx.region.failover();
+    field(out, "failover_epoch", fm.epoch());
+    field(out, "primary", ctx.region.region_names().count(fm.primary())
+                              ? ctx.region.region_names().at(fm.primary())
+                              : std::to_string(fm.primary()));
+    field(out, "accepts_writes", fm.accepts_writes() ? "1" : "0");
+    for (const auto& [id, name] : ctx.region.region_names()) {
+      if (id == ctx.region.settings().region_id) continue;
+      field(out, ("health_" + name).c_str(), health_name(fm.health_of(id)));
+    }
   }
   if (want("meridian")) {
     section(out, "Meridian");

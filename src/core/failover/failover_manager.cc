@@ -183,6 +183,12 @@ Health FailoverManager::health_of(RegionId region) const {
   return p ? p->health : Health::kUnknown;
 }
 
+int FailoverManager::unhealthy_peers() const {
+  return static_cast<int>(std::count_if(peers_.begin(), peers_.end(), [](const Peer& p) {
+    return p.health == Health::kUnhealthy;
+  }));
+}
+
 bool FailoverManager::holds_lease() const {
   if (!is_primary() || fenced_) return false;
   if (!enabled()) return true;

@@ -70,6 +70,9 @@ class FailoverManager {
   // The error for a refused write, naming where writes go now.
   std::string write_refusal() const;
   Health health_of(RegionId region) const;
+  // Other regions this one currently finds unhealthy (sync writes do not
+  // wait for them).
+  int unhealthy_peers() const;
 
   // Operator actions; each returns an error message or nothing.
   std::optional<std::string> switchover(RegionId to);  // planned, loses nothing

@@ -219,7 +219,13 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
 void Session::hold_write(const WritePolicy& policy, std::string& out, size_t reply_start) {
   Replicator& repl = region_.replicator();
   const int peers = repl.peer_count();
-  const int needed = policy.mode == WriteMode::kSync ? peers : policy.regions;
+  // sync: every region still in the cluster, not one found down (else one
+  // lost region would block every sync write until it returns), and never
+  // fewer than a majority, so a quorum read always meets the write.
+  const int needed =
+      policy.mode == WriteMode::kSync
+          ? std::max(peers - region_.failover().unhealthy_peers(), repl.quorum_peers())
+          : policy.regions;
   const uint64_t seq = last_write_seq_;
   if (repl.acked_count(seq) >= needed) return;
   std::string held = out.substr(reply_start);

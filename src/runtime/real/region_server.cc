@@ -144,6 +144,15 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   if (links) {
     transport_ = std::make_unique<PeerTransport>(io_, links->transport, links->peers);
     region_->attach_network(transport_.get());
+    RegionId original = region_->settings().replication.regions.empty()
+                            ? region_->settings().region_id
+                            : region_->settings().replication.regions.front().id;
+    region_->failover().on_change = [this, hooks = links->hooks,
+                                     original](const PrimaryChange& c) {
+      spdlog::warn("primary is now {} (epoch {}): {}", region_->region_names().at(c.to), c.epoch,
+                   c.reason);
+      run_hooks(hooks, c, region_->region_names(), original);
+    };
     if (links->http) {
       http_ = std::make_unique<HttpStatus>(
           io_, *links->http, [this](const std::string& path, std::string* body, std::string* type) {
@@ -162,8 +171,15 @@ int RegionServer::serve_http(const std::string& path, std::string* body, std::st
     *type = "application/json";
     return 200;
   }
+  if (path == "/failover" || path == "/history") {
+    *body = (path == "/failover" ? region_->failover().status_json()
+                                 : region_->failover().history_json()) +
+            "\n";
+    *type = "application/json";
+    return 200;
+  }
   if (path != "/status") {
-    *body = "not found: try /status or /conflicts\n";
+    *body = "not found: try /status, /conflicts, /failover or /history\n";
     return 404;
   }
   // The core's view (positions, lag) plus the transport's (sockets, bytes).

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/region.h"
+#include "runtime/real/failover_hooks.h"
 #include "runtime/real/http_status.h"
 #include "runtime/real/peer_transport.h"
 #include "runtime/real/system_env.h"
@@ -30,6 +31,7 @@ struct ClusterLinks {
   PeerTransportOptions transport;
   std::vector<PeerEndpoint> peers;
   std::optional<HostPort> http;  // where /status is served
+  FailoverHooks hooks;
 };
 
 class RegionServer {

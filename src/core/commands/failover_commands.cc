@@ -1,0 +1,52 @@
+// MR.FAILOVER: the failover manager from a Redis client.
+//   MR.FAILOVER STATUS | HISTORY              JSON, as the http address serves it
+//   MR.FAILOVER SWITCHOVER region             planned: the primary hands over once
+//                                             the target has every write
+//   MR.FAILOVER FAILOVER region               forced
+//   MR.FAILOVER ACK                           allows the next automatic failover
+#include <string>
+
+#include "core/commands/command_util.h"
+#include "core/region.h"
+
+namespace meridian {
+namespace {
+
+std::optional<RegionId> region_named(CommandContext& ctx, std::string_view name) {
+  for (const auto& [id, n] : ctx.region.region_names()) {
+    if (n == name) return id;
+  }
+  return std::nullopt;
+}
+
+void mr_failover(CommandContext& ctx) {
+  auto& fm = ctx.region.failover();
+  const auto& argv = ctx.argv;
+  auto sub = [&](const char* s) { return cmd::equals_ci(argv[1], s); };
+  if (argv.size() == 2 && sub("status")) return ctx.reply.bulk(fm.status_json());
+  if (argv.size() == 2 && sub("history")) return ctx.reply.bulk(fm.history_json());
+  if (argv.size() == 2 && sub("ack")) {
+    fm.acknowledge();
+    return ctx.reply.ok();
+  }
+  if (argv.size() == 3 && (sub("switchover") || sub("failover"))) {
+    auto to = region_named(ctx, argv[2]);
+    if (!to) {
+      return ctx.reply.error("ERR no region named '" + std::string(cmd::as_c_string(argv[2])) +
+                             "' in this cluster");
+    }
+    auto err = sub("switchover") ? fm.switchover(*to) : fm.failover(*to);
+    if (err) return ctx.reply.error("ERR " + *err);
+    return ctx.reply.ok();
+  }
+  ctx.reply.error(
+      "ERR syntax error: MR.FAILOVER STATUS | HISTORY | SWITCHOVER region | FAILOVER region | ACK");
+}
+
+}  // namespace
+
+void register_failover_commands(CommandTable& t) {
+  t.add({"mr.failover", -2, kCmdAdmin | kCmdStale, 0, 0, 0, mr_failover});
+}
+
+}  // namespace meridian
