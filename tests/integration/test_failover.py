@@ -1,0 +1,176 @@
+"""Failover with real processes (active-passive, three regions): kill -9 the
+primary under a steady write load and measure, from the clients' view, RTO
+(last acknowledged write before to the first acknowledged write after) and
+RPO (acknowledged writes missing afterwards); a switchover with the CLI,
+the history and the hooks."""
+
+import json
+import os
+import subprocess
+import threading
+import time
+
+import pytest
+import redis
+
+from lib import harness
+from lib.cluster import Cluster
+
+MODES = {"async": [], "semi-sync 1": ["MR.ONCE", "SEMI-SYNC", "1", "2000"],
+         "sync": ["MR.ONCE", "SYNC", "2000"]}
+FAILOVER = {"pattern": "active-passive", "check_interval_ms": 250, "failure_threshold": 3}
+
+
+def primary_of(c):
+    """The region that takes writes now, asked of any live region."""
+    for n in c.names:
+        if not c[n].running():
+            continue
+        try:
+            st = json.loads(c.client(n, socket_timeout=1).execute_command("MR.FAILOVER", "STATUS"))
+        except (redis.RedisError, OSError):
+            continue
+        if st["primary"] in c.names and c[st["primary"]].running():
+            return st["primary"]
+    return None
+
+
+class Writer(threading.Thread):
+    def __init__(self, c, prefix):
+        super().__init__(daemon=True)
+        self.c, self.prefix = c, prefix
+        self.acked = []  # (key, time, region)
+        self.stop = threading.Event()
+
+    def run(self):
+        region, conn, i = None, None, 0
+        while not self.stop.is_set():
+            if conn is None:
+                region = primary_of(self.c)
+                if region is None:
+                    time.sleep(0.02)
+                    continue
+                conn = self.c.client(region, socket_timeout=3)
+            key = "w%06d" % i
+            try:
+                conn.execute_command(*self.prefix, "SET", key, "v")
+                self.acked.append((key, time.monotonic(), region))
+                i += 1
+            except (redis.RedisError, OSError):
+                conn = None  # refused, timed out or gone: find the primary again
+                i += 1
+                time.sleep(0.01)
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_kill9_primary_under_load_rto_and_rpo(mode, tmp_path):
+    c = Cluster(failover=FAILOVER)
+    try:
+        c.start()
+        c.wait_linked()
+        harness.wait_until(lambda: primary_of(c) == "a", timeout=10)
+        w = Writer(c, MODES[mode])
+        w.start()
+        harness.wait_until(lambda: len(w.acked) > 200, timeout=20)
+        killed_at = time.monotonic()
+        c["a"].kill9()
+        harness.wait_until(lambda: len([1 for _, _, r in w.acked if r != "a"]) > 50,
+                           timeout=15, desc="writes acknowledged by the new primary")
+        w.stop.set()
+        w.join(10)
+        # (a reply in flight when a died may be counted just after killed_at)
+        before = [t for _, t, r in w.acked if r == "a"]
+        after = [(t, r) for _, t, r in w.acked if r != "a"]
+        rto = after[0][0] - before[-1]
+        new = after[0][1]
+        assert new in ("b", "c")
+        # RPO: acknowledged writes the new primary does not have.
+        r = c.client(new)
+        keys = [k for k, _, _ in w.acked]
+        have = set()
+        for i in range(0, len(keys), 500):
+            vals = r.mget(keys[i:i + 500])
+            have.update(k for k, v in zip(keys[i:i + 500], vals) if v is not None)
+        lost = [k for k in keys if k not in have]
+        print("failover %s: RTO %.3f s, RPO %d of %d acknowledged writes, new primary %s"
+              % (mode, rto, len(lost), len(keys), new))
+        with open(os.environ.get("MERIDIAN_FAILOVER_REPORT", "/dev/null"), "a") as f:
+            f.write(json.dumps({"mode": mode, "rto_s": rto, "rpo_writes": len(lost),
+                                "acked": len(keys)}) + "\n")
+        assert rto <= 2.0
+        if mode != "async":
+            assert lost == []
+        hist = json.loads(r.execute_command("MR.FAILOVER", "HISTORY"))
+        assert hist[-1]["from"] == "a" and hist[-1]["to"] == new
+        assert hist[-1]["reason"].startswith("failover: a unhealthy")
+    finally:
+        c.cleanup()
+
+
+def test_switchover_with_the_cli_loses_nothing_and_runs_the_hooks(tmp_path):
+    log = tmp_path / "hooks.log"
+    f = dict(FAILOVER, hook_command="echo \"$MERIDIAN_EVENT $MERIDIAN_FROM $MERIDIAN_TO "
+                                    "$MERIDIAN_EPOCH $MERIDIAN_REASON\" >> %s" % log)
+    c = Cluster(failover=f)
+    try:
+        c.start()
+        c.wait_linked()
+        harness.wait_until(lambda: primary_of(c) == "a", timeout=10)
+        a = c.client("a")
+        for i in range(300):
+            a.set("k%d" % i, i)
+        cfg = c["a"].config_path
+        out = subprocess.run([harness.meridian_bin(), "switchover", "--config", cfg, "--to", "c"],
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "c is the primary (epoch 2)" in out.stdout
+        assert c.client("c").dbsize() == 300
+        assert c.client("c").set("after", "1")
+        with pytest.raises(redis.ReadOnlyError) as e:
+            a.set("x", "1")
+        assert "the primary is c at 127.0.0.1:%d (epoch 2)" % c["c"].port in str(e.value)
+        hist = subprocess.run([harness.meridian_bin(), "history", "--config", cfg],
+                              capture_output=True, text=True, timeout=20).stdout
+        assert "switchover from a" in hist
+        status = subprocess.run([harness.meridian_bin(), "status", "--config", cfg, "--json"],
+                                capture_output=True, text=True, timeout=20).stdout
+        assert json.loads(status)["primary"] == "c"
+        # the hook ran in the new primary with the details
+        harness.wait_until(lambda: log.exists() and "failover a c 2 switchover from a"
+                           in log.read_text(), timeout=10)
+        # and back: a planned move home is a failback
+        out = subprocess.run([harness.meridian_bin(), "switchover", "--config", cfg, "--to", "a"],
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stdout + out.stderr
+        harness.wait_until(lambda: "failback c a 3" in log.read_text(), timeout=10)
+    finally:
+        c.cleanup()
+
+
+def test_an_isolated_primary_refuses_writes_once_its_lease_runs_out(tmp_path):
+    # a is 'isolated' by stopping b and c: a client can still reach it.
+    c = Cluster(failover=FAILOVER)
+    try:
+        c.start()
+        c.wait_linked()
+        harness.wait_until(lambda: primary_of(c) == "a", timeout=10)
+        a = c.client("a")
+        assert a.set("k", "1")
+        c["b"].stop()
+        c["c"].stop()
+
+        def refused():
+            try:
+                a.set("k", "2")
+                return False
+            except redis.ResponseError as e:
+                return "cannot confirm its lease" in str(e)
+        harness.wait_until(refused, timeout=5, desc="a stops taking writes")
+        # once the others return, one of them leads or a resumes; a single
+        # primary takes writes again
+        c["b"].start()
+        c["c"].start()
+        harness.wait_until(lambda: primary_of(c) is not None and
+                           c.client(primary_of(c)).set("k", "3"), timeout=20)
+    finally:
+        c.cleanup()
