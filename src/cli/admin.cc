@@ -112,8 +112,8 @@ int admin_history(const ClusterConfig& cfg, const std::string& region, bool json
       std::printf("%s\n", h.dump(2).c_str());
       return 0;
     }
-    std::printf("%-6s %-10s %-10s %-16s %-16s %9s %12s  %s\n", "EPOCH", "FROM", "TO",
-                "START MS", "END MS", "LOG POS", "UNREPLICATED", "REASON");
+    std::printf("%-6s %-10s %-10s %-16s %-16s %9s %12s  %s\n", "EPOCH", "FROM", "TO", "START MS",
+                "END MS", "LOG POS", "UNREPLICATED", "REASON");
     for (const auto& c : h) {
       std::printf("%-6llu %-10s %-10s %-16lld %-16lld %9llu %12llu  %s\n",
                   static_cast<unsigned long long>(c["epoch"].get<uint64_t>()),

@@ -17,6 +17,7 @@
 #include "core/version.h"
 #include "runtime/real/region_server.h"
 #include "runtime/sim/chaos.h"
+#include "runtime/sim/failover_chaos.h"
 
 namespace {
 
@@ -85,16 +86,25 @@ int run_server(const std::string& config_path, const std::string& region_name,
 // `meridian simulate`: seeded chaos runs of a whole cluster in the
 // deterministic simulator (see src/runtime/sim/chaos.h). Exit code 1 if any
 // seed breaks an invariant; each failure prints the seed that replays it.
-int run_simulate(uint64_t first, uint64_t count, int64_t duration_ms, bool verbose) {
+int run_simulate(uint64_t first, uint64_t count, int64_t duration_ms, bool verbose, bool failover) {
   uint64_t failed = 0;
   for (uint64_t seed = first; seed < first + count; ++seed) {
-    auto r = meridian::sim::run_chaos({seed, duration_ms});
+    meridian::sim::ChaosResult r;
+    if (failover) {
+      auto f = meridian::sim::run_failover_chaos(seed, duration_ms);
+      r.seed = f.seed;
+      r.violations = f.violations;
+      r.summary = f.summary;
+    } else {
+      r = meridian::sim::run_chaos({seed, duration_ms});
+    }
     if (!r.ok()) {
       ++failed;
       std::printf("FAIL %s\n", r.summary.c_str());
       for (const auto& v : r.violations) std::printf("  %s\n", v.c_str());
-      std::printf("  replay: meridian simulate --seed %llu --duration-ms %lld\n",
-                  static_cast<unsigned long long>(seed), static_cast<long long>(duration_ms));
+      std::printf("  replay: meridian simulate%s --seed %llu --duration-ms %lld\n",
+                  failover ? " --failover" : "", static_cast<unsigned long long>(seed),
+                  static_cast<long long>(duration_ms));
     } else if (verbose) {
       std::printf("ok   %s\n", r.summary.c_str());
     }
@@ -137,15 +147,18 @@ int main(int argc, char** argv) {
   simulate->add_option("--duration-ms", duration_ms, "virtual time with faults per seed")
       ->capture_default_str();
   simulate->add_flag("-v,--verbose", verbose, "print a summary of every seed");
+  bool failover_chaos = false;
+  simulate->add_flag("--failover", failover_chaos,
+                     "the failover manager's chaos (active-passive, primary cut off, crashes)");
 
   std::string to, ask_region;
   bool json = false;
   int wait_s = 30;
   auto* status = app.add_subcommand("status", "regions, health, roles, epoch and lag");
   auto* history = app.add_subcommand("history", "every change of primary, with its reason");
-  auto* switchover =
-      app.add_subcommand("switchover", "planned move of the primary: waits for the target, loses "
-                                       "nothing");
+  auto* switchover = app.add_subcommand("switchover",
+                                        "planned move of the primary: waits for the target, loses "
+                                        "nothing");
   auto* failover = app.add_subcommand("failover", "forced move of the primary");
   for (auto* sc : {status, history, switchover, failover}) {
     sc->add_option("--config", config_path, "topology file (TOML)")->required();
@@ -163,7 +176,9 @@ int main(int argc, char** argv) {
 
   try {
     if (server->parsed()) return run_server(config_path, region, data_dir);
-    if (simulate->parsed()) return run_simulate(seed, seeds, duration_ms, verbose);
+    if (simulate->parsed()) {
+      return run_simulate(seed, seeds, duration_ms, verbose, failover_chaos);
+    }
     if (status->parsed() || history->parsed() || switchover->parsed() || failover->parsed()) {
       auto cfg = meridian::load_cluster_config(config_path);
       if (status->parsed()) return meridian::admin_status(cfg, ask_region, json);

@@ -253,11 +253,11 @@ void load_failover(const Reporter& r, const toml::table& root, ClusterConfig& cf
   const toml::table* t = table_at(r, root, "failover");
   const toml::table& tab = t ? *t : empty;
   const std::string p = "failover.";
-  r.only_known(tab, p,
-               {"pattern", "check_interval_ms", "check_timeout_ms", "degraded_ms",
-                "failure_threshold", "recovery_threshold", "lease_ms", "max_lag_ops",
-                "auto_failback", "failback_hold_ms", "failover_cooldown_ms", "priority",
-                "hook_command", "hook_url"});
+  r.only_known(
+      tab, p,
+      {"pattern", "check_interval_ms", "check_timeout_ms", "degraded_ms", "failure_threshold",
+       "recovery_threshold", "lease_ms", "max_lag_ops", "auto_failback", "failback_hold_ms",
+       "failover_cooldown_ms", "priority", "hook_command", "hook_url"});
   const std::string default_pattern = "active-active";
   std::string pattern = r.text(tab, p, "pattern", &default_pattern);
   if (pattern == "active-active") {
@@ -460,9 +460,9 @@ ClusterConfig load_cluster_config(const std::string& path) {
   Reporter r(path);
   ClusterConfig cfg;
   cfg.path = path;
-  r.only_known(root, "",
-               {"cluster", "server", "users", "regions", "replication", "keyspaces", "wan",
-                "failover"});
+  r.only_known(
+      root, "",
+      {"cluster", "server", "users", "regions", "replication", "keyspaces", "wan", "failover"});
 
   if (const auto* cluster = table_at(r, root, "cluster")) {
     r.only_known(*cluster, "cluster.", {"name"});

@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "runtime/sim/failover_chaos.h"
 #include "runtime/sim/sim_cluster.h"
 
 namespace meridian::sim {
@@ -158,6 +159,22 @@ TEST(FailoverSim, ACrashedPrimaryIsReplacedAndCanBeForcedBack) {
   EXPECT_TRUE(c.region(0).failover().accepts_writes());
   EXPECT_EQ(c.region(0).failover().epoch(), 3u);
 }
+
+// Seeded failover chaos: 200 seeds per `make test` (10 shards of 20).
+class FailoverChaos : public ::testing::TestWithParam<int> {};
+
+TEST_P(FailoverChaos, SeedsKeepEveryInvariant) {
+  const uint64_t first = static_cast<uint64_t>(GetParam()) * 20 + 1;
+  for (uint64_t seed = first; seed < first + 20; ++seed) {
+    FailoverChaosResult r = run_failover_chaos(seed);
+    std::string all;
+    for (const auto& v : r.violations) all += "\n  " + v;
+    EXPECT_TRUE(r.ok()) << r.summary << all
+                        << "\nreplay: build/meridian simulate --failover --seed " << seed;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Shards, FailoverChaos, ::testing::Range(0, 10));
 
 }  // namespace
 }  // namespace meridian::sim

@@ -146,6 +146,7 @@ void FailoverManager::start() {
   // After a restart this region may have promised a lease it no longer
   // remembers: honour it by not voting for a while.
   promise_until_ = now() + cfg_.lease_ms;
+  promised_to_ = 0;
   tick();
 }
 
@@ -184,9 +185,8 @@ Health FailoverManager::health_of(RegionId region) const {
 }
 
 int FailoverManager::unhealthy_peers() const {
-  return static_cast<int>(std::count_if(peers_.begin(), peers_.end(), [](const Peer& p) {
-    return p.health == Health::kUnhealthy;
-  }));
+  return static_cast<int>(std::count_if(
+      peers_.begin(), peers_.end(), [](const Peer& p) { return p.health == Health::kUnhealthy; }));
 }
 
 bool FailoverManager::holds_lease() const {
@@ -294,6 +294,10 @@ std::vector<RegionId> FailoverManager::candidates() const {
     auto it = std::find(cfg_.priority.begin(), cfg_.priority.end(), r);
     return static_cast<size_t>(it - cfg_.priority.begin());
   };
+  // The most of the old primary's writes first (voters refuse a candidate
+  // holding fewer than they do anyway), then priority, then id. Views of
+  // each other's positions can differ, so two regions may both think they
+  // go first: a failed election backs off for a random time.
   std::sort(out.begin(), out.end(), [&](RegionId a, RegionId b) {
     uint64_t ha = applied_of(a, primary_), hb = applied_of(b, primary_);
     if (ha != hb) return ha > hb;
@@ -306,8 +310,13 @@ std::vector<RegionId> FailoverManager::candidates() const {
 void FailoverManager::maybe_elect() {
   int64_t t = now();
   if (running_epoch_ != 0) {
-    // An election that did not complete: give up, let the next try.
-    if (t - running_since_ > 2 * cfg_.lease_ms + cfg_.check_timeout_ms) running_epoch_ = 0;
+    // An election that did not complete (a split vote, lost messages): give
+    // up and retry after a random pause, so two candidates stop colliding.
+    if (t - running_since_ > cfg_.lease_ms + cfg_.check_timeout_ms) {
+      running_epoch_ = 0;
+      next_attempt_ms_ =
+          t + static_cast<int64_t>(env_.random.uniform(static_cast<uint64_t>(cfg_.lease_ms) + 1));
+    }
     return;
   }
   if (is_primary()) {
@@ -436,12 +445,19 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
       p->epoch = epoch;
       if (epoch > epoch_) adopt(epoch, static_cast<RegionId>(primary));
       // Answer; acknowledging the sender as primary promises a lease.
-      bool ack = epoch == epoch_ && static_cast<RegionId>(primary) == from && primary_ == from;
+      // Back the sender's lease only if it is this region's primary and no
+      // promise to another region still runs: two leases never overlap,
+      // since any two majorities share a region.
+      bool ack = epoch == epoch_ && static_cast<RegionId>(primary) == from && primary_ == from &&
+                 (promised_to_ == from || now() >= promise_until_);
       if (ack && fenced) {
         ack = false;
         promise_until_ = 0;  // it takes no writes: its lease may lapse at once
       }
-      if (ack) promise_until_ = now() + cfg_.lease_ms;
+      if (ack) {
+        promised_to_ = from;
+        promise_until_ = now() + cfg_.lease_ms;
+      }
       std::string m = begin(kPong);
       coding::put_varint(m, epoch_);
       coding::put_varint(m, primary_);
@@ -473,6 +489,12 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
         return;
       }
       bool forced = msg[0] != 0;
+      // A candidate for a newer epoch supersedes this region's own run; let
+      // it finish before trying again.
+      if (running_epoch_ != 0 && epoch > running_epoch_) {
+        running_epoch_ = 0;
+        next_attempt_ms_ = now() + cfg_.lease_ms + cfg_.check_timeout_ms;
+      }
       const Peer* op = peer(static_cast<RegionId>(old));
       bool old_down =
           static_cast<RegionId>(old) == self_ ? false : (op && op->health == Health::kUnhealthy);
@@ -593,6 +615,22 @@ std::string FailoverManager::status_json() const {
                             {"applied_of_primary", p.applied.get(primary_)}});
   }
   return j.dump();
+}
+
+std::string FailoverManager::debug_line() const {
+  std::string out =
+      self_name_ + ": epoch " + std::to_string(epoch_) + " primary " + name_of(primary_) +
+      " voted " + std::to_string(voted_epoch_) + " running " + std::to_string(running_epoch_) +
+      " promise_in " + std::to_string(promise_until_ - now()) + " next_try_in " +
+      std::to_string(next_attempt_ms_ - now()) + " lease " + (holds_lease() ? "held" : "none") +
+      " fenced " + (fenced_ ? "1" : "0") + " acks:";
+  for (const auto& p : peers_) out += " " + std::to_string(p.lease_ack_sent_ms - now());
+  out += " health:";
+  for (const auto& p : peers_) {
+    out += " " + p.name + "=" + health_name(p.health) + (p.says_primary_down ? "(down)" : "") +
+           "@e" + std::to_string(p.epoch);
+  }
+  return out;
 }
 
 std::string FailoverManager::history_json() const {

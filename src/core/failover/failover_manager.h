@@ -15,7 +15,8 @@
 // - any message stamped with an older epoch makes nobody step back.
 // Liveness: a region is declared down only when a majority (of the regions
 // that are not it) report it unhealthy; the best candidate (holding the most
-// of the old primary's writes, then by priority) asks for votes; a voter
+// of the old primary's writes, then by priority) asks for votes, the others
+// wait their turn, and a split vote backs off for a random time; a voter
 // refuses a candidate that holds fewer of the old primary's writes than it
 // does, so no write acknowledged under sync (or semi-sync on enough
 // regions) is lost.
@@ -81,6 +82,8 @@ class FailoverManager {
 
   const std::vector<PrimaryChange>& history() const { return history_; }
   std::string status_json() const;
+  // One line of internal state, for test failures.
+  std::string debug_line() const;
   std::string history_json() const;
   // Runs the configured hooks (the runtime sets it).
   std::function<void(const PrimaryChange&)> on_change;
@@ -132,6 +135,7 @@ class FailoverManager {
   uint64_t voted_epoch_ = 0;  // highest epoch this region voted in (persisted)
   bool dirty_ = false;
   int64_t promise_until_ = 0;  // no vote for another primary before this
+  RegionId promised_to_ = 0;   // whose lease that promise backs
   bool fenced_ = false;        // primary handing over: takes no writes
 
   // Election in progress (this region as candidate).

@@ -1,10 +1,10 @@
 #include "runtime/real/failover_hooks.h"
 
+#include <httplib.h>
 #include <spawn.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
