@@ -165,6 +165,24 @@ void check_semi_sync(const Reporter& r, const toml::node* node, const std::strin
 crdt::Policy conflict_policy(const Reporter& r, const toml::table& t, const std::string& p,
                              crdt::Policy fallback);
 
+// A non-empty list of region names of this config, as their ids in order.
+std::vector<RegionId> region_ids(const Reporter& r, const ClusterConfig& cfg,
+                                 const toml::node* node, const std::string& field,
+                                 const std::string& what) {
+  const toml::array* names = node ? node->as_array() : nullptr;
+  if (names == nullptr || names->empty()) r.fail(node, field, what);
+  std::vector<RegionId> ids;
+  for (size_t j = 0; j < names->size(); ++j) {
+    const auto* name = names->get(j)->as_string();
+    const RegionConfig* rc = name ? cfg.find(name->get()) : nullptr;
+    if (rc == nullptr) {
+      r.fail(names->get(j), field + "[" + std::to_string(j) + "]", "not a region of this config");
+    }
+    ids.push_back(rc->id);
+  }
+  return ids;
+}
+
 void load_replication(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   ReplicationSettings& rep = cfg.server.replication;
   const size_t region_count = cfg.regions.size();
@@ -288,17 +306,7 @@ void load_failover(const Reporter& r, const toml::table& root, ClusterConfig& cf
   f.failback_hold_ms = r.integer(tab, p, "failback_hold_ms", 60000, 0, INT64_MAX);
   f.failover_cooldown_ms = r.integer(tab, p, "failover_cooldown_ms", 300000, 0, INT64_MAX);
   if (const toml::node* pn = tab.get("priority")) {
-    const toml::array* names = pn->as_array();
-    if (names == nullptr) r.fail(pn, p + "priority", "expected a list of region names");
-    for (size_t j = 0; j < names->size(); ++j) {
-      const auto* name = names->get(j)->as_string();
-      const RegionConfig* rc = name ? cfg.find(name->get()) : nullptr;
-      if (rc == nullptr) {
-        r.fail(names->get(j), p + "priority[" + std::to_string(j) + "]",
-               "not a region of this config");
-      }
-      f.priority.push_back(rc->id);
-    }
+    f.priority = region_ids(r, cfg, pn, p + "priority", "expected a list of region names");
   }
   std::string none;
   cfg.hook_command = r.text(tab, p, "hook_command", &none);
@@ -329,20 +337,9 @@ void load_keyspaces(const Reporter& r, const toml::table& root, ClusterConfig& c
       k.conflict = conflict_policy(r, t, p, rep.default_conflict);
       if (*k.conflict == crdt::Policy::kRegionPriority) {
         const toml::node* pn = t.get("priority");
-        const toml::array* names = pn ? pn->as_array() : nullptr;
-        if (names == nullptr || names->empty()) {
-          r.fail(pn ? pn : t.get("conflict"), p + "priority",
-                 "region-priority needs priority = [\"region\", ...], highest first");
-        }
-        for (size_t j = 0; j < names->size(); ++j) {
-          const auto* name = names->get(j)->as_string();
-          const RegionConfig* rc = name ? cfg.find(name->get()) : nullptr;
-          if (rc == nullptr) {
-            r.fail(names->get(j), p + "priority[" + std::to_string(j) + "]",
-                   "not a region of this config");
-          }
-          k.priority.push_back(rc->id);
-        }
+        k.priority = region_ids(r, cfg, pn ? pn : t.get("conflict"), p + "priority",
+                                "region-priority needs priority = [\"region\", ...], highest "
+                                "first");
       } else if (t.contains("priority")) {
         r.fail(t.get("priority"), p + "priority", "only used with conflict = \"region-priority\"");
       }
