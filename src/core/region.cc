@@ -19,6 +19,7 @@ Region::Region(RegionSettings settings, Env env)
       replicator_(settings_, env, keyspace_),
       failover_(settings_, env, replicator_),
       conflicts_(settings_.replication.conflict_feed_size) {
+  forwarder_ = std::make_unique<WriteForwarder>(*this, env);
   names_[settings_.region_id] = settings_.region_name;
   for (const auto& r : settings_.replication.regions) names_[r.id] = r.name;
   keyspace_.on_conflict = [this](const crdt::ConflictEvent& ev) {
@@ -59,13 +60,17 @@ Region::~Region() {
 void Region::attach_network(Network* network) {
   replicator_.attach(network, [this] { end_pass(); });
   failover_.attach(network, [this] { end_pass(); });
+  forwarder_->attach(network);
   // "leader" reads go to the current primary.
   replicator_.leader_of = [this] { return failover_.primary(); };
 }
 
 void Region::on_message(RegionId from, std::string_view message) {
   // Types below 16 are replication's, the rest the failover manager's.
-  if (!message.empty() && static_cast<uint8_t>(message[0]) >= 16) {
+  auto type = message.empty() ? 0 : static_cast<uint8_t>(message[0]);
+  if (type == WriteForwarder::kForward || type == WriteForwarder::kForwardReply) {
+    forwarder_->on_message(from, message);
+  } else if (type >= 16) {
     failover_.on_message(from, message);
   } else {
     replicator_.on_message(from, message);
@@ -102,6 +107,12 @@ std::unique_ptr<Session> Region::connect(std::string peer_address, std::string* 
   return std::make_unique<Session>(*this, next_client_id_++, std::move(peer_address));
 }
 
+std::unique_ptr<Session> Region::internal_session(std::string address) {
+  auto s = std::make_unique<Session>(*this, next_client_id_++, std::move(address));
+  s->set_authenticated("default");
+  return s;
+}
+
 void Region::end_pass() {
   // Writes made outside a command (expiry in a multi-region cluster) are
   // replicated like any other.
@@ -120,6 +131,7 @@ void Region::end_pass() {
   // Only now may anything this pass produced leave the region.
   replicator_.after_commit();
   failover_.after_commit();
+  forwarder_->after_commit();
 }
 
 }  // namespace meridian

@@ -15,6 +15,7 @@
 #include "core/env/env.h"
 #include "core/env/network.h"
 #include "core/failover/failover_manager.h"
+#include "core/failover/write_forwarder.h"
 #include "core/region_settings.h"
 #include "core/replication/conflict_feed.h"
 #include "core/replication/replicator.h"
@@ -58,6 +59,10 @@ class Region {
   Keyspace& keyspace() { return keyspace_; }
   Replicator& replicator() { return replicator_; }
   FailoverManager& failover() { return failover_; }
+  WriteForwarder& forwarder() { return *forwarder_; }
+  // A session for work that comes from another region (forwarded writes):
+  // authenticated, not subject to maxclients.
+  std::unique_ptr<Session> internal_session(std::string address);
   ConflictFeed& conflicts() { return conflicts_; }
   // Region id -> name, for messages and feeds.
   const std::map<RegionId, std::string>& region_names() const { return names_; }
@@ -86,6 +91,8 @@ class Region {
   uint64_t next_client_id_ = 1;
   int64_t start_ms_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // Last: its sessions use the members above as they go.
+  std::unique_ptr<WriteForwarder> forwarder_;
 };
 
 }  // namespace meridian

@@ -184,3 +184,27 @@ def test_an_isolated_primary_refuses_writes_once_its_lease_runs_out(tmp_path):
                            c.client(primary_of(c)).set("k", "3"), timeout=20)
     finally:
         c.cleanup()
+
+
+def test_read_local_write_global_forwards_writes_to_the_primary():
+    c = Cluster(failover=dict(FAILOVER, pattern="read-local-write-global"),
+                wan=[("a", "b", 40), ("a", "c", 80), ("b", "c", 60)])
+    try:
+        c.start()
+        c.wait_linked()
+        harness.wait_until(lambda: writable(c, "a"), timeout=10)
+        r = c.client("c")
+        start = time.monotonic()
+        assert r.set("k", "from-c")  # forwarded to a, answered by a
+        took = time.monotonic() - start
+        assert 0.075 <= took < 0.5, took  # one round trip to a (80 ms)
+        assert c.client("a").get("k") == b"from-c"
+        harness.wait_until(lambda: r.get("k") == b"from-c")  # back by replication
+        with pytest.raises(redis.ResponseError) as e:
+            r.incr("k")  # the primary's own error comes back
+        assert "not an integer" in str(e.value)
+        out = subprocess.run(["redis-cli", "-p", str(c["b"].port), "SET", "cli", "1"],
+                             capture_output=True, text=True, timeout=10)
+        assert out.stdout.strip() == "OK"
+    finally:
+        c.cleanup()

@@ -160,6 +160,32 @@ TEST(FailoverSim, ACrashedPrimaryIsReplacedAndCanBeForcedBack) {
   EXPECT_EQ(c.region(0).failover().epoch(), 3u);
 }
 
+TEST(FailoverSim, ReadLocalWriteGlobalForwardsWritesToThePrimary) {
+  SimClusterOptions o = active_passive();
+  o.failover.pattern = Pattern::kWriteGlobal;
+  o.failover.check_timeout_ms = 300;  // above every round trip here
+  o.one_way_ms = {{0, 30, 60}, {30, 0, 40}, {60, 40, 0}};
+  SimCluster c(o);
+  run_checked(c, 500);
+  auto r3 = c.connect(2);
+  int64_t start = c.now();
+  EXPECT_EQ(*call(c, *r3, {"SET", "k", "from-r3"}), "+OK\r\n");
+  EXPECT_EQ(c.now() - start, 120);  // one round trip to the primary, r1, and nothing more
+  auto r1 = c.connect(0);
+  EXPECT_EQ(*call(c, *r1, {"GET", "k"}), "$7\r\nfrom-r3\r\n");  // written at the primary
+  EXPECT_EQ(*call(c, *r3, {"INCR", "k"}),
+            "-ERR value is not an integer or out of range\r\n");  // the primary's reply
+  // A write mode travels with the forwarded command.
+  start = c.now();
+  EXPECT_EQ(*call(c, *r3, {"MR.ONCE", "SYNC", "SET", "s", "1"}), "+OK\r\n");
+  EXPECT_EQ(c.now() - start, 120 + 120);  // r1 waits for r3, the farthest, then replies
+  EXPECT_EQ(*call(c, *r3, {"GET", "s"}), "$1\r\n1\r\n");  // sync: here already
+  // Reads stay local.
+  start = c.now();
+  call(c, *r3, {"GET", "k"});
+  EXPECT_EQ(c.now() - start, 0);
+}
+
 // Seeded failover chaos: 200 seeds per `make test` (10 shards of 20).
 class FailoverChaos : public ::testing::TestWithParam<int> {};
 

@@ -194,9 +194,13 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
     if (rp.level != ReadLevel::kLocal && defer_read(spec, argv, rp)) return;
   }
   if ((spec.flags & kCmdWrite) && repl.enabled() && !region_.failover().accepts_writes()) {
+    FailoverManager& fm = region_.failover();
+    if (region_.settings().failover.pattern == Pattern::kWriteGlobal && !fm.is_primary()) {
+      forward_write(spec, argv);
+      return;
+    }
     // active-passive: only the primary, while it holds its lease, writes.
-    Reply(out, proto_, &region_.stats().total_error_replies)
-        .error(region_.failover().write_refusal());
+    Reply(out, proto_, &region_.stats().total_error_replies).error(fm.write_refusal());
     return;
   }
   Keyspace& ks = region_.keyspace();
@@ -214,6 +218,31 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
   if (!repl.enabled()) return;
   WritePolicy wp = write_policy(spec, argv);
   if (wp.mode != WriteMode::kAsync) hold_write(wp, out, reply_start);
+}
+
+// read-local/write-global: the primary runs the write; its reply comes back
+// here. A write mode chosen for the command or the connection goes with it.
+void Session::forward_write(const CommandSpec& spec, const std::vector<std::string_view>& argv) {
+  WritePolicy wp = write_policy(spec, argv);
+  std::vector<std::string> args;
+  if (once_write_ || write_override_) {
+    args = {"MR.ONCE"};
+    if (wp.mode == WriteMode::kAsync) {
+      args.emplace_back("ASYNC");
+    } else {
+      args.emplace_back(wp.mode == WriteMode::kSync ? "SYNC" : "SEMI-SYNC");
+      if (wp.mode == WriteMode::kSemiSync) args.push_back(std::to_string(wp.regions));
+      args.push_back(std::to_string(wp.timeout_ms));
+    }
+  }
+  args.insert(args.end(), argv.begin(), argv.end());
+  RegionId primary = region_.failover().primary();
+  int64_t timeout = wp.timeout_ms + 2000;  // the primary's own wait, and the trip
+  suspend([&](std::function<void(Finish)> complete) {
+    region_.forwarder().forward(primary, args, proto_, timeout, [complete](std::string reply) {
+      complete([reply](std::string& o, int) { o.append(reply); });
+    });
+  });
 }
 
 void Session::hold_write(const WritePolicy& policy, std::string& out, size_t reply_start) {

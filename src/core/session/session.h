@@ -84,6 +84,7 @@ class Session {
   bool defer_read(const CommandSpec& spec, const std::vector<std::string_view>& argv,
                   const ReadPolicy& policy);
   void hold_write(const WritePolicy& policy, std::string& out, size_t reply_start);
+  void forward_write(const CommandSpec& spec, const std::vector<std::string_view>& argv);
   void run_once(std::vector<std::string_view>& argv, std::string& out);
   WritePolicy write_policy(const CommandSpec& spec, const std::vector<std::string_view>& argv);
   ReadPolicy read_policy(const CommandSpec& spec, const std::vector<std::string_view>& argv);
