@@ -473,7 +473,8 @@ ClusterConfig load_cluster_config(const std::string& path) {
     r.only_known(
         *server, p,
         {"fsync", "maxclients", "proto_max_bulk_len", "client_query_buffer_limit",
-         "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass", "cache_mb"});
+         "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass", "cache_mb",
+          "enable_debug"});
     std::string fsync_default = "everysec";
     std::string fsync = r.text(*server, p, "fsync", &fsync_default);
     if (fsync == "always") {
@@ -494,6 +495,7 @@ ClusterConfig load_cluster_config(const std::string& path) {
     s.limits.max_multibulk_len =
         r.integer(*server, p, "max_multibulk_len", 2147483647, 1, 2147483647);
     s.enable_flushall = r.boolean(*server, p, "enable_flushall", false);
+    s.enable_debug = r.boolean(*server, p, "enable_debug", false);
     s.hz = static_cast<int>(r.integer(*server, p, "hz", 10, 1, 500));
     s.cache_bytes = static_cast<size_t>(r.integer(*server, p, "cache_mb", 256, 0, 1 << 20)) << 20;
     std::string level_default = "info";

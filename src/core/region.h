@@ -35,6 +35,9 @@ class Region {
 
   // Where the core's warnings go (the runtime's log); none by default.
   std::function<void(const std::string&)> warn;
+  // MR.DEBUG PARTITION: cut this region off from its peers for a while (the
+  // runtime sets it; tests only).
+  std::function<void(int64_t ms)> partition;
 
   // Before start(): the links to the other regions of the cluster (the
   // runtime owns them). Without it the region runs alone.

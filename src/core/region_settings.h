@@ -61,6 +61,8 @@ struct RegionSettings {
   int64_t maxclients = 10000;
   ParserLimits limits;
   bool enable_flushall = false;
+  // MR.DEBUG (fault injection for tests); refused unless enabled.
+  bool enable_debug = false;
   int hz = 10;  // active expiry cycles per second
   // Budget of the in-memory cache of key records (0: off).
   size_t cache_bytes = 256u << 20;

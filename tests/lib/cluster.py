@@ -41,7 +41,8 @@ class Cluster:
     def render(self, secret=None):
         lines = ["[cluster]", "name = %s" % harness.toml_str(self.cluster), "", "[server]",
                  'fsync = "%s"' % self.servers[self.names[0]].server_settings["fsync"],
-                 "enable_flushall = true", 'log_level = "info"', "", "[replication]",
+                 "enable_flushall = true", "enable_debug = true", 'log_level = "info"', "",
+                 "[replication]",
                  "secret = %s" % harness.toml_str(secret if secret is not None else self.secret)]
         for k, v in self.replication.items():
             lines.append("%s = %s" % (k, toml_value(v)))

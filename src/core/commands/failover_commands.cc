@@ -43,10 +43,27 @@ void mr_failover(CommandContext& ctx) {
       "ERR syntax error: MR.FAILOVER STATUS | HISTORY | SWITCHOVER region | FAILOVER region | ACK");
 }
 
+// MR.DEBUG PARTITION ms: drops this region's peer traffic for ms, while
+// clients still reach it (fault injection for tests; [server] enable_debug).
+void mr_debug(CommandContext& ctx) {
+  if (!ctx.region.settings().enable_debug) {
+    return ctx.reply.error("ERR MR.DEBUG is disabled; set enable_debug = true in [server]");
+  }
+  int64_t ms = 0;
+  if (ctx.argv.size() != 3 || !cmd::equals_ci(ctx.argv[1], "partition")) {
+    return ctx.reply.error("ERR syntax error: MR.DEBUG PARTITION milliseconds");
+  }
+  if (!cmd::int_arg(ctx, ctx.argv[2], &ms)) return;
+  if (!ctx.region.partition) return ctx.reply.error("ERR this region has no peer links");
+  ctx.region.partition(ms);
+  ctx.reply.ok();
+}
+
 }  // namespace
 
 void register_failover_commands(CommandTable& t) {
   t.add({"mr.failover", -2, kCmdAdmin | kCmdStale, 0, 0, 0, mr_failover});
+  t.add({"mr.debug", -2, kCmdAdmin, 0, 0, 0, mr_debug});
 }
 
 }  // namespace meridian

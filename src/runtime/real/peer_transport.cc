@@ -268,8 +268,16 @@ void PeerTransport::stop() {
   // handler_ stays: stop() may be running inside it.
 }
 
+void PeerTransport::blackout(std::chrono::milliseconds d) {
+  blackout_until_ = std::chrono::steady_clock::now() + d;
+}
+
+bool PeerTransport::blacked_out() const {
+  return std::chrono::steady_clock::now() < blackout_until_;
+}
+
 void PeerTransport::send(RegionId to, std::string message) {
-  if (!running_) return;
+  if (!running_ || blacked_out()) return;
   Link* link = link_for(to);
   if (link == nullptr) return;
   if (message.size() + kMacSize + kVarintMax > kDataLimits.max_payload) {
@@ -635,7 +643,7 @@ bool PeerTransport::deliver_data(const std::shared_ptr<Conn>& c, std::string& pa
   auto alive = alive_;
   for (std::string_view m : parts) {
     ++link.stats.messages_received;
-    handler_(c->region, std::string(m));
+    if (!blacked_out()) handler_(c->region, std::string(m));
     // The handler may have stopped (or destroyed) the transport.
     if (!*alive || c->closed) return false;
   }

@@ -103,6 +103,10 @@ class PeerTransport final : public Network {
   };
   // One entry per peer, in the order given to the constructor.
   std::vector<LinkStatus> status() const;
+  // Tests (MR.DEBUG PARTITION): drops every message in and out for `d`,
+  // as a network partition would, while clients still reach the region.
+  void blackout(std::chrono::milliseconds d);
+  bool blacked_out() const;
 
  private:
   struct Conn;
@@ -151,6 +155,7 @@ class PeerTransport final : public Network {
   std::map<RegionId, Link*> by_id_;
   std::set<std::shared_ptr<Conn>> handshaking_;  // inbound, not yet authenticated
   std::mt19937_64 rng_;
+  std::chrono::steady_clock::time_point blackout_until_{};
 };
 
 }  // namespace meridian

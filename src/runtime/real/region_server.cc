@@ -144,6 +144,10 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   if (links) {
     transport_ = std::make_unique<PeerTransport>(io_, links->transport, links->peers);
     region_->attach_network(transport_.get());
+    region_->partition = [this](int64_t ms) {
+      spdlog::warn("MR.DEBUG PARTITION: dropping all peer traffic for {} ms", ms);
+      transport_->blackout(std::chrono::milliseconds(ms));
+    };
     RegionId original = region_->settings().replication.regions.empty()
                             ? region_->settings().region_id
                             : region_->settings().replication.regions.front().id;
