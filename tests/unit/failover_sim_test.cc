@@ -160,6 +160,30 @@ TEST(FailoverSim, ACrashedPrimaryIsReplacedAndCanBeForcedBack) {
   EXPECT_EQ(c.region(0).failover().epoch(), 3u);
 }
 
+TEST(FailoverSim, AutomaticFailbackAfterTheHoldDown) {
+  SimClusterOptions o = active_passive();
+  o.failover.auto_failback = true;
+  o.failover.failback_hold_ms = 2000;
+  SimCluster c(o);
+  run_checked(c, 500);
+  c.network().isolate(c.id(0));
+  run_checked(c, 2000);
+  int p = c.region(1).failover().accepts_writes() ? 1 : 2;
+  ASSERT_TRUE(c.region(p).failover().accepts_writes());
+  auto w = c.connect(p);
+  EXPECT_EQ(*call(c, *w, {"SET", "while-away", "1"}), "+OK\r\n");
+  c.network().heal();
+  run_checked(c, 1500);  // healthy again, but not for the hold-down yet
+  EXPECT_FALSE(c.region(0).failover().accepts_writes());
+  run_checked(c, 3000);
+  EXPECT_TRUE(c.region(0).failover().accepts_writes());  // home again
+  const auto& h = c.region(0).failover().history();
+  EXPECT_EQ(h.back().reason.rfind("failback from", 0), 0u) << h.back().reason;
+  EXPECT_EQ(h.back().unreplicated, 0u);  // planned: it caught up first
+  auto r1 = c.connect(0);
+  EXPECT_EQ(*call(c, *r1, {"GET", "while-away"}), "$1\r\n1\r\n");
+}
+
 TEST(FailoverSim, ReadLocalWriteGlobalForwardsWritesToThePrimary) {
   SimClusterOptions o = active_passive();
   o.failover.pattern = Pattern::kWriteGlobal;

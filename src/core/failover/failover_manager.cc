@@ -255,6 +255,18 @@ void FailoverManager::check_peers() {
 }
 
 void FailoverManager::record(Peer& p, bool ok, int64_t rtt) {
+  Health before = p.health;
+  struct Since {  // keeps healthy_since in step with the state, however it changes
+    Peer& p;
+    Health before;
+    int64_t now;
+    ~Since() {
+      bool up = p.health == Health::kHealthy || p.health == Health::kDegraded;
+      bool was_up = before == Health::kHealthy || before == Health::kDegraded;
+      if (up && !was_up) p.healthy_since = now;
+      if (!up) p.healthy_since = -1;
+    }
+  } since{p, before, now()};
   if (ok) {
     p.failures = 0;
     ++p.successes;
@@ -320,6 +332,14 @@ void FailoverManager::maybe_elect() {
     return;
   }
   if (is_primary()) {
+    // Automatic failback: the original primary has been healthy for the
+    // hold-down period; move back to it as a planned switchover.
+    const Peer* home = peer(initial_primary_);
+    if (cfg_.auto_failback && switchover_to_ == 0 && home != nullptr && home->healthy_since >= 0 &&
+        t - home->healthy_since >= cfg_.failback_hold_ms) {
+      fenced_ = true;
+      switchover_to_ = initial_primary_;
+    }
     // Switchover: hand over once the target has everything.
     if (switchover_to_ != 0 &&
         applied_of(switchover_to_, self_) >= replicator_.applied().get(self_)) {
@@ -536,7 +556,10 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
     }
     case kHandover:
       if (epoch == epoch_ && from == primary_ && running_epoch_ == 0) {
-        request_votes(std::max(epoch_, voted_epoch_) + 1, true, "switchover from " + name_of(from));
+        request_votes(std::max(epoch_, voted_epoch_) + 1, true,
+                      self_ == initial_primary_ && cfg_.auto_failback
+                          ? "failback from " + name_of(from) + " after the hold-down"
+                          : "switchover from " + name_of(from));
       }
       return;
     case kFence:

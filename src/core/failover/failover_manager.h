@@ -95,6 +95,7 @@ class FailoverManager {
     Health health = Health::kUnknown;
     int failures = 0, successes = 0;
     int64_t rtt_ms = -1;
+    int64_t healthy_since = -1;          // -1: not healthy now
     std::map<int64_t, int64_t> pending;  // sent_ms -> deadline
     int64_t lease_ack_sent_ms = -1;      // send time of our check it acked (primary)
     bool says_primary_down = false;      // its latest view
