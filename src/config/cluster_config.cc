@@ -470,11 +470,10 @@ ClusterConfig load_cluster_config(const std::string& path) {
   RegionSettings& s = cfg.server;
   if (const auto* server = table_at(r, root, "server")) {
     const std::string p = "server.";
-    r.only_known(
-        *server, p,
-        {"fsync", "maxclients", "proto_max_bulk_len", "client_query_buffer_limit",
-         "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass", "cache_mb",
-          "enable_debug"});
+    r.only_known(*server, p,
+                 {"fsync", "maxclients", "proto_max_bulk_len", "client_query_buffer_limit",
+                  "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass",
+                  "cache_mb", "enable_debug"});
     std::string fsync_default = "everysec";
     std::string fsync = r.text(*server, p, "fsync", &fsync_default);
     if (fsync == "always") {

@@ -57,7 +57,7 @@ class Writer(threading.Thread):
             if conn is None:
                 region = primary_of(self.c)
                 if region is None:
-                    time.sleep(0.02)
+                    self.stop.wait(0.02)  # no primary known yet: back off
                     continue
                 conn = self.c.client(region, socket_timeout=3)
             key = "w%06d" % i
@@ -68,7 +68,7 @@ class Writer(threading.Thread):
             except (redis.RedisError, OSError):
                 conn = None  # refused, timed out or gone: find the primary again
                 i += 1
-                time.sleep(0.01)
+                self.stop.wait(0.01)  # back off before asking again
 
 
 @pytest.mark.parametrize("mode", list(MODES))

@@ -101,8 +101,7 @@ void info(CommandContext& ctx) {
       auto it = ctx.region.conflicts().counts().find(policy);
       std::string name = std::string("conflicts_") + policy;
       std::replace(name.begin(), name.end(), '-', '_');
-      field(out, name.c_str(),
-            it == ctx.region.conflicts().counts().end() ? 0 : it->second);
+      field(out, name.c_str(), it == ctx.region.conflicts().counts().end() ? 0 : it->second);
     }
     field(out, "conflict_feed_last_id", ctx.region.conflicts().last_id());
     field(out, "siblings_dropped", ctx.keyspace.siblings_dropped());
@@ -110,9 +109,9 @@ void info(CommandContext& ctx) {
     field(out, "tombstones_purged", ctx.keyspace.tombstones_purged());
     auto& fm = ctx.region.failover();
     field(out, "failover_epoch", fm.epoch());
-    field(out, "primary", ctx.region.region_names().count(fm.primary())
-                              ? ctx.region.region_names().at(fm.primary())
-                              : std::to_string(fm.primary()));
+    field(out, "primary",
+          ctx.region.region_names().count(fm.primary()) ? ctx.region.region_names().at(fm.primary())
+                                                        : std::to_string(fm.primary()));
     field(out, "accepts_writes", fm.accepts_writes() ? "1" : "0");
     for (const auto& [id, name] : ctx.region.region_names()) {
       if (id == ctx.region.settings().region_id) continue;

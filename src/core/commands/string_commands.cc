@@ -39,8 +39,8 @@ void get(CommandContext& ctx) {
       ctx.keyspace.resolver(ctx.argv[1]).policy == crdt::Policy::kSiblings) {
     size_t n = ctx.keyspace.values(*rec).size();
     if (n > 1) {
-      return ctx.reply.error("SIBLINGS '" + std::string(cmd::as_c_string(ctx.argv[1])) +
-                             "' has " + std::to_string(n) +
+      return ctx.reply.error("SIBLINGS '" + std::string(cmd::as_c_string(ctx.argv[1])) + "' has " +
+                             std::to_string(n) +
                              " concurrent values: read them with MR.GETALL key, then write "
                              "the resolved value with MR.SET key value CONTEXT context");
     }

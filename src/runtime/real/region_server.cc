@@ -151,8 +151,7 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
     RegionId original = region_->settings().replication.regions.empty()
                             ? region_->settings().region_id
                             : region_->settings().replication.regions.front().id;
-    region_->failover().on_change = [this, hooks = links->hooks,
-                                     original](const PrimaryChange& c) {
+    region_->failover().on_change = [this, hooks = links->hooks, original](const PrimaryChange& c) {
       spdlog::warn("primary is now {} (epoch {}): {}", region_->region_names().at(c.to), c.epoch,
                    c.reason);
       run_hooks(hooks, c, region_->region_names(), original);
