@@ -330,14 +330,15 @@ bool Keyspace::merge_apply(const KeyImage& img) {
       }
     } else if (value_entries(lc.value) > 1 && lc.value.entries != before) {
       const crdt::Entry* w = res.winner(lc.value.entries);
+      auto is_new = [&](const crdt::Entry& e) {
+        return std::none_of(before.begin(), before.end(),
+                            [&](const crdt::Entry& b) { return b.same_dot(e); });
+      };
+      // Each loser is reported once: when it arrives, or when a new winner does.
+      const bool winner_new = w != nullptr && is_new(*w);
       for (const auto& e : lc.value.entries) {
-        bool fresh = std::none_of(before.begin(), before.end(),
-                                  [&](const crdt::Entry& b) { return b.same_dot(e); });
-        bool was_winner_new =
-            w != nullptr && std::none_of(before.begin(), before.end(),
-                                         [&](const crdt::Entry& b) { return b.same_dot(*w); });
         if (e.kind == crdt::Entry::kValue && w != nullptr && !e.same_dot(*w) &&
-            (fresh || was_winner_new)) {
+            (winner_new || is_new(e))) {
           report(img.key, res.policy, *w, e, "concurrent write");
         }
       }

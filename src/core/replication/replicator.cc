@@ -579,6 +579,43 @@ void Replicator::check_apply_waits() {
   for (auto& w : met) w.done(true);
 }
 
+bool Replicator::link_up(const Peer& p, int64_t now_ms) const {
+  return p.last_heard_ms >= 0 && now_ms - p.last_heard_ms <= 3 * cfg_.heartbeat_ms + 1000;
+}
+
+Replicator::PeerView Replicator::view(const Peer& p, int64_t now_ms) const {
+  PeerView v;
+  v.up = link_up(p, now_ms);
+  v.lag_ops = log_last_ > p.acked ? log_last_ - p.acked : 0;
+  // Age of the oldest write of ours the peer has not acknowledged.
+  if (p.acked < log_last_) {
+    auto it = std::lower_bound(recent_.begin(), recent_.end(), p.acked + 1,
+                               [](const auto& e, uint64_t s) { return e.first < s; });
+    uint64_t seq = 0;
+    Hlc hlc;
+    v.lag_ms = it != recent_.end() && record_head(it->second, &seq, &hlc)
+                   ? std::max<int64_t>(0, now_ms - hlc.physical_ms())
+                   : -1;  // older than the in-memory tail
+  }
+  v.apply_lag_p50_ms = percentile(p.lag_histogram, 0.50);
+  v.apply_lag_p99_ms = percentile(p.lag_histogram, 0.99);
+  return v;
+}
+
+std::vector<std::pair<const char*, uint64_t>> Replicator::counters() const {
+  const auto& s = stats_;
+  return {{"records_sent", s.records_sent},
+          {"records_applied", s.records_applied},
+          {"records_skipped", s.records_skipped},
+          {"resends", s.resends},
+          {"snapshots_sent", s.snapshots_sent},
+          {"snapshots_applied", s.snapshots_applied},
+          {"read_repairs_sent", s.repairs_sent},
+          {"write_waits_met", s.write_waits_met},
+          {"write_waits_timed_out", s.write_waits_timed_out},
+          {"read_waits_timed_out", s.read_waits_timed_out}};
+}
+
 void Replicator::info(std::string& out, int64_t now_ms) const {
   auto field = [&](std::string_view k, const std::string& v) {
     out.append(k).append(":").append(v).append("\r\n");
@@ -588,9 +625,8 @@ void Replicator::info(std::string& out, int64_t now_ms) const {
   field("region_role", is_leader() ? "leader" : "follower");
   field("leader", leader().name);
   field("connected_regions",
-        std::to_string(std::count_if(peers_.begin(), peers_.end(), [&](const Peer& p) {
-          return p.last_heard_ms >= 0 && now_ms - p.last_heard_ms <= 3 * cfg_.heartbeat_ms + 1000;
-        })));
+        std::to_string(std::count_if(peers_.begin(), peers_.end(),
+                                     [&](const Peer& p) { return link_up(p, now_ms); })));
   field("write_sequence", std::to_string(keyspace_.sequence()));
   field("log_first_seq", std::to_string(log_floor_ + 1));
   field("log_last_seq", std::to_string(log_last_));
@@ -600,31 +636,19 @@ void Replicator::info(std::string& out, int64_t now_ms) const {
     vec += (vec.empty() ? "" : ",") + std::to_string(o) + "=" + std::to_string(s);
   }
   field("applied_vector", vec);
-  auto json = nlohmann::json::parse(status_json(now_ms));
   int i = 0;
-  for (const auto& p : json["peers"]) {
+  for (const auto& p : peers_) {
+    PeerView v = view(p, now_ms);
     field("peer" + std::to_string(i++),
-          "name=" + p["name"].get<std::string>() + ",id=" + std::to_string(p["id"].get<int>()) +
-              ",link=" + p["link"].get<std::string>() +
-              ",acked_seq=" + std::to_string(p["acked_seq"].get<uint64_t>()) +
-              ",lag_ops=" + std::to_string(p["lag_ops"].get<uint64_t>()) +
-              ",lag_ms=" + std::to_string(p["lag_ms"].get<int64_t>()) +
-              ",applied_from_seq=" + std::to_string(p["applied_from_seq"].get<uint64_t>()) +
-              ",apply_lag_ms=" + std::to_string(p["apply_lag_ms"].get<int64_t>()) +
-              ",apply_lag_p50_ms=" + std::to_string(p["apply_lag_p50_ms"].get<int64_t>()) +
-              ",apply_lag_p99_ms=" + std::to_string(p["apply_lag_p99_ms"].get<int64_t>()));
+          "name=" + p.info.name + ",id=" + std::to_string(p.info.id) +
+              ",link=" + (v.up ? "up" : "down") + ",acked_seq=" + std::to_string(p.acked) +
+              ",lag_ops=" + std::to_string(v.lag_ops) + ",lag_ms=" + std::to_string(v.lag_ms) +
+              ",applied_from_seq=" + std::to_string(applied_.get(p.info.id)) +
+              ",apply_lag_ms=" + std::to_string(p.apply_lag_ms) +
+              ",apply_lag_p50_ms=" + std::to_string(v.apply_lag_p50_ms) +
+              ",apply_lag_p99_ms=" + std::to_string(v.apply_lag_p99_ms));
   }
-  const auto& s = stats_;
-  field("records_sent", std::to_string(s.records_sent));
-  field("records_applied", std::to_string(s.records_applied));
-  field("records_skipped", std::to_string(s.records_skipped));
-  field("resends", std::to_string(s.resends));
-  field("snapshots_sent", std::to_string(s.snapshots_sent));
-  field("snapshots_applied", std::to_string(s.snapshots_applied));
-  field("read_repairs_sent", std::to_string(s.repairs_sent));
-  field("write_waits_met", std::to_string(s.write_waits_met));
-  field("write_waits_timed_out", std::to_string(s.write_waits_timed_out));
-  field("read_waits_timed_out", std::to_string(s.read_waits_timed_out));
+  for (const auto& [name, value] : counters()) field(name, std::to_string(value));
 }
 
 std::string Replicator::status_json(int64_t now_ms) const {
@@ -642,46 +666,24 @@ std::string Replicator::status_json(int64_t now_ms) const {
   j["applied_vector"] = vec;
   j["peers"] = nlohmann::json::array();
   for (const auto& p : peers_) {
-    bool up = p.last_heard_ms >= 0 && now_ms - p.last_heard_ms <= 3 * cfg_.heartbeat_ms + 1000;
-    // Age of the oldest write of ours the peer has not acknowledged.
-    int64_t lag_ms = 0;
-    if (p.acked < log_last_) {
-      auto it = std::lower_bound(recent_.begin(), recent_.end(), p.acked + 1,
-                                 [](const auto& e, uint64_t s) { return e.first < s; });
-      uint64_t seq = 0;
-      Hlc hlc;
-      if (it != recent_.end() && record_head(it->second, &seq, &hlc)) {
-        lag_ms = std::max<int64_t>(0, now_ms - hlc.physical_ms());
-      } else {
-        lag_ms = -1;  // older than the in-memory tail
-      }
-    }
+    PeerView v = view(p, now_ms);
     j["peers"].push_back({
         {"name", p.info.name},
         {"id", p.info.id},
         {"address", p.info.client_address},
-        {"link", up ? "up" : "down"},
+        {"link", v.up ? "up" : "down"},
         {"last_heard_ms_ago", p.last_heard_ms < 0 ? -1 : now_ms - p.last_heard_ms},
         {"acked_seq", p.acked},
-        {"lag_ops", log_last_ > p.acked ? log_last_ - p.acked : 0},
-        {"lag_ms", lag_ms},
+        {"lag_ops", v.lag_ops},
+        {"lag_ms", v.lag_ms},
         {"applied_from_seq", applied_.get(p.info.id)},
         {"apply_lag_ms", p.apply_lag_ms},
-        {"apply_lag_p50_ms", percentile(p.lag_histogram, 0.50)},
-        {"apply_lag_p99_ms", percentile(p.lag_histogram, 0.99)},
+        {"apply_lag_p50_ms", v.apply_lag_p50_ms},
+        {"apply_lag_p99_ms", v.apply_lag_p99_ms},
     });
   }
-  const auto& s = stats_;
-  j["stats"] = {{"records_sent", s.records_sent},
-                {"records_applied", s.records_applied},
-                {"records_skipped", s.records_skipped},
-                {"resends", s.resends},
-                {"snapshots_sent", s.snapshots_sent},
-                {"snapshots_applied", s.snapshots_applied},
-                {"read_repairs_sent", s.repairs_sent},
-                {"write_waits_met", s.write_waits_met},
-                {"write_waits_timed_out", s.write_waits_timed_out},
-                {"read_waits_timed_out", s.read_waits_timed_out}};
+  j["stats"] = nlohmann::json::object();
+  for (const auto& [name, value] : counters()) j["stats"][name] = value;
   return j.dump();
 }
 

@@ -150,6 +150,17 @@ class Replicator {
     bool broken = true;
   };
 
+  // What INFO and /status show of a peer.
+  struct PeerView {
+    bool up = false;
+    uint64_t lag_ops = 0;
+    int64_t lag_ms = 0;
+    int64_t apply_lag_p50_ms = 0, apply_lag_p99_ms = 0;
+  };
+  bool link_up(const Peer& p, int64_t now_ms) const;
+  PeerView view(const Peer& p, int64_t now_ms) const;
+  std::vector<std::pair<const char*, uint64_t>> counters() const;
+
   Peer* peer(RegionId id);
   void send(RegionId to, std::string message);
   void tick();

@@ -188,7 +188,6 @@ class Run {
   void step(Client* c) {
     if (stopping_) return;
     if (!c->conn || !c->conn->open()) c->conn = cluster_->connect(c->region);
-    Region& region = cluster_->region(c->region);
     Session* s = c->conn->session();
     uint64_t before = s->last_write_seq();
     std::vector<std::string> argv;
@@ -278,7 +277,6 @@ class Run {
       argv = {"MR.ONCE", "LEADER", "GET", k};
     }
     int region_index = c->region;
-    (void)region;
     bool sent = c->conn->send(argv, [=, this](const std::optional<std::string>& raw) {
       if (raw) {
         on_reply(c, region_index, *raw, before, mode, needed, k, session_target, quorum_floor);

@@ -105,7 +105,6 @@ class Run {
       }
       last_epoch_ = e;
     }
-    if (who >= 0) serving_since_ = std::min(serving_since_, cluster_->now());
     if (isolated_ >= 0 && who >= 0 && who != isolated_ && replaced_at_ < 0) {
       replaced_at_ = cluster_->now();
       if (replaced_at_ - isolated_at_ > bound_ && !other_faults_) {
@@ -255,7 +254,6 @@ class Run {
   bool stopping_ = false;
   uint64_t last_epoch_ = 0;
   int64_t touched_until_ = 0;
-  int64_t serving_since_ = INT64_MAX;
   int isolated_ = -1;
   int64_t isolated_at_ = 0, replaced_at_ = -1;
   bool other_faults_ = false;
