@@ -65,7 +65,7 @@ std::optional<std::string> call(const HostPort& at, const std::vector<std::strin
 std::optional<nlohmann::json> status_from(const ClusterConfig& cfg, const std::string& region,
                                           std::string* who) {
   for (const auto& r : cfg.regions) {
-    if (!region.empty() && r.name != region) continue;
+    if (!r.serving() || (!region.empty() && r.name != region)) continue;
     auto reply = call(r.client, {"MR.FAILOVER", "STATUS"});
     if (!reply || reply->empty() || (*reply)[0] == '-') continue;
     *who = r.name;
@@ -92,10 +92,12 @@ int admin_status(const ClusterConfig& cfg, const std::string& region, bool json)
               cfg.server.cluster_name.c_str(), (*st)["pattern"].get<std::string>().c_str(),
               static_cast<unsigned long long>((*st)["epoch"].get<uint64_t>()),
               (*st)["primary"].get<std::string>().c_str(), who.c_str());
-  std::printf("%-12s %-10s %-8s %8s %12s\n", "REGION", "HEALTH", "ROLE", "RTT MS", "HAS PRIMARY'S");
+  std::printf("%-12s %-10s %-8s %-13s %8s %12s\n", "REGION", "HEALTH", "ROLE", "TIER", "RTT MS",
+              "HAS PRIMARY'S");
   for (const auto& r : (*st)["regions"]) {
-    std::printf("%-12s %-10s %-8s %8lld %12llu\n", r["name"].get<std::string>().c_str(),
+    std::printf("%-12s %-10s %-8s %-13s %8lld %12llu\n", r["name"].get<std::string>().c_str(),
                 r["health"].get<std::string>().c_str(), r["role"].get<std::string>().c_str(),
+                r.value("tier", std::string("active")).c_str(),
                 static_cast<long long>(r.value("rtt_ms", int64_t{0})),
                 static_cast<unsigned long long>(r["applied_of_primary"].get<uint64_t>()));
   }
@@ -104,7 +106,7 @@ int admin_status(const ClusterConfig& cfg, const std::string& region, bool json)
 
 int admin_history(const ClusterConfig& cfg, const std::string& region, bool json) {
   for (const auto& r : cfg.regions) {
-    if (!region.empty() && r.name != region) continue;
+    if (!r.serving() || (!region.empty() && r.name != region)) continue;
     auto reply = call(r.client, {"MR.FAILOVER", "HISTORY"});
     if (!reply || reply->empty() || (*reply)[0] == '-') continue;
     auto h = nlohmann::json::parse(*reply, nullptr, false);
@@ -168,6 +170,64 @@ int admin_move(const ClusterConfig& cfg, const std::string& to, bool planned, in
   }
   std::printf("\n");
   std::fprintf(stderr, "meridian: %s did not become the primary within %d s\n", to.c_str(),
+               timeout_s);
+  return 1;
+}
+
+int admin_backup(const ClusterConfig& cfg, const std::string& region, int timeout_s) {
+  const RegionConfig* rc = cfg.find(region);
+  if (rc == nullptr) {
+    std::fprintf(stderr, "meridian: no region named \"%s\" in %s\n", region.c_str(),
+                 cfg.path.c_str());
+    return 2;
+  }
+  auto status = [&]() -> std::optional<nlohmann::json> {
+    auto reply = call(rc->client, {"MR.BACKUP", "STATUS"});
+    if (!reply || reply->empty() || (*reply)[0] == '-') return std::nullopt;
+    auto j = nlohmann::json::parse(*reply, nullptr, false);
+    if (j.is_discarded()) return std::nullopt;
+    return j;
+  };
+  auto before = status();
+  auto reply = call(rc->client, {"MR.BACKUP", "START"});
+  if (!reply || !before || (!reply->empty() && (*reply)[0] == '-')) {
+    std::fprintf(stderr, "meridian: %s refused the backup: %s\n", region.c_str(),
+                 reply ? reply->c_str() : ("no answer from " + rc->client.str()).c_str());
+    return 1;
+  }
+  const uint64_t finished_before =
+      (*before)["ok_count"].get<uint64_t>() + (*before)["failed_count"].get<uint64_t>();
+  auto mib = [](uint64_t b) { return static_cast<double>(b) / (1024.0 * 1024.0); };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto st = status();
+    if (!st) {
+      std::fprintf(stderr, "\nmeridian: lost %s while it made the backup\n", region.c_str());
+      return 1;
+    }
+    uint64_t done = (*st)["bytes_done"].get<uint64_t>(), total = (*st)["bytes_total"].get<uint64_t>();
+    uint64_t finished = (*st)["ok_count"].get<uint64_t>() + (*st)["failed_count"].get<uint64_t>();
+    if (!(*st)["in_progress"].get<bool>() && finished > finished_before) {
+      if ((*st)["last_status"] != "ok") {
+        std::fprintf(stderr, "meridian: backup of %s failed: %s\n", region.c_str(),
+                     (*st)["last_error"].get<std::string>().c_str());
+        return 1;
+      }
+      std::printf("backup %u of %s done: %.1f MiB in %lld ms, into:\n",
+                  (*st)["last_id"].get<unsigned>(), region.c_str(),
+                  mib((*st)["last_bytes"].get<uint64_t>()),
+                  static_cast<long long>((*st)["last_duration_ms"].get<int64_t>()));
+      for (const auto& d : (*st)["destinations"]) {
+        std::printf("  %s\n", d.get<std::string>().c_str());
+      }
+      return 0;
+    }
+    std::printf("backup of %s: %.1f of %.1f MiB (%d%%)\n", region.c_str(), mib(done), mib(total),
+                total == 0 ? 0 : static_cast<int>(100 * done / total));
+    std::fflush(stdout);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  std::fprintf(stderr, "meridian: the backup of %s did not finish within %d s\n", region.c_str(),
                timeout_s);
   return 1;
 }

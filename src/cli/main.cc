@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "cli/admin.h"
+#include "cli/restore.h"
 #include "cli/supervisor.h"
 #include "config/cluster_config.h"
 #include "core/version.h"
@@ -58,7 +59,8 @@ int run_server(const std::string& config_path, const std::string& region_name,
   std::filesystem::path dir = std::filesystem::path(data_root) / region->name;
   std::filesystem::create_directories(dir);
   std::optional<ClusterLinks> links;
-  if (cfg.regions.size() > 1) {
+  // A backup-restore region runs standalone (after `meridian restore`).
+  if (region->serving() && cfg.serving_count() > 1) {
     ClusterLinks l;
     l.transport.self = region->id;
     l.transport.cluster = cfg.server.cluster_name;
@@ -66,7 +68,7 @@ int run_server(const std::string& config_path, const std::string& region_name,
     l.transport.listen = region->peer;
     l.transport.compress = cfg.compress;
     for (const auto& r : cfg.regions) {
-      if (r.id == region->id) continue;
+      if (r.id == region->id || !r.serving()) continue;
       auto [delay, jitter] = cfg.wan_delay(region->name, r.name);
       l.peers.push_back(PeerEndpoint{r.id, r.name, r.peer, delay, jitter});
     }
@@ -74,8 +76,10 @@ int run_server(const std::string& config_path, const std::string& region_name,
     l.hooks = FailoverHooks{cfg.hook_command, cfg.hook_url};
     links = std::move(l);
   }
+  BackupOptions backup{cfg.backup_destinations(*region, data_root), cfg.backup.keep,
+                       cfg.backup.interval_s};
   RegionServer server(cfg.settings_for(*region), dir.string(), region->client.host,
-                      region->client.port, std::move(links));
+                      region->client.port, std::move(links), std::move(backup));
   spdlog::info("region {} (id {}) serving on {} ; data in {}", region->name, region->id,
                region->client.str(), dir.string());
   server.run(/*handle_signals=*/true);
@@ -172,6 +176,28 @@ int main(int argc, char** argv) {
     sc->add_option("--wait", wait_s, "seconds to wait for it")->capture_default_str();
   }
 
+  auto* backup = app.add_subcommand(
+      "backup", "back up a running region into its backup destinations, showing progress");
+  backup->add_option("--config", config_path, "topology file (TOML)")->required();
+  backup->add_option("--region", region, "the region to back up")->required();
+  backup->add_option("--wait", wait_s, "seconds to wait for it")->capture_default_str();
+
+  meridian::RestoreRequest restore_req;
+  auto* restore = app.add_subcommand(
+      "restore", "restore a backup into a stopped region's data directory, showing progress");
+  restore->add_option("--config", config_path, "topology file (TOML)")->required();
+  restore->add_option("--region", restore_req.region, "the region whose data to restore")
+      ->required();
+  restore->add_option("--data-dir", restore_req.data_root, "data root; restores into DIR/REGION")
+      ->required();
+  restore->add_option("--from", restore_req.from,
+                      "whose backup (default: the region's own; for a backup-restore region, the "
+                      "newest of any region)");
+  restore->add_option("--backup-dir", restore_req.backup_dir,
+                      "read backups from here instead of the configured directories");
+  restore->add_option("--backup-id", restore_req.backup_id, "which backup (default: the newest)");
+  restore->add_flag("--force", restore_req.force, "replace a database already there");
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -184,6 +210,12 @@ int main(int argc, char** argv) {
       if (status->parsed()) return meridian::admin_status(cfg, ask_region, json);
       if (history->parsed()) return meridian::admin_history(cfg, ask_region, json);
       return meridian::admin_move(cfg, to, switchover->parsed(), wait_s);
+    }
+    if (backup->parsed()) {
+      return meridian::admin_backup(meridian::load_cluster_config(config_path), region, wait_s);
+    }
+    if (restore->parsed()) {
+      return meridian::run_restore(meridian::load_cluster_config(config_path), restore_req);
     }
     if (up->parsed()) {
       auto cfg = meridian::load_cluster_config(config_path);

@@ -53,6 +53,12 @@ int supervise(const std::string& self_exe, const ClusterConfig& cfg, const std::
 
   std::vector<Child> children;
   for (const auto& r : cfg.regions) {
+    if (!r.serving()) {
+      std::printf("region %-12s backup-restore: receives backups in %s; start it after "
+                  "`meridian restore`\n",
+                  r.name.c_str(), r.backup_dir.c_str());
+      continue;
+    }
     Child c;
     c.region = &r;
     c.pid = spawn(self_exe, cfg, r, data_dir, old_mask);

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 namespace meridian {
@@ -185,7 +186,7 @@ std::vector<RegionId> region_ids(const Reporter& r, const ClusterConfig& cfg,
 
 void load_replication(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   ReplicationSettings& rep = cfg.server.replication;
-  const size_t region_count = cfg.regions.size();
+  const size_t region_count = cfg.serving_count();
   const toml::table empty;
   const toml::table* t = table_at(r, root, "replication");
   const toml::table& tab = t ? *t : empty;
@@ -307,10 +308,63 @@ void load_failover(const Reporter& r, const toml::table& root, ClusterConfig& cf
   f.failover_cooldown_ms = r.integer(tab, p, "failover_cooldown_ms", 300000, 0, INT64_MAX);
   if (const toml::node* pn = tab.get("priority")) {
     f.priority = region_ids(r, cfg, pn, p + "priority", "expected a list of region names");
+    for (size_t j = 0; j < f.priority.size(); ++j) {
+      for (const auto& rc : cfg.regions) {
+        if (rc.id == f.priority[j] && !rc.serving()) {
+          r.fail(pn, p + "priority[" + std::to_string(j) + "]",
+                 "\"" + rc.name + "\" is a backup-restore region: it runs no replica to promote");
+        }
+      }
+    }
   }
   std::string none;
   cfg.hook_command = r.text(tab, p, "hook_command", &none);
   cfg.hook_url = r.text(tab, p, "hook_url", &none);
+}
+
+void load_tier(const Reporter& r, const toml::table& t, const std::string& p, size_t index,
+               RegionConfig& rc) {
+  const std::string default_tier = "active";
+  std::string tier = r.text(t, p, "tier", &default_tier);
+  if (tier == "active" || tier == "active-active") {
+    rc.tier = Tier::kActive;
+  } else if (tier == "warm-standby") {
+    rc.tier = Tier::kWarmStandby;
+  } else if (tier == "pilot-light") {
+    rc.tier = Tier::kPilotLight;
+  } else if (tier == "backup-restore") {
+    rc.tier = Tier::kBackupRestore;
+  } else {
+    r.fail(t.get("tier"), p + "tier",
+           "expected \"active\", \"warm-standby\", \"pilot-light\" or \"backup-restore\", got \"" +
+               tier + "\"");
+  }
+  std::string none;
+  rc.backup_dir = r.text(t, p, "backup_dir", &none);
+  if (rc.tier == Tier::kBackupRestore) {
+    if (rc.backup_dir.empty()) {
+      r.fail(&t, p + "backup_dir",
+             "missing: a backup-restore region needs the directory the other regions' backups "
+             "are copied into");
+    }
+    if (index == 0) {
+      r.fail(t.get("tier"), p + "tier",
+             "the first region is the initial primary; a backup-restore region runs no replica "
+             "(list it after the serving regions)");
+    }
+  } else if (t.contains("backup_dir")) {
+    r.fail(t.get("backup_dir"), p + "backup_dir", "only for tier = \"backup-restore\"");
+  }
+}
+
+void load_backup(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
+  const toml::table empty;
+  const toml::table* t = table_at(r, root, "backup");
+  const toml::table& tab = t ? *t : empty;
+  const std::string p = "backup.";
+  r.only_known(tab, p, {"interval_s", "keep"});
+  cfg.backup.interval_s = r.integer(tab, p, "interval_s", 0, 0, INT64_MAX / 1000);
+  cfg.backup.keep = static_cast<int>(r.integer(tab, p, "keep", 24, 1, 100000));
 }
 
 void load_keyspaces(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
@@ -352,7 +406,7 @@ void load_keyspaces(const Reporter& r, const toml::table& root, ClusterConfig& c
       const int64_t timeout =
           r.integer(t, p, "write_timeout_ms", rep.default_write.timeout_ms, 1, kMaxTimeoutMs);
       k.write = write_policy(r, t, p, "write", "async", timeout);
-      check_semi_sync(r, t.get("write"), p + "write", *k.write, cfg.regions.size());
+      check_semi_sync(r, t.get("write"), p + "write", *k.write, cfg.serving_count());
     }
     if (t.contains("read")) {
       k.read = read_policy(r, t, p, "read", "local", rep.default_read.timeout_ms);
@@ -426,13 +480,34 @@ const RegionConfig* ClusterConfig::find(const std::string& name) const {
   return nullptr;
 }
 
+size_t ClusterConfig::serving_count() const {
+  return static_cast<size_t>(
+      std::count_if(regions.begin(), regions.end(), [](const RegionConfig& r) { return r.serving(); }));
+}
+
+std::vector<std::string> ClusterConfig::backup_destinations(const RegionConfig& region,
+                                                            const std::string& data_root) const {
+  std::vector<std::string> out;
+  for (const auto& r : regions) {
+    if (!r.serving()) out.push_back((std::filesystem::path(r.backup_dir) / region.name).string());
+  }
+  if (out.empty()) {
+    out.push_back((std::filesystem::path(data_root) / "backups" / region.name).string());
+  }
+  return out;
+}
+
 RegionSettings ClusterConfig::settings_for(const RegionConfig& region) const {
   RegionSettings s = server;
   s.region_name = region.name;
   s.region_id = region.id;
   s.tcp_address = region.client.str();
   s.replication.regions.clear();
-  for (const auto& r : regions) s.replication.regions.push_back({r.id, r.name, r.client.str()});
+  for (const auto& r : regions) {
+    if (r.id == region.id || (r.serving() && region.serving())) {
+      s.replication.regions.push_back({r.id, r.name, r.client.str(), r.tier});
+    }
+  }
   return s;
 }
 
@@ -459,7 +534,8 @@ ClusterConfig load_cluster_config(const std::string& path) {
   cfg.path = path;
   r.only_known(
       root, "",
-      {"cluster", "server", "users", "regions", "replication", "keyspaces", "wan", "failover"});
+      {"cluster", "server", "users", "regions", "replication", "keyspaces", "wan", "failover",
+       "backup"});
 
   if (const auto* cluster = table_at(r, root, "cluster")) {
     r.only_known(*cluster, "cluster.", {"name"});
@@ -545,7 +621,8 @@ ClusterConfig load_cluster_config(const std::string& path) {
     const auto* t = arr->get(i)->as_table();
     if (t == nullptr) r.fail(arr->get(i), "regions[" + std::to_string(i) + "]", "expected a table");
     r.only_known(*t, p,
-                 {"name", "id", "client", "peer", "http", "jurisdiction", "latitude", "longitude"});
+                 {"name", "id", "client", "peer", "http", "jurisdiction", "latitude", "longitude",
+                  "tier", "backup_dir"});
     RegionConfig rc;
     rc.name = r.text(*t, p, "name", nullptr);
     if (rc.name.empty()) r.fail(t->get("name"), p + "name", "must not be empty");
@@ -576,6 +653,7 @@ ClusterConfig load_cluster_config(const std::string& path) {
     }
     rc.latitude = r.number(*t, p, "latitude", -90, 90);
     rc.longitude = r.number(*t, p, "longitude", -180, 180);
+    load_tier(r, *t, p, i, rc);
     cfg.regions.push_back(std::move(rc));
   }
   // After [[regions]]: these sections are checked against the region list.
@@ -583,6 +661,7 @@ ClusterConfig load_cluster_config(const std::string& path) {
   load_keyspaces(r, root, cfg);
   load_failover(r, root, cfg);
   load_wan(r, root, cfg);
+  load_backup(r, root, cfg);
   return cfg;
 }
 

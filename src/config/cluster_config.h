@@ -29,6 +29,18 @@ struct RegionConfig {
   HostPort client, peer, http;
   std::string jurisdiction;
   double latitude = 0, longitude = 0;
+  // Disaster-recovery tier. A backup-restore region runs no replica: the
+  // serving regions copy their backups into its backup_dir/<source region>,
+  // and it is started (standalone) only after `meridian restore`.
+  Tier tier = Tier::kActive;
+  std::string backup_dir;  // backup-restore only
+  bool serving() const { return tier != Tier::kBackupRestore; }
+};
+
+// [backup]: scheduled RocksDB backups of every serving region.
+struct BackupConfig {
+  int64_t interval_s = 0;  // 0: only on demand (MR.BACKUP, BGSAVE, `meridian backup`)
+  int keep = 24;           // newest backups kept per source region and destination
 };
 
 struct ClusterConfig {
@@ -58,8 +70,18 @@ struct ClusterConfig {
   // HTTP POST of a JSON body.
   std::string hook_command;
   std::string hook_url;
+  BackupConfig backup;
 
   const RegionConfig* find(const std::string& name) const;
+  // Regions that run a replica (every tier but backup-restore).
+  size_t serving_count() const;
+  // Where `region`'s backups go: backup_dir/<region> of every backup-restore
+  // region, or data_root/backups/<region> when the config has none.
+  std::vector<std::string> backup_destinations(const RegionConfig& region,
+                                               const std::string& data_root) const;
+  // The core's settings for `region`. A serving region sees the serving
+  // regions only; a backup-restore region sees itself alone (standalone,
+  // after a restore).
   RegionSettings settings_for(const RegionConfig& region) const;
   // The emulated one-way delay and jitter (ms) between regions `a` and `b`
   // in either direction; {0, 0} when no [[wan]] entry names the pair.

@@ -12,6 +12,7 @@
 
 #include "core/commands/command_table.h"
 #include "core/data/keyspace.h"
+#include "core/env/backups.h"
 #include "core/env/env.h"
 #include "core/env/network.h"
 #include "core/failover/failover_manager.h"
@@ -38,6 +39,9 @@ class Region {
   // MR.DEBUG PARTITION: cut this region off from its peers for a while (the
   // runtime sets it; tests only).
   std::function<void(int64_t ms)> partition;
+  // Backups of this region's storage (BGSAVE, MR.BACKUP); the runtime sets
+  // it, or leaves it null where it cannot make them (the simulator).
+  Backups* backups = nullptr;
 
   // Before start(): the links to the other regions of the cluster (the
   // runtime owns them). Without it the region runs alone.

@@ -20,6 +20,7 @@ struct RegionInfo {
   RegionId id = 0;
   std::string name;
   std::string client_address;  // host:port, for messages that name a region
+  Tier tier = Tier::kActive;
 };
 
 // How this region replicates, from the config's [replication] and

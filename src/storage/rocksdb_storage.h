@@ -38,6 +38,10 @@ class RocksDbStorage final : public Storage {
   std::unique_ptr<StorageIterator> iterate(Column column) override;
   bool commit(bool sync) override;
 
+  // The database, for backups (thread-safe: RocksDB allows them alongside
+  // the event loop's writes). Only committed writes are in it.
+  rocksdb::DB* db() { return db_.get(); }
+
  private:
   rocksdb::ColumnFamilyHandle* cf(Column c) { return handles_[static_cast<int>(c)]; }
   void syncer_loop();

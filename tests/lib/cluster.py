@@ -21,15 +21,20 @@ def toml_value(v):
 
 class Cluster:
     def __init__(self, names=("a", "b", "c"), secret="cluster-secret", replication=None,
-                 wan=(), keyspaces=(), cluster="test", fsync="everysec", failover=None):
+                 wan=(), keyspaces=(), cluster="test", fsync="everysec", failover=None,
+                 tiers=None, backup=None):
         """replication: dict of extra [replication] keys; wan: (a, b, rtt_ms[,
-        jitter_ms]) tuples; keyspaces: dicts for [[keyspaces]]."""
+        jitter_ms]) tuples; keyspaces: dicts for [[keyspaces]]; tiers: region
+        name -> DR tier (a backup-restore region gets backup_dir = its
+        tmpdir/backups and is not started by start()); backup: [backup] keys."""
         self.names = list(names)
         self.secret = secret
         self.replication = dict(replication or {})
         self.wan = list(wan)
         self.keyspaces = list(keyspaces)
         self.failover = dict(failover or {})
+        self.tiers = dict(tiers or {})
+        self.backup = dict(backup or {})
         self.cluster = cluster
         self.servers = {}
         for name in self.names:
@@ -49,6 +54,9 @@ class Cluster:
         if self.failover:
             lines += ["", "[failover]"]
             lines += ["%s = %s" % (k, toml_value(v)) for k, v in self.failover.items()]
+        if self.backup:
+            lines += ["", "[backup]"]
+            lines += ["%s = %s" % (k, toml_value(v)) for k, v in self.backup.items()]
         for ks in self.keyspaces:
             lines += ["", "[[keyspaces]]"]
             lines += ["%s = %s" % (k, toml_value(v)) for k, v in ks.items()]
@@ -58,6 +66,10 @@ class Cluster:
                       'client = "127.0.0.1:%d"' % s.port, 'peer = "127.0.0.1:%d"' % s.peer_port,
                       'http = "127.0.0.1:%d"' % s.http_port, 'jurisdiction = "US"',
                       "latitude = 0", "longitude = 0"]
+            if name in self.tiers:
+                lines.append("tier = %s" % harness.toml_str(self.tiers[name]))
+                if self.tiers[name] == "backup-restore":
+                    lines.append("backup_dir = %s" % harness.toml_str(self.backup_dir(name)))
         for link in self.wan:
             a, b, rtt = link[:3]
             jitter = link[3] if len(link) > 3 else 0
@@ -70,11 +82,18 @@ class Cluster:
         for s in self.servers.values():
             s.config_text = text
 
+    def backup_dir(self, name):
+        """Where a backup-restore region receives the others' backups."""
+        return os.path.join(self.servers[name].tmpdir, "backups")
+
+    def serving(self):
+        return [n for n in self.names if self.tiers.get(n) != "backup-restore"]
+
     # -- processes
     def start(self, names=None):
-        for n in names or self.names:
+        for n in names or self.serving():
             self.servers[n].start(wait=False)
-        for n in names or self.names:
+        for n in names or self.serving():
             self.servers[n].wait_ready()
         return self
 
@@ -101,7 +120,7 @@ class Cluster:
     def wait_linked(self, timeout=20):
         """Until every region hears every other."""
         def linked():
-            for n in self.names:
+            for n in self.serving():
                 st = self.status(n)
                 if any(p["link"] != "up" for p in st["peers"]):
                     return False

@@ -15,6 +15,7 @@ CommandTable::CommandTable() {
   register_replication_commands(*this);
   register_conflict_commands(*this);
   register_failover_commands(*this);
+  register_backup_commands(*this);
 }
 
 void CommandTable::add(CommandSpec spec) {

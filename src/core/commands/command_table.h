@@ -67,5 +67,6 @@ void register_hash_commands(CommandTable& table);
 void register_replication_commands(CommandTable& table);
 void register_conflict_commands(CommandTable& table);
 void register_failover_commands(CommandTable& table);
+void register_backup_commands(CommandTable& table);
 
 }  // namespace meridian

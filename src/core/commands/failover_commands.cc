@@ -63,7 +63,7 @@ void mr_debug(CommandContext& ctx) {
 
 void register_failover_commands(CommandTable& t) {
   t.add({"mr.failover", -2, kCmdAdmin | kCmdStale, 0, 0, 0, mr_failover});
-  t.add({"mr.debug", -2, kCmdAdmin, 0, 0, 0, mr_debug});
+  t.add({"mr.debug", -2, kCmdAdmin | kCmdStale, 0, 0, 0, mr_debug});
 }
 
 }  // namespace meridian

@@ -79,6 +79,18 @@ void info(CommandContext& ctx) {
     field(out, "fsync", fsync_name(s.fsync));
     field(out, "commits", st.commits);
     field(out, "synced_commits", st.synced_commits);
+    if (const Backups* b = ctx.region.backups) {
+      // Redis' names for its snapshot, here a RocksDB backup.
+      BackupState bs = b->state();
+      field(out, "rdb_bgsave_in_progress", bs.in_progress ? "1" : "0");
+      field(out, "rdb_last_save_time", static_cast<uint64_t>(bs.last_ok_unix_s));
+      field(out, "rdb_last_bgsave_status", bs.last_status == "err" ? "err" : "ok");
+      field(out, "rdb_last_bgsave_time_sec", static_cast<uint64_t>(bs.last_duration_ms / 1000));
+      field(out, "backup_bytes_done", bs.bytes_done);
+      field(out, "backup_bytes_total", bs.bytes_total);
+      field(out, "backups_ok", bs.ok_count);
+      field(out, "backups_failed", bs.failed_count);
+    }
   }
   if (want("stats")) {
     section(out, "Stats");
@@ -113,6 +125,8 @@ void info(CommandContext& ctx) {
           ctx.region.region_names().count(fm.primary()) ? ctx.region.region_names().at(fm.primary())
                                                         : std::to_string(fm.primary()));
     field(out, "accepts_writes", fm.accepts_writes() ? "1" : "0");
+    field(out, "tier", tier_name(fm.tier()));
+    field(out, "serves_clients", fm.serves_clients() ? "1" : "0");
     for (const auto& [id, name] : ctx.region.region_names()) {
       if (id == ctx.region.settings().region_id) continue;
       field(out, ("health_" + name).c_str(), health_name(fm.health_of(id)));

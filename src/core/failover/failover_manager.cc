@@ -70,6 +70,20 @@ const char* pattern_name(Pattern p) {
   return "active-active";
 }
 
+const char* tier_name(Tier t) {
+  switch (t) {
+    case Tier::kActive:
+      return "active";
+    case Tier::kWarmStandby:
+      return "warm-standby";
+    case Tier::kPilotLight:
+      return "pilot-light";
+    case Tier::kBackupRestore:
+      return "backup-restore";
+  }
+  return "active";
+}
+
 const char* health_name(Health h) {
   switch (h) {
     case Health::kUnknown:
@@ -89,11 +103,15 @@ FailoverManager::FailoverManager(const RegionSettings& settings, Env env, Replic
   self_ = settings.region_id;
   self_name_ = settings.region_name;
   for (const auto& r : settings.replication.regions) {
-    if (r.id == self_) continue;
+    if (r.id == self_) {
+      tier_ = r.tier;
+      continue;
+    }
     Peer p;
     p.id = r.id;
     p.name = r.name;
     p.address = r.client_address;
+    p.tier = r.tier;
     peers_.push_back(std::move(p));
   }
   initial_primary_ =
@@ -201,20 +219,47 @@ bool FailoverManager::holds_lease() const {
 }
 
 bool FailoverManager::accepts_writes() const {
-  if (cfg_.pattern == Pattern::kActiveActive) return true;
+  // Standby tiers write only once promoted; active regions of an
+  // active-active cluster always.
+  if (cfg_.pattern == Pattern::kActiveActive && (tier_ == Tier::kActive || is_primary())) {
+    return true;
+  }
   return holds_lease();
 }
 
-std::string FailoverManager::write_refusal() const {
+std::string FailoverManager::primary_pointer() const {
   const Peer* p = peer(primary_);
+  return name_of(primary_) + (p ? " at " + p->address : std::string()) + " (epoch " +
+         std::to_string(epoch_) + ")";
+}
+
+std::string FailoverManager::write_refusal() const {
   if (is_primary()) {
     return "TRYAGAIN this region (" + self_name_ +
            ") is the primary but cannot confirm its lease with a majority of regions; "
            "retry shortly";
   }
-  return "READONLY this region (" + self_name_ + ") does not take writes; the primary is " +
-         name_of(primary_) + (p ? " at " + p->address : std::string()) + " (epoch " +
-         std::to_string(epoch_) + ")";
+  std::string what = tier_ == Tier::kWarmStandby ? ") is a warm standby and does not take writes"
+                                                 : ") does not take writes";
+  return "READONLY this region (" + self_name_ + what + "; the primary is " + primary_pointer();
+}
+
+std::string FailoverManager::standby_refusal() const {
+  return "STANDBY this region (" + self_name_ +
+         ") is a pilot light: it applies the replication log but serves no clients until it "
+         "is promoted; the primary is " +
+         primary_pointer();
+}
+
+int64_t FailoverManager::mean_rtt_ms() const {
+  int64_t sum = 0, n = 0;
+  for (const auto& p : peers_) {
+    if (p.rtt_ms >= 0 && (p.health == Health::kHealthy || p.health == Health::kDegraded)) {
+      sum += p.rtt_ms;
+      ++n;
+    }
+  }
+  return n == 0 ? -1 : sum / n;
 }
 
 void FailoverManager::tick() {
@@ -232,6 +277,7 @@ void FailoverManager::tick() {
   // over and takes no writes, so nobody needs to keep its lease.
   m.push_back(static_cast<char>((primary_down ? 1 : 0) | (is_primary() && fenced_ ? 2 : 0)));
   replicator_.applied().encode(m);
+  coding::put_varint(m, static_cast<uint64_t>(mean_rtt_ms() + 1));  // 0: not known yet
   for (auto& p : peers_) {
     p.pending[t] = t + cfg_.check_timeout_ms;
     send(p.id, m);
@@ -293,8 +339,7 @@ uint64_t FailoverManager::applied_of(RegionId holder, RegionId origin) const {
 }
 
 std::vector<RegionId> FailoverManager::candidates() const {
-  // Healthy regions other than the primary, best first: the most of the
-  // primary's writes, then the configured priority, then the lowest id.
+  // Healthy or degraded regions other than the primary, best first.
   std::vector<RegionId> out;
   if (primary_ != self_) out.push_back(self_);
   for (const auto& p : peers_) {
@@ -306,13 +351,29 @@ std::vector<RegionId> FailoverManager::candidates() const {
     auto it = std::find(cfg_.priority.begin(), cfg_.priority.end(), r);
     return static_cast<size_t>(it - cfg_.priority.begin());
   };
-  // The most of the old primary's writes first (voters refuse a candidate
-  // holding fewer than they do anyway), then priority, then id. Views of
-  // each other's positions can differ, so two regions may both think they
-  // go first: a failed election backs off for a random time.
+  auto degraded = [&](RegionId r) { return health_of(r) == Health::kDegraded; };
+  auto tier = [&](RegionId r) {
+    const Peer* p = peer(r);
+    return r == self_ ? tier_ : (p ? p->tier : Tier::kActive);
+  };
+  // Latency in 10 ms steps, so jitter does not reorder regions; unknown last.
+  auto latency = [&](RegionId r) {
+    const Peer* p = peer(r);
+    int64_t ms = r == self_ ? mean_rtt_ms() : (p ? p->mean_rtt_ms : -1);
+    return ms < 0 ? INT64_MAX : ms / 10;
+  };
+  // Healthy before degraded; then the most of the old primary's writes
+  // (voters refuse a candidate holding fewer than they do anyway); then the
+  // tier (active, warm standby, pilot light); then the lowest latency to the
+  // others; then the configured priority; then the id. Views of each
+  // other's positions can differ, so two regions may both think they go
+  // first: a failed election backs off for a random time.
   std::sort(out.begin(), out.end(), [&](RegionId a, RegionId b) {
+    if (degraded(a) != degraded(b)) return !degraded(a);
     uint64_t ha = applied_of(a, primary_), hb = applied_of(b, primary_);
     if (ha != hb) return ha > hb;
+    if (tier(a) != tier(b)) return tier(a) < tier(b);
+    if (latency(a) != latency(b)) return latency(a) < latency(b);
     if (rank(a) != rank(b)) return rank(a) < rank(b);
     return a < b;
   });
@@ -332,12 +393,18 @@ void FailoverManager::maybe_elect() {
     return;
   }
   if (is_primary()) {
+    // A handover that never completed (the target died or fell behind for
+    // good) must not leave the cluster without a writer.
+    if (fenced_ && t - fenced_since_ > fence_window()) {
+      fenced_ = false;
+      switchover_to_ = 0;
+    }
     // Automatic failback: the original primary has been healthy for the
     // hold-down period; move back to it as a planned switchover.
     const Peer* home = peer(initial_primary_);
     if (cfg_.auto_failback && switchover_to_ == 0 && home != nullptr && home->healthy_since >= 0 &&
         t - home->healthy_since >= cfg_.failback_hold_ms) {
-      fenced_ = true;
+      fence();
       switchover_to_ = initial_primary_;
     }
     // Switchover: hand over once the target has everything.
@@ -346,6 +413,13 @@ void FailoverManager::maybe_elect() {
       std::string m = begin(kHandover);
       coding::put_varint(m, epoch_);
       send(switchover_to_, m);
+    }
+    return;
+  }
+  // A forced takeover retries until it wins or its window closes.
+  if (t < forced_until_) {
+    if (t >= next_attempt_ms_) {
+      request_votes(std::max(epoch_, voted_epoch_) + 1, true, forced_reason_);
     }
     return;
   }
@@ -414,6 +488,7 @@ void FailoverManager::become_primary(const std::string& reason) {
   if (const Peer* p = peer(primary_)) old_seq = p->applied.get(primary_);
   c.unreplicated = old_seq > c.log_position ? old_seq - c.log_position : 0;
   running_epoch_ = 0;
+  forced_until_ = 0;
   epoch_ = c.epoch;
   primary_ = self_;
   fenced_ = false;
@@ -437,6 +512,7 @@ void FailoverManager::adopt(uint64_t epoch, RegionId primary) {
   primary_ = primary;
   if (voted_epoch_ < epoch) voted_epoch_ = epoch;
   running_epoch_ = 0;
+  forced_until_ = 0;
   fenced_ = false;
   switchover_to_ = 0;
   next_attempt_ms_ = 0;
@@ -462,6 +538,8 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
       msg.remove_prefix(1);
       VersionVector applied;
       if (applied.decode(msg)) p->applied = applied;
+      uint64_t rtt1 = 0;
+      if (coding::get_varint(msg, &rtt1)) p->mean_rtt_ms = static_cast<int64_t>(rtt1) - 1;
       p->epoch = epoch;
       if (epoch > epoch_) adopt(epoch, static_cast<RegionId>(primary));
       // Answer; acknowledging the sender as primary promises a lease.
@@ -536,7 +614,16 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
       votes_[from] = msg[0] != 0;
       int yes = static_cast<int>(
           std::count_if(votes_.begin(), votes_.end(), [](const auto& v) { return v.second; }));
-      if (yes >= majority()) become_primary(running_reason_);
+      int no = static_cast<int>(votes_.size()) - yes;
+      if (yes >= majority()) {
+        become_primary(running_reason_);
+      } else if (no > static_cast<int>(peers_.size()) + 1 - majority()) {
+        // Lost: retry after a random pause rather than wait for the timeout.
+        running_epoch_ = 0;
+        next_attempt_ms_ = now() + cfg_.check_interval_ms +
+                           static_cast<int64_t>(env_.random.uniform(
+                               static_cast<uint64_t>(cfg_.lease_ms) + 1));
+      }
       return;
     }
     case kNewPrimary: {
@@ -563,13 +650,10 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
       }
       return;
     case kFence:
-      if (epoch == epoch_ && is_primary()) fenced_ = true;
+      if (epoch == epoch_ && is_primary()) fence();
       return;
     case kPromote:
-      if (running_epoch_ == 0 && !is_primary()) {
-        request_votes(std::max(epoch_, voted_epoch_) + 1, true,
-                      "forced failover, requested through " + name_of(from));
-      }
+      if (!is_primary()) force_takeover("forced failover, requested through " + name_of(from));
       return;
     default:
       return;
@@ -584,7 +668,7 @@ std::optional<std::string> FailoverManager::switchover(RegionId to) {
     return "run the switchover on the primary (" + name_of(primary_) + ")";
   }
   // Stop taking writes, then hand over once the target has all of them.
-  fenced_ = true;
+  fence();
   switchover_to_ = to;
   return std::nullopt;
 }
@@ -593,7 +677,7 @@ std::optional<std::string> FailoverManager::failover(RegionId to) {
   if (!enabled()) return "failover needs a cluster of several regions";
   if (to == primary_) return name_of(to) + " is already the primary";
   if (to == self_) {
-    request_votes(std::max(epoch_, voted_epoch_) + 1, true, "forced failover to " + self_name_);
+    force_takeover("forced failover to " + self_name_);
     return std::nullopt;
   }
   if (peer(to) == nullptr) return "no such region";
@@ -603,13 +687,31 @@ std::optional<std::string> FailoverManager::failover(RegionId to) {
   // Ask the primary to stop taking writes, so its lease need not run out
   // first (if it cannot be reached, the new primary waits for that).
   if (is_primary()) {
-    fenced_ = true;
+    fence();
   } else {
     std::string f = begin(kFence);
     coding::put_varint(f, epoch_);
     send(primary_, f);
   }
   return std::nullopt;
+}
+
+void FailoverManager::fence() {
+  fenced_ = true;
+  fenced_since_ = now();
+}
+
+void FailoverManager::force_takeover(const std::string& reason) {
+  // The primary may still be alive and its voters bound by its lease: ask it
+  // to stop taking writes (its next check then releases them), and keep
+  // asking for votes until elected or the window closes.
+  std::string f = begin(kFence);
+  coding::put_varint(f, epoch_);
+  send(primary_, f);
+  forced_until_ = now() + 3 * (cfg_.lease_ms + cfg_.check_timeout_ms);
+  forced_reason_ = reason;
+  next_attempt_ms_ = 0;
+  if (running_epoch_ == 0) request_votes(std::max(epoch_, voted_epoch_) + 1, true, reason);
 }
 
 void FailoverManager::acknowledge() {
@@ -625,16 +727,22 @@ std::string FailoverManager::status_json() const {
   j["role"] = is_primary() ? "primary" : "standby";
   j["accepts_writes"] = accepts_writes();
   j["holds_lease"] = holds_lease();
+  j["tier"] = tier_name(tier_);
+  j["serves_clients"] = serves_clients();
   j["regions"] = nlohmann::json::array();
   j["regions"].push_back({{"name", self_name_},
                           {"health", "healthy"},
                           {"role", is_primary() ? "primary" : "standby"},
+                          {"tier", tier_name(tier_)},
+                          {"mean_rtt_ms", mean_rtt_ms()},
                           {"applied_of_primary", replicator_.applied().get(primary_)}});
   for (const auto& p : peers_) {
     j["regions"].push_back({{"name", p.name},
                             {"health", health_name(p.health)},
                             {"role", p.id == primary_ ? "primary" : "standby"},
+                            {"tier", tier_name(p.tier)},
                             {"rtt_ms", p.rtt_ms},
+                            {"mean_rtt_ms", p.mean_rtt_ms},
                             {"applied_of_primary", p.applied.get(primary_)}});
   }
   return j.dump();

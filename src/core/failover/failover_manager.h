@@ -14,12 +14,14 @@
 //   vote persisted before it is sent, at most one per epoch;
 // - any message stamped with an older epoch makes nobody step back.
 // Liveness: a region is declared down only when a majority (of the regions
-// that are not it) report it unhealthy; the best candidate (holding the most
-// of the old primary's writes, then by priority) asks for votes, the others
+// that are not it) report it unhealthy; the best candidate (healthy before
+// degraded, then holding the most of the old primary's writes, then by tier,
+// latency to the others and priority) asks for votes, the others
 // wait their turn, and a split vote backs off for a random time; a voter
 // refuses a candidate that holds fewer of the old primary's writes than it
 // does, so no write acknowledged under sync (or semi-sync on enough
 // regions) is lost.
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -65,8 +67,14 @@ class FailoverManager {
   RegionId primary() const { return primary_; }
   uint64_t epoch() const { return epoch_; }
   bool is_primary() const { return primary_ == self_; }
-  // Whether a write may run here now (by pattern, role and lease).
+  // Whether a write may run here now (by pattern, tier, role and lease).
   bool accepts_writes() const;
+  // Whether clients are served at all: a pilot light serves none (but the
+  // commands flagged stale: AUTH, PING, INFO, MR.FAILOVER...) until promoted.
+  bool serves_clients() const { return tier_ != Tier::kPilotLight || is_primary(); }
+  Tier tier() const { return tier_; }
+  // The error for a command refused because !serves_clients().
+  std::string standby_refusal() const;
   bool holds_lease() const;
   // The error for a refused write, naming where writes go now.
   std::string write_refusal() const;
@@ -95,6 +103,8 @@ class FailoverManager {
     Health health = Health::kUnknown;
     int failures = 0, successes = 0;
     int64_t rtt_ms = -1;
+    int64_t mean_rtt_ms = -1;  // its own mean round trip to its healthy peers
+    Tier tier = Tier::kActive;
     int64_t healthy_since = -1;          // -1: not healthy now
     std::map<int64_t, int64_t> pending;  // sent_ms -> deadline
     int64_t lease_ack_sent_ms = -1;      // send time of our check it acked (primary)
@@ -111,12 +121,20 @@ class FailoverManager {
   void maybe_elect();
   void request_votes(uint64_t epoch, bool forced, const std::string& reason);
   void become_primary(const std::string& reason);
+  void force_takeover(const std::string& reason);
+  void fence();
+  // How long a fenced primary waits for its successor before writing again.
+  int64_t fence_window() const {
+    return std::max<int64_t>(10000, 4 * (cfg_.lease_ms + cfg_.check_timeout_ms));
+  }
   void adopt(uint64_t epoch, RegionId primary);
   void send(RegionId to, std::string m);
   void broadcast(const std::string& m);
   std::vector<RegionId> candidates() const;
   uint64_t applied_of(RegionId holder, RegionId origin) const;
   std::string name_of(RegionId id) const;
+  std::string primary_pointer() const;  // "us-east at 127.0.0.1:7001 (epoch 3)"
+  int64_t mean_rtt_ms() const;
   int majority() const { return static_cast<int>(peers_.size() + 1) / 2 + 1; }
   int64_t now() const { return env_.clock.now_ms(); }
 
@@ -127,6 +145,7 @@ class FailoverManager {
   std::function<void()> end_pass_;
   RegionId self_ = 0;
   std::string self_name_;
+  Tier tier_ = Tier::kActive;
   RegionId initial_primary_ = 0;
   std::vector<Peer> peers_;
   std::vector<std::pair<RegionId, std::string>> outbox_;
@@ -138,6 +157,7 @@ class FailoverManager {
   int64_t promise_until_ = 0;  // no vote for another primary before this
   RegionId promised_to_ = 0;   // whose lease that promise backs
   bool fenced_ = false;        // primary handing over: takes no writes
+  int64_t fenced_since_ = 0;
 
   // Election in progress (this region as candidate).
   uint64_t running_epoch_ = 0;
@@ -147,6 +167,8 @@ class FailoverManager {
   std::map<RegionId, bool> votes_;
   int64_t next_attempt_ms_ = 0;
   int64_t last_auto_failover_ms_ = -1;
+  int64_t forced_until_ = 0;  // a forced takeover keeps trying until then
+  std::string forced_reason_;
   bool acknowledged_ = true;
   RegionId switchover_to_ = 0;  // primary waiting for the target to catch up
 

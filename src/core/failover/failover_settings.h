@@ -15,6 +15,17 @@ enum class Pattern : uint8_t {
   kWriteGlobal,    // read-local/write-global: standbys forward writes to the primary
 };
 
+// A region's disaster-recovery tier (the config's [[regions]] tier): what it
+// does while it is not the primary.
+enum class Tier : uint8_t {
+  kActive,         // multi-site active-active: serves clients, writes per the pattern
+  kWarmStandby,    // applies the log and serves reads; takes writes only as primary
+  kPilotLight,     // applies the log, serves no clients until promoted to primary
+  kBackupRestore,  // not a running replica: receives the others' backups
+};
+
+const char* tier_name(Tier t);
+
 struct FailoverSettings {
   Pattern pattern = Pattern::kActiveActive;
   int64_t check_interval_ms = 250;  // each region checks every other this often

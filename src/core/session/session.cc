@@ -189,6 +189,12 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
   ++region_.stats().total_commands_processed;
   last_command_ms_ = region_.now_ms();
   last_command_ = spec.name;
+  if (repl.enabled() && !(spec.flags & kCmdStale) && !region_.failover().serves_clients()) {
+    // A pilot light: only connection and admin commands until promoted.
+    Reply(out, proto_, &region_.stats().total_error_replies)
+        .error(region_.failover().standby_refusal());
+    return;
+  }
   if (repl.enabled() && (spec.flags & kCmdReadOnly) && spec.first_key > 0) {
     ReadPolicy rp = read_policy(spec, argv);
     if (rp.level != ReadLevel::kLocal && defer_read(spec, argv, rp)) return;
@@ -199,7 +205,8 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
       forward_write(spec, argv);
       return;
     }
-    // active-passive: only the primary, while it holds its lease, writes.
+    // active-passive (or a standby tier): only the primary, while it holds
+    // its lease, writes.
     Reply(out, proto_, &region_.stats().total_error_replies).error(fm.write_refusal());
     return;
   }

@@ -124,8 +124,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
                            const std::string& host, uint16_t port,
-                           std::optional<ClusterLinks> links) {
+                           std::optional<ClusterLinks> links, std::optional<BackupOptions> backup) {
   storage_ = std::make_unique<RocksDbStorage>(data_dir, settings.fsync == FsyncMode::kEverySec);
+  if (backup) {
+    backups_ = std::make_unique<BackupService>(storage_->db(), *backup, settings.region_name);
+  }
   asio::ip::tcp::endpoint ep(asio::ip::make_address(host), port);
   acceptor_.open(ep.protocol());
   acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
@@ -141,6 +144,7 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   region_ =
       std::make_unique<Region>(std::move(settings), Env{clock_, random_, scheduler_, *storage_});
   region_->warn = [](const std::string& msg) { spdlog::warn("{}", msg); };
+  region_->backups = backups_.get();
   if (links) {
     transport_ = std::make_unique<PeerTransport>(io_, links->transport, links->peers);
     region_->attach_network(transport_.get());
@@ -225,8 +229,21 @@ RegionServer::~RegionServer() {
   } catch (const std::exception& e) {
     spdlog::error("final commit failed: {}", e.what());
   }
+  backup_timer_.reset();
   region_.reset();
+  backups_.reset();  // stops a running backup before its database closes
   storage_.reset();
+}
+
+void RegionServer::schedule_backup() {
+  if (!backups_ || backups_->options().interval_s <= 0) return;
+  if (!backup_timer_) backup_timer_ = std::make_unique<asio::steady_timer>(io_);
+  backup_timer_->expires_after(std::chrono::seconds(backups_->options().interval_s));
+  backup_timer_->async_wait([this](const std::error_code& ec) {
+    if (ec) return;
+    if (auto err = backups_->start()) spdlog::warn("scheduled backup skipped: {}", *err);
+    schedule_backup();
+  });
 }
 
 void RegionServer::run(bool handle_signals) {
@@ -237,6 +254,7 @@ void RegionServer::run(bool handle_signals) {
     });
   }
   region_->start();
+  schedule_backup();
   accept();
   asio::signal_set signals(io_);
   if (handle_signals) {

@@ -8,6 +8,7 @@
 // it is durable.
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "core/region.h"
+#include "runtime/real/backup_service.h"
 #include "runtime/real/failover_hooks.h"
 #include "runtime/real/http_status.h"
 #include "runtime/real/peer_transport.h"
@@ -39,8 +41,11 @@ class RegionServer {
   // Opens storage in data_dir and binds host:port (port 0: any free port),
   // and with `links` the peer and http addresses. Throws on failure with a
   // message saying what to fix.
+  // With `backup`, BGSAVE/MR.BACKUP make backups into its destinations, on
+  // its schedule too.
   RegionServer(RegionSettings settings, const std::string& data_dir, const std::string& host,
-               uint16_t port, std::optional<ClusterLinks> links = std::nullopt);
+               uint16_t port, std::optional<ClusterLinks> links = std::nullopt,
+               std::optional<BackupOptions> backup = std::nullopt);
   ~RegionServer();
 
   uint16_t port() const { return port_; }
@@ -56,12 +61,15 @@ class RegionServer {
   void flush();
   void forget(Connection* c);
   int serve_http(const std::string& path, std::string* body, std::string* type);
+  void schedule_backup();
 
   asio::io_context io_{1};  // one thread: no locking inside Asio
   SystemClock clock_;
   SystemRandom random_;
   AsioScheduler scheduler_{io_};
   std::unique_ptr<RocksDbStorage> storage_;
+  std::unique_ptr<BackupService> backups_;  // uses storage_'s database
+  std::unique_ptr<asio::steady_timer> backup_timer_;
   std::unique_ptr<Region> region_;
   std::unique_ptr<PeerTransport> transport_;
   std::unique_ptr<HttpStatus> http_;
