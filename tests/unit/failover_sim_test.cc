@@ -160,6 +160,93 @@ TEST(FailoverSim, ACrashedPrimaryIsReplacedAndCanBeForcedBack) {
   EXPECT_EQ(c.region(0).failover().epoch(), 3u);
 }
 
+TEST(FailoverSim, AForcedFailoverFencesALivePrimaryFirst) {
+  SimCluster c(active_passive());
+  run_checked(c, 500);
+  // Run on the target while the primary is alive and its voters hold its
+  // lease: the primary is fenced, the lease lapses, the target is elected.
+  ASSERT_FALSE(c.region(2).failover().failover(c.id(2)).has_value());
+  int64_t t0 = c.now();
+  while (!c.region(2).failover().accepts_writes() && c.now() - t0 < 5000) run_checked(c, 1);
+  EXPECT_TRUE(c.region(2).failover().accepts_writes());
+  EXPECT_LE(c.now() - t0, 2 * (400 + 100) + 400) << "took " << c.now() - t0 << " ms";
+  EXPECT_FALSE(c.region(0).failover().accepts_writes());
+}
+
+TEST(FailoverSim, AFenceWithNoSuccessorLapses) {
+  SimCluster c(active_passive());
+  run_checked(c, 500);
+  // The switchover target is cut off for good: the primary, fenced while it
+  // waits, takes writes again after the fence window.
+  c.network().isolate(c.id(2));
+  ASSERT_FALSE(c.region(0).failover().switchover(c.id(2)).has_value());
+  run_checked(c, 100);
+  EXPECT_FALSE(c.region(0).failover().accepts_writes());
+  std::vector<bool> down = {false, false, true};
+  run_checked(c, 10500, down);
+  EXPECT_TRUE(c.region(0).failover().accepts_writes());
+  EXPECT_EQ(c.region(0).failover().epoch(), 1u);
+}
+
+// Active-active: several regions take writes by design, so these tests do
+// not use run_checked.
+SimClusterOptions tiered() {
+  // r1 active primary, r2 warm standby, r3 pilot light, r4 active.
+  SimClusterOptions o = active_passive(4);
+  o.failover.pattern = Pattern::kActiveActive;
+  o.tiers = {Tier::kActive, Tier::kWarmStandby, Tier::kPilotLight, Tier::kActive};
+  return o;
+}
+
+TEST(FailoverSim, TiersServeAsConfigured) {
+  SimCluster c(tiered());
+  c.run_for(500);
+  auto a = c.connect(0), warm = c.connect(1), pilot = c.connect(2), other = c.connect(3);
+  EXPECT_EQ(*call(c, *a, {"SET", "k", "v"}), "+OK\r\n");
+  EXPECT_EQ(*call(c, *other, {"SET", "k2", "v"}), "+OK\r\n");  // active-active
+  c.run_for(200);
+  EXPECT_EQ(*call(c, *warm, {"GET", "k"}), "$1\r\nv\r\n");
+  EXPECT_EQ(call(c, *warm, {"SET", "k", "w"})
+                ->rfind("-READONLY this region (r2) is a warm standby and does not take writes; "
+                        "the primary is r1 at sim:1 (epoch 1)",
+                        0),
+            0u);
+  for (auto cmd : {std::vector<std::string>{"GET", "k"}, {"SET", "k", "p"}, {"DBSIZE"}}) {
+    EXPECT_EQ(call(c, *pilot, cmd)->rfind("-STANDBY this region (r3) is a pilot light: it "
+                                          "applies the replication log but serves no clients",
+                                          0),
+              0u);
+  }
+  EXPECT_EQ(*call(c, *pilot, {"PING"}), "+PONG\r\n");
+  // It applies the log all the same, and serves once promoted.
+  ASSERT_FALSE(c.region(2).failover().failover(c.id(2)).has_value());
+  int64_t t0 = c.now();
+  while (!c.region(2).failover().is_primary() && c.now() - t0 < 5000) c.run_for(1);
+  EXPECT_EQ(*call(c, *pilot, {"GET", "k"}), "$1\r\nv\r\n");
+  EXPECT_EQ(*call(c, *pilot, {"SET", "k", "p"}), "+OK\r\n");
+  // The old primary is active: it still takes writes (active-active).
+  EXPECT_TRUE(c.region(0).failover().accepts_writes());
+}
+
+TEST(FailoverSim, AnActiveRegionIsPreferredToStandbyTiers) {
+  // r2 and r3 (warm, pilot) hold as much as r4 (active): r4 is chosen.
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    SimClusterOptions o = tiered();
+    o.seed = seed;
+    SimCluster c(o);
+    c.run_for(500);
+    c.network().isolate(c.id(0));
+    int64_t t0 = c.now();
+    int p = -1;
+    while (p < 0 && c.now() - t0 < 5000) {
+      c.run_for(1);
+      for (int i = 1; i < 4; ++i)
+        if (c.region(i).failover().is_primary()) p = i;
+    }
+    EXPECT_EQ(p, 3) << "seed " << seed;
+  }
+}
+
 TEST(FailoverSim, AutomaticFailbackAfterTheHoldDown) {
   SimClusterOptions o = active_passive();
   o.failover.auto_failback = true;

@@ -385,10 +385,17 @@ void FailoverManager::maybe_elect() {
   if (running_epoch_ != 0) {
     // An election that did not complete (a split vote, lost messages): give
     // up and retry after a random pause, so two candidates stop colliding.
+    // A candidate that learnt (from the refusals) that another holds more
+    // also waits that one's turn.
     if (t - running_since_ > cfg_.lease_ms + cfg_.check_timeout_ms) {
       running_epoch_ = 0;
+      auto order = candidates();
+      auto place = static_cast<int64_t>(std::find(order.begin(), order.end(), self_) -
+                                        order.begin());
       next_attempt_ms_ =
-          t + static_cast<int64_t>(env_.random.uniform(static_cast<uint64_t>(cfg_.lease_ms) + 1));
+          t + std::min<int64_t>(place, static_cast<int64_t>(order.size())) *
+                  (cfg_.lease_ms + cfg_.check_timeout_ms) +
+          static_cast<int64_t>(env_.random.uniform(static_cast<uint64_t>(cfg_.lease_ms) + 1));
     }
     return;
   }
@@ -606,19 +613,43 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
       std::string m = begin(kVoteReply);
       coding::put_varint(m, epoch);
       m.push_back(granted ? 1 : 0);
+      // What this voter holds of the old primary: a candidate behind it
+      // learns it should not go first.
+      coding::put_varint(m, old);
+      coding::put_varint(m, replicator_.applied().get(static_cast<RegionId>(old)));
+      // The highest epoch it voted in: a candidate refused for asking in an
+      // older one asks above it next time.
+      coding::put_varint(m, voted_epoch_);
       send(from, m);
       return;
     }
     case kVoteReply: {
-      if (msg.empty() || epoch != running_epoch_) return;
-      votes_[from] = msg[0] != 0;
+      if (msg.empty()) return;
+      bool granted = msg[0] != 0;
+      msg.remove_prefix(1);
+      uint64_t old = 0, holds = 0, voted = 0;
+      if (coding::get_varint(msg, &old) && coding::get_varint(msg, &holds) &&
+          coding::get_varint(msg, &voted)) {
+        if (holds > p->applied.get(static_cast<RegionId>(old))) {
+          p->applied.set(static_cast<RegionId>(old), holds);
+        }
+        if (!granted && voted > voted_epoch_) {
+          voted_epoch_ = voted;  // only narrows what this region may vote for
+          dirty_ = true;
+        }
+      }
+      if (epoch != running_epoch_) return;
+      votes_[from] = granted;
       int yes = static_cast<int>(
           std::count_if(votes_.begin(), votes_.end(), [](const auto& v) { return v.second; }));
       int no = static_cast<int>(votes_.size()) - yes;
       if (yes >= majority()) {
         become_primary(running_reason_);
-      } else if (no > static_cast<int>(peers_.size()) + 1 - majority()) {
-        // Lost: retry after a random pause rather than wait for the timeout.
+      } else if (running_forced_ && no > static_cast<int>(peers_.size()) + 1 - majority()) {
+        // A forced run lost (the voters still backed the old primary's
+        // lease): retry after a random pause rather than wait for the
+        // timeout. An automatic run waits it out, which gives a better
+        // placed candidate its turn.
         running_epoch_ = 0;
         next_attempt_ms_ = now() + cfg_.check_interval_ms +
                            static_cast<int64_t>(env_.random.uniform(

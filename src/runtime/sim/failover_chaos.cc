@@ -27,6 +27,9 @@ class Run {
     o.faults.loss = rng_.uniform(3) == 0 ? 0.01 : 0;
     o.faults.jitter_ms = static_cast<int64_t>(rng_.uniform(6));
     o.replication.heartbeat_ms = 50;
+    // DR tiers change who is preferred, never the safety of an election.
+    o.tiers.push_back(Tier::kActive);
+    for (int i = 1; i < o.regions; ++i) o.tiers.push_back(static_cast<Tier>(rng_.uniform(3)));
     auto& f = o.failover;
     f.pattern = Pattern::kActivePassive;
     f.check_interval_ms = 50;

@@ -46,7 +46,8 @@ SimCluster::SimCluster(SimClusterOptions options)
     : opts_(std::move(options)), clock_(opts_.start_ms), network_(scheduler_, opts_.seed ^ 0x5eed) {
   network_.set_faults(opts_.faults);
   for (int i = 0; i < opts_.regions; ++i) {
-    RegionInfo info{id(i), "r" + std::to_string(i + 1), "sim:" + std::to_string(i + 1)};
+    RegionInfo info{id(i), "r" + std::to_string(i + 1), "sim:" + std::to_string(i + 1),
+                    opts_.tiers.empty() ? Tier::kActive : opts_.tiers[i]};
     opts_.replication.regions.push_back(info);
   }
   for (int i = 0; i < opts_.regions; ++i) {

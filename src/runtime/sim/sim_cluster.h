@@ -26,6 +26,7 @@ struct SimClusterOptions {
   LinkFaults faults;
   ReplicationSettings replication;  // `regions` is filled in
   FailoverSettings failover;
+  std::vector<Tier> tiers;  // per region; empty: all active
   FsyncMode fsync = FsyncMode::kAlways;
   int64_t start_ms = 1'700'000'000'000;
 };
