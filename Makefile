@@ -49,6 +49,7 @@ sanitize-test: setup
 bench: build
 	$(PY) bench/run_bench.py
 	$(PY) bench/latency_bench.py
+	$(PY) bench/dr_bench.py
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

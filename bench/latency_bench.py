@@ -41,7 +41,7 @@ import time
 import tomllib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run_bench import RespError, _resp_encode, _resp_read, free_ports  # noqa: E402
+from run_bench import RespError, _resp_encode, _resp_read, free_ports, replace_block  # noqa: E402,E501
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIG = os.path.join(REPO, "config", "meridian.toml")
@@ -215,16 +215,7 @@ def wait_linked(ports, names, timeout=30):
 
 
 def update_doc(block):
-    text = open(DOC).read() if os.path.exists(DOC) else ""
-    new = BEGIN + "\n" + block.rstrip() + "\n" + END
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
-        text = head + new + tail
-    else:
-        text = text.rstrip() + "\n\n" + new + "\n"
-    with open(DOC, "w") as f:
-        f.write(text)
+    replace_block(DOC, BEGIN, END, block)
 
 
 def main():

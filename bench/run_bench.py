@@ -167,6 +167,21 @@ def resp_call(port, *commands, timeout=10.0):
         return [_resp_read(f) for _ in commands]
 
 
+def replace_block(path, begin, end, block):
+    """Replaces the text between the `begin` and `end` markers of `path`
+    with `block` (appends the markers and block when they are missing)."""
+    text = open(path).read() if os.path.exists(path) else ""
+    new = begin + "\n" + block.rstrip() + "\n" + end
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        text = head + new + tail
+    else:
+        text = text.rstrip() + "\n\n" + new + "\n"
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def free_ports(n):
     socks, ports = [], []
     try:

@@ -25,7 +25,11 @@ std::optional<Found> newest_of(const ClusterConfig& cfg, const RegionConfig& sou
   std::optional<Found> best;
   for (const auto& dir : cfg.backup_destinations(source, data_root)) {
     for (const auto& b : backup::list(dir)) {
-      if (!best || b.timestamp > best->info.timestamp) best = Found{dir, source.name, b};
+      // Ids grow within a directory: they order backups made in one second.
+      if (!best || b.timestamp > best->info.timestamp ||
+          (b.timestamp == best->info.timestamp && dir == best->dir && b.id > best->info.id)) {
+        best = Found{dir, source.name, b};
+      }
     }
   }
   return best;

@@ -272,10 +272,28 @@ def test_replication_sections_accepted(meridian_factory):
     # region ids are stored in every record: they must be unique
     (BASE + SECOND_REGION.replace("id = 2", "id = 1") + REPLICATION, "regions[1].id",
      "duplicate region id"),
+    # DR tiers
+    (BASE + SECOND_REGION + 'tier = "lukewarm"\n' + REPLICATION, "regions[1].tier", "lukewarm"),
+    (BASE + SECOND_REGION + 'tier = "backup-restore"\n' + REPLICATION, "regions[1].backup_dir",
+     "missing"),
+    (BASE + SECOND_REGION + 'backup_dir = "/tmp/x"\n' + REPLICATION, "regions[1].backup_dir",
+     "only for tier"),
+    (BASE.replace("id = 1\n", 'id = 1\ntier = "backup-restore"\nbackup_dir = "/tmp/x"\n')
+     + SECOND_REGION + REPLICATION, "regions[0].tier", "initial primary"),
+    # a backup-restore region runs no replica: semi-sync cannot count it
+    (BASE + SECOND_REGION + 'tier = "backup-restore"\nbackup_dir = "/tmp/x"\n'
+     + REPLICATION.replace('write = "async"\nwrite_timeout_ms = 5000',
+                           'write = "semi-sync 1"\nwrite_timeout_ms = 5000'),
+     "replication.write", "1 region(s)"),
+    (BASE + SECOND_REGION + 'tier = "backup-restore"\nbackup_dir = "/tmp/x"\n' + REPLICATION
+     + '\n[failover]\npriority = ["r2"]\n', "failover.priority[0]", "backup-restore region"),
+    (BASE + "\n[backup]\ninterval = 60\n", "backup.interval", "unknown field"),
 ], ids=["secret-missing", "secret-empty", "semi-sync-too-many", "keyspace-semi-sync-one-region",
         "write-mode", "read-level", "on-timeout", "log-max-below-retention", "unknown-key",
         "keyspace-no-pattern", "wan-unknown-region", "wan-same-region", "wan-duplicate-pair",
-        "wan-no-rtt", "duplicate-region-id"])
+        "wan-no-rtt", "duplicate-region-id", "tier-unknown", "backup-dir-missing",
+        "backup-dir-not-dr", "first-region-backup-restore", "semi-sync-counts-serving",
+        "priority-backup-restore", "backup-unknown-key"])
 def test_bad_replication_configs(meridian_factory, text, field, needle):
     s, rc, log = run_config(meridian_factory, text)
     out = server_output(log)

@@ -34,7 +34,7 @@ void bgsave(CommandContext& ctx) {
 void lastsave(CommandContext& ctx) {
   Backups* b = backups_or_error(ctx);
   if (b == nullptr) return;
-  ctx.reply.integer(b->state().last_ok_unix_s);
+  ctx.reply.integer(b->state().last_ok_unix_ms / 1000);
 }
 
 void mr_backup(CommandContext& ctx) {
@@ -55,7 +55,8 @@ void mr_backup(CommandContext& ctx) {
                       {"last_status", s.last_status},
                       {"last_error", s.last_error},
                       {"last_id", s.last_id},
-                      {"last_ok_unix_s", s.last_ok_unix_s},
+                      {"last_started_unix_ms", s.last_started_unix_ms},
+                      {"last_ok_unix_ms", s.last_ok_unix_ms},
                       {"last_duration_ms", s.last_duration_ms},
                       {"last_bytes", s.last_bytes},
                       {"ok_count", s.ok_count},

@@ -83,7 +83,7 @@ void info(CommandContext& ctx) {
       // Redis' names for its snapshot, here a RocksDB backup.
       BackupState bs = b->state();
       field(out, "rdb_bgsave_in_progress", bs.in_progress ? "1" : "0");
-      field(out, "rdb_last_save_time", static_cast<uint64_t>(bs.last_ok_unix_s));
+      field(out, "rdb_last_save_time", static_cast<uint64_t>(bs.last_ok_unix_ms / 1000));
       field(out, "rdb_last_bgsave_status", bs.last_status == "err" ? "err" : "ok");
       field(out, "rdb_last_bgsave_time_sec", static_cast<uint64_t>(bs.last_duration_ms / 1000));
       field(out, "backup_bytes_done", bs.bytes_done);

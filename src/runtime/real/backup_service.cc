@@ -8,6 +8,15 @@
 #include "storage/rocksdb_storage.h"
 
 namespace meridian {
+namespace {
+
+int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 BackupService::BackupService(rocksdb::DB* db, BackupOptions options, std::string region)
     : db_(db), options_(std::move(options)), region_(std::move(region)) {
@@ -38,6 +47,7 @@ BackupState BackupService::state() const {
 
 void BackupService::run() {
   auto t0 = std::chrono::steady_clock::now();
+  const int64_t started_unix_ms = unix_ms();
   uint64_t done_before = 0;  // bytes of the destinations already finished
   backup::Info last;
   std::string error;
@@ -73,9 +83,8 @@ void BackupService::run() {
     state_.last_id = last.id;
     state_.last_bytes = last.size;
     state_.bytes_done = state_.bytes_total;
-    state_.last_ok_unix_s = std::chrono::duration_cast<std::chrono::seconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
+    state_.last_started_unix_ms = started_unix_ms;
+    state_.last_ok_unix_ms = unix_ms();
     ++state_.ok_count;
   } else {
     state_.last_status = "err";
