@@ -205,7 +205,8 @@ int admin_backup(const ClusterConfig& cfg, const std::string& region, int timeou
       std::fprintf(stderr, "\nmeridian: lost %s while it made the backup\n", region.c_str());
       return 1;
     }
-    uint64_t done = (*st)["bytes_done"].get<uint64_t>(), total = (*st)["bytes_total"].get<uint64_t>();
+    uint64_t done = (*st)["bytes_done"].get<uint64_t>(),
+             total = (*st)["bytes_total"].get<uint64_t>();
     uint64_t finished = (*st)["ok_count"].get<uint64_t>() + (*st)["failed_count"].get<uint64_t>();
     if (!(*st)["in_progress"].get<bool>() && finished > finished_before) {
       if ((*st)["last_status"] != "ok") {

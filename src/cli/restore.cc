@@ -91,11 +91,10 @@ int run_restore(const ClusterConfig& cfg, const RestoreRequest& req) {
     }
   }
   if (!found) {
-    std::fprintf(stderr, "meridian: no backup%s found for %s (looked in %s)\n",
-                 req.backup_id ? (" " + std::to_string(req.backup_id)).c_str() : "",
-                 req.region.c_str(),
-                 req.backup_dir.empty() ? "the configured backup directories"
-                                        : req.backup_dir.c_str());
+    std::fprintf(
+        stderr, "meridian: no backup%s found for %s (looked in %s)\n",
+        req.backup_id ? (" " + std::to_string(req.backup_id)).c_str() : "", req.region.c_str(),
+        req.backup_dir.empty() ? "the configured backup directories" : req.backup_dir.c_str());
     return 1;
   }
   const fs::path db_dir = fs::path(req.data_root) / target->name;
@@ -117,25 +116,26 @@ int run_restore(const ClusterConfig& cfg, const RestoreRequest& req) {
   auto t0 = std::chrono::steady_clock::now();
   int last_pct = -1;
   try {
-    backup::restore(found->dir, found->info.id, db_dir.string(), [&](uint64_t done, uint64_t total) {
-      int pct = total == 0 ? 100 : static_cast<int>(100 * done / total);
-      if (pct == last_pct) return;
-      last_pct = pct;
-      std::printf("restore: %.1f of %.1f MiB (%d%%)\n", static_cast<double>(done) / 1048576.0,
-                  static_cast<double>(total) / 1048576.0, pct);
-      std::fflush(stdout);
-    });
+    backup::restore(
+        found->dir, found->info.id, db_dir.string(), [&](uint64_t done, uint64_t total) {
+          int pct = total == 0 ? 100 : static_cast<int>(100 * done / total);
+          if (pct == last_pct) return;
+          last_pct = pct;
+          std::printf("restore: %.1f of %.1f MiB (%d%%)\n", static_cast<double>(done) / 1048576.0,
+                      static_cast<double>(total) / 1048576.0, pct);
+          std::fflush(stdout);
+        });
   } catch (const StorageError& e) {
     std::fprintf(stderr, "meridian: %s\n", e.what());
     return 1;
   }
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                  t0)
-                .count();
-  std::printf("restored in %lld ms; start it with: meridian server --config %s --region %s "
-              "--data-dir %s\n",
-              static_cast<long long>(ms), cfg.path.c_str(), target->name.c_str(),
-              req.data_root.c_str());
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  std::printf(
+      "restored in %lld ms; start it with: meridian server --config %s --region %s "
+      "--data-dir %s\n",
+      static_cast<long long>(ms), cfg.path.c_str(), target->name.c_str(), req.data_root.c_str());
   return 0;
 }
 

@@ -54,9 +54,10 @@ int supervise(const std::string& self_exe, const ClusterConfig& cfg, const std::
   std::vector<Child> children;
   for (const auto& r : cfg.regions) {
     if (!r.serving()) {
-      std::printf("region %-12s backup-restore: receives backups in %s; start it after "
-                  "`meridian restore`\n",
-                  r.name.c_str(), r.backup_dir.c_str());
+      std::printf(
+          "region %-12s backup-restore: receives backups in %s; start it after "
+          "`meridian restore`\n",
+          r.name.c_str(), r.backup_dir.c_str());
       continue;
     }
     Child c;

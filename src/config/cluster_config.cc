@@ -481,8 +481,8 @@ const RegionConfig* ClusterConfig::find(const std::string& name) const {
 }
 
 size_t ClusterConfig::serving_count() const {
-  return static_cast<size_t>(
-      std::count_if(regions.begin(), regions.end(), [](const RegionConfig& r) { return r.serving(); }));
+  return static_cast<size_t>(std::count_if(regions.begin(), regions.end(),
+                                           [](const RegionConfig& r) { return r.serving(); }));
 }
 
 std::vector<std::string> ClusterConfig::backup_destinations(const RegionConfig& region,
@@ -532,10 +532,9 @@ ClusterConfig load_cluster_config(const std::string& path) {
   Reporter r(path);
   ClusterConfig cfg;
   cfg.path = path;
-  r.only_known(
-      root, "",
-      {"cluster", "server", "users", "regions", "replication", "keyspaces", "wan", "failover",
-       "backup"});
+  r.only_known(root, "",
+               {"cluster", "server", "users", "regions", "replication", "keyspaces", "wan",
+                "failover", "backup"});
 
   if (const auto* cluster = table_at(r, root, "cluster")) {
     r.only_known(*cluster, "cluster.", {"name"});

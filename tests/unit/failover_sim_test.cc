@@ -212,9 +212,10 @@ TEST(FailoverSim, TiersServeAsConfigured) {
                         0),
             0u);
   for (auto cmd : {std::vector<std::string>{"GET", "k"}, {"SET", "k", "p"}, {"DBSIZE"}}) {
-    EXPECT_EQ(call(c, *pilot, cmd)->rfind("-STANDBY this region (r3) is a pilot light: it "
-                                          "applies the replication log but serves no clients",
-                                          0),
+    EXPECT_EQ(call(c, *pilot, cmd)
+                  ->rfind("-STANDBY this region (r3) is a pilot light: it "
+                          "applies the replication log but serves no clients",
+                          0),
               0u);
   }
   EXPECT_EQ(*call(c, *pilot, {"PING"}), "+PONG\r\n");

@@ -17,13 +17,13 @@ struct BackupState {
   // The last finished backup: "ok", "err" or "none" yet.
   std::string last_status = "none";
   std::string last_error;
-  uint32_t last_id = 0;            // BackupEngine's id of the last good backup
+  uint32_t last_id = 0;  // BackupEngine's id of the last good backup
   // Wall-clock Unix ms when the last good backup started (what it holds is
   // the data committed then) and finished (LASTSAVE, in seconds); 0: never.
   int64_t last_started_unix_ms = 0;
   int64_t last_ok_unix_ms = 0;
-  int64_t last_duration_ms = 0;    // how long the last backup took
-  uint64_t last_bytes = 0;         // its size
+  int64_t last_duration_ms = 0;  // how long the last backup took
+  uint64_t last_bytes = 0;       // its size
   uint64_t ok_count = 0, failed_count = 0;
   std::vector<std::string> destinations;
 };

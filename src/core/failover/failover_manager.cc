@@ -390,11 +390,12 @@ void FailoverManager::maybe_elect() {
     if (t - running_since_ > cfg_.lease_ms + cfg_.check_timeout_ms) {
       running_epoch_ = 0;
       auto order = candidates();
-      auto place = static_cast<int64_t>(std::find(order.begin(), order.end(), self_) -
-                                        order.begin());
+      auto place =
+          static_cast<int64_t>(std::find(order.begin(), order.end(), self_) - order.begin());
       next_attempt_ms_ =
-          t + std::min<int64_t>(place, static_cast<int64_t>(order.size())) *
-                  (cfg_.lease_ms + cfg_.check_timeout_ms) +
+          t +
+          std::min<int64_t>(place, static_cast<int64_t>(order.size())) *
+              (cfg_.lease_ms + cfg_.check_timeout_ms) +
           static_cast<int64_t>(env_.random.uniform(static_cast<uint64_t>(cfg_.lease_ms) + 1));
     }
     return;
@@ -651,9 +652,9 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
         // timeout. An automatic run waits it out, which gives a better
         // placed candidate its turn.
         running_epoch_ = 0;
-        next_attempt_ms_ = now() + cfg_.check_interval_ms +
-                           static_cast<int64_t>(env_.random.uniform(
-                               static_cast<uint64_t>(cfg_.lease_ms) + 1));
+        next_attempt_ms_ =
+            now() + cfg_.check_interval_ms +
+            static_cast<int64_t>(env_.random.uniform(static_cast<uint64_t>(cfg_.lease_ms) + 1));
       }
       return;
     }

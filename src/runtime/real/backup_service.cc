@@ -71,9 +71,9 @@ void BackupService::run() {
     std::lock_guard lock(mu_);
     state_.bytes_done = std::min(done_before, state_.bytes_total);
   }
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - t0)
-                .count();
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   std::lock_guard lock(mu_);
   state_.in_progress = false;
   state_.last_duration_ms = ms;
