@@ -19,6 +19,7 @@
 #include "runtime/real/region_server.h"
 #include "runtime/sim/chaos.h"
 #include "runtime/sim/failover_chaos.h"
+#include "runtime/sim/geo_chaos.h"
 
 namespace {
 
@@ -90,7 +91,8 @@ int run_server(const std::string& config_path, const std::string& region_name,
 // `meridian simulate`: seeded chaos runs of a whole cluster in the
 // deterministic simulator (see src/runtime/sim/chaos.h). Exit code 1 if any
 // seed breaks an invariant; each failure prints the seed that replays it.
-int run_simulate(uint64_t first, uint64_t count, int64_t duration_ms, bool verbose, bool failover) {
+int run_simulate(uint64_t first, uint64_t count, int64_t duration_ms, bool verbose, bool failover,
+                 bool geo) {
   uint64_t failed = 0;
   for (uint64_t seed = first; seed < first + count; ++seed) {
     meridian::sim::ChaosResult r;
@@ -99,6 +101,11 @@ int run_simulate(uint64_t first, uint64_t count, int64_t duration_ms, bool verbo
       r.seed = f.seed;
       r.violations = f.violations;
       r.summary = f.summary;
+    } else if (geo) {
+      auto g = meridian::sim::run_geo_chaos(seed, duration_ms);
+      r.seed = g.seed;
+      r.violations = g.violations;
+      r.summary = g.summary;
     } else {
       r = meridian::sim::run_chaos({seed, duration_ms});
     }
@@ -107,7 +114,7 @@ int run_simulate(uint64_t first, uint64_t count, int64_t duration_ms, bool verbo
       std::printf("FAIL %s\n", r.summary.c_str());
       for (const auto& v : r.violations) std::printf("  %s\n", v.c_str());
       std::printf("  replay: meridian simulate%s --seed %llu --duration-ms %lld\n",
-                  failover ? " --failover" : "", static_cast<unsigned long long>(seed),
+                  failover ? " --failover" : (geo ? " --geo" : ""), static_cast<unsigned long long>(seed),
                   static_cast<long long>(duration_ms));
     } else if (verbose) {
       std::printf("ok   %s\n", r.summary.c_str());
@@ -151,7 +158,9 @@ int main(int argc, char** argv) {
   simulate->add_option("--duration-ms", duration_ms, "virtual time with faults per seed")
       ->capture_default_str();
   simulate->add_flag("-v,--verbose", verbose, "print a summary of every seed");
-  bool failover_chaos = false;
+  bool failover_chaos = false, geo_chaos = false;
+  simulate->add_flag("--geo", geo_chaos,
+                     "geo-partitioning's chaos (homes, routing, sovereignty of every message)");
   simulate->add_flag("--failover", failover_chaos,
                      "the failover manager's chaos (active-passive, primary cut off, crashes)");
 
@@ -203,7 +212,7 @@ int main(int argc, char** argv) {
   try {
     if (server->parsed()) return run_server(config_path, region, data_dir);
     if (simulate->parsed()) {
-      return run_simulate(seed, seeds, duration_ms, verbose, failover_chaos);
+      return run_simulate(seed, seeds, duration_ms, verbose, failover_chaos, geo_chaos);
     }
     if (status->parsed() || history->parsed() || switchover->parsed() || failover->parsed()) {
       auto cfg = meridian::load_cluster_config(config_path);

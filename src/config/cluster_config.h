@@ -76,7 +76,8 @@ struct ClusterConfig {
   // Regions that run a replica (every tier but backup-restore).
   size_t serving_count() const;
   // Where `region`'s backups go: backup_dir/<region> of every backup-restore
-  // region, or data_root/backups/<region> when the config has none.
+  // region allowed to hold all its keys ([[placement]]), or
+  // data_root/backups/<region> when there is none.
   std::vector<std::string> backup_destinations(const RegionConfig& region,
                                                const std::string& data_root) const;
   // The core's settings for `region`. A serving region sees the serving

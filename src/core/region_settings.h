@@ -8,6 +8,7 @@
 
 #include "core/data/version_vector.h"
 #include "core/failover/failover_settings.h"
+#include "core/placement/placement.h"
 #include "core/protocol/request_parser.h"
 #include "core/replication/consistency.h"
 
@@ -75,6 +76,7 @@ struct RegionSettings {
   std::string tcp_address;
   ReplicationSettings replication;
   FailoverSettings failover;
+  Placement placement;  // [[placement]]: homes and allowed regions of keys
 
   bool auth_required() const { return !requirepass.empty() || !users.empty(); }
 };

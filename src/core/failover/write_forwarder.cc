@@ -75,6 +75,7 @@ void WriteForwarder::run(RegionId from, uint64_t id, int proto, std::vector<std:
   uint64_t key = next_running_++;
   Running r{from, id, region_.internal_session("forwarded:" + std::to_string(from)), {}};
   r.session->set_proto(proto);
+  r.session->set_forwarded();
   std::weak_ptr<bool> alive = alive_;
   r.session->set_ready_hook([this, alive, key] {
     // The command finished waiting (semi-sync, sync): reply in a later pass.

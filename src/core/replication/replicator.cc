@@ -48,7 +48,7 @@ int64_t percentile(const std::vector<uint64_t>& h, double p) {
 }  // namespace
 
 Replicator::Replicator(const RegionSettings& settings, Env env, Keyspace& keyspace)
-    : cfg_(settings.replication), env_(env), keyspace_(keyspace) {
+    : placement_(settings.placement), cfg_(settings.replication), env_(env), keyspace_(keyspace) {
   self_ = RegionInfo{settings.region_id, settings.region_name, settings.tcp_address};
   for (const auto& r : cfg_.regions) {
     if (r.id == self_.id) {
@@ -211,13 +211,28 @@ void Replicator::pump(Peer& p) {
     if (p.sent == p.acked) p.last_progress_ms = now();
     p.sent = last;
     stats_.records_sent += m.records.size();
+    if (!placement_.empty()) {
+      for (auto& r : m.records) r = for_peer(std::move(r), p.info.id);
+    }
     send(p.info.id, repl::encode(m));
   }
 }
 
+std::string Replicator::for_peer(std::string record, RegionId to) const {
+  LogRecord rec;
+  if (!rec.decode(record)) return record;
+  size_t before = rec.keys.size();
+  rec.keys.erase(std::remove_if(rec.keys.begin(), rec.keys.end(),
+                                [&](const KeyImage& k) { return !may_send(k.key, to); }),
+                 rec.keys.end());
+  return rec.keys.size() == before ? record : rec.encode();
+}
+
 void Replicator::send_snapshot(Peer& p) {
   std::vector<std::string> keys;
-  keyspace_.for_each_record([&](std::string_view k, const KeyRecord&) { keys.emplace_back(k); });
+  keyspace_.for_each_record([&](std::string_view k, const KeyRecord&) {
+    if (may_send(k, p.info.id)) keys.emplace_back(k);
+  });
   uint64_t id = next_snapshot_id_++;
   repl::Snapshot part;
   part.id = id;
@@ -235,6 +250,14 @@ void Replicator::send_snapshot(Peer& p) {
   }
   part.last = true;
   part.applied = applied();
+  if (sovereignty_ && !placement_.covers(self_.id, p.info.id)) {
+    // This region lacks keys the peer may hold: its positions for other
+    // origins would claim writes the peer never got from it. Only its own
+    // position goes; the others stream (or snapshot) theirs directly.
+    VersionVector own;
+    own.set(self_.id, part.applied.get(self_.id));
+    part.applied = own;
+  }
   part.clear_watermark = keyspace_.clear_watermark();
   send(p.info.id, repl::encode(part));
   p.sent = keyspace_.sequence();
@@ -421,7 +444,17 @@ void Replicator::on_read(Peer& from, std::string_view msg) {
   if (!repl::decode(msg, &m)) return;
   repl::ReadReply r;
   r.id = m.id;
-  for (const auto& k : m.keys) r.images.push_back(keyspace_.image(k));
+  for (const auto& k : m.keys) {
+    // A region never asks for keys it may not hold; if it does, it learns
+    // nothing about them.
+    if (may_send(k, from.info.id)) {
+      r.images.push_back(keyspace_.image(k));
+    } else {
+      KeyImage none;
+      none.key = k;
+      r.images.push_back(std::move(none));
+    }
+  }
   send(from.info.id, repl::encode(r));
 }
 
@@ -444,15 +477,32 @@ void Replicator::on_repair(std::string_view msg) {
 void Replicator::fetch(std::vector<std::string> keys, Source source, int64_t timeout_ms,
                        std::function<void(std::optional<std::string>)> done) {
   uint64_t id = next_wait_id_++;
-  Fetch f{
-      std::move(keys), source == Source::kLeader ? 1 : quorum_peers(), {}, std::move(done), source};
+  // Only regions that may hold every key are asked (sovereignty).
+  auto may_ask = [&](RegionId r) {
+    return std::all_of(keys.begin(), keys.end(),
+                       [&](const std::string& k) { return may_send(k, r); });
+  };
+  std::vector<RegionId> targets;
+  if (source == Source::kLeader) {
+    if (leader().id != self_.id && may_ask(leader().id)) targets.push_back(leader().id);
+  } else {
+    for (const auto& p : peers_)
+      if (may_ask(p.info.id)) targets.push_back(p.info.id);
+  }
+  int needed = source == Source::kLeader ? 1 : quorum_peers();
+  if (!placement_.empty() && static_cast<int>(targets.size()) < needed) {
+    // Keys only some regions may hold: a majority of those.
+    needed = (static_cast<int>(targets.size()) + 1) / 2;
+    if (source == Source::kLeader) needed = static_cast<int>(targets.size());
+  }
+  if (needed == 0) {
+    env_.scheduler.after(0, [done = std::move(done)] { done(std::nullopt); });
+    return;
+  }
+  Fetch f{std::move(keys), needed, {}, std::move(done), source};
   repl::Read r{id, f.keys};
   std::string msg = repl::encode(r);
-  if (source == Source::kLeader) {
-    send(leader().id, msg);
-  } else {
-    for (const auto& p : peers_) send(p.info.id, msg);
-  }
+  for (RegionId t : targets) send(t, msg);
   fetches_.emplace(id, std::move(f));
   if (timeout_ms <= 0) return;  // no timeout
   std::weak_ptr<bool> alive = alive_;
@@ -490,7 +540,9 @@ void Replicator::finish_fetch(uint64_t id) {
     keyspace_.apply_image(best);  // no-op unless a peer had a newer version
     if (best.rec.type == ValueType::kNone && !best.tombstone()) continue;
     for (auto& [r, images] : f.replies) {
-      if (newer(best.rec, images[i].rec)) repairs[r].images.push_back(best);
+      if (newer(best.rec, images[i].rec) && may_send(f.keys[i], r)) {
+        repairs[r].images.push_back(best);
+      }
     }
   }
   for (auto& [r, m] : repairs) {
@@ -500,17 +552,19 @@ void Replicator::finish_fetch(uint64_t id) {
   f.done(std::nullopt);
 }
 
-int Replicator::acked_count(uint64_t seq) const {
+int Replicator::acked_count(uint64_t seq, const std::vector<RegionId>& among) const {
   int n = 0;
-  for (const auto& p : peers_)
+  for (const auto& p : peers_) {
+    if (!among.empty() && std::find(among.begin(), among.end(), p.info.id) == among.end()) continue;
     if (p.acked >= seq) ++n;
+  }
   return n;
 }
 
 void Replicator::wait_acks(uint64_t seq, int needed, int64_t timeout_ms,
-                           std::function<void(int, bool)> done) {
+                           std::function<void(int, bool)> done, std::vector<RegionId> among) {
   uint64_t id = next_wait_id_++;
-  ack_waits_.emplace(id, AckWait{seq, needed, std::move(done)});
+  ack_waits_.emplace(id, AckWait{seq, needed, std::move(done), std::move(among)});
   if (timeout_ms <= 0) return;
   std::weak_ptr<bool> alive = alive_;
   env_.scheduler.after(timeout_ms, [this, alive, id] {
@@ -520,14 +574,14 @@ void Replicator::wait_acks(uint64_t seq, int needed, int64_t timeout_ms,
     AckWait w = std::move(it->second);
     ack_waits_.erase(it);
     ++stats_.write_waits_timed_out;
-    w.done(acked_count(w.seq), false);
+    w.done(acked_count(w.seq, w.among), false);
   });
 }
 
 void Replicator::check_ack_waits() {
   std::vector<std::pair<AckWait, int>> met;
   for (auto it = ack_waits_.begin(); it != ack_waits_.end();) {
-    int n = acked_count(it->second.seq);
+    int n = acked_count(it->second.seq, it->second.among);
     if (n >= it->second.needed) {
       met.emplace_back(std::move(it->second), n);
       it = ack_waits_.erase(it);

@@ -73,10 +73,14 @@ class Replicator {
   // Write modes. Calls done(acked, met) once `needed` other regions have
   // durably applied this region's write `seq`, or after timeout_ms (<= 0:
   // no timeout) with met = false. Never calls done before returning.
+  // With `among`, only those regions count (a write of keys only they may
+  // hold: the others receive its record without the keys).
   void wait_acks(uint64_t seq, int needed, int64_t timeout_ms,
-                 std::function<void(int acked, bool met)> done);
-  // Other regions known to have applied this region's write `seq`.
-  int acked_count(uint64_t seq) const;
+                 std::function<void(int acked, bool met)> done,
+                 std::vector<RegionId> among = {});
+  // Other regions (of `among`, if not empty) known to have applied this
+  // region's write `seq`.
+  int acked_count(uint64_t seq, const std::vector<RegionId>& among = {}) const;
 
   // Session reads: done(true) once this region has applied every write in
   // `token`, done(false) after timeout_ms.
@@ -110,6 +114,11 @@ class Replicator {
   void info(std::string& out, int64_t now_ms) const;
   std::string status_json(int64_t now_ms) const;
 
+  // Fault injection (MR.DEBUG SOVEREIGNTY, the simulator): off, records,
+  // snapshots and reads go to every region whatever [[placement]] says, so
+  // tests can show their leak checks catch a leak.
+  void set_sovereignty(bool on) { sovereignty_ = on; }
+
   // Test hook: every applied record, (origin, seq), in apply order.
   std::function<void(RegionId origin, uint64_t seq)> on_apply;
 
@@ -132,6 +141,7 @@ class Replicator {
     uint64_t seq;
     int needed;
     std::function<void(int, bool)> done;
+    std::vector<RegionId> among;
   };
   struct ApplyWait {
     VersionVector token;
@@ -167,6 +177,10 @@ class Replicator {
   void pump(Peer& p);
   bool read_log(uint64_t after, std::vector<std::string>* out, size_t max_bytes);
   void send_snapshot(Peer& p);
+  // Sovereignty: a log record as `to` may receive it, without the keys it
+  // may not hold (the record itself still goes: it keeps the stream's
+  // sequence contiguous).
+  std::string for_peer(std::string record, RegionId to) const;
   void truncate();
   void advance_stability();
   void on_records(Peer& from, std::string_view msg);
@@ -183,6 +197,11 @@ class Replicator {
 
   RegionInfo self_;
   RegionInfo leader_;
+  Placement placement_;
+  bool sovereignty_ = true;
+  bool may_send(std::string_view key, RegionId to) const {
+    return !sovereignty_ || placement_.may_hold(key, to);
+  }
   ReplicationSettings cfg_;
   Env env_;
   Keyspace& keyspace_;

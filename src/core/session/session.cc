@@ -195,14 +195,24 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
         .error(region_.failover().standby_refusal());
     return;
   }
-  if (repl.enabled() && (spec.flags & kCmdReadOnly) && spec.first_key > 0) {
+  home_allowed_.clear();
+  if (repl.enabled() && spec.first_key > 0 && !region_.settings().placement.empty() &&
+      route(spec, argv, out)) {
+    return;
+  }
+  if (repl.enabled() && (spec.flags & kCmdReadOnly) && spec.first_key > 0 &&
+      home_allowed_.empty()) {
     ReadPolicy rp = read_policy(spec, argv);
     if (rp.level != ReadLevel::kLocal && defer_read(spec, argv, rp)) return;
   }
-  if ((spec.flags & kCmdWrite) && repl.enabled() && !region_.failover().accepts_writes()) {
+  // Homed keys (geo-partitioning) are written by their acting home,
+  // whatever the pattern says about the other keys.
+  if ((spec.flags & kCmdWrite) && repl.enabled() && home_allowed_.empty() &&
+      !region_.failover().accepts_writes()) {
     FailoverManager& fm = region_.failover();
-    if (region_.settings().failover.pattern == Pattern::kWriteGlobal && !fm.is_primary()) {
-      forward_write(spec, argv);
+    if (region_.settings().failover.pattern == Pattern::kWriteGlobal && !fm.is_primary() &&
+        home_allowed_.empty()) {
+      forward(fm.primary(), spec, argv);
       return;
     }
     // active-passive (or a standby tier): only the primary, while it holds
@@ -227,12 +237,92 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
   if (wp.mode != WriteMode::kAsync) hold_write(wp, out, reply_start);
 }
 
-// read-local/write-global: the primary runs the write; its reply comes back
-// here. A write mode chosen for the command or the connection goes with it.
-void Session::forward_write(const CommandSpec& spec, const std::vector<std::string_view>& argv) {
+RegionId Session::acting_home(const Placement::Decision& d) const {
+  // The home, or while it is down for this region the first allowed region
+  // that is not (config order); an unknown health counts as up: no
+  // decision is taken before the first checks.
+  const FailoverManager& fm = region_.failover();
+  auto up = [&](RegionId r) {
+    return r == region_.settings().region_id || fm.health_of(r) != Health::kUnhealthy;
+  };
+  if (up(d.home)) return d.home;
+  for (RegionId r : *d.allowed) {
+    if (region_.region_names().count(r) && up(r)) return r;
+  }
+  return 0;
+}
+
+bool Session::route(const CommandSpec& spec, const std::vector<std::string_view>& argv,
+                    std::string& out) {
+  const Placement& placement = region_.settings().placement;
+  std::optional<Placement::Decision> first;
+  bool global = false;
+  int last = spec.last_key < 0 ? static_cast<int>(argv.size()) + spec.last_key : spec.last_key;
+  int step = spec.step > 0 ? spec.step : 1;
+  Reply reply(out, proto_, &region_.stats().total_error_replies);
+  for (int i = spec.first_key; i <= last && i < static_cast<int>(argv.size()); i += step) {
+    auto d = placement.decide(argv[i]);
+    if (!d) {
+      global = true;
+    } else if (!first) {
+      first = d;
+    } else if (d->home != first->home || d->allowed != first->allowed) {
+      first->rule = nullptr;  // mixed homes
+    }
+  }
+  if (!first) return false;
+  // Key names stay out of errors: they would reach whoever reads the logs.
+  if (global || first->rule == nullptr) {
+    reply.error(
+        "CROSSREGION Keys in request don't have the same home region (or mix homed and global "
+        "keys); send one command per home");
+    return true;
+  }
+  home_allowed_ = *first->allowed;
+  const RegionId self = region_.settings().region_id;
+  RegionId home = acting_home(*first);
+  auto names = [&](const std::vector<RegionId>& ids) {
+    std::string o;
+    for (RegionId r : ids) {
+      auto it = region_.region_names().find(r);
+      if (it != region_.region_names().end()) o += (o.empty() ? "" : ", ") + it->second;
+    }
+    return o;
+  };
+  if (home == 0) {
+    reply.error("CLUSTERDOWN no region allowed to hold this key is reachable (home " +
+                names({first->home}) + "; allowed " + names(*first->allowed) +
+                "); it fails closed until one returns");
+    return true;
+  }
+  if (home == self) return false;
+  // Reads are served by any region allowed to hold the key, at the local level.
+  if (!(spec.flags & kCmdWrite) && first->allows(self)) return false;
+  if (forwarded_) {
+    reply.error("TRYAGAIN the home of this key is moving (" + names({home}) +
+                " in this region's view); retry");
+    return true;
+  }
+  if (first->rule->redirect) {
+    std::string address;
+    for (const auto& r : region_.settings().replication.regions) {
+      if (r.id == home) address = r.client_address;
+    }
+    reply.error("MOVED " + std::to_string(key_hash_slot(argv[spec.first_key])) + " " + address);
+    return true;
+  }
+  forward(home, spec, argv);
+  return true;
+}
+
+// read-local/write-global and geo-partitioning: region `to` runs the
+// command; its reply comes back here. A write mode chosen for the command or
+// the connection goes with it.
+void Session::forward(RegionId to, const CommandSpec& spec,
+                      const std::vector<std::string_view>& argv) {
   WritePolicy wp = write_policy(spec, argv);
   std::vector<std::string> args;
-  if (once_write_ || write_override_) {
+  if ((spec.flags & kCmdWrite) && (once_write_ || write_override_)) {
     args = {"MR.ONCE"};
     if (wp.mode == WriteMode::kAsync) {
       args.emplace_back("ASYNC");
@@ -243,10 +333,9 @@ void Session::forward_write(const CommandSpec& spec, const std::vector<std::stri
     }
   }
   args.insert(args.end(), argv.begin(), argv.end());
-  RegionId primary = region_.failover().primary();
-  int64_t timeout = wp.timeout_ms + 2000;  // the primary's own wait, and the trip
+  int64_t timeout = wp.timeout_ms + 2000;  // the other region's own wait, and the trip
   suspend([&](std::function<void(Finish)> complete) {
-    region_.forwarder().forward(primary, args, proto_, timeout, [complete](std::string reply) {
+    region_.forwarder().forward(to, args, proto_, timeout, [complete](std::string reply) {
       complete([reply](std::string& o, int) { o.append(reply); });
     });
   });
@@ -254,16 +343,25 @@ void Session::forward_write(const CommandSpec& spec, const std::vector<std::stri
 
 void Session::hold_write(const WritePolicy& policy, std::string& out, size_t reply_start) {
   Replicator& repl = region_.replicator();
-  const int peers = repl.peer_count();
+  // Keys only some regions may hold: only those count (and they alone
+  // receive the write).
+  std::vector<RegionId> among;
+  for (RegionId r : home_allowed_) {
+    if (r != repl.self().id && region_.region_names().count(r)) among.push_back(r);
+  }
+  const bool homed = !home_allowed_.empty();
+  const int peers = homed ? static_cast<int>(among.size()) : repl.peer_count();
+  int down = 0;
+  for (RegionId r : among) down += region_.failover().health_of(r) == Health::kUnhealthy ? 1 : 0;
+  if (!homed) down = region_.failover().unhealthy_peers();
   // sync: every region still in the cluster, not one found down (else one
   // lost region would block every sync write until it returns), and never
   // fewer than a majority, so a quorum read always meets the write.
-  const int needed =
-      policy.mode == WriteMode::kSync
-          ? std::max(peers - region_.failover().unhealthy_peers(), repl.quorum_peers())
-          : policy.regions;
+  const int needed = policy.mode == WriteMode::kSync
+                         ? std::max(peers - down, (peers + 1) / 2)
+                         : std::min(policy.regions, peers);
   const uint64_t seq = last_write_seq_;
-  if (repl.acked_count(seq) >= needed) return;
+  if (repl.acked_count(seq, among) >= needed) return;
   std::string held = out.substr(reply_start);
   out.resize(reply_start);
   uint64_t* errors = &region_.stats().total_error_replies;
@@ -274,8 +372,9 @@ void Session::hold_write(const WritePolicy& policy, std::string& out, size_t rep
                     std::to_string(policy.timeout_ms) +
                     " ms; it stays committed and reaches the other regions when they catch up";
   suspend([&](std::function<void(Finish)> complete) {
-    repl.wait_acks(seq, needed, policy.timeout_ms,
-                   [complete, held, errors, reply_ok, msg](int acked, bool met) {
+    repl.wait_acks(
+        seq, needed, policy.timeout_ms,
+        [complete, held, errors, reply_ok, msg](int acked, bool met) {
                      complete([=](std::string& o, int proto) {
                        if (met || reply_ok) {
                          o.append(held);
@@ -285,7 +384,8 @@ void Session::hold_write(const WritePolicy& policy, std::string& out, size_t rep
                        m.replace(m.find("{}"), 2, std::to_string(acked));
                        Reply(o, proto, errors).error(m);
                      });
-                   });
+        },
+        among);
   });
 }
 

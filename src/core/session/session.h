@@ -21,6 +21,7 @@
 #include "core/data/hlc.h"
 #include "core/data/version_vector.h"
 #include "core/protocol/request_parser.h"
+#include "core/placement/placement.h"
 #include "core/replication/consistency.h"
 
 namespace meridian {
@@ -59,6 +60,8 @@ class Session {
   void set_name(std::string n) { name_ = std::move(n); }
   int proto() const { return proto_; }
   void set_proto(int p) { proto_ = p; }
+  // For a command forwarded from another region.
+  void set_forwarded() { forwarded_ = true; }
   bool authenticated() const { return authenticated_; }
   void set_authenticated(const std::string& user);
   const std::string& user() const { return user_; }
@@ -84,7 +87,14 @@ class Session {
   bool defer_read(const CommandSpec& spec, const std::vector<std::string_view>& argv,
                   const ReadPolicy& policy);
   void hold_write(const WritePolicy& policy, std::string& out, size_t reply_start);
-  void forward_write(const CommandSpec& spec, const std::vector<std::string_view>& argv);
+  // Runs `argv` in region `to` and hands its reply to this client.
+  void forward(RegionId to, const CommandSpec& spec, const std::vector<std::string_view>& argv);
+  // Geo-partitioning: sends a command on keys homed elsewhere to their home
+  // (or answers MOVED / CROSSREGION / CLUSTERDOWN). True if it answered or
+  // forwarded; false to run the command here. Sets home_allowed_.
+  bool route(const CommandSpec& spec, const std::vector<std::string_view>& argv,
+             std::string& out);
+  RegionId acting_home(const Placement::Decision& d) const;
   void run_once(std::vector<std::string_view>& argv, std::string& out);
   WritePolicy write_policy(const CommandSpec& spec, const std::vector<std::string_view>& argv);
   ReadPolicy read_policy(const CommandSpec& spec, const std::vector<std::string_view>& argv);
@@ -104,6 +114,10 @@ class Session {
   std::vector<std::string_view> argv_;
 
   std::optional<WritePolicy> write_override_, once_write_;
+  // The regions allowed to hold the running command's keys (empty: global
+  // keys): semi-sync and sync count only those.
+  std::vector<RegionId> home_allowed_;
+  bool forwarded_ = false;  // runs commands another region forwarded: never forwards again
   std::optional<ReadPolicy> read_override_, once_read_;
   VersionVector token_;
   uint64_t last_write_seq_ = 0;

@@ -89,6 +89,7 @@ void SimCluster::start(int i) {
   s.cache_bytes = 1 << 20;
   s.replication = opts_.replication;
   s.failover = opts_.failover;
+  s.placement = opts_.placement;
   n.region = std::make_unique<Region>(s, Env{n.clock, *n.random, scheduler_, n.storage});
   n.region->attach_network(n.endpoint.get());
   n.region->start();

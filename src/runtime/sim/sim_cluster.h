@@ -27,6 +27,7 @@ struct SimClusterOptions {
   ReplicationSettings replication;  // `regions` is filled in
   FailoverSettings failover;
   std::vector<Tier> tiers;  // per region; empty: all active
+  Placement placement;      // [[placement]] rules, with region ids 1..regions
   FsyncMode fsync = FsyncMode::kAlways;
   int64_t start_ms = 1'700'000'000'000;
 };

@@ -37,6 +37,7 @@ std::unique_ptr<Network> SimNetwork::endpoint(RegionId self) {
 }
 
 void SimNetwork::send(RegionId from, RegionId to, std::string message) {
+  if (observe) observe(from, to, message);
   if (blocked_.count({from, to}) || chance(faults_.loss)) {
     ++dropped_;
     return;

@@ -3,10 +3,12 @@
 // jitter, message loss and duplication, and partitions (full, one-way, one
 // region isolated), all decided by a seeded SimRandom and delivered in virtual
 // time by the shared SimScheduler. The same seed gives the same deliveries.
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "core/env/network.h"
@@ -42,6 +44,10 @@ class SimNetwork {
   std::unique_ptr<Network> endpoint(RegionId self);
 
   uint64_t dropped() const { return dropped_; }
+
+  // Sees every message a region sends, before faults act on it (tests check
+  // what may travel where).
+  std::function<void(RegionId from, RegionId to, std::string_view message)> observe;
 
  private:
   void send(RegionId from, RegionId to, std::string message);

@@ -1,0 +1,269 @@
+#include "runtime/sim/geo_chaos.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "core/failover/write_forwarder.h"
+#include "runtime/sim/sim_cluster.h"
+
+namespace meridian::sim {
+namespace {
+
+constexpr int kRegions = 4;  // r1 US, r2 EU, r3 EU, r4 IN
+// Markers: every EU-homed key name holds "eu-k", every EU value "EUVAL".
+// Global keys and values never contain them.
+constexpr std::string_view kEuKey = "eu-k";
+constexpr std::string_view kEuValue = "EUVAL";
+
+Placement geo_placement() {
+  Placement p;
+  PlacementRule eu;
+  eu.pattern = "eu:*";
+  eu.home = 2;
+  eu.allowed[2] = {2, 3};
+  p.rules.push_back(eu);
+  PlacementRule prof;  // row-level homes: prof:<CC>:<id>
+  prof.pattern = "prof:*";
+  prof.segment = 2;
+  prof.homes = {{"US", 1}, {"DE", 2}, {"FR", 3}, {"IN", 4}};
+  prof.default_home = 4;
+  prof.allowed[1] = {1};
+  prof.allowed[2] = {2, 3};
+  prof.allowed[3] = {2, 3};
+  prof.allowed[4] = {4};
+  p.rules.push_back(prof);
+  return p;
+}
+
+bool eu_only(RegionId r) {
+  return r == 2 || r == 3;
+}
+
+class GeoChaos {
+ public:
+  GeoChaos(uint64_t seed, bool leak) : seed_(seed), leak_(leak), rng_(seed * 2654435761u + 7) {}
+
+  GeoChaosResult run(int64_t duration_ms) {
+    SimClusterOptions o;
+    o.seed = seed_;
+    o.regions = kRegions;
+    o.one_way_ms.assign(kRegions, std::vector<int64_t>(kRegions, 0));
+    for (int i = 0; i < kRegions; ++i)
+      for (int j = i + 1; j < kRegions; ++j)
+        o.one_way_ms[i][j] = o.one_way_ms[j][i] = 5 + static_cast<int64_t>(rng_.uniform(40));
+    o.faults.loss = rng_.uniform(3) == 0 ? 0.01 : 0;
+    o.faults.jitter_ms = static_cast<int64_t>(rng_.uniform(5));
+    o.replication.heartbeat_ms = 50;
+    // A short log: regions that fall behind get full resyncs (snapshots).
+    o.replication.log_retention_ops = 5;
+    o.replication.log_max_ops = 20 + rng_.uniform(40);
+    o.failover.check_interval_ms = 50;
+    o.failover.check_timeout_ms = 100;
+    o.failover.lease_ms = 300;
+    o.placement = geo_placement();
+    cluster_ = std::make_unique<SimCluster>(o);
+    if (leak_) {
+      for (int i = 0; i < kRegions; ++i) cluster_->region(i).replicator().set_sovereignty(false);
+    }
+    cluster_->network().observe = [this](RegionId from, RegionId to, std::string_view m) {
+      observe(from, to, m);
+    };
+    cluster_->run_for(400);
+    for (int c = 0; c < 3; ++c) client(c);
+    schedule_fault();
+    for (int64_t t = 0; t < duration_ms; t += 10) cluster_->run_for(10);
+    stopping_ = true;
+    cluster_->network().heal();
+    cluster_->run_for(3000);
+    check_storage();
+    check_homes();
+    GeoChaosResult r;
+    r.seed = seed_;
+    r.violations = violations_;
+    r.summary = "seed " + std::to_string(seed_) + ": " + std::to_string(messages_) +
+                " messages checked, " + std::to_string(acked_.size()) +
+                " homed writes acknowledged, " + std::to_string(routed_) + " routed, " +
+                std::to_string(crashes_) + " crashes, " + std::to_string(partitions_) +
+                " partitions";
+    conns_.clear();
+    cluster_.reset();
+    return r;
+  }
+
+ private:
+  void fail(const std::string& what) {
+    if (violations_.size() < 10) violations_.push_back(what);
+  }
+
+  void observe(RegionId from, RegionId to, std::string_view m) {
+    ++messages_;
+    if (eu_only(to)) return;
+    // A reply to a client's own proxied command goes back through the
+    // region the client is connected to (in memory, never stored).
+    if (!m.empty() && static_cast<uint8_t>(m[0]) == WriteForwarder::kForwardReply) return;
+    if (m.find(kEuKey) != std::string_view::npos || m.find(kEuValue) != std::string_view::npos) {
+      fail("t=" + std::to_string(cluster_->now()) + " message type " +
+           std::to_string(m.empty() ? -1 : static_cast<int>(static_cast<uint8_t>(m[0]))) +
+           " from r" + std::to_string(from) + " to r" + std::to_string(to) +
+           " carries an EU key or value");
+    }
+  }
+
+  // A client connected to region `c % 4` (moving on after crashes), one
+  // command at a time.
+  void client(int c) {
+    if (stopping_) return;
+    auto& conn = conns_[c];
+    if (!conn || !conn->open()) {
+      int region = static_cast<int>(rng_.uniform(kRegions));
+      conn = cluster_->connect(region);
+    }
+    uint64_t n = next_++;
+    int kind = static_cast<int>(rng_.uniform(10));
+    std::vector<std::string> cmd;
+    std::string key;
+    if (kind < 4) {
+      key = "eu:" + std::string(kEuKey) + std::to_string(n % 50);
+      cmd = {"SET", key, std::string(kEuValue) + std::to_string(n)};
+    } else if (kind < 5) {
+      key = "eu:" + std::string(kEuKey) + std::to_string(n % 50);
+      cmd = {"GET", key};
+    } else if (kind < 7) {
+      static const char* const kCountries[] = {"US", "DE", "FR", "IN", "BR"};
+      std::string cc = kCountries[rng_.uniform(5)];
+      bool eu = cc == "DE" || cc == "FR";
+      key = "prof:" + cc + ":" + (eu ? std::string(kEuKey) : std::string("x")) +
+            std::to_string(n % 20);
+      cmd = {"HSET", key, "f", (eu ? std::string(kEuValue) : std::string("v")) + std::to_string(n)};
+    } else if (kind < 9) {
+      key = "g" + std::to_string(n % 30);
+      cmd = {"SET", key, "plain" + std::to_string(n)};
+    } else {
+      // Mixed homes in one command: refused, and nothing moves.
+      cmd = {"MSET", "eu:" + std::string(kEuKey) + "m", std::string(kEuValue), "g-m", "x"};
+    }
+    bool homed = key.rfind("eu:", 0) == 0 || key.rfind("prof:", 0) == 0;
+    bool write = cmd[0] != "GET";
+    if (homed && write) sent_[key].insert(cmd.back());
+    int from = conn->region();
+    conn->send(cmd, [this, c, key, homed, write, from, cmd](const std::optional<std::string>& r) {
+      if (r && homed && write && (*r == "+OK\r\n" || (*r)[0] == ':')) {
+        acked_[key] = cmd.back();
+        if (from != home_index(key)) ++routed_;
+      }
+      if (r && cmd[0] == "MSET" && r->rfind("-CROSSREGION", 0) != 0) {
+        fail("a command mixing homes was not refused: " + *r);
+      }
+      cluster_->scheduler().after(1 + static_cast<int64_t>(rng_.uniform(5)),
+                                  [this, c] { client(c); });
+    });
+  }
+
+  int home_index(const std::string& key) const {
+    auto d = placement_.decide(key);
+    return d ? static_cast<int>(d->home) - 1 : -1;
+  }
+
+  void schedule_fault() {
+    cluster_->scheduler().after(500 + static_cast<int64_t>(rng_.uniform(1500)), [this] {
+      if (stopping_) return;
+      fault();
+      schedule_fault();
+    });
+  }
+
+  void fault() {
+    auto& net = cluster_->network();
+    int r = static_cast<int>(rng_.uniform(100));
+    int64_t len = 200 + static_cast<int64_t>(rng_.uniform(2500));
+    if (r < 30) {
+      // Cut off a region (often r2, the EU home: its role moves to r3).
+      int victim = rng_.uniform(2) == 0 ? 1 : static_cast<int>(rng_.uniform(kRegions));
+      net.isolate(cluster_->id(victim));
+      ++partitions_;
+      cluster_->scheduler().after(len, [this] { cluster_->network().heal(); });
+    } else if (r < 55) {
+      int a = static_cast<int>(rng_.uniform(kRegions));
+      int b = (a + 1 + static_cast<int>(rng_.uniform(kRegions - 1))) % kRegions;
+      net.block(cluster_->id(a), cluster_->id(b));
+      if (rng_.uniform(2) == 0) net.block(cluster_->id(b), cluster_->id(a));
+      ++partitions_;
+      cluster_->scheduler().after(len, [this] { cluster_->network().heal(); });
+    } else if (r < 75) {
+      int victim = static_cast<int>(rng_.uniform(kRegions));
+      cluster_->crash_and_restart(victim);
+      if (leak_) cluster_->region(victim).replicator().set_sovereignty(false);
+      ++crashes_;
+    }
+  }
+
+  // No record in a non-EU region's storage holds an EU key or value.
+  void check_storage() {
+    for (int i = 0; i < kRegions; ++i) {
+      if (eu_only(cluster_->id(i))) continue;
+      for (int c = 0; c < kColumnCount; ++c) {
+        auto it = cluster_->storage(i).iterate(static_cast<Column>(c));
+        for (it->seek(""); it->valid(); it->next()) {
+          for (std::string_view part : {it->key(), it->value()}) {
+            if (part.find(kEuKey) != std::string_view::npos ||
+                part.find(kEuValue) != std::string_view::npos) {
+              fail("r" + std::to_string(i + 1) + " stores an EU key or value in column " +
+                   std::to_string(c));
+              return;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // Every acknowledged homed key is in its home once the faults stop, with
+  // a value some client wrote to it (concurrent writers, and two acting
+  // homes while the role moved, make which one a race).
+  void check_homes() {
+    for (const auto& [key, value] : acked_) {
+      int home = home_index(key);
+      auto conn = cluster_->connect(home);
+      std::optional<std::string> got;
+      bool done = false;
+      std::vector<std::string> cmd = key.rfind("prof:", 0) == 0
+                                         ? std::vector<std::string>{"HGET", key, "f"}
+                                         : std::vector<std::string>{"GET", key};
+      conn->send(cmd, [&](const std::optional<std::string>& r) {
+        got = r;
+        done = true;
+      });
+      for (int i = 0; i < 2000 && !done; ++i) cluster_->run_for(1);
+      bool known = false;
+      for (const auto& v : sent_[key]) {
+        if (got && got->find("\r\n" + v + "\r\n") != std::string::npos) known = true;
+      }
+      if (!known) {
+        fail("acknowledged " + key + " (last " + value + ") missing at its home r" +
+             std::to_string(home + 1) + ": " + (got ? *got : std::string("no reply")));
+      }
+    }
+  }
+
+  uint64_t seed_;
+  bool leak_;
+  SimRandom rng_;
+  Placement placement_ = geo_placement();
+  std::unique_ptr<SimCluster> cluster_;
+  std::map<int, std::unique_ptr<SimConn>> conns_;
+  std::map<std::string, std::string> acked_;  // homed key -> last acknowledged value
+  std::map<std::string, std::set<std::string>> sent_;  // homed key -> every value sent
+  std::vector<std::string> violations_;
+  uint64_t next_ = 0, messages_ = 0, routed_ = 0, crashes_ = 0, partitions_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+GeoChaosResult run_geo_chaos(uint64_t seed, int64_t duration_ms, bool leak) {
+  return GeoChaos(seed, leak).run(duration_ms);
+}
+
+}  // namespace meridian::sim
