@@ -744,7 +744,7 @@ ClusterConfig load_cluster_config(const std::string& path) {
   cfg.path = path;
   r.only_known(root, "",
                {"cluster", "server", "users", "regions", "replication", "keyspaces", "wan",
-                "failover", "backup"});
+                "failover", "backup", "placement"});
 
   if (const auto* cluster = table_at(r, root, "cluster")) {
     r.only_known(*cluster, "cluster.", {"name"});

@@ -288,12 +288,30 @@ def test_replication_sections_accepted(meridian_factory):
     (BASE + SECOND_REGION + 'tier = "backup-restore"\nbackup_dir = "/tmp/x"\n' + REPLICATION
      + '\n[failover]\npriority = ["r2"]\n', "failover.priority[0]", "backup-restore region"),
     (BASE + "\n[backup]\ninterval = 60\n", "backup.interval", "unknown field"),
+    # geo-partitioning: impossible placements name the rule
+    (BASE + SECOND_REGION + REPLICATION
+     + '\n[[placement]]\npattern = "user:eu:*"\nhome = "r1"\nallowed = ["EU"]\n',
+     "placement[0].home", 'pattern "user:eu:*": home "r1" is outside the regions allowed'),
+    (BASE + SECOND_REGION + REPLICATION
+     + '\n[[placement]]\npattern = "user:eu:*"\nhome = "r2"\nallowed = ["MARS"]\n',
+     "placement[0].allowed", 'no region or jurisdiction named "MARS"'),
+    (BASE + SECOND_REGION + REPLICATION.replace('write = "async"\nwrite_timeout_ms = 5000',
+                                                'write = "semi-sync 1"\nwrite_timeout_ms = 5000')
+     + '\n[[placement]]\npattern = "user:eu:*"\nhome = "r2"\nallowed = ["EU"]\n',
+     "placement[0].allowed", "only 1 region(s) may hold these keys (r2)"),
+    (BASE + SECOND_REGION + REPLICATION
+     + '\n[[placement]]\npattern = "profile:*"\nhome_segment = 2\ndefault_home = "r1"\n',
+     "placement[0].homes", "home_segment needs homes"),
+    (BASE + SECOND_REGION + REPLICATION + '\n[[placement]]\npattern = "x:*"\nallowed = ["EU"]\n',
+     "placement[0].home", "missing"),
 ], ids=["secret-missing", "secret-empty", "semi-sync-too-many", "keyspace-semi-sync-one-region",
         "write-mode", "read-level", "on-timeout", "log-max-below-retention", "unknown-key",
         "keyspace-no-pattern", "wan-unknown-region", "wan-same-region", "wan-duplicate-pair",
         "wan-no-rtt", "duplicate-region-id", "tier-unknown", "backup-dir-missing",
         "backup-dir-not-dr", "first-region-backup-restore", "semi-sync-counts-serving",
-        "priority-backup-restore", "backup-unknown-key"])
+        "priority-backup-restore", "backup-unknown-key", "placement-home-outside",
+        "placement-unknown-jurisdiction", "placement-semi-sync", "placement-no-homes",
+        "placement-no-home"])
 def test_bad_replication_configs(meridian_factory, text, field, needle):
     s, rc, log = run_config(meridian_factory, text)
     out = server_output(log)

@@ -22,11 +22,13 @@ def toml_value(v):
 class Cluster:
     def __init__(self, names=("a", "b", "c"), secret="cluster-secret", replication=None,
                  wan=(), keyspaces=(), cluster="test", fsync="everysec", failover=None,
-                 tiers=None, backup=None):
+                 tiers=None, backup=None, jurisdictions=None, placement=()):
         """replication: dict of extra [replication] keys; wan: (a, b, rtt_ms[,
         jitter_ms]) tuples; keyspaces: dicts for [[keyspaces]]; tiers: region
         name -> DR tier (a backup-restore region gets backup_dir = its
-        tmpdir/backups and is not started by start()); backup: [backup] keys."""
+        tmpdir/backups and is not started by start()); backup: [backup] keys;
+        jurisdictions: region name -> jurisdiction (default "US");
+        placement: dicts for [[placement]]."""
         self.names = list(names)
         self.secret = secret
         self.replication = dict(replication or {})
@@ -35,6 +37,8 @@ class Cluster:
         self.failover = dict(failover or {})
         self.tiers = dict(tiers or {})
         self.backup = dict(backup or {})
+        self.jurisdictions = dict(jurisdictions or {})
+        self.placement = list(placement)
         self.cluster = cluster
         self.servers = {}
         for name in self.names:
@@ -54,6 +58,9 @@ class Cluster:
         if self.failover:
             lines += ["", "[failover]"]
             lines += ["%s = %s" % (k, toml_value(v)) for k, v in self.failover.items()]
+        for rule in self.placement:
+            lines += ["", "[[placement]]"]
+            lines += ["%s = %s" % (k, toml_value(v)) for k, v in rule.items()]
         if self.backup:
             lines += ["", "[backup]"]
             lines += ["%s = %s" % (k, toml_value(v)) for k, v in self.backup.items()]
@@ -64,7 +71,8 @@ class Cluster:
             s = self.servers[name]
             lines += ["", "[[regions]]", "name = %s" % harness.toml_str(name), "id = %d" % (i + 1),
                       'client = "127.0.0.1:%d"' % s.port, 'peer = "127.0.0.1:%d"' % s.peer_port,
-                      'http = "127.0.0.1:%d"' % s.http_port, 'jurisdiction = "US"',
+                      'http = "127.0.0.1:%d"' % s.http_port,
+                      "jurisdiction = %s" % harness.toml_str(self.jurisdictions.get(name, "US")),
                       "latitude = 0", "longitude = 0"]
             if name in self.tiers:
                 lines.append("tier = %s" % harness.toml_str(self.tiers[name]))

@@ -44,14 +44,27 @@ void mr_failover(CommandContext& ctx) {
 }
 
 // MR.DEBUG PARTITION ms: drops this region's peer traffic for ms, while
-// clients still reach it (fault injection for tests; [server] enable_debug).
+// clients still reach it; MR.DEBUG SOVEREIGNTY OFF: replicates keys to
+// regions [[placement]] forbids (fault injection for tests; [server]
+// enable_debug).
 void mr_debug(CommandContext& ctx) {
   if (!ctx.region.settings().enable_debug) {
     return ctx.reply.error("ERR MR.DEBUG is disabled; set enable_debug = true in [server]");
   }
   int64_t ms = 0;
+  if (ctx.argv.size() == 3 && cmd::equals_ci(ctx.argv[1], "sovereignty")) {
+    // Turns the [[placement]] filter of outgoing replication off, so tests
+    // can show their leak checks find a leak.
+    bool on = cmd::equals_ci(ctx.argv[2], "on");
+    if (!on && !cmd::equals_ci(ctx.argv[2], "off")) {
+      return ctx.reply.error("ERR syntax error: MR.DEBUG SOVEREIGNTY ON|OFF");
+    }
+    ctx.region.replicator().set_sovereignty(on);
+    return ctx.reply.ok();
+  }
   if (ctx.argv.size() != 3 || !cmd::equals_ci(ctx.argv[1], "partition")) {
-    return ctx.reply.error("ERR syntax error: MR.DEBUG PARTITION milliseconds");
+    return ctx.reply.error(
+        "ERR syntax error: MR.DEBUG PARTITION milliseconds | SOVEREIGNTY ON|OFF");
   }
   if (!cmd::int_arg(ctx, ctx.argv[2], &ms)) return;
   if (!ctx.region.partition) return ctx.reply.error("ERR this region has no peer links");
