@@ -114,8 +114,8 @@ int run_simulate(uint64_t first, uint64_t count, int64_t duration_ms, bool verbo
       std::printf("FAIL %s\n", r.summary.c_str());
       for (const auto& v : r.violations) std::printf("  %s\n", v.c_str());
       std::printf("  replay: meridian simulate%s --seed %llu --duration-ms %lld\n",
-                  failover ? " --failover" : (geo ? " --geo" : ""), static_cast<unsigned long long>(seed),
-                  static_cast<long long>(duration_ms));
+                  failover ? " --failover" : (geo ? " --geo" : ""),
+                  static_cast<unsigned long long>(seed), static_cast<long long>(duration_ms));
     } else if (verbose) {
       std::printf("ok   %s\n", r.summary.c_str());
     }

@@ -397,8 +397,8 @@ void load_placement(const Reporter& r, const toml::table& root, ClusterConfig& c
   for (size_t i = 0; i < arr->size(); ++i) {
     const std::string p = "placement[" + std::to_string(i) + "].";
     const toml::table& t = *arr->get(i)->as_table();
-    r.only_known(t, p,
-                 {"pattern", "home", "home_segment", "homes", "default_home", "allowed", "routing"});
+    r.only_known(
+        t, p, {"pattern", "home", "home_segment", "homes", "default_home", "allowed", "routing"});
     PlacementRule rule;
     rule.pattern = r.text(t, p, "pattern", nullptr);
     if (rule.pattern.empty()) r.fail(t.get("pattern"), p + "pattern", "must not be empty");
@@ -440,15 +440,17 @@ void load_placement(const Reporter& r, const toml::table& root, ClusterConfig& c
         }
       } else {
         r.fail(an, p + "allowed",
-               name + ": expected a list of regions and jurisdictions, \"home-jurisdiction\" "
-                      "or \"everywhere\"");
+               name +
+                   ": expected a list of regions and jurisdictions, \"home-jurisdiction\" "
+                   "or \"everywhere\"");
       }
     }
     if (allowed_word == "everywhere") {
       if (!global) {
         r.fail(an, p + "allowed",
-               name + ": a rule with a home restricts where its keys go; drop home for a "
-                      "global rule, or name the allowed regions");
+               name +
+                   ": a rule with a home restricts where its keys go; drop home for a "
+                   "global rule, or name the allowed regions");
       }
       cfg.server.placement.rules.push_back(std::move(rule));
       continue;
@@ -488,8 +490,8 @@ void load_placement(const Reporter& r, const toml::table& root, ClusterConfig& c
         r.fail(t.get("home_segment"), p + "home_segment",
                name + ": set either home or home_segment, not both");
       }
-      rule.home = serving_region(r, cfg, t.get("home"), p + "home",
-                                 r.text(t, p, "home", nullptr), name);
+      rule.home =
+          serving_region(r, cfg, t.get("home"), p + "home", r.text(t, p, "home", nullptr), name);
       homes.emplace_back(rule.home, p + "home");
     } else {
       rule.segment = static_cast<int>(r.integer(t, p, "home_segment", std::nullopt, 1, 64));

@@ -92,8 +92,8 @@ TEST(GeoSim, TheHomeRoleFailsOverInsideTheAllowedSetAndFailsClosedWithout) {
   SimCluster c(geo());
   c.run_for(300);
   auto india = c.connect(3);
-  c.network().isolate(c.id(1));  // the home is cut off
-  c.run_for(600);                // r4 finds it unhealthy
+  c.network().isolate(c.id(1));                                   // the home is cut off
+  c.run_for(600);                                                 // r4 finds it unhealthy
   EXPECT_EQ(*call(c, *india, {"SET", "eu:7", "v7"}), "+OK\r\n");  // r3 acts as home
   EXPECT_TRUE(holds(c, 2, "v7"));
   EXPECT_FALSE(holds(c, 3, "v7"));
@@ -125,8 +125,8 @@ TEST_P(GeoChaos, SeedsKeepEveryInvariant) {
     GeoChaosResult r = run_geo_chaos(seed);
     std::string all;
     for (const auto& v : r.violations) all += "\n  " + v;
-    EXPECT_TRUE(r.ok()) << r.summary << all
-                        << "\nreplay: build/meridian simulate --geo --seed " << seed;
+    EXPECT_TRUE(r.ok()) << r.summary << all << "\nreplay: build/meridian simulate --geo --seed "
+                        << seed;
   }
 }
 

@@ -28,7 +28,8 @@ std::optional<Placement::Decision> Placement::decide(std::string_view key) const
       }
       if (start != std::string_view::npos) {
         size_t end = key.find(':', start);
-        std::string_view part = key.substr(start, end == std::string_view::npos ? end : end - start);
+        std::string_view part =
+            key.substr(start, end == std::string_view::npos ? end : end - start);
         auto it = rule.homes.find(std::string(part));
         if (it != rule.homes.end()) home = it->second;
       }

@@ -76,8 +76,7 @@ class Replicator {
   // With `among`, only those regions count (a write of keys only they may
   // hold: the others receive its record without the keys).
   void wait_acks(uint64_t seq, int needed, int64_t timeout_ms,
-                 std::function<void(int acked, bool met)> done,
-                 std::vector<RegionId> among = {});
+                 std::function<void(int acked, bool met)> done, std::vector<RegionId> among = {});
   // Other regions (of `among`, if not empty) known to have applied this
   // region's write `seq`.
   int acked_count(uint64_t seq, const std::vector<RegionId>& among = {}) const;

@@ -357,9 +357,8 @@ void Session::hold_write(const WritePolicy& policy, std::string& out, size_t rep
   // sync: every region still in the cluster, not one found down (else one
   // lost region would block every sync write until it returns), and never
   // fewer than a majority, so a quorum read always meets the write.
-  const int needed = policy.mode == WriteMode::kSync
-                         ? std::max(peers - down, (peers + 1) / 2)
-                         : std::min(policy.regions, peers);
+  const int needed = policy.mode == WriteMode::kSync ? std::max(peers - down, (peers + 1) / 2)
+                                                     : std::min(policy.regions, peers);
   const uint64_t seq = last_write_seq_;
   if (repl.acked_count(seq, among) >= needed) return;
   std::string held = out.substr(reply_start);
@@ -375,15 +374,15 @@ void Session::hold_write(const WritePolicy& policy, std::string& out, size_t rep
     repl.wait_acks(
         seq, needed, policy.timeout_ms,
         [complete, held, errors, reply_ok, msg](int acked, bool met) {
-                     complete([=](std::string& o, int proto) {
-                       if (met || reply_ok) {
-                         o.append(held);
-                         return;
-                       }
-                       std::string m = msg;
-                       m.replace(m.find("{}"), 2, std::to_string(acked));
-                       Reply(o, proto, errors).error(m);
-                     });
+          complete([=](std::string& o, int proto) {
+            if (met || reply_ok) {
+              o.append(held);
+              return;
+            }
+            std::string m = msg;
+            m.replace(m.find("{}"), 2, std::to_string(acked));
+            Reply(o, proto, errors).error(m);
+          });
         },
         among);
   });

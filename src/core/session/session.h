@@ -20,8 +20,8 @@
 
 #include "core/data/hlc.h"
 #include "core/data/version_vector.h"
-#include "core/protocol/request_parser.h"
 #include "core/placement/placement.h"
+#include "core/protocol/request_parser.h"
 #include "core/replication/consistency.h"
 
 namespace meridian {
@@ -92,8 +92,7 @@ class Session {
   // Geo-partitioning: sends a command on keys homed elsewhere to their home
   // (or answers MOVED / CROSSREGION / CLUSTERDOWN). True if it answered or
   // forwarded; false to run the command here. Sets home_allowed_.
-  bool route(const CommandSpec& spec, const std::vector<std::string_view>& argv,
-             std::string& out);
+  bool route(const CommandSpec& spec, const std::vector<std::string_view>& argv, std::string& out);
   RegionId acting_home(const Placement::Decision& d) const;
   void run_once(std::vector<std::string_view>& argv, std::string& out);
   WritePolicy write_policy(const CommandSpec& spec, const std::vector<std::string_view>& argv);

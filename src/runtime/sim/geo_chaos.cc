@@ -253,7 +253,7 @@ class GeoChaos {
   Placement placement_ = geo_placement();
   std::unique_ptr<SimCluster> cluster_;
   std::map<int, std::unique_ptr<SimConn>> conns_;
-  std::map<std::string, std::string> acked_;  // homed key -> last acknowledged value
+  std::map<std::string, std::string> acked_;           // homed key -> last acknowledged value
   std::map<std::string, std::set<std::string>> sent_;  // homed key -> every value sent
   std::vector<std::string> violations_;
   uint64_t next_ = 0, messages_ = 0, routed_ = 0, crashes_ = 0, partitions_ = 0;
