@@ -50,6 +50,7 @@ bench: build
 	$(PY) bench/run_bench.py
 	$(PY) bench/latency_bench.py
 	$(PY) bench/dr_bench.py
+	$(PY) bench/geo_bench.py
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "cli/admin.h"
+#include "cli/inspect.h"
 #include "cli/restore.h"
 #include "cli/supervisor.h"
 #include "config/cluster_config.h"
@@ -207,6 +208,12 @@ int main(int argc, char** argv) {
   restore->add_option("--backup-id", restore_req.backup_id, "which backup (default: the newest)");
   restore->add_flag("--force", restore_req.force, "replace a database already there");
 
+  std::string inspect_dir;
+  auto* inspect = app.add_subcommand(
+      "inspect", "print every record of a stopped region's database (audits: sovereignty)");
+  inspect->add_option("--data-dir", inspect_dir, "the region's database directory (DIR/REGION)")
+      ->required();
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -220,6 +227,7 @@ int main(int argc, char** argv) {
       if (history->parsed()) return meridian::admin_history(cfg, ask_region, json);
       return meridian::admin_move(cfg, to, switchover->parsed(), wait_s);
     }
+    if (inspect->parsed()) return meridian::run_inspect(inspect_dir);
     if (backup->parsed()) {
       return meridian::admin_backup(meridian::load_cluster_config(config_path), region, wait_s);
     }

@@ -20,6 +20,7 @@ Region::Region(RegionSettings settings, Env env)
       failover_(settings_, env, replicator_),
       conflicts_(settings_.replication.conflict_feed_size) {
   forwarder_ = std::make_unique<WriteForwarder>(*this, env);
+  global_view_ = std::make_unique<GlobalView>(*this, env);
   names_[settings_.region_id] = settings_.region_name;
   for (const auto& r : settings_.replication.regions) names_[r.id] = r.name;
   keyspace_.on_conflict = [this](const crdt::ConflictEvent& ev) {
@@ -61,15 +62,19 @@ void Region::attach_network(Network* network) {
   replicator_.attach(network, [this] { end_pass(); });
   failover_.attach(network, [this] { end_pass(); });
   forwarder_->attach(network);
+  global_view_->attach(network);
   // "leader" reads go to the current primary.
   replicator_.leader_of = [this] { return failover_.primary(); };
 }
 
 void Region::on_message(RegionId from, std::string_view message) {
-  // Types below 16 are replication's, the rest the failover manager's.
+  // Types below 16 are replication's, 24-27 the forwarder's and the global
+  // view's, the rest the failover manager's.
   auto type = message.empty() ? 0 : static_cast<uint8_t>(message[0]);
   if (type == WriteForwarder::kForward || type == WriteForwarder::kForwardReply) {
     forwarder_->on_message(from, message);
+  } else if (type == GlobalView::kScan || type == GlobalView::kScanReply) {
+    global_view_->on_message(from, message);
   } else if (type >= 16) {
     failover_.on_message(from, message);
   } else {
@@ -132,6 +137,7 @@ void Region::end_pass() {
   replicator_.after_commit();
   failover_.after_commit();
   forwarder_->after_commit();
+  global_view_->after_commit();
 }
 
 }  // namespace meridian

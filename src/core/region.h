@@ -17,6 +17,7 @@
 #include "core/env/network.h"
 #include "core/failover/failover_manager.h"
 #include "core/failover/write_forwarder.h"
+#include "core/placement/global_view.h"
 #include "core/region_settings.h"
 #include "core/replication/conflict_feed.h"
 #include "core/replication/replicator.h"
@@ -67,6 +68,7 @@ class Region {
   Replicator& replicator() { return replicator_; }
   FailoverManager& failover() { return failover_; }
   WriteForwarder& forwarder() { return *forwarder_; }
+  GlobalView& global_view() { return *global_view_; }
   // A session for work that comes from another region (forwarded writes):
   // authenticated, not subject to maxclients.
   std::unique_ptr<Session> internal_session(std::string address);
@@ -100,6 +102,7 @@ class Region {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   // Last: its sessions use the members above as they go.
   std::unique_ptr<WriteForwarder> forwarder_;
+  std::unique_ptr<GlobalView> global_view_;
 };
 
 }  // namespace meridian

@@ -1,9 +1,9 @@
 """Geo-partitioning with real processes: a travelling user's commands are
 answered by their home region, the data stays in the allowed regions (no
 byte of it in any file of the others), mixed homes are refused and redirect
-mode answers MOVED."""
+mode answers MOVED; MR.GLOBAL. The byte-by-byte sovereignty test, with a
+leak made on purpose, is test_sovereignty.py."""
 
-import os
 import statistics
 import time
 
@@ -11,25 +11,11 @@ import pytest
 import redis
 
 from lib import harness
+from lib.audit import files_containing
 from lib.cluster import Cluster
 
 SECRET = "eu-only-7f3a9c"  # in the value; the key name is searched for too
 KEY = "user:eu:42"
-
-
-def files_containing(root, needle):
-    """Files under `root` whose raw bytes contain `needle`."""
-    hits = []
-    for dirpath, _, names in os.walk(root):
-        for n in names:
-            path = os.path.join(dirpath, n)
-            try:
-                with open(path, "rb") as f:
-                    if needle.encode() in f.read():
-                        hits.append(path)
-            except OSError:
-                pass
-    return hits
 
 
 def geo_cluster(**kw):
@@ -93,17 +79,32 @@ def test_mixed_homes_are_refused_and_redirect_mode_answers_moved():
         c.cleanup()
 
 
-def test_the_leak_search_finds_a_leak_made_on_purpose():
-    """The same search as above, with the home's sovereignty filter turned
-    off (MR.DEBUG, enable_debug only): the key reaches a, and is found."""
+def test_mr_global_gathers_names_each_region_may_see_and_says_who_did_not_answer():
     c = geo_cluster()
     try:
         c.start()
         c.wait_linked()
-        c.client("b").execute_command("MR.DEBUG", "SOVEREIGNTY", "OFF")
-        assert c.client("a").set(KEY, SECRET) is True
-        harness.wait_until(lambda: files_containing(c["a"].tmpdir, SECRET), timeout=10,
-                           desc="the leaked value in a's files")
-        assert files_containing(c["a"].tmpdir, KEY)
+        us, eu = c.client("a"), c.client("c")
+        us.set(KEY, SECRET)  # homed in b, held by b and c
+        us.set("global:1", "x")
+        eu.set("global:2", "y")
+        harness.wait_until(lambda: eu.get(KEY) is not None and us.get("global:2") == b"y",
+                           timeout=10)
+        # a may not see the EU key's name: not from b, not from c.
+        assert us.execute_command("MR.GLOBAL", "DBSIZE") == [2, []]
+        assert eu.execute_command("MR.GLOBAL", "DBSIZE") == [3, []]
+        names, cursor = [], "0"
+        while True:
+            cursor, page, missing = eu.execute_command("MR.GLOBAL", "SCAN", cursor, "COUNT", "1")
+            assert missing == [] and len(page) <= 1
+            names += page
+            if cursor == b"0":
+                break
+        assert names == [b"global:1", b"global:2", KEY.encode()]
+        assert eu.execute_command("MR.GLOBAL", "SCAN", "0", "MATCH", "user:*")[1] == [KEY.encode()]
+        assert us.execute_command("MR.GLOBAL", "SCAN", "0", "MATCH", "user:*")[1] == []
+        c["b"].kill9()
+        count, missing = us.execute_command("MR.GLOBAL", "DBSIZE")
+        assert count == 2 and missing == [b"b"]
     finally:
         c.cleanup()

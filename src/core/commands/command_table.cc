@@ -16,6 +16,7 @@ CommandTable::CommandTable() {
   register_conflict_commands(*this);
   register_failover_commands(*this);
   register_backup_commands(*this);
+  register_global_commands(*this);
 }
 
 void CommandTable::add(CommandSpec spec) {

@@ -68,5 +68,6 @@ void register_replication_commands(CommandTable& table);
 void register_conflict_commands(CommandTable& table);
 void register_failover_commands(CommandTable& table);
 void register_backup_commands(CommandTable& table);
+void register_global_commands(CommandTable& table);
 
 }  // namespace meridian
