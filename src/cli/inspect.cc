@@ -16,6 +16,7 @@ int run_inspect(const std::string& db_dir) {
     return 1;
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  cfs.reserve(names.size());
   for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

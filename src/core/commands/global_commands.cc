@@ -70,15 +70,14 @@ void mr_global(CommandContext& ctx) {
   }
   Region& region = ctx.region;
   int64_t timeout = region.settings().replication.default_read.timeout_ms;
-  ctx.session.suspend([&](std::function<void(Session::Finish)> complete) {
+  ctx.session.suspend([&](const std::function<void(Session::Finish)>& complete) {
     region.global_view().scan(
         after, pattern, static_cast<size_t>(count), timeout,
         [complete, dbsize, &region](GlobalView::Result r) {
           std::vector<std::string> missing;
           for (RegionId id : r.missing) {
             auto it = region.region_names().find(id);
-            missing.push_back(it == region.region_names().end() ? std::to_string(id)
-                                                                : it->second);
+            missing.push_back(it == region.region_names().end() ? std::to_string(id) : it->second);
           }
           complete([r = std::move(r), missing, dbsize](std::string& o, int proto) {
             Reply reply(o, proto);

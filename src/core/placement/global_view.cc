@@ -18,23 +18,23 @@ bool GlobalView::local(const std::string& after, const std::string& pattern, siz
                        RegionId asker, std::vector<std::string>* out) {
   const Placement& placement = region_.settings().placement;
   bool more = false;
-  region_.keyspace().for_each_key(after, region_.now_ms(), [&](std::string_view key,
-                                                               const KeyRecord&) {
-    if (key == after) return true;
-    if (!pattern.empty() && !glob_match(pattern, key)) return true;
-    if (asker != 0 && !placement.may_hold(key, asker)) return true;
-    if (count > 0 && out->size() >= count) {
-      more = true;
-      return false;
-    }
-    out->emplace_back(key);
-    return true;
-  });
+  region_.keyspace().for_each_key(after, region_.now_ms(),
+                                  [&](std::string_view key, const KeyRecord&) {
+                                    if (key == after) return true;
+                                    if (!pattern.empty() && !glob_match(pattern, key)) return true;
+                                    if (asker != 0 && !placement.may_hold(key, asker)) return true;
+                                    if (count > 0 && out->size() >= count) {
+                                      more = true;
+                                      return false;
+                                    }
+                                    out->emplace_back(key);
+                                    return true;
+                                  });
   return more;
 }
 
-void GlobalView::scan(std::string after, std::string pattern, size_t count, int64_t timeout_ms,
-                      std::function<void(Result)> done) {
+void GlobalView::scan(const std::string& after, const std::string& pattern, size_t count,
+                      int64_t timeout_ms, std::function<void(Result)> done) {
   uint64_t id = next_id_++;
   Pending p;
   p.count = count;

@@ -38,7 +38,7 @@ class GlobalView {
   // Names greater than `after` matching `pattern`, at most `count` (0: all),
   // from this region and every other; done() after all answered or after
   // timeout_ms.
-  void scan(std::string after, std::string pattern, size_t count, int64_t timeout_ms,
+  void scan(const std::string& after, const std::string& pattern, size_t count, int64_t timeout_ms,
             std::function<void(Result)> done);
   void on_message(RegionId from, std::string_view message);
   void after_commit();
