@@ -13,6 +13,7 @@
 
 #include "cli/admin.h"
 #include "cli/inspect.h"
+#include "runtime/real/dns_server.h"
 #include "cli/restore.h"
 #include "cli/supervisor.h"
 #include "config/cluster_config.h"
@@ -127,6 +128,36 @@ int run_simulate(uint64_t first, uint64_t count, int64_t duration_ms, bool verbo
   return failed == 0 ? 0 : 1;
 }
 
+// `meridian route`: the GeoDNS decision for one client, step by step.
+int run_route(const meridian::ClusterConfig& cfg, const std::string& client,
+              const std::string& subnet, std::string name) {
+  using namespace meridian;
+  auto addr = dns::Address::parse(client);
+  if (!addr) {
+    std::fprintf(stderr, "meridian: --client: not an IP address: %s\n", client.c_str());
+    return 2;
+  }
+  int prefix = addr->v4 ? 32 : 128;
+  if (!subnet.empty()) {
+    auto net = dns::Network::parse(subnet);
+    if (!net) {
+      std::fprintf(stderr, "meridian: --subnet: not a CIDR: %s\n", subnet.c_str());
+      return 2;
+    }
+    *addr = net->base;
+    prefix = net->prefix;
+  }
+  if (name.empty()) name = cfg.dns->names.front().name;
+  HealthPoller poller(cfg, 1000);
+  poller.poll_once();
+  dns::DnsRouter router(*cfg.dns);
+  dns::Decision d = router.decide(name, *addr, prefix, poller.view());
+  std::printf("%s for %s%s\n", name.c_str(), client.c_str(),
+              subnet.empty() ? "" : (" (subnet " + subnet + ")").c_str());
+  for (const auto& line : d.explain) std::printf("  %s\n", line.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -214,6 +245,15 @@ int main(int argc, char** argv) {
   inspect->add_option("--data-dir", inspect_dir, "the region's database directory (DIR/REGION)")
       ->required();
 
+  auto* dns = app.add_subcommand("dns", "run the GeoDNS server of the config's [dns]");
+  dns->add_option("--config", config_path, "topology file (TOML)")->required();
+  std::string route_client, route_subnet, route_name;
+  auto* route = app.add_subcommand("route", "explain the GeoDNS answer for a client");
+  route->add_option("--config", config_path, "topology file (TOML)")->required();
+  route->add_option("--client", route_client, "the client's address")->required();
+  route->add_option("--subnet", route_subnet, "its EDNS Client Subnet (CIDR), if any");
+  route->add_option("--name", route_name, "the name asked for (default: the first in [dns])");
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -228,6 +268,17 @@ int main(int argc, char** argv) {
       return meridian::admin_move(cfg, to, switchover->parsed(), wait_s);
     }
     if (inspect->parsed()) return meridian::run_inspect(inspect_dir);
+    if (dns->parsed() || route->parsed()) {
+      auto cfg = meridian::load_cluster_config(config_path);
+      if (!cfg.dns) throw meridian::ConfigError(config_path + ": no [dns] section");
+      spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+      if (route->parsed()) return run_route(cfg, route_client, route_subnet, route_name);
+      meridian::DnsServer server(cfg);
+      spdlog::info("GeoDNS serving {} names on {}:{} (udp and tcp)", cfg.dns->names.size(),
+                   cfg.dns_listen.host, server.port());
+      server.run(/*handle_signals=*/true);
+      return 0;
+    }
     if (backup->parsed()) {
       return meridian::admin_backup(meridian::load_cluster_config(config_path), region, wait_s);
     }

@@ -566,6 +566,139 @@ void check_placement_write_modes(const Reporter& r, const toml::table& root,
   }
 }
 
+dns::Fallback fallback(const Reporter& r, const toml::table& t, const std::string& p,
+                       std::string_view key, const std::string& def) {
+  std::string v = r.text(t, p, key, &def);
+  if (v == "all") return dns::Fallback::kAll;
+  if (v == "nearest") return dns::Fallback::kNearest;
+  if (v == "servfail") return dns::Fallback::kServfail;
+  r.fail(t.get(key), p + std::string(key),
+         "expected \"all\" (fail-open), \"nearest\" or \"servfail\" (fail-closed), got \"" + v +
+             "\"");
+  return dns::Fallback::kAll;
+}
+
+void load_dns(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
+  const toml::table* t = table_at(r, root, "dns");
+  if (t == nullptr) return;
+  const std::string p = "dns.";
+  r.only_known(*t, p,
+               {"listen", "ttl", "mode", "answers", "read_all_down", "write_all_down",
+                "before_health", "names", "networks", "default_region", "weights", "priority"});
+  dns::DnsSettings d;
+  cfg.dns_listen = address(r, *t, p, "listen");
+  d.ttl = static_cast<uint32_t>(r.integer(*t, p, "ttl", 30, 1, 86400));
+  d.answers = static_cast<int>(r.integer(*t, p, "answers", 1, 1, 16));
+  const std::string nearest = "nearest";
+  std::string mode = r.text(*t, p, "mode", &nearest);
+  if (mode == "nearest") {
+    d.mode = dns::Mode::kNearest;
+  } else if (mode == "weighted") {
+    d.mode = dns::Mode::kWeighted;
+  } else if (mode == "priority") {
+    d.mode = dns::Mode::kPriority;
+  } else {
+    r.fail(t->get("mode"), p + "mode",
+           "expected \"nearest\", \"weighted\" or \"priority\", got \"" + mode + "\"");
+  }
+  d.read_all_down = fallback(r, *t, p, "read_all_down", "all");
+  d.write_all_down = fallback(r, *t, p, "write_all_down", "servfail");
+  d.before_health = fallback(r, *t, p, "before_health", "nearest");
+  for (const auto& rc : cfg.regions) {
+    if (!rc.serving()) continue;
+    dns::DnsRegion dr;
+    dr.name = rc.name;
+    dr.address = rc.public_address;
+    dr.latitude = rc.latitude;
+    dr.longitude = rc.longitude;
+    d.regions.push_back(dr);
+  }
+  auto region_index = [&](const toml::node* n, const std::string& field, const std::string& name) {
+    for (size_t i = 0; i < d.regions.size(); ++i)
+      if (d.regions[i].name == name) return i;
+    r.fail(n, field, "no serving region named \"" + name + "\"");
+    return size_t{0};
+  };
+  if (const toml::node* wn = t->get("weights")) {
+    const toml::table* w = wn->as_table();
+    if (w == nullptr) r.fail(wn, p + "weights", "expected { region = weight, ... }");
+    for (const auto& [k, v] : *w) {
+      auto i = region_index(&v, p + "weights." + std::string(k.str()), std::string(k.str()));
+      auto n = v.value<int64_t>();
+      if (!n || *n < 0 || *n > 1000000) {
+        r.fail(&v, p + "weights." + std::string(k.str()), "expected a weight from 0 to 1000000");
+      }
+      d.regions[i].weight = static_cast<uint32_t>(*n);
+    }
+  }
+  if (const toml::node* pn = t->get("priority")) {
+    const toml::array* a = pn->as_array();
+    if (a == nullptr) r.fail(pn, p + "priority", "expected a list of region names");
+    for (auto& reg : d.regions) reg.priority = static_cast<int>(a->size());
+    for (size_t j = 0; j < a->size(); ++j) {
+      const auto* s = a->get(j)->as_string();
+      std::string field = p + "priority[" + std::to_string(j) + "]";
+      if (s == nullptr) r.fail(a->get(j), field, "expected a region name");
+      d.regions[region_index(a->get(j), field, s->get())].priority = static_cast<int>(j);
+    }
+  }
+  if (const toml::array* names = array_of_tables(r, *t, "names")) {
+    for (size_t i = 0; i < names->size(); ++i) {
+      const std::string np = p + "names[" + std::to_string(i) + "].";
+      const toml::table& nt = *names->get(i)->as_table();
+      r.only_known(nt, np, {"name", "kind"});
+      dns::DnsName n;
+      n.name = r.text(nt, np, "name", nullptr);
+      std::transform(n.name.begin(), n.name.end(), n.name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (!n.name.empty() && n.name.back() == '.') n.name.pop_back();
+      if (n.name.empty()) r.fail(nt.get("name"), np + "name", "must not be empty");
+      const std::string read = "read";
+      std::string kind = r.text(nt, np, "kind", &read);
+      if (kind != "read" && kind != "write") {
+        r.fail(nt.get("kind"), np + "kind", "expected \"read\" or \"write\", got \"" + kind + "\"");
+      }
+      n.kind = kind == "write" ? dns::NameKind::kWrite : dns::NameKind::kRead;
+      d.names.push_back(n);
+    }
+  }
+  if (d.names.empty()) r.fail(t, p + "names", "missing: at least one [[dns.names]] entry");
+  auto location_of = [&](const dns::DnsRegion& reg) {
+    return dns::Location{reg.latitude, reg.longitude, reg.name};
+  };
+  if (const toml::array* nets = array_of_tables(r, *t, "networks")) {
+    for (size_t i = 0; i < nets->size(); ++i) {
+      const std::string np = p + "networks[" + std::to_string(i) + "].";
+      const toml::table& nt = *nets->get(i)->as_table();
+      r.only_known(nt, np, {"cidr", "region", "latitude", "longitude", "label"});
+      dns::NetworkTable::Entry e;
+      std::string cidr = r.text(nt, np, "cidr", nullptr);
+      auto net = dns::Network::parse(cidr);
+      if (!net) r.fail(nt.get("cidr"), np + "cidr", "expected a CIDR such as 10.1.0.0/16");
+      e.network = *net;
+      if (nt.contains("region")) {
+        std::string name = r.text(nt, np, "region", nullptr);
+        e.location = location_of(d.regions[region_index(nt.get("region"), np + "region", name)]);
+      } else {
+        e.location.latitude = r.number(nt, np, "latitude", -90, 90);
+        e.location.longitude = r.number(nt, np, "longitude", -180, 180);
+        e.location.label = "lat " + std::to_string(e.location.latitude) + ", lon " +
+                           std::to_string(e.location.longitude);
+      }
+      std::string none;
+      std::string label = r.text(nt, np, "label", &none);
+      if (!label.empty()) e.location.label = label;
+      d.networks.entries.push_back(e);
+    }
+  }
+  if (t->contains("default_region")) {
+    std::string name = r.text(*t, p, "default_region", nullptr);
+    d.default_location =
+        location_of(d.regions[region_index(t->get("default_region"), p + "default_region", name)]);
+  }
+  cfg.dns = std::move(d);
+}
+
 void load_keyspaces(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   const toml::array* arr = array_of_tables(r, root, "keyspaces");
   if (arr == nullptr) return;
@@ -746,7 +879,7 @@ ClusterConfig load_cluster_config(const std::string& path) {
   cfg.path = path;
   r.only_known(root, "",
                {"cluster", "server", "users", "regions", "replication", "keyspaces", "wan",
-                "failover", "backup", "placement"});
+                "failover", "backup", "placement", "dns"});
 
   if (const auto* cluster = table_at(r, root, "cluster")) {
     r.only_known(*cluster, "cluster.", {"name"});
@@ -833,7 +966,7 @@ ClusterConfig load_cluster_config(const std::string& path) {
     if (t == nullptr) r.fail(arr->get(i), "regions[" + std::to_string(i) + "]", "expected a table");
     r.only_known(*t, p,
                  {"name", "id", "client", "peer", "http", "jurisdiction", "latitude", "longitude",
-                  "tier", "backup_dir"});
+                  "tier", "backup_dir", "public_address"});
     RegionConfig rc;
     rc.name = r.text(*t, p, "name", nullptr);
     if (rc.name.empty()) r.fail(t->get("name"), p + "name", "must not be empty");
@@ -865,6 +998,12 @@ ClusterConfig load_cluster_config(const std::string& path) {
     rc.latitude = r.number(*t, p, "latitude", -90, 90);
     rc.longitude = r.number(*t, p, "longitude", -180, 180);
     load_tier(r, *t, p, i, rc);
+    rc.public_address = r.text(*t, p, "public_address", &rc.client.host);
+    if (!dns::Address::parse(rc.public_address)) {
+      r.fail(t->get("public_address") ? t->get("public_address") : t->get("client"),
+             p + "public_address", "expected an IPv4 or IPv6 address, got \"" + rc.public_address +
+                                       "\"");
+    }
     cfg.regions.push_back(std::move(rc));
   }
   // After [[regions]]: these sections are checked against the region list.
@@ -874,6 +1013,7 @@ ClusterConfig load_cluster_config(const std::string& path) {
   load_wan(r, root, cfg);
   load_backup(r, root, cfg);
   load_placement(r, root, cfg);
+  load_dns(r, root, cfg);
   check_placement_write_modes(r, root, cfg);
   return cfg;
 }

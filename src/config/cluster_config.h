@@ -3,11 +3,13 @@
 // loaded from TOML and validated. A bad file is refused with a ConfigError
 // naming the file, line and field.
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/dns/dns_router.h"
 #include "core/region_settings.h"
 
 namespace meridian {
@@ -34,6 +36,7 @@ struct RegionConfig {
   // and it is started (standalone) only after `meridian restore`.
   Tier tier = Tier::kActive;
   std::string backup_dir;  // backup-restore only
+  std::string public_address;  // what GeoDNS answers for it (default: client host)
   bool serving() const { return tier != Tier::kBackupRestore; }
 };
 
@@ -71,6 +74,9 @@ struct ClusterConfig {
   std::string hook_command;
   std::string hook_url;
   BackupConfig backup;
+  // [dns]: the GeoDNS server (`meridian dns`); absent: no DNS.
+  std::optional<dns::DnsSettings> dns;
+  HostPort dns_listen;
 
   const RegionConfig* find(const std::string& name) const;
   // Regions that run a replica (every tier but backup-restore).

@@ -22,13 +22,16 @@ def toml_value(v):
 class Cluster:
     def __init__(self, names=("a", "b", "c"), secret="cluster-secret", replication=None,
                  wan=(), keyspaces=(), cluster="test", fsync="everysec", failover=None,
-                 tiers=None, backup=None, jurisdictions=None, placement=()):
+                 tiers=None, backup=None, jurisdictions=None, placement=(), coords=None,
+                 public_addresses=None, extra=""):
         """replication: dict of extra [replication] keys; wan: (a, b, rtt_ms[,
         jitter_ms]) tuples; keyspaces: dicts for [[keyspaces]]; tiers: region
         name -> DR tier (a backup-restore region gets backup_dir = its
         tmpdir/backups and is not started by start()); backup: [backup] keys;
         jurisdictions: region name -> jurisdiction (default "US");
-        placement: dicts for [[placement]]."""
+        placement: dicts for [[placement]]; coords: region name -> (latitude,
+        longitude); public_addresses: region name -> address for GeoDNS;
+        extra: TOML text appended (e.g. a [dns] section)."""
         self.names = list(names)
         self.secret = secret
         self.replication = dict(replication or {})
@@ -39,6 +42,9 @@ class Cluster:
         self.backup = dict(backup or {})
         self.jurisdictions = dict(jurisdictions or {})
         self.placement = list(placement)
+        self.coords = dict(coords or {})
+        self.public_addresses = dict(public_addresses or {})
+        self.extra = extra
         self.cluster = cluster
         self.servers = {}
         for name in self.names:
@@ -73,7 +79,10 @@ class Cluster:
                       'client = "127.0.0.1:%d"' % s.port, 'peer = "127.0.0.1:%d"' % s.peer_port,
                       'http = "127.0.0.1:%d"' % s.http_port,
                       "jurisdiction = %s" % harness.toml_str(self.jurisdictions.get(name, "US")),
-                      "latitude = 0", "longitude = 0"]
+                      "latitude = %s" % self.coords.get(name, (0, 0))[0],
+                      "longitude = %s" % self.coords.get(name, (0, 0))[1]]
+            if name in self.public_addresses:
+                lines.append("public_address = %s" % harness.toml_str(self.public_addresses[name]))
             if name in self.tiers:
                 lines.append("tier = %s" % harness.toml_str(self.tiers[name]))
                 if self.tiers[name] == "backup-restore":
@@ -83,7 +92,7 @@ class Cluster:
             jitter = link[3] if len(link) > 3 else 0
             lines += ["", "[[wan]]", 'regions = ["%s", "%s"]' % (a, b), "rtt_ms = %d" % rtt,
                       "jitter_ms = %d" % jitter]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n" + self.extra
 
     def render_all(self):
         text = self.render()

@@ -1,0 +1,79 @@
+#pragma once
+// GeoDNS decisions: which regions a name resolves to for a client, from the
+// client's location, the regions' health (the failover managers' majority
+// verdict) and the config's [dns] policy. Pure logic: the runtime parses
+// packets (src/dns) and polls health; this decides and explains.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/dns/client_location.h"
+
+namespace meridian::dns {
+
+enum class NameKind : uint8_t { kRead, kWrite };
+enum class Mode : uint8_t { kNearest, kWeighted, kPriority };
+// What to answer when no region is known healthy (all down), or before the
+// first health check completed.
+enum class Fallback : uint8_t { kAll, kNearest, kServfail };
+
+struct DnsName {
+  std::string name;  // lower case, no trailing dot
+  NameKind kind = NameKind::kRead;
+};
+
+struct DnsRegion {
+  std::string name;
+  std::string address;  // what an A/AAAA answer carries
+  double latitude = 0, longitude = 0;
+  uint32_t weight = 1;  // weighted mode
+  int priority = 0;     // priority mode: lower first
+};
+
+struct DnsSettings {
+  std::vector<DnsName> names;
+  std::vector<DnsRegion> regions;
+  NetworkTable networks;
+  Mode mode = Mode::kNearest;
+  uint32_t ttl = 30;         // halved while the chosen region is degraded
+  int answers = 1;           // regions per answer (nearest first)
+  Fallback read_all_down = Fallback::kAll;        // fail-open
+  Fallback write_all_down = Fallback::kServfail;  // fail-closed
+  Fallback before_health = Fallback::kNearest;    // before the first verdict
+  std::optional<Location> default_location;       // clients matching no network
+};
+
+enum class Health : uint8_t { kUnknown, kHealthy, kDegraded, kDown };
+
+struct ClusterView {
+  bool known = false;  // a verdict exists (the first checks completed)
+  std::map<std::string, Health> health;
+  std::string primary;                 // the failover manager's primary
+  bool primary_takes_all_writes = false;  // active-passive or read-local/write-global
+};
+
+struct Decision {
+  enum class Rcode : uint8_t { kNoError, kServfail, kRefused, kNxdomain } rcode = Rcode::kNoError;
+  std::vector<const DnsRegion*> regions;  // answers, in order
+  uint32_t ttl = 0;
+  std::vector<std::string> explain;  // one line per step (meridian route)
+};
+
+class DnsRouter {
+ public:
+  explicit DnsRouter(DnsSettings settings) : cfg_(std::move(settings)) {}
+  const DnsSettings& settings() const { return cfg_; }
+  // `qname` lower case without the trailing dot; `client` with its prefix
+  // (32/128 for a plain address, the ECS source prefix otherwise).
+  // `hash` varies weighted choices between queries.
+  Decision decide(const std::string& qname, const Address& client, int prefix,
+                  const ClusterView& view, uint64_t hash = 0) const;
+  const DnsName* find(const std::string& qname) const;
+
+ private:
+  DnsSettings cfg_;
+};
+
+}  // namespace meridian::dns

@@ -1,0 +1,170 @@
+#include "dns/dns_packet.h"
+
+#include <ldns/ldns.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <memory>
+
+namespace meridian::dns {
+namespace {
+
+struct PktFree {
+  void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
+};
+using Pkt = std::unique_ptr<ldns_pkt, PktFree>;
+
+constexpr uint16_t kEcsCode = 8;  // RFC 7871
+
+}  // namespace
+
+Parsed parse_query(const uint8_t* data, size_t size, Query* out) {
+  if (size < 12) return Parsed::kDrop;
+  if (data[2] & 0x80) return Parsed::kDrop;  // QR: a response, never answer it
+  uint8_t opcode = (data[2] >> 3) & 0x0f;
+  if (opcode != 0) return Parsed::kNotImp;
+  ldns_pkt* raw = nullptr;
+  if (ldns_wire2pkt(&raw, data, size) != LDNS_STATUS_OK || raw == nullptr) {
+    return Parsed::kFormErr;
+  }
+  Pkt pkt(raw);
+  if (ldns_pkt_qdcount(pkt.get()) != 1 || ldns_pkt_ancount(pkt.get()) != 0) {
+    return Parsed::kFormErr;
+  }
+  ldns_rr* q = ldns_rr_list_rr(ldns_pkt_question(pkt.get()), 0);
+  if (q == nullptr || ldns_rr_owner(q) == nullptr) return Parsed::kFormErr;
+  out->id = ldns_pkt_id(pkt.get());
+  out->rd = ldns_pkt_rd(pkt.get());
+  out->qtype = static_cast<uint16_t>(ldns_rr_get_type(q));
+  out->qclass = static_cast<uint16_t>(ldns_rr_get_class(q));
+  char* name = ldns_rdf2str(ldns_rr_owner(q));
+  if (name == nullptr) return Parsed::kFormErr;
+  out->qname = name;
+  free(name);
+  if (!out->qname.empty() && out->qname.back() == '.') out->qname.pop_back();
+  std::transform(out->qname.begin(), out->qname.end(), out->qname.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  out->edns = ldns_pkt_edns(pkt.get());
+  out->has_ecs = false;
+  if (out->edns) {
+    out->udp_size = std::max<uint16_t>(512, ldns_pkt_edns_udp_size(pkt.get()));
+    ldns_edns_option_list* opts = ldns_pkt_edns_get_option_list(pkt.get());
+    for (size_t i = 0; opts != nullptr && i < ldns_edns_option_list_get_count(opts); ++i) {
+      ldns_edns_option* o = ldns_edns_option_list_get_option(opts, i);
+      if (o == nullptr || ldns_edns_get_code(o) != kEcsCode) continue;
+      const uint8_t* d = ldns_edns_get_data(o);
+      size_t n = ldns_edns_get_size(o);
+      if (d == nullptr || n < 4) return Parsed::kFormErr;
+      uint16_t family = static_cast<uint16_t>(d[0] << 8 | d[1]);
+      uint8_t source = d[2], scope = d[3];
+      size_t width = family == 1 ? 4 : family == 2 ? 16 : 0;
+      // RFC 7871: known family, prefix within it, scope 0 in queries, and
+      // exactly ceil(source/8) address bytes.
+      if (width == 0 || source > width * 8 || scope != 0 || n - 4 != (source + 7u) / 8u) {
+        return Parsed::kFormErr;
+      }
+      Address a;
+      a.v4 = family == 1;
+      if (a.v4) {
+        a.bytes[10] = a.bytes[11] = 0xff;
+        std::memcpy(&a.bytes[12], d + 4, n - 4);
+      } else {
+        std::memcpy(a.bytes.data(), d + 4, n - 4);
+      }
+      out->has_ecs = true;
+      out->ecs_family = family;
+      out->ecs_source = source;
+      out->ecs_address = a;
+    }
+  }
+  return Parsed::kQuery;
+}
+
+std::string build_answer(const Query& q, int rcode, const std::vector<std::string>& addresses,
+                         uint32_t ttl, size_t max_size) {
+  Pkt pkt(ldns_pkt_new());
+  ldns_pkt_set_id(pkt.get(), q.id);
+  ldns_pkt_set_qr(pkt.get(), true);
+  ldns_pkt_set_aa(pkt.get(), rcode != LDNS_RCODE_REFUSED);
+  ldns_pkt_set_rd(pkt.get(), q.rd);
+  ldns_pkt_set_opcode(pkt.get(), LDNS_PACKET_QUERY);
+  ldns_pkt_set_rcode(pkt.get(), static_cast<uint8_t>(rcode));
+  ldns_rdf* owner = ldns_dname_new_frm_str((q.qname + ".").c_str());
+  if (owner == nullptr) return build_error(nullptr, 0, LDNS_RCODE_SERVFAIL);
+  ldns_rr* question = ldns_rr_new();
+  ldns_rr_set_owner(question, ldns_rdf_clone(owner));
+  ldns_rr_set_type(question, static_cast<ldns_rr_type>(q.qtype));
+  ldns_rr_set_class(question, static_cast<ldns_rr_class>(q.qclass));
+  ldns_rr_set_question(question, true);
+  ldns_pkt_push_rr(pkt.get(), LDNS_SECTION_QUESTION, question);
+  const bool want_a = q.qtype == LDNS_RR_TYPE_A || q.qtype == LDNS_RR_TYPE_ANY;
+  const bool want_aaaa = q.qtype == LDNS_RR_TYPE_AAAA || q.qtype == LDNS_RR_TYPE_ANY;
+  for (const auto& text : addresses) {
+    auto a = Address::parse(text);
+    if (!a || (a->v4 ? !want_a : !want_aaaa)) continue;
+    ldns_rdf* rdata = ldns_rdf_new_frm_str(a->v4 ? LDNS_RDF_TYPE_A : LDNS_RDF_TYPE_AAAA,
+                                           text.c_str());
+    if (rdata == nullptr) continue;
+    ldns_rr* rr = ldns_rr_new();
+    ldns_rr_set_owner(rr, ldns_rdf_clone(owner));
+    ldns_rr_set_type(rr, a->v4 ? LDNS_RR_TYPE_A : LDNS_RR_TYPE_AAAA);
+    ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
+    ldns_rr_set_ttl(rr, ttl);
+    ldns_rr_push_rdf(rr, rdata);
+    ldns_pkt_push_rr(pkt.get(), LDNS_SECTION_ANSWER, rr);
+  }
+  ldns_rdf_deep_free(owner);
+  if (q.edns) {
+    ldns_pkt_set_edns_udp_size(pkt.get(), 1232);
+    if (q.has_ecs) {
+      // Echo the subnet with the scope the answer holds for: the whole
+      // source prefix (RFC 7871 7.2.1).
+      size_t n = (q.ecs_source + 7u) / 8u;
+      std::string opt(4 + n, '\0');
+      opt[0] = static_cast<char>(q.ecs_family >> 8);
+      opt[1] = static_cast<char>(q.ecs_family & 0xff);
+      opt[2] = static_cast<char>(q.ecs_source);
+      opt[3] = static_cast<char>(q.ecs_source);
+      const uint8_t* src = q.ecs_address.bytes.data() + (q.ecs_family == 1 ? 12 : 0);
+      std::memcpy(opt.data() + 4, src, n);
+      ldns_edns_option_list* list = ldns_edns_option_list_new();
+      ldns_edns_option_list_push(list, ldns_edns_new_from_data(static_cast<ldns_edns_option_code>(kEcsCode), opt.size(), opt.data()));
+      ldns_pkt_set_edns_option_list(pkt.get(), list);
+    }
+  }
+  uint8_t* wire = nullptr;
+  size_t size = 0;
+  if (ldns_pkt2wire(&wire, pkt.get(), &size) != LDNS_STATUS_OK || wire == nullptr) {
+    return std::string();
+  }
+  std::string out(reinterpret_cast<char*>(wire), size);
+  free(wire);
+  if (out.size() > max_size) {
+    // Too big for the client's buffer: header and question only, TC set.
+    ldns_rr_list_deep_free(ldns_pkt_answer(pkt.get()));
+    ldns_pkt_set_answer(pkt.get(), ldns_rr_list_new());
+    ldns_pkt_set_ancount(pkt.get(), 0);
+    ldns_pkt_set_tc(pkt.get(), true);
+    if (ldns_pkt2wire(&wire, pkt.get(), &size) != LDNS_STATUS_OK) return std::string();
+    out.assign(reinterpret_cast<char*>(wire), size);
+    free(wire);
+  }
+  return out;
+}
+
+std::string build_error(const uint8_t* data, size_t size, int rcode) {
+  // The header alone: id, opcode and RD copied, QR set, no sections.
+  std::string out(12, '\0');
+  if (data != nullptr && size >= 12) {
+    out[0] = static_cast<char>(data[0]);
+    out[1] = static_cast<char>(data[1]);
+    out[2] = static_cast<char>(0x80 | (data[2] & 0x79));  // QR, opcode, RD
+  } else {
+    out[2] = static_cast<char>(0x80);
+  }
+  out[3] = static_cast<char>(rcode & 0x0f);
+  return out;
+}
+
+}  // namespace meridian::dns

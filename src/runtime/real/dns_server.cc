@@ -1,0 +1,254 @@
+#include "runtime/real/dns_server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <asio/post.hpp>
+#include <asio/read.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/write.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "dns/dns_packet.h"
+
+namespace meridian {
+
+HealthPoller::HealthPoller(const ClusterConfig& cfg, int64_t interval_ms)
+    : interval_ms_(interval_ms) {
+  for (const auto& r : cfg.regions) {
+    if (r.serving()) targets_.push_back({r.name, r.http});
+  }
+}
+
+HealthPoller::~HealthPoller() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void HealthPoller::start() {
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      poll_once();
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::milliseconds(interval_ms_), [this] { return stop_; });
+    }
+  });
+}
+
+void HealthPoller::poll_once() {
+  // Each region's own view of every other, from its failover status.
+  std::map<std::string, nlohmann::json> reports;
+  for (const auto& t : targets_) {
+    httplib::Client cli(t.http.host, t.http.port);
+    auto timeout = std::chrono::milliseconds(std::max<int64_t>(100, interval_ms_));
+    cli.set_connection_timeout(timeout);
+    cli.set_read_timeout(timeout);
+    auto res = cli.Get("/failover");
+    if (!res || res->status != 200) continue;
+    auto j = nlohmann::json::parse(res->body, nullptr, false);
+    if (!j.is_discarded() && j.contains("regions")) reports[t.name] = std::move(j);
+  }
+  dns::ClusterView v;
+  const size_t majority = targets_.size() / 2 + 1;
+  v.known = reports.size() >= majority;
+  uint64_t best_epoch = 0;
+  for (const auto& [who, j] : reports) {
+    uint64_t epoch = j.value("epoch", uint64_t{0});
+    if (v.primary.empty() || epoch > best_epoch) {
+      best_epoch = epoch;
+      v.primary = j.value("primary", std::string());
+      v.primary_takes_all_writes = j.value("pattern", std::string()) != "active-active";
+    }
+  }
+  for (const auto& t : targets_) {
+    size_t down = 0, up = reports.count(t.name), degraded = 0;
+    for (const auto& [who, j] : reports) {
+      if (who == t.name) continue;
+      for (const auto& r : j["regions"]) {
+        if (r.value("name", std::string()) != t.name) continue;
+        std::string h = r.value("health", std::string());
+        if (h == "unhealthy") ++down;
+        if (h == "healthy" || h == "degraded") ++up;
+        if (h == "degraded") ++degraded;
+      }
+    }
+    // Down only on a majority's word (the failover managers' own rule).
+    dns::Health h = down >= majority ? dns::Health::kDown
+                    : up == 0        ? (down > 0 ? dns::Health::kDown : dns::Health::kUnknown)
+                    : degraded > 0   ? dns::Health::kDegraded
+                                     : dns::Health::kHealthy;
+    v.health[t.name] = h;
+  }
+  std::lock_guard lock(mu_);
+  view_ = std::move(v);
+}
+
+dns::ClusterView HealthPoller::view() const {
+  std::lock_guard lock(mu_);
+  return view_;
+}
+
+namespace {
+
+int64_t poll_interval(const ClusterConfig& cfg) {
+  return std::max<int64_t>(50, cfg.server.failover.check_interval_ms);
+}
+
+}  // namespace
+
+DnsServer::DnsServer(const ClusterConfig& cfg)
+    : router_(*cfg.dns), poller_(cfg, poll_interval(cfg)) {
+  asio::ip::address addr = asio::ip::make_address(cfg.dns_listen.host);
+  std::error_code ec;
+  asio::ip::udp::endpoint uep(addr, cfg.dns_listen.port);
+  udp_.open(uep.protocol());
+  udp_.bind(uep, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen for DNS on " + cfg.dns_listen.str() + " (udp): " +
+                             ec.message() + " (is another server using the port?)");
+  }
+  port_ = udp_.local_endpoint().port();
+  asio::ip::tcp::endpoint tep(addr, port_);
+  tcp_.open(tep.protocol());
+  tcp_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+  tcp_.bind(tep, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen for DNS on " + addr.to_string() + ":" +
+                             std::to_string(port_) + " (tcp): " + ec.message());
+  }
+  tcp_.listen();
+}
+
+DnsServer::~DnsServer() = default;
+
+std::string DnsServer::answer(const uint8_t* data, size_t size, const asio::ip::address& peer,
+                              size_t max_size) {
+  dns::Query q;
+  switch (dns::parse_query(data, size, &q)) {
+    case dns::Parsed::kDrop:
+      return std::string();
+    case dns::Parsed::kFormErr:
+      return dns::build_error(data, size, 1);
+    case dns::Parsed::kNotImp:
+      return dns::build_error(data, size, 4);
+    case dns::Parsed::kQuery:
+      break;
+  }
+  ++queries_;
+  if (q.qclass != 1 && q.qclass != 255) return dns::build_answer(q, 5, {}, 0, max_size);
+  dns::Address client;
+  int prefix = 0;
+  if (q.has_ecs && q.ecs_source > 0) {
+    client = q.ecs_address;
+    prefix = q.ecs_source;
+  } else {
+    client = *dns::Address::parse(peer.to_string());
+    prefix = client.v4 ? 32 : 128;
+  }
+  dns::Decision d = router_.decide(q.qname, client, prefix, poller_.view(), queries_);
+  int rcode = d.rcode == dns::Decision::Rcode::kRefused    ? 5
+              : d.rcode == dns::Decision::Rcode::kServfail ? 2
+                                                           : 0;
+  std::vector<std::string> addresses;
+  for (const auto* r : d.regions) addresses.push_back(r->address);
+  return dns::build_answer(q, rcode, addresses, d.ttl, max_size);
+}
+
+void DnsServer::receive() {
+  udp_.async_receive_from(asio::buffer(buf_), from_, [this](std::error_code ec, size_t n) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) {
+      // A UDP answer fits 512 bytes unless the client offered more (EDNS).
+      std::string out = answer(buf_.data(), n, from_.address(), 1232);
+      if (!out.empty()) {
+        std::error_code ignored;
+        udp_.send_to(asio::buffer(out), from_, 0, ignored);
+      }
+    }
+    receive();
+  });
+}
+
+namespace {
+
+// One TCP client: length-prefixed queries, one at a time (RFC 1035 4.2.2).
+class TcpSession : public std::enable_shared_from_this<TcpSession> {
+ public:
+  TcpSession(asio::ip::tcp::socket s, DnsServer& server) : sock_(std::move(s)), server_(server) {}
+  void next() {
+    auto self = shared_from_this();
+    asio::async_read(sock_, asio::buffer(len_), [self](std::error_code e, size_t) {
+      if (e) return;
+      self->msg_.resize(static_cast<size_t>(self->len_[0]) << 8 | self->len_[1]);
+      asio::async_read(self->sock_, asio::buffer(self->msg_),
+                       [self](std::error_code e2, size_t) {
+                         if (!e2) self->reply();
+                       });
+    });
+  }
+
+ private:
+  void reply() {
+    std::error_code pe;
+    auto peer = sock_.remote_endpoint(pe);
+    std::string out = server_.answer(msg_.data(), msg_.size(),
+                                     pe ? asio::ip::address() : peer.address(), 65535);
+    if (out.empty()) return;  // dropped: so is the connection
+    out_.clear();
+    out_.push_back(static_cast<char>(out.size() >> 8));
+    out_.push_back(static_cast<char>(out.size() & 0xff));
+    out_.append(out);
+    auto self = shared_from_this();
+    asio::async_write(sock_, asio::buffer(out_), [self](std::error_code e, size_t) {
+      if (!e) self->next();
+    });
+  }
+
+  asio::ip::tcp::socket sock_;
+  DnsServer& server_;
+  std::array<uint8_t, 2> len_{};
+  std::vector<uint8_t> msg_;
+  std::string out_;
+};
+
+}  // namespace
+
+void DnsServer::accept() {
+  tcp_.async_accept([this](std::error_code ec, asio::ip::tcp::socket s) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) std::make_shared<TcpSession>(std::move(s), *this)->next();
+    accept();
+  });
+}
+
+void DnsServer::run(bool handle_signals) {
+  poller_.start();
+  receive();
+  accept();
+  asio::signal_set signals(io_);
+  if (handle_signals) {
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+    signals.async_wait([this](std::error_code, int) { stop(); });
+  }
+  io_.run();
+}
+
+void DnsServer::stop() {
+  asio::post(io_, [this] {
+    std::error_code ec;
+    udp_.close(ec);
+    tcp_.close(ec);
+    io_.stop();
+  });
+}
+
+}  // namespace meridian

@@ -1,0 +1,75 @@
+#pragma once
+// `meridian dns`: an authoritative GeoDNS server over UDP and TCP for the
+// names in the config's [dns], answering each client with the nearest
+// healthy region (core/dns/dns_router.h). Health is the cluster's own: every
+// check interval it reads each region's failover view (/failover over the
+// http address) and takes the majority verdict, so answers change within
+// one interval of it. Packets are parsed and built with ldns (src/dns).
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ip/udp.hpp>
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/cluster_config.h"
+#include "core/dns/dns_router.h"
+
+namespace meridian {
+
+// Reads the regions' failover views and keeps the majority verdict.
+class HealthPoller {
+ public:
+  HealthPoller(const ClusterConfig& cfg, int64_t interval_ms);
+  ~HealthPoller();
+  void start();  // a thread polling every interval
+  void poll_once();
+  dns::ClusterView view() const;
+
+ private:
+  struct Target {
+    std::string name;
+    HostPort http;
+  };
+  std::vector<Target> targets_;
+  int64_t interval_ms_;
+  mutable std::mutex mu_;
+  dns::ClusterView view_;
+  std::thread thread_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+};
+
+class DnsServer {
+ public:
+  // Binds UDP and TCP on cfg.dns_listen (port 0: a free port). Throws with a
+  // message saying what to fix.
+  explicit DnsServer(const ClusterConfig& cfg);
+  ~DnsServer();
+  uint16_t port() const { return port_; }
+  void run(bool handle_signals);
+  void stop();
+  // One packet in, the answer out (empty: send nothing).
+  std::string answer(const uint8_t* data, size_t size, const asio::ip::address& peer,
+                     size_t max_size);
+
+ private:
+  void receive();
+  void accept();
+
+  dns::DnsRouter router_;
+  HealthPoller poller_;
+  asio::io_context io_{1};
+  asio::ip::udp::socket udp_{io_};
+  asio::ip::tcp::acceptor tcp_{io_};
+  asio::ip::udp::endpoint from_;
+  std::vector<uint8_t> buf_ = std::vector<uint8_t>(65535);
+  uint16_t port_ = 0;
+  uint64_t queries_ = 0;
+};
+
+}  // namespace meridian

@@ -1,0 +1,193 @@
+"""GeoDNS with real processes and dig: EDNS Client Subnets from each
+continent get their nearest region; a killed region's clients move to the
+next nearest; the write name follows the primary through a switchover;
+names not served are REFUSED; malformed packets never crash the server;
+`meridian route` explains a decision."""
+
+import os
+import random
+import re
+import socket
+import struct
+import subprocess
+import time
+
+import pytest
+
+from lib import harness
+from lib.cluster import Cluster
+
+ADDR = {"us": "192.0.2.1", "eu": "192.0.2.2", "ap": "192.0.2.3"}
+COORDS = {"us": (38.9, -77.0), "eu": (53.3, -6.3), "ap": (19.1, 72.9)}
+
+
+def dns_section(port):
+    return """
+[dns]
+listen = "127.0.0.1:%d"
+ttl = 30
+default_region = "us"
+
+[[dns.names]]
+name = "db.example.test"
+kind = "read"
+
+[[dns.names]]
+name = "db-write.example.test"
+kind = "write"
+
+[[dns.networks]]
+cidr = "10.1.0.0/16"
+region = "us"
+
+[[dns.networks]]
+cidr = "10.2.0.0/16"
+region = "eu"
+
+[[dns.networks]]
+cidr = "10.3.0.0/16"
+region = "ap"
+""" % port
+
+
+class DnsCluster:
+    def __init__(self, pattern="active-passive"):
+        self.port = harness.free_port()
+        self.c = Cluster(names=("us", "eu", "ap"), coords=COORDS, public_addresses=ADDR,
+                         failover={"pattern": pattern, "check_interval_ms": 100,
+                                   "check_timeout_ms": 200, "failure_threshold": 3,
+                                   "lease_ms": 500},
+                         extra=dns_section(self.port))
+        self.proc = None
+
+    def start(self):
+        self.c.start()
+        self.c.wait_linked()
+        self.log = open(os.path.join(self.c["us"].tmpdir, "dns.log"), "wb")
+        self.proc = subprocess.Popen([harness.meridian_bin(), "dns", "--config",
+                                      self.c["us"].config_path], stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        harness.wait_until(lambda: self.answer("db.example.test", "10.2.0.0/24") == [ADDR["eu"]],
+                           timeout=20, desc="the DNS server answers from health")
+        return self
+
+    def dig(self, name, subnet=None, tcp=False, qtype="A"):
+        args = ["dig", "@127.0.0.1", "-p", str(self.port), name, qtype, "+time=2", "+tries=1"]
+        if subnet:
+            args.append("+subnet=" + subnet)
+        if tcp:
+            args.append("+tcp")
+        return subprocess.run(args, capture_output=True, text=True, timeout=10).stdout
+
+    def answer(self, name, subnet=None, tcp=False):
+        out = self.dig(name, subnet, tcp)
+        return re.findall(r"^%s\.\s+\d+\s+IN\s+A\s+(\S+)$" % re.escape(name), out, re.M)
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.c.cleanup()
+
+
+@pytest.fixture
+def dns():
+    d = DnsCluster()
+    try:
+        yield d.start()
+    finally:
+        d.stop()
+
+
+def test_each_continent_gets_its_nearest_region_with_the_scope_echoed(dns):
+    for subnet, region in (("10.1.7.0/24", "us"), ("10.2.7.0/24", "eu"), ("10.3.7.0/24", "ap")):
+        out = dns.dig("db.example.test", subnet)
+        assert "status: NOERROR" in out and "flags: qr aa" in out
+        assert dns.answer("db.example.test", subnet) == [ADDR[region]], out
+        assert "CLIENT-SUBNET: %s/24" % subnet in out, out  # scope prefix returned
+        assert dns.answer("db.example.test", subnet, tcp=True) == [ADDR[region]]
+    # No ECS: the source address (127.0.0.1) matches no network: the default.
+    assert dns.answer("db.example.test") == [ADDR["us"]]
+    assert re.search(r"db\.example\.test\.\s+30\s+IN\s+A", dns.dig("db.example.test"))
+    out = dns.dig("other.example.test")
+    assert "status: REFUSED" in out
+    # meridian route explains the same decision.
+    r = subprocess.run([harness.meridian_bin(), "route", "--config", dns.c["us"].config_path,
+                        "--client", "198.51.100.7", "--subnet", "10.3.0.0/24"],
+                       capture_output=True, text=True, timeout=20)
+    assert r.returncode == 0, r.stderr
+    assert "is in 10.3.0.0/16 (ap)" in r.stdout and "answer: ap (nearest healthy)" in r.stdout
+
+
+def test_a_killed_region_moves_its_clients_to_the_next_nearest(dns):
+    dns.c["eu"].kill9()
+    t0 = time.monotonic()
+    # Dublin's next nearest is Virginia (5,500 km), not Mumbai (7,200 km).
+    harness.wait_until(lambda: dns.answer("db.example.test", "10.2.0.0/24") == [ADDR["us"]],
+                       timeout=10, interval=0.02, desc="eu's clients sent to us")
+    moved = time.monotonic() - t0
+    # Detection (3 checks of 100 ms and a 200 ms timeout), one poll interval.
+    assert moved < 5.0, moved
+    print("answer moved %.2f s after the kill" % moved)
+
+
+def test_the_write_name_follows_the_primary_through_a_switchover(dns):
+    assert dns.answer("db-write.example.test", "10.3.0.0/24") == [ADDR["us"]]
+    out = subprocess.run([harness.meridian_bin(), "switchover", "--config",
+                          dns.c["us"].config_path, "--to", "ap"], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    harness.wait_until(lambda: dns.answer("db-write.example.test", "10.1.0.0/24") == [ADDR["ap"]],
+                       timeout=10, desc="the write name moved to the new primary")
+    # The read name still answers by distance.
+    assert dns.answer("db.example.test", "10.1.0.0/24") == [ADDR["us"]]
+
+
+def corpus():
+    """Malformed packets: truncations, bit flips, garbage, and hand-made
+    edge cases (label loops, bad ECS)."""
+    good = bytes.fromhex("abcd01000001000000000001") + b"\x02db\x07example\x04test\x00" + \
+        b"\x00\x01\x00\x01" + b"\x00\x00\x29\x04\xd0\x00\x00\x00\x00\x00\x0b\x00\x08\x00\x07" + \
+        b"\x00\x01\x18\x00\x0a\x02\x07"
+    rng = random.Random(7)
+    out = [b"", b"\x00", good[:5], good[:12], good[:20], good[:-1]]
+    for cut in range(0, len(good)):
+        out.append(good[:cut])
+    for _ in range(300):
+        b = bytearray(good)
+        for _ in range(rng.randint(1, 6)):
+            b[rng.randrange(len(b))] = rng.randrange(256)
+        out.append(bytes(b))
+    for _ in range(100):
+        out.append(bytes(rng.randrange(256) for _ in range(rng.randint(12, 600))))
+    # a compression pointer to itself, qdcount 2, a bad ECS family
+    out.append(bytes.fromhex("abcd01000001000000000000") + b"\xc0\x0c\x00\x01\x00\x01")
+    out.append(bytes.fromhex("abcd01000002000000000000") + b"\x00\x00\x01\x00\x01")
+    out.append(good[:-9] + b"\x00\x09\x18\x00\x0a\x02\x07")
+    return out
+
+
+def test_malformed_packets_never_crash_it_and_get_formerr_or_nothing(dns):
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.settimeout(0.2)
+    formerr = 0
+    for pkt in corpus():
+        udp.sendto(pkt, ("127.0.0.1", dns.port))
+        try:
+            reply = udp.recv(4096)
+            assert len(reply) >= 12
+            if reply[3] & 0x0f == 1:
+                formerr += 1
+        except socket.timeout:
+            pass
+    assert formerr > 0
+    # Over TCP too, with lengths that lie.
+    for pkt in corpus()[:50]:
+        s = socket.create_connection(("127.0.0.1", dns.port), timeout=2)
+        s.sendall(struct.pack(">H", len(pkt) + random.choice((0, 0, 5))) + pkt)
+        s.close()
+    assert dns.proc.poll() is None, "the DNS server died"
+    assert dns.answer("db.example.test", "10.2.0.0/24") == [ADDR["eu"]]
