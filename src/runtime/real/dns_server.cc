@@ -68,6 +68,10 @@ void HealthPoller::poll_once() {
       v.primary_takes_all_writes = j.value("pattern", std::string()) != "active-active";
     }
   }
+  // A region's health is the majority verdict of the regions' failover
+  // managers (the region's own answer counts as one healthy vote); with no
+  // majority either way there is no verdict yet.
+  size_t verdicts = 0;
   for (const auto& t : targets_) {
     size_t down = 0, up = reports.count(t.name), degraded = 0;
     for (const auto& [who, j] : reports) {
@@ -80,13 +84,13 @@ void HealthPoller::poll_once() {
         if (h == "degraded") ++degraded;
       }
     }
-    // Down only on a majority's word (the failover managers' own rule).
     dns::Health h = down >= majority ? dns::Health::kDown
-                    : up == 0        ? (down > 0 ? dns::Health::kDown : dns::Health::kUnknown)
-                    : degraded > 0   ? dns::Health::kDegraded
-                                     : dns::Health::kHealthy;
+                    : up >= majority ? (degraded > 0 ? dns::Health::kDegraded : dns::Health::kHealthy)
+                                     : dns::Health::kUnknown;
+    if (h != dns::Health::kUnknown) ++verdicts;
     v.health[t.name] = h;
   }
+  v.known = v.known && verdicts >= majority;
   std::lock_guard lock(mu_);
   view_ = std::move(v);
 }
