@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 PY := /usr/bin/python3
 
-.PHONY: all setup configure build build-all run test unit-test py-test sanitize-test bench format tidy clean
+.PHONY: all setup configure build build-all run test unit-test py-test fuzz sanitize-test bench format tidy clean
 
 all: build
 
@@ -34,7 +34,19 @@ unit-test: build-all
 py-test: build
 	$(PY) -m pytest -q tests/integration tests/differential tests/crash
 
-test: unit-test py-test
+# libFuzzer on the GeoDNS query parser (clang, ASan + UBSan), for a bounded
+# time, starting from fuzz/corpus; a crash fails the run and leaves its input
+# in build/fuzz/.
+FUZZ_SECONDS ?= 30
+fuzz: setup
+	mkdir -p $(BUILD_DIR)/fuzz/corpus
+	clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	  -Isrc fuzz/dns_query_fuzzer.cc src/dns/dns_packet.cc src/core/dns/client_location.cc \
+	  $$(pkg-config --cflags --libs ldns) -o $(BUILD_DIR)/fuzz/dns_query_fuzzer
+	cd $(BUILD_DIR)/fuzz && ./dns_query_fuzzer -max_total_time=$(FUZZ_SECONDS) \
+	  -artifact_prefix=$(CURDIR)/$(BUILD_DIR)/fuzz/ corpus $(CURDIR)/fuzz/corpus
+
+test: unit-test py-test fuzz
 
 # Every test again on an AddressSanitizer + UndefinedBehaviorSanitizer build
 # (not part of `make test`: it doubles the build time).
@@ -51,6 +63,7 @@ bench: build
 	$(PY) bench/latency_bench.py
 	$(PY) bench/dr_bench.py
 	$(PY) bench/geo_bench.py
+	$(PY) bench/dns_bench.py
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -151,7 +151,7 @@ int run_route(const meridian::ClusterConfig& cfg, const std::string& client,
   HealthPoller poller(cfg, 1000);
   poller.poll_once();
   dns::DnsRouter router(*cfg.dns);
-  dns::Decision d = router.decide(name, *addr, prefix, poller.view());
+  dns::Decision d = router.decide(name, *addr, prefix, *poller.view());
   std::printf("%s for %s%s\n", name.c_str(), client.c_str(),
               subnet.empty() ? "" : (" (subnet " + subnet + ")").c_str());
   for (const auto& line : d.explain) std::printf("  %s\n", line.c_str());

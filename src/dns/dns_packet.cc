@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -16,6 +17,35 @@ struct PktFree {
 using Pkt = std::unique_ptr<ldns_pkt, PktFree>;
 
 constexpr uint16_t kEcsCode = 8;  // RFC 7871
+
+// The owner name as lower-case text without the trailing dot. Any byte but
+// a letter, digit, '-' or '_' is escaped (\DDD), so a label holding a '.'
+// can never pass for two labels of a name we serve.
+bool name_text(const ldns_rdf* dname, std::string* out) {
+  out->clear();
+  const uint8_t* p = ldns_rdf_data(dname);
+  size_t left = ldns_rdf_size(dname);
+  while (left > 0) {
+    uint8_t len = *p++;
+    --left;
+    if (len == 0) return true;
+    if (len > 63 || len > left) return false;
+    if (!out->empty()) out->push_back('.');
+    for (uint8_t i = 0; i < len; ++i) {
+      auto c = static_cast<unsigned char>(std::tolower(p[i]));
+      if (std::isalnum(c) || c == '-' || c == '_') {
+        out->push_back(static_cast<char>(c));
+      } else {
+        char esc[5];
+        std::snprintf(esc, sizeof(esc), "\\%03u", c);
+        out->append(esc);
+      }
+    }
+    p += len;
+    left -= len;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -38,13 +68,7 @@ Parsed parse_query(const uint8_t* data, size_t size, Query* out) {
   out->rd = ldns_pkt_rd(pkt.get());
   out->qtype = static_cast<uint16_t>(ldns_rr_get_type(q));
   out->qclass = static_cast<uint16_t>(ldns_rr_get_class(q));
-  char* name = ldns_rdf2str(ldns_rr_owner(q));
-  if (name == nullptr) return Parsed::kFormErr;
-  out->qname = name;
-  free(name);
-  if (!out->qname.empty() && out->qname.back() == '.') out->qname.pop_back();
-  std::transform(out->qname.begin(), out->qname.end(), out->qname.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (!name_text(ldns_rr_owner(q), &out->qname)) return Parsed::kFormErr;
   out->edns = ldns_pkt_edns(pkt.get());
   out->has_ecs = false;
   if (out->edns) {

@@ -35,28 +35,35 @@ const DnsName* DnsRouter::find(const std::string& qname) const {
 }
 
 Decision DnsRouter::decide(const std::string& qname, const Address& client, int prefix,
-                           const ClusterView& view, uint64_t hash) const {
+                           const ClusterView& view, uint64_t hash, bool explain) const {
   Decision d;
+  // Explanations are built only when asked for.
+  struct Lines {
+    std::vector<std::string>* out;
+    void push_back(std::string s) const {
+      if (out != nullptr) out->push_back(std::move(s));
+    }
+  } lines{explain ? &d.explain : nullptr};
   const DnsName* name = find(qname);
   if (name == nullptr) {
     d.rcode = Decision::Rcode::kRefused;
-    d.explain.push_back(qname + " is not a name this server answers for: REFUSED");
+    lines.push_back(qname + " is not a name this server answers for: REFUSED");
     return d;
   }
   // 1. Where the client is.
   const NetworkTable::Entry* where = cfg_.networks.lookup(client, prefix);
   std::optional<Location> loc;
-  std::string from = client.str() + "/" + std::to_string(prefix);
+  std::string from = explain ? client.str() + "/" + std::to_string(prefix) : std::string();
   if (where != nullptr) {
     loc = where->location;
-    d.explain.push_back("client " + from + " is in " + where->network.str() + " (" +
+    if (explain) lines.push_back("client " + from + " is in " + where->network.str() + " (" +
                         where->location.label + ")");
   } else if (cfg_.default_location) {
     loc = cfg_.default_location;
-    d.explain.push_back("client " + from + " matches no network: default location (" +
+    if (explain) lines.push_back("client " + from + " matches no network: default location (" +
                         loc->label + ")");
   } else {
-    d.explain.push_back("client " + from + " matches no network and there is no default");
+    lines.push_back("client " + from + " matches no network and there is no default");
   }
   // 2. Candidates in order (nearest, weighted or priority).
   std::vector<const DnsRegion*> order;
@@ -76,23 +83,23 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
     auto it = view.health.find(r->name);
     return it == view.health.end() ? Health::kUnknown : it->second;
   };
-  for (const auto* r : order) {
-    d.explain.push_back("  candidate " + r->name + " (" + r->address + "): " +
+  for (const auto* r : explain ? order : std::vector<const DnsRegion*>{}) {
+    lines.push_back("  candidate " + r->name + " (" + r->address + "): " +
                         health_word(view.known ? health(r) : Health::kUnknown) +
                         (loc ? ", " + km(dist(r)) : std::string()));
   }
   auto fallback = [&](Fallback f, const std::string& why) {
     if (f == Fallback::kServfail) {
       d.rcode = Decision::Rcode::kServfail;
-      d.explain.push_back(why + ": SERVFAIL (fail-closed)");
+      lines.push_back(why + ": SERVFAIL (fail-closed)");
       return;
     }
     if (f == Fallback::kAll) {
       d.regions = order;
-      d.explain.push_back(why + ": every region (fail-open)");
+      lines.push_back(why + ": every region (fail-open)");
     } else {
       d.regions.assign(order.begin(), order.begin() + std::min<size_t>(1, order.size()));
-      d.explain.push_back(why + ": the nearest, unchecked");
+      lines.push_back(why + ": the nearest, unchecked");
     }
     d.ttl = cfg_.ttl;
   };
@@ -109,7 +116,7 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
       if (h == Health::kDown) break;
       d.regions = {r};
       d.ttl = h == Health::kDegraded ? cfg_.ttl / 2 : cfg_.ttl;
-      d.explain.push_back("write name: the primary, " + r->name);
+      if (explain) lines.push_back("write name: the primary, " + r->name);
       return d;
     }
     fallback(cfg_.write_all_down, "the primary " + view.primary + " is down");
@@ -139,7 +146,8 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
   d.regions.assign(up.begin(), up.begin() + static_cast<long>(n));
   bool degraded = health(d.regions.front()) == Health::kDegraded;
   d.ttl = degraded ? cfg_.ttl / 2 : cfg_.ttl;
-  d.explain.push_back("answer: " + d.regions.front()->name +
+  if (!explain) return d;
+  lines.push_back("answer: " + d.regions.front()->name +
                       (cfg_.mode == Mode::kNearest ? " (nearest healthy)"
                                                    : cfg_.mode == Mode::kWeighted
                                                          ? " (weighted pick)"

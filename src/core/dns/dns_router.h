@@ -68,8 +68,10 @@ class DnsRouter {
   // `qname` lower case without the trailing dot; `client` with its prefix
   // (32/128 for a plain address, the ECS source prefix otherwise).
   // `hash` varies weighted choices between queries.
+  // With `explain`, Decision::explain says why (meridian route); without,
+  // nothing is formatted (the server's hot path).
   Decision decide(const std::string& qname, const Address& client, int prefix,
-                  const ClusterView& view, uint64_t hash = 0) const;
+                  const ClusterView& view, uint64_t hash = 0, bool explain = true) const;
   const DnsName* find(const std::string& qname) const;
 
  private:

@@ -1,9 +1,12 @@
 #include "runtime/real/dns_server.h"
 
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <cstring>
 #include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/signal_set.hpp>
@@ -91,11 +94,12 @@ void HealthPoller::poll_once() {
     v.health[t.name] = h;
   }
   v.known = v.known && verdicts >= majority;
+  auto fresh = std::make_shared<const dns::ClusterView>(std::move(v));
   std::lock_guard lock(mu_);
-  view_ = std::move(v);
+  view_ = std::move(fresh);
 }
 
-dns::ClusterView HealthPoller::view() const {
+std::shared_ptr<const dns::ClusterView> HealthPoller::view() const {
   std::lock_guard lock(mu_);
   return view_;
 }
@@ -133,7 +137,7 @@ DnsServer::DnsServer(const ClusterConfig& cfg)
 
 DnsServer::~DnsServer() = default;
 
-std::string DnsServer::answer(const uint8_t* data, size_t size, const asio::ip::address& peer,
+std::string DnsServer::answer(const uint8_t* data, size_t size, const dns::Address& peer,
                               size_t max_size) {
   dns::Query q;
   switch (dns::parse_query(data, size, &q)) {
@@ -154,10 +158,11 @@ std::string DnsServer::answer(const uint8_t* data, size_t size, const asio::ip::
     client = q.ecs_address;
     prefix = q.ecs_source;
   } else {
-    client = *dns::Address::parse(peer.to_string());
+    client = peer;
     prefix = client.v4 ? 32 : 128;
   }
-  dns::Decision d = router_.decide(q.qname, client, prefix, poller_.view(), queries_);
+  auto view = poller_.view();
+  dns::Decision d = router_.decide(q.qname, client, prefix, *view, queries_, /*explain=*/false);
   int rcode = d.rcode == dns::Decision::Rcode::kRefused    ? 5
               : d.rcode == dns::Decision::Rcode::kServfail ? 2
                                                            : 0;
@@ -167,18 +172,72 @@ std::string DnsServer::answer(const uint8_t* data, size_t size, const asio::ip::
 }
 
 void DnsServer::receive() {
-  udp_.async_receive_from(asio::buffer(buf_), from_, [this](std::error_code ec, size_t n) {
+  udp_.async_wait(asio::socket_base::wait_read, [this](std::error_code ec) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) {
-      // A UDP answer fits 512 bytes unless the client offered more (EDNS).
-      std::string out = answer(buf_.data(), n, from_.address(), 1232);
-      if (!out.empty()) {
-        std::error_code ignored;
-        udp_.send_to(asio::buffer(out), from_, 0, ignored);
-      }
-    }
+    if (!ec) drain();
     receive();
   });
+}
+
+namespace {
+
+dns::Address address_of(const sockaddr_storage& sa) {
+  dns::Address a;
+  if (sa.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&sa);
+    a.v4 = true;
+    a.bytes[10] = a.bytes[11] = 0xff;
+    std::memcpy(&a.bytes[12], &in->sin_addr, 4);
+  } else if (sa.ss_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&sa);
+    a.v4 = false;
+    std::memcpy(a.bytes.data(), &in6->sin6_addr, 16);
+  }
+  return a;
+}
+
+}  // namespace
+
+void DnsServer::drain() {
+  const int fd = udp_.native_handle();
+  std::array<mmsghdr, kBatch> in{};
+  std::array<iovec, kBatch> iov{};
+  std::array<sockaddr_storage, kBatch> from{};
+  std::array<std::string, kBatch> replies;
+  std::array<mmsghdr, kBatch> out{};
+  std::array<iovec, kBatch> out_iov{};
+  for (int round = 0; round < 16; ++round) {  // then let TCP and timers run
+    for (size_t i = 0; i < kBatch; ++i) {
+      iov[i] = {bufs_.data() + i * kDatagram, kDatagram};
+      in[i].msg_hdr = {};
+      in[i].msg_hdr.msg_iov = &iov[i];
+      in[i].msg_hdr.msg_iovlen = 1;
+      in[i].msg_hdr.msg_name = &from[i];
+      in[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+    }
+    int n = recvmmsg(fd, in.data(), kBatch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) return;
+    unsigned k = 0;
+    for (int i = 0; i < n; ++i) {
+      if (in[i].msg_hdr.msg_flags & MSG_TRUNC) continue;  // larger than any query we answer
+      replies[k] = answer(bufs_.data() + static_cast<size_t>(i) * kDatagram, in[i].msg_len,
+                          address_of(from[i]), 1232);
+      if (replies[k].empty()) continue;
+      out_iov[k] = {replies[k].data(), replies[k].size()};
+      out[k].msg_hdr = {};
+      out[k].msg_hdr.msg_iov = &out_iov[k];
+      out[k].msg_hdr.msg_iovlen = 1;
+      out[k].msg_hdr.msg_name = &from[i];
+      out[k].msg_hdr.msg_namelen = in[i].msg_hdr.msg_namelen;
+      ++k;
+    }
+    for (unsigned sent = 0; sent < k;) {
+      int m = sendmmsg(fd, out.data() + sent, k - sent, MSG_DONTWAIT);
+      if (m <= 0) break;  // a full socket buffer: UDP may drop, the client retries
+      sent += static_cast<unsigned>(m);
+    }
+    if (static_cast<size_t>(n) < kBatch) return;
+  }
 }
 
 namespace {
@@ -203,8 +262,9 @@ class TcpSession : public std::enable_shared_from_this<TcpSession> {
   void reply() {
     std::error_code pe;
     auto peer = sock_.remote_endpoint(pe);
-    std::string out = server_.answer(msg_.data(), msg_.size(),
-                                     pe ? asio::ip::address() : peer.address(), 65535);
+    dns::Address from;
+    if (!pe) from = *dns::Address::parse(peer.address().to_string());
+    std::string out = server_.answer(msg_.data(), msg_.size(), from, 65535);
     if (out.empty()) return;  // dropped: so is the connection
     out_.clear();
     out_.push_back(static_cast<char>(out.size() >> 8));

@@ -28,7 +28,8 @@ class HealthPoller {
   ~HealthPoller();
   void start();  // a thread polling every interval
   void poll_once();
-  dns::ClusterView view() const;
+  // The latest verdict; cheap to take (the server asks once per query).
+  std::shared_ptr<const dns::ClusterView> view() const;
 
  private:
   struct Target {
@@ -38,7 +39,7 @@ class HealthPoller {
   std::vector<Target> targets_;
   int64_t interval_ms_;
   mutable std::mutex mu_;
-  dns::ClusterView view_;
+  std::shared_ptr<const dns::ClusterView> view_ = std::make_shared<dns::ClusterView>();
   std::thread thread_;
   std::condition_variable cv_;
   bool stop_ = false;
@@ -54,7 +55,7 @@ class DnsServer {
   void run(bool handle_signals);
   void stop();
   // One packet in, the answer out (empty: send nothing).
-  std::string answer(const uint8_t* data, size_t size, const asio::ip::address& peer,
+  std::string answer(const uint8_t* data, size_t size, const dns::Address& peer,
                      size_t max_size);
 
  private:
@@ -66,8 +67,12 @@ class DnsServer {
   asio::io_context io_{1};
   asio::ip::udp::socket udp_{io_};
   asio::ip::tcp::acceptor tcp_{io_};
-  asio::ip::udp::endpoint from_;
-  std::vector<uint8_t> buf_ = std::vector<uint8_t>(65535);
+  // UDP in batches: one recvmmsg and one sendmmsg per wake-up, since the
+  // system calls, not the answers, are most of the cost.
+  static constexpr size_t kBatch = 64;
+  static constexpr size_t kDatagram = 4096;
+  std::vector<uint8_t> bufs_ = std::vector<uint8_t>(kBatch * kDatagram);
+  void drain();
   uint16_t port_ = 0;
   uint64_t queries_ = 0;
 };

@@ -1,0 +1,124 @@
+// GeoDNS decisions (core/dns): client location from the CIDR table, nearest
+// healthy region, write names and the primary, fallbacks, TTL halving,
+// weighted and priority modes.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "core/dns/dns_router.h"
+
+namespace meridian::dns {
+namespace {
+
+DnsSettings settings() {
+  DnsSettings s;
+  s.names = {{"db.example.test", NameKind::kRead}, {"w.example.test", NameKind::kWrite}};
+  s.regions = {{"us", "192.0.2.1", 38.9, -77.0, 1, 0},
+               {"eu", "192.0.2.2", 53.3, -6.3, 1, 0},
+               {"ap", "192.0.2.3", 19.1, 72.9, 1, 0}};
+  s.networks.entries.push_back({*Network::parse("10.1.0.0/16"), {38.9, -77.0, "us"}});
+  s.networks.entries.push_back({*Network::parse("10.2.0.0/16"), {53.3, -6.3, "eu"}});
+  s.networks.entries.push_back({*Network::parse("10.2.9.0/24"), {19.1, 72.9, "ap"}});
+  s.networks.entries.push_back({*Network::parse("2001:db8::/32"), {19.1, 72.9, "ap"}});
+  return s;
+}
+
+ClusterView healthy(std::string primary = "us", bool primary_writes = true) {
+  ClusterView v;
+  v.known = true;
+  v.health = {{"us", Health::kHealthy}, {"eu", Health::kHealthy}, {"ap", Health::kHealthy}};
+  v.primary = std::move(primary);
+  v.primary_takes_all_writes = primary_writes;
+  return v;
+}
+
+std::string pick(const DnsRouter& r, const std::string& name, const std::string& addr, int prefix,
+                 const ClusterView& v, uint64_t hash = 0) {
+  Decision d = r.decide(name, *Address::parse(addr), prefix, v, hash, false);
+  if (d.rcode == Decision::Rcode::kRefused) return "REFUSED";
+  if (d.rcode == Decision::Rcode::kServfail) return "SERVFAIL";
+  std::string out;
+  for (const auto* x : d.regions) out += (out.empty() ? "" : ",") + x->name;
+  return out;
+}
+
+TEST(DnsRouter, NearestHealthyByTheMostSpecificNetwork) {
+  DnsRouter r(settings());
+  auto v = healthy();
+  EXPECT_EQ(pick(r, "db.example.test", "10.1.3.0", 24, v), "us");
+  EXPECT_EQ(pick(r, "db.example.test", "10.2.3.0", 24, v), "eu");
+  EXPECT_EQ(pick(r, "db.example.test", "10.2.9.0", 24, v), "ap");  // the /24 beats the /16
+  // A /16 ECS subnet is wider than the /24 entry: the /16 entry answers.
+  EXPECT_EQ(pick(r, "db.example.test", "10.2.0.0", 16, v), "eu");
+  EXPECT_EQ(pick(r, "db.example.test", "2001:db8::1", 128, v), "ap");
+  EXPECT_EQ(pick(r, "DB.example.test", "10.1.3.0", 24, v), "REFUSED");  // callers lower-case
+  EXPECT_EQ(pick(r, "other.test", "10.1.3.0", 24, v), "REFUSED");
+  v.health["eu"] = Health::kDown;
+  EXPECT_EQ(pick(r, "db.example.test", "10.2.3.0", 24, v), "us");  // next nearest to Dublin
+}
+
+TEST(DnsRouter, WriteNamesFollowThePrimaryAndFailClosed) {
+  DnsRouter r(settings());
+  auto v = healthy("ap");
+  EXPECT_EQ(pick(r, "w.example.test", "10.1.3.0", 24, v), "ap");
+  v.health["ap"] = Health::kDown;
+  EXPECT_EQ(pick(r, "w.example.test", "10.1.3.0", 24, v), "SERVFAIL");
+  // Active-active: every region takes writes, so the nearest.
+  auto aa = healthy("ap", /*primary_writes=*/false);
+  EXPECT_EQ(pick(r, "w.example.test", "10.1.3.0", 24, aa), "us");
+}
+
+TEST(DnsRouter, FallbacksBeforeHealthAndWhenAllAreDown) {
+  DnsSettings s = settings();
+  s.read_all_down = Fallback::kAll;
+  s.before_health = Fallback::kServfail;
+  DnsRouter r(s);
+  ClusterView unknown;
+  EXPECT_EQ(pick(r, "db.example.test", "10.1.3.0", 24, unknown), "SERVFAIL");
+  auto v = healthy();
+  for (auto& [n, h] : v.health) h = Health::kDown;
+  EXPECT_EQ(pick(r, "db.example.test", "10.2.3.0", 24, v), "eu,us,ap");  // fail-open, nearest first
+  EXPECT_EQ(pick(r, "w.example.test", "10.2.3.0", 24, v), "SERVFAIL");  // fail-closed
+}
+
+TEST(DnsRouter, TtlHalvedWhileDegraded) {
+  DnsRouter r(settings());
+  auto v = healthy();
+  EXPECT_EQ(r.decide("db.example.test", *Address::parse("10.2.0.1"), 32, v, 0, false).ttl, 30u);
+  v.health["eu"] = Health::kDegraded;
+  EXPECT_EQ(r.decide("db.example.test", *Address::parse("10.2.0.1"), 32, v, 0, false).ttl, 15u);
+}
+
+TEST(DnsRouter, WeightedAndPriorityModes) {
+  DnsSettings s = settings();
+  s.mode = Mode::kWeighted;
+  s.regions[0].weight = 3;  // us
+  s.regions[1].weight = 1;  // eu
+  s.regions[2].weight = 0;  // ap: never
+  DnsRouter w(s);
+  std::map<std::string, int> got;
+  for (uint64_t h = 0; h < 400; ++h) ++got[pick(w, "db.example.test", "10.1.0.1", 32, healthy(), h)];
+  EXPECT_EQ(got["us"], 300);
+  EXPECT_EQ(got["eu"], 100);
+  EXPECT_EQ(got.count("ap"), 0u);
+  s = settings();
+  s.mode = Mode::kPriority;
+  s.regions[2].priority = -1;  // ap first, wherever the client is
+  DnsRouter p(s);
+  auto v = healthy();
+  EXPECT_EQ(pick(p, "db.example.test", "10.1.0.1", 32, v), "ap");
+  v.health["ap"] = Health::kDown;
+  EXPECT_EQ(pick(p, "db.example.test", "10.1.0.1", 32, v), "us");
+}
+
+TEST(DnsRouter, ExplainsItsChoice) {
+  DnsRouter r(settings());
+  Decision d = r.decide("db.example.test", *Address::parse("10.2.9.0"), 24, healthy());
+  std::string all;
+  for (const auto& l : d.explain) all += l + "\n";
+  EXPECT_NE(all.find("client 10.2.9.0/24 is in 10.2.9.0/24 (ap)"), std::string::npos) << all;
+  EXPECT_NE(all.find("answer: ap (nearest healthy), TTL 30"), std::string::npos) << all;
+}
+
+}  // namespace
+}  // namespace meridian::dns
