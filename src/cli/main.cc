@@ -13,11 +13,11 @@
 
 #include "cli/admin.h"
 #include "cli/inspect.h"
-#include "runtime/real/dns_server.h"
 #include "cli/restore.h"
 #include "cli/supervisor.h"
 #include "config/cluster_config.h"
 #include "core/version.h"
+#include "runtime/real/dns_server.h"
 #include "runtime/real/region_server.h"
 #include "runtime/sim/chaos.h"
 #include "runtime/sim/failover_chaos.h"

@@ -572,9 +572,9 @@ dns::Fallback fallback(const Reporter& r, const toml::table& t, const std::strin
   if (v == "all") return dns::Fallback::kAll;
   if (v == "nearest") return dns::Fallback::kNearest;
   if (v == "servfail") return dns::Fallback::kServfail;
-  r.fail(t.get(key), p + std::string(key),
-         "expected \"all\" (fail-open), \"nearest\" or \"servfail\" (fail-closed), got \"" + v +
-             "\"");
+  r.fail(
+      t.get(key), p + std::string(key),
+      "expected \"all\" (fail-open), \"nearest\" or \"servfail\" (fail-closed), got \"" + v + "\"");
   return dns::Fallback::kAll;
 }
 
@@ -1001,8 +1001,8 @@ ClusterConfig load_cluster_config(const std::string& path) {
     rc.public_address = r.text(*t, p, "public_address", &rc.client.host);
     if (!dns::Address::parse(rc.public_address)) {
       r.fail(t->get("public_address") ? t->get("public_address") : t->get("client"),
-             p + "public_address", "expected an IPv4 or IPv6 address, got \"" + rc.public_address +
-                                       "\"");
+             p + "public_address",
+             "expected an IPv4 or IPv6 address, got \"" + rc.public_address + "\"");
     }
     cfg.regions.push_back(std::move(rc));
   }

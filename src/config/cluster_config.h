@@ -35,7 +35,7 @@ struct RegionConfig {
   // serving regions copy their backups into its backup_dir/<source region>,
   // and it is started (standalone) only after `meridian restore`.
   Tier tier = Tier::kActive;
-  std::string backup_dir;  // backup-restore only
+  std::string backup_dir;      // backup-restore only
   std::string public_address;  // what GeoDNS answers for it (default: client host)
   bool serving() const { return tier != Tier::kBackupRestore; }
 };

@@ -127,8 +127,8 @@ std::string build_answer(const Query& q, int rcode, const std::vector<std::strin
   for (const auto& text : addresses) {
     auto a = Address::parse(text);
     if (!a || (a->v4 ? !want_a : !want_aaaa)) continue;
-    ldns_rdf* rdata = ldns_rdf_new_frm_str(a->v4 ? LDNS_RDF_TYPE_A : LDNS_RDF_TYPE_AAAA,
-                                           text.c_str());
+    ldns_rdf* rdata =
+        ldns_rdf_new_frm_str(a->v4 ? LDNS_RDF_TYPE_A : LDNS_RDF_TYPE_AAAA, text.c_str());
     if (rdata == nullptr) continue;
     ldns_rr* rr = ldns_rr_new();
     ldns_rr_set_owner(rr, ldns_rdf_clone(owner));
@@ -153,7 +153,9 @@ std::string build_answer(const Query& q, int rcode, const std::vector<std::strin
       const uint8_t* src = q.ecs_address.bytes.data() + (q.ecs_family == 1 ? 12 : 0);
       std::memcpy(opt.data() + 4, src, n);
       ldns_edns_option_list* list = ldns_edns_option_list_new();
-      ldns_edns_option_list_push(list, ldns_edns_new_from_data(static_cast<ldns_edns_option_code>(kEcsCode), opt.size(), opt.data()));
+      ldns_edns_option_list_push(
+          list, ldns_edns_new_from_data(static_cast<ldns_edns_option_code>(kEcsCode), opt.size(),
+                                        opt.data()));
       ldns_pkt_set_edns_option_list(pkt.get(), list);
     }
   }

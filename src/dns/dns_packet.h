@@ -19,9 +19,9 @@ struct Query {
   bool edns = false;
   uint16_t udp_size = 512;
   bool has_ecs = false;
-  uint16_t ecs_family = 0;   // 1: IPv4, 2: IPv6
-  uint8_t ecs_source = 0;    // source prefix length
-  Address ecs_address;       // zero-padded
+  uint16_t ecs_family = 0;  // 1: IPv4, 2: IPv6
+  uint8_t ecs_source = 0;   // source prefix length
+  Address ecs_address;      // zero-padded
 };
 
 enum class Parsed : uint8_t {

@@ -1,11 +1,11 @@
 // GeoDNS decisions (core/dns): client location from the CIDR table, nearest
 // healthy region, write names and the primary, fallbacks, TTL halving,
 // weighted and priority modes.
+#include "core/dns/dns_router.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
-
-#include "core/dns/dns_router.h"
 
 namespace meridian::dns {
 namespace {
@@ -78,7 +78,7 @@ TEST(DnsRouter, FallbacksBeforeHealthAndWhenAllAreDown) {
   auto v = healthy();
   for (auto& [n, h] : v.health) h = Health::kDown;
   EXPECT_EQ(pick(r, "db.example.test", "10.2.3.0", 24, v), "eu,us,ap");  // fail-open, nearest first
-  EXPECT_EQ(pick(r, "w.example.test", "10.2.3.0", 24, v), "SERVFAIL");  // fail-closed
+  EXPECT_EQ(pick(r, "w.example.test", "10.2.3.0", 24, v), "SERVFAIL");   // fail-closed
 }
 
 TEST(DnsRouter, TtlHalvedWhileDegraded) {
@@ -97,7 +97,8 @@ TEST(DnsRouter, WeightedAndPriorityModes) {
   s.regions[2].weight = 0;  // ap: never
   DnsRouter w(s);
   std::map<std::string, int> got;
-  for (uint64_t h = 0; h < 400; ++h) ++got[pick(w, "db.example.test", "10.1.0.1", 32, healthy(), h)];
+  for (uint64_t h = 0; h < 400; ++h)
+    ++got[pick(w, "db.example.test", "10.1.0.1", 32, healthy(), h)];
   EXPECT_EQ(got["us"], 300);
   EXPECT_EQ(got["eu"], 100);
   EXPECT_EQ(got.count("ap"), 0u);

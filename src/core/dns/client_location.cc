@@ -74,7 +74,8 @@ std::string Network::str() const {
 const NetworkTable::Entry* NetworkTable::lookup(const Address& a, int prefix) const {
   const Entry* best = nullptr;
   for (const auto& e : entries) {
-    if (e.network.contains(a, prefix) && (best == nullptr || e.network.prefix > best->network.prefix)) {
+    if (e.network.contains(a, prefix) &&
+        (best == nullptr || e.network.prefix > best->network.prefix)) {
       best = &e;
     }
   }
@@ -84,8 +85,9 @@ const NetworkTable::Entry* NetworkTable::lookup(const Address& a, int prefix) co
 double distance_km(double lat1, double lon1, double lat2, double lon2) {
   constexpr double kRad = M_PI / 180.0, kEarthKm = 6371.0;
   double dlat = (lat2 - lat1) * kRad, dlon = (lon2 - lon1) * kRad;
-  double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-             std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  double h = std::sin(dlat / 2) * std::sin(dlat / 2) + std::cos(lat1 * kRad) *
+                                                           std::cos(lat2 * kRad) *
+                                                           std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(h)));
 }
 

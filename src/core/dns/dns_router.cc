@@ -56,12 +56,14 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
   std::string from = explain ? client.str() + "/" + std::to_string(prefix) : std::string();
   if (where != nullptr) {
     loc = where->location;
-    if (explain) lines.push_back("client " + from + " is in " + where->network.str() + " (" +
-                        where->location.label + ")");
+    if (explain)
+      lines.push_back("client " + from + " is in " + where->network.str() + " (" +
+                      where->location.label + ")");
   } else if (cfg_.default_location) {
     loc = cfg_.default_location;
-    if (explain) lines.push_back("client " + from + " matches no network: default location (" +
-                        loc->label + ")");
+    if (explain)
+      lines.push_back("client " + from + " matches no network: default location (" + loc->label +
+                      ")");
   } else {
     lines.push_back("client " + from + " matches no network and there is no default");
   }
@@ -84,9 +86,9 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
     return it == view.health.end() ? Health::kUnknown : it->second;
   };
   for (const auto* r : explain ? order : std::vector<const DnsRegion*>{}) {
-    lines.push_back("  candidate " + r->name + " (" + r->address + "): " +
-                        health_word(view.known ? health(r) : Health::kUnknown) +
-                        (loc ? ", " + km(dist(r)) : std::string()));
+    lines.push_back("  candidate " + r->name + " (" + r->address +
+                    "): " + health_word(view.known ? health(r) : Health::kUnknown) +
+                    (loc ? ", " + km(dist(r)) : std::string()));
   }
   auto fallback = [&](Fallback f, const std::string& why) {
     if (f == Fallback::kServfail) {
@@ -136,7 +138,8 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
     uint64_t pick = total == 0 ? 0 : hash % total;
     for (size_t i = 0; i < up.size(); ++i) {
       if (pick < up[i]->weight) {
-        std::rotate(up.begin(), up.begin() + static_cast<long>(i), up.begin() + static_cast<long>(i) + 1);
+        std::rotate(up.begin(), up.begin() + static_cast<long>(i),
+                    up.begin() + static_cast<long>(i) + 1);
         break;
       }
       pick -= up[i]->weight;
@@ -148,11 +151,10 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
   d.ttl = degraded ? cfg_.ttl / 2 : cfg_.ttl;
   if (!explain) return d;
   lines.push_back("answer: " + d.regions.front()->name +
-                      (cfg_.mode == Mode::kNearest ? " (nearest healthy)"
-                                                   : cfg_.mode == Mode::kWeighted
-                                                         ? " (weighted pick)"
-                                                         : " (highest priority healthy)") +
-                      ", TTL " + std::to_string(d.ttl) + (degraded ? " (halved: degraded)" : ""));
+                  (cfg_.mode == Mode::kNearest    ? " (nearest healthy)"
+                   : cfg_.mode == Mode::kWeighted ? " (weighted pick)"
+                                                  : " (highest priority healthy)") +
+                  ", TTL " + std::to_string(d.ttl) + (degraded ? " (halved: degraded)" : ""));
   return d;
 }
 

@@ -37,8 +37,8 @@ struct DnsSettings {
   std::vector<DnsRegion> regions;
   NetworkTable networks;
   Mode mode = Mode::kNearest;
-  uint32_t ttl = 30;         // halved while the chosen region is degraded
-  int answers = 1;           // regions per answer (nearest first)
+  uint32_t ttl = 30;                              // halved while the chosen region is degraded
+  int answers = 1;                                // regions per answer (nearest first)
   Fallback read_all_down = Fallback::kAll;        // fail-open
   Fallback write_all_down = Fallback::kServfail;  // fail-closed
   Fallback before_health = Fallback::kNearest;    // before the first verdict
@@ -50,7 +50,7 @@ enum class Health : uint8_t { kUnknown, kHealthy, kDegraded, kDown };
 struct ClusterView {
   bool known = false;  // a verdict exists (the first checks completed)
   std::map<std::string, Health> health;
-  std::string primary;                 // the failover manager's primary
+  std::string primary;                    // the failover manager's primary
   bool primary_takes_all_writes = false;  // active-passive or read-local/write-global
 };
 

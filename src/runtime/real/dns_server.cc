@@ -2,15 +2,15 @@
 
 #include <httplib.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <array>
-#include <cstring>
 #include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/write.hpp>
+#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -88,8 +88,9 @@ void HealthPoller::poll_once() {
       }
     }
     dns::Health h = down >= majority ? dns::Health::kDown
-                    : up >= majority ? (degraded > 0 ? dns::Health::kDegraded : dns::Health::kHealthy)
-                                     : dns::Health::kUnknown;
+                    : up >= majority
+                        ? (degraded > 0 ? dns::Health::kDegraded : dns::Health::kHealthy)
+                        : dns::Health::kUnknown;
     if (h != dns::Health::kUnknown) ++verdicts;
     v.health[t.name] = h;
   }
@@ -120,8 +121,8 @@ DnsServer::DnsServer(const ClusterConfig& cfg)
   udp_.open(uep.protocol());
   udp_.bind(uep, ec);
   if (ec) {
-    throw std::runtime_error("cannot listen for DNS on " + cfg.dns_listen.str() + " (udp): " +
-                             ec.message() + " (is another server using the port?)");
+    throw std::runtime_error("cannot listen for DNS on " + cfg.dns_listen.str() +
+                             " (udp): " + ec.message() + " (is another server using the port?)");
   }
   port_ = udp_.local_endpoint().port();
   asio::ip::tcp::endpoint tep(addr, port_);
@@ -251,10 +252,9 @@ class TcpSession : public std::enable_shared_from_this<TcpSession> {
     asio::async_read(sock_, asio::buffer(len_), [self](std::error_code e, size_t) {
       if (e) return;
       self->msg_.resize(static_cast<size_t>(self->len_[0]) << 8 | self->len_[1]);
-      asio::async_read(self->sock_, asio::buffer(self->msg_),
-                       [self](std::error_code e2, size_t) {
-                         if (!e2) self->reply();
-                       });
+      asio::async_read(self->sock_, asio::buffer(self->msg_), [self](std::error_code e2, size_t) {
+        if (!e2) self->reply();
+      });
     });
   }
 

@@ -55,8 +55,7 @@ class DnsServer {
   void run(bool handle_signals);
   void stop();
   // One packet in, the answer out (empty: send nothing).
-  std::string answer(const uint8_t* data, size_t size, const dns::Address& peer,
-                     size_t max_size);
+  std::string answer(const uint8_t* data, size_t size, const dns::Address& peer, size_t max_size);
 
  private:
   void receive();
