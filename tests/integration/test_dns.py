@@ -22,12 +22,13 @@ ADDR = {"us": "192.0.2.1", "eu": "192.0.2.2", "ap": "192.0.2.3"}
 COORDS = {"us": (38.9, -77.0), "eu": (53.3, -6.3), "ap": (19.1, 72.9)}
 
 
-def dns_section(port):
+def dns_section(port, extra=""):
     return """
 [dns]
 listen = "127.0.0.1:%d"
 ttl = 30
 default_region = "us"
+""" % port + extra + """
 
 [[dns.names]]
 name = "db.example.test"
@@ -48,17 +49,17 @@ region = "eu"
 [[dns.networks]]
 cidr = "10.3.0.0/16"
 region = "ap"
-""" % port
+"""
 
 
 class DnsCluster:
-    def __init__(self, pattern="active-passive"):
+    def __init__(self, pattern="active-passive", dns_extra=""):
         self.port = harness.free_port()
         self.c = Cluster(names=("us", "eu", "ap"), coords=COORDS, public_addresses=ADDR,
                          failover={"pattern": pattern, "check_interval_ms": 100,
                                    "check_timeout_ms": 200, "failure_threshold": 3,
                                    "lease_ms": 500},
-                         extra=dns_section(self.port))
+                         extra=dns_section(self.port, dns_extra))
         self.proc = None
 
     def start(self):
@@ -208,3 +209,32 @@ def test_malformed_packets_never_crash_it_and_get_formerr_or_nothing(dns):
         s.close()
     assert dns.proc.poll() is None, "the DNS server died"
     assert dns.answer("db.example.test", "10.2.0.0/24") == [ADDR["eu"]]
+
+
+def test_rate_limiting_truncates_or_drops_a_flood_but_tcp_still_answers():
+    d = DnsCluster(dns_extra="rate_limit = 50\nrate_limit_slip = 2\n")
+    try:
+        d.start()
+        query = bytes.fromhex("abcd01000001000000000000") + b"\x02db\x07example\x04test\x00" + \
+            b"\x00\x01\x00\x01"
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        udp.settimeout(0.5)
+        for _ in range(400):
+            udp.sendto(query, ("127.0.0.1", d.port))
+        full = truncated = 0
+        while True:
+            try:
+                reply = udp.recv(4096)
+            except socket.timeout:
+                break
+            if reply[2] & 0x02:
+                truncated += 1  # TC, no records: retry over TCP
+            else:
+                full += 1
+        # A burst of 50 and 50/s while the flood lasts; half the rest slip.
+        assert 30 <= full < 150, (full, truncated)  # (start() spent a few)
+        assert truncated > 50, (full, truncated)
+        assert full + truncated < 400  # the others were dropped
+        assert d.answer("db.example.test", "10.2.0.0/24", tcp=True) == [ADDR["eu"]]
+    finally:
+        d.stop()

@@ -43,6 +43,8 @@ struct DnsSettings {
   Fallback write_all_down = Fallback::kServfail;  // fail-closed
   Fallback before_health = Fallback::kNearest;    // before the first verdict
   std::optional<Location> default_location;       // clients matching no network
+  uint32_t rate_limit = 0;  // UDP answers per second per client prefix (0: off)
+  uint32_t rate_limit_slip = 2;
 };
 
 enum class Health : uint8_t { kUnknown, kHealthy, kDegraded, kDown };

@@ -114,7 +114,9 @@ int64_t poll_interval(const ClusterConfig& cfg) {
 }  // namespace
 
 DnsServer::DnsServer(const ClusterConfig& cfg)
-    : router_(*cfg.dns), poller_(cfg, poll_interval(cfg)) {
+    : router_(*cfg.dns),
+      limiter_(cfg.dns->rate_limit, 24, 56, cfg.dns->rate_limit_slip),
+      poller_(cfg, poll_interval(cfg)) {
   asio::ip::address addr = asio::ip::make_address(cfg.dns_listen.host);
   std::error_code ec;
   asio::ip::udp::endpoint uep(addr, cfg.dns_listen.port);
@@ -221,8 +223,18 @@ void DnsServer::drain() {
     unsigned k = 0;
     for (int i = 0; i < n; ++i) {
       if (in[i].msg_hdr.msg_flags & MSG_TRUNC) continue;  // larger than any query we answer
+      dns::Address peer = address_of(from[i]);
+      size_t max_size = 1232;
+      if (limiter_.enabled()) {
+        auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+        auto action = limiter_.check(peer, now);
+        if (action == dns::RateLimiter::Action::kDrop) continue;
+        if (action == dns::RateLimiter::Action::kSlip) max_size = 0;  // truncated: TC, no records
+      }
       replies[k] = answer(bufs_.data() + static_cast<size_t>(i) * kDatagram, in[i].msg_len,
-                          address_of(from[i]), 1232);
+                          peer, max_size);
       if (replies[k].empty()) continue;
       out_iov[k] = {replies[k].data(), replies[k].size()};
       out[k].msg_hdr = {};

@@ -18,6 +18,7 @@
 
 #include "config/cluster_config.h"
 #include "core/dns/dns_router.h"
+#include "core/dns/rate_limiter.h"
 
 namespace meridian {
 
@@ -62,6 +63,7 @@ class DnsServer {
   void accept();
 
   dns::DnsRouter router_;
+  dns::RateLimiter limiter_;
   HealthPoller poller_;
   asio::io_context io_{1};
   asio::ip::udp::socket udp_{io_};
