@@ -151,6 +151,11 @@ int run_route(const meridian::ClusterConfig& cfg, const std::string& client,
   HealthPoller poller(cfg, 1000);
   poller.poll_once();
   dns::DnsRouter router(*cfg.dns);
+  std::unique_ptr<dns::MaxMind> maxmind;
+  if (!cfg.dns->maxmind_db.empty()) {
+    maxmind = std::make_unique<dns::MaxMind>(cfg.dns->maxmind_db);
+    router.locate = [db = maxmind.get()](const dns::Address& a) { return db->locate(a); };
+  }
   dns::Decision d = router.decide(name, *addr, prefix, *poller.view());
   std::printf("%s for %s%s\n", name.c_str(), client.c_str(),
               subnet.empty() ? "" : (" (subnet " + subnet + ")").c_str());

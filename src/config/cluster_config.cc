@@ -585,7 +585,7 @@ void load_dns(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   r.only_known(*t, p,
                {"listen", "ttl", "mode", "answers", "read_all_down", "write_all_down",
                 "before_health", "names", "networks", "default_region", "weights", "priority",
-                "rate_limit", "rate_limit_slip"});
+                "rate_limit", "rate_limit_slip", "maxmind_db"});
   dns::DnsSettings d;
   cfg.dns_listen = address(r, *t, p, "listen");
   d.ttl = static_cast<uint32_t>(r.integer(*t, p, "ttl", 30, 1, 86400));
@@ -602,6 +602,8 @@ void load_dns(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
     r.fail(t->get("mode"), p + "mode",
            "expected \"nearest\", \"weighted\" or \"priority\", got \"" + mode + "\"");
   }
+  std::string no_db;
+  d.maxmind_db = r.text(*t, p, "maxmind_db", &no_db);
   d.rate_limit = static_cast<uint32_t>(r.integer(*t, p, "rate_limit", 0, 0, 10000000));
   d.rate_limit_slip = static_cast<uint32_t>(r.integer(*t, p, "rate_limit_slip", 2, 0, 100));
   d.read_all_down = fallback(r, *t, p, "read_all_down", "all");

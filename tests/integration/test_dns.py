@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from lib import harness
+from lib import harness, mmdb
 from lib.cluster import Cluster
 
 ADDR = {"us": "192.0.2.1", "eu": "192.0.2.2", "ap": "192.0.2.3"}
@@ -236,5 +236,21 @@ def test_rate_limiting_truncates_or_drops_a_flood_but_tcp_still_answers():
         assert truncated > 50, (full, truncated)
         assert full + truncated < 400  # the others were dropped
         assert d.answer("db.example.test", "10.2.0.0/24", tcp=True) == [ADDR["eu"]]
+    finally:
+        d.stop()
+
+
+def test_clients_outside_the_cidr_table_are_located_with_a_maxmind_database(tmp_path):
+    db = str(tmp_path / "city.mmdb")
+    mmdb.write(db, [("203.0.113.0/24", 35.7, 139.7),    # Tokyo: nearest is ap
+                    ("198.51.100.0/24", 48.9, 2.35)])   # Paris: nearest is eu
+    d = DnsCluster(dns_extra='maxmind_db = "%s"\n' % db)
+    try:
+        d.start()
+        assert d.answer("db.example.test", "203.0.113.0/24") == [ADDR["ap"]]
+        assert d.answer("db.example.test", "198.51.100.0/24") == [ADDR["eu"]]
+        assert d.answer("db.example.test", "10.1.0.0/24") == [ADDR["us"]]  # the table first
+        assert d.answer("db.example.test", "192.0.2.0/24") == [ADDR["us"]]  # neither: default
+        assert "is at MaxMind 35.7" in d.route("203.0.113.0/24")
     finally:
         d.stop()

@@ -59,6 +59,9 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
     if (explain)
       lines.push_back("client " + from + " is in " + where->network.str() + " (" +
                       where->location.label + ")");
+  } else if (auto found = locate ? locate(client) : std::nullopt) {
+    loc = found;
+    if (explain) lines.push_back("client " + from + " is at " + found->label);
   } else if (cfg_.default_location) {
     loc = cfg_.default_location;
     if (explain)

@@ -4,6 +4,7 @@
 // verdict) and the config's [dns] policy. Pure logic: the runtime parses
 // packets (src/dns) and polls health; this decides and explains.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -45,6 +46,7 @@ struct DnsSettings {
   std::optional<Location> default_location;       // clients matching no network
   uint32_t rate_limit = 0;  // UDP answers per second per client prefix (0: off)
   uint32_t rate_limit_slip = 2;
+  std::string maxmind_db;  // path of a MaxMind-format database, if any
 };
 
 enum class Health : uint8_t { kUnknown, kHealthy, kDegraded, kDown };
@@ -75,6 +77,9 @@ class DnsRouter {
   Decision decide(const std::string& qname, const Address& client, int prefix,
                   const ClusterView& view, uint64_t hash = 0, bool explain = true) const;
   const DnsName* find(const std::string& qname) const;
+  // Where to look a client up when the CIDR table has no match (the
+  // runtime's MaxMind database), before the default location.
+  std::function<std::optional<Location>(const Address&)> locate;
 
  private:
   DnsSettings cfg_;

@@ -117,6 +117,10 @@ DnsServer::DnsServer(const ClusterConfig& cfg)
     : router_(*cfg.dns),
       limiter_(cfg.dns->rate_limit, 24, 56, cfg.dns->rate_limit_slip),
       poller_(cfg, poll_interval(cfg)) {
+  if (!cfg.dns->maxmind_db.empty()) {
+    maxmind_ = std::make_unique<dns::MaxMind>(cfg.dns->maxmind_db);
+    router_.locate = [db = maxmind_.get()](const dns::Address& a) { return db->locate(a); };
+  }
   asio::ip::address addr = asio::ip::make_address(cfg.dns_listen.host);
   std::error_code ec;
   asio::ip::udp::endpoint uep(addr, cfg.dns_listen.port);

@@ -19,6 +19,7 @@
 #include "config/cluster_config.h"
 #include "core/dns/dns_router.h"
 #include "core/dns/rate_limiter.h"
+#include "dns/maxmind.h"
 
 namespace meridian {
 
@@ -64,6 +65,7 @@ class DnsServer {
 
   dns::DnsRouter router_;
   dns::RateLimiter limiter_;
+  std::unique_ptr<dns::MaxMind> maxmind_;
   HealthPoller poller_;
   asio::io_context io_{1};
   asio::ip::udp::socket udp_{io_};
