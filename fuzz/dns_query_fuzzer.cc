@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   switch (meridian::dns::parse_query(data, size, &q)) {
     case meridian::dns::Parsed::kQuery: {
       std::vector<std::string> addrs = {"192.0.2.1", "2001:db8::1"};
-      std::string out = meridian::dns::build_answer(q, 0, addrs, 30, 512);
+      meridian::dns::ZoneInfo zone{{"ns1.example.test"}, "hostmaster.example.test", 1, 30};
+      std::string out = meridian::dns::build_answer(q, 0, addrs, 30, 512, &zone);
       if (out.size() > 512) __builtin_trap();  // must truncate to the client's buffer
       meridian::dns::build_answer(q, 5, {}, 0, 65535);
       break;

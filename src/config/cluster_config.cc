@@ -585,7 +585,7 @@ void load_dns(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   r.only_known(*t, p,
                {"listen", "ttl", "mode", "answers", "read_all_down", "write_all_down",
                 "before_health", "names", "networks", "default_region", "weights", "priority",
-                "rate_limit", "rate_limit_slip", "maxmind_db"});
+                "rate_limit", "rate_limit_slip", "maxmind_db", "nameservers", "hostmaster"});
   dns::DnsSettings d;
   cfg.dns_listen = address(r, *t, p, "listen");
   d.ttl = static_cast<uint32_t>(r.integer(*t, p, "ttl", 30, 1, 86400));
@@ -604,6 +604,21 @@ void load_dns(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   }
   std::string no_db;
   d.maxmind_db = r.text(*t, p, "maxmind_db", &no_db);
+  if (const toml::node* nn = t->get("nameservers")) {
+    const toml::array* a = nn->as_array();
+    if (a == nullptr) r.fail(nn, p + "nameservers", "expected a list of host names");
+    for (size_t j = 0; j < a->size(); ++j) {
+      const auto* s = a->get(j)->as_string();
+      if (s == nullptr || s->get().empty()) {
+        r.fail(a->get(j), p + "nameservers[" + std::to_string(j) + "]", "expected a host name");
+      }
+      std::string ns = s->get();
+      if (ns.back() == '.') ns.pop_back();
+      d.nameservers.push_back(ns);
+    }
+  }
+  d.hostmaster = r.text(*t, p, "hostmaster", &d.hostmaster);
+  if (!d.hostmaster.empty() && d.hostmaster.back() == '.') d.hostmaster.pop_back();
   d.rate_limit = static_cast<uint32_t>(r.integer(*t, p, "rate_limit", 0, 0, 10000000));
   d.rate_limit_slip = static_cast<uint32_t>(r.integer(*t, p, "rate_limit_slip", 2, 0, 100));
   d.read_all_down = fallback(r, *t, p, "read_all_down", "all");

@@ -106,7 +106,7 @@ Parsed parse_query(const uint8_t* data, size_t size, Query* out) {
 }
 
 std::string build_answer(const Query& q, int rcode, const std::vector<std::string>& addresses,
-                         uint32_t ttl, size_t max_size) {
+                         uint32_t ttl, size_t max_size, const ZoneInfo* zone) {
   Pkt pkt(ldns_pkt_new());
   ldns_pkt_set_id(pkt.get(), q.id);
   ldns_pkt_set_qr(pkt.get(), true);
@@ -139,6 +139,25 @@ std::string build_answer(const Query& q, int rcode, const std::vector<std::strin
     ldns_pkt_push_rr(pkt.get(), LDNS_SECTION_ANSWER, rr);
   }
   ldns_rdf_deep_free(owner);
+  if (zone != nullptr && !zone->nameservers.empty() && rcode == LDNS_RCODE_NOERROR) {
+    auto push = [&](ldns_pkt_section section, const std::string& text) {
+      ldns_rr* rr = nullptr;
+      if (ldns_rr_new_frm_str(&rr, text.c_str(), 0, nullptr, nullptr) == LDNS_STATUS_OK) {
+        ldns_pkt_push_rr(pkt.get(), section, rr);
+      }
+    };
+    const std::string head = q.qname + ". " + std::to_string(ttl == 0 ? zone->minimum : ttl) + " IN ";
+    const std::string soa = head + "SOA " + zone->nameservers.front() + ". " + zone->hostmaster +
+                            ". " + std::to_string(zone->serial) + " 3600 600 86400 " +
+                            std::to_string(zone->minimum);
+    if (q.qtype == LDNS_RR_TYPE_NS || q.qtype == LDNS_RR_TYPE_ANY) {
+      for (const auto& ns : zone->nameservers) push(LDNS_SECTION_ANSWER, head + "NS " + ns + ".");
+    }
+    if (q.qtype == LDNS_RR_TYPE_SOA || q.qtype == LDNS_RR_TYPE_ANY) {
+      push(LDNS_SECTION_ANSWER, soa);
+    }
+    if (ldns_pkt_ancount(pkt.get()) == 0) push(LDNS_SECTION_AUTHORITY, soa);  // NODATA
+  }
   if (q.edns) {
     ldns_pkt_set_edns_udp_size(pkt.get(), 1232);
     if (q.has_ecs) {
@@ -171,6 +190,9 @@ std::string build_answer(const Query& q, int rcode, const std::vector<std::strin
     ldns_rr_list_deep_free(ldns_pkt_answer(pkt.get()));
     ldns_pkt_set_answer(pkt.get(), ldns_rr_list_new());
     ldns_pkt_set_ancount(pkt.get(), 0);
+    ldns_rr_list_deep_free(ldns_pkt_authority(pkt.get()));
+    ldns_pkt_set_authority(pkt.get(), ldns_rr_list_new());
+    ldns_pkt_set_nscount(pkt.get(), 0);
     ldns_pkt_set_tc(pkt.get(), true);
     if (ldns_pkt2wire(&wire, pkt.get(), &size) != LDNS_STATUS_OK) return std::string();
     out.assign(reinterpret_cast<char*>(wire), size);

@@ -33,12 +33,22 @@ enum class Parsed : uint8_t {
 
 Parsed parse_query(const uint8_t* data, size_t size, Query* out);
 
+// The zone data served for every name when [dns] names its servers: NS and
+// SOA queries are answered, and answers without records carry the SOA (so
+// resolvers can cache the negative answer).
+struct ZoneInfo {
+  std::vector<std::string> nameservers;  // host names, no trailing dot
+  std::string hostmaster;                // the SOA RNAME, as a name
+  uint32_t serial = 1;
+  uint32_t minimum = 30;  // negative caching TTL
+};
+
 // An answer: the regions' addresses as A (and AAAA) records for the name,
 // the ECS option echoed with its scope when the query had one. `rcode` is
 // an ldns rcode (0 NOERROR, 2 SERVFAIL, 5 REFUSED...). Returns the wire
 // bytes, truncated (TC) to `max_size` when they do not fit.
 std::string build_answer(const Query& q, int rcode, const std::vector<std::string>& addresses,
-                         uint32_t ttl, size_t max_size);
+                         uint32_t ttl, size_t max_size, const ZoneInfo* zone = nullptr);
 
 // FORMERR / NOTIMP for a packet whose header could be read.
 std::string build_error(const uint8_t* data, size_t size, int rcode);

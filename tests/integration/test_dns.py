@@ -28,6 +28,8 @@ def dns_section(port, extra=""):
 listen = "127.0.0.1:%d"
 ttl = 30
 default_region = "us"
+nameservers = ["ns1.example.test", "ns2.example.test"]
+hostmaster = "hostmaster.example.test"
 """ % port + extra + """
 
 [[dns.names]]
@@ -134,6 +136,14 @@ def test_each_continent_gets_its_nearest_region_with_the_scope_echoed(dns):
     assert re.search(r"db\.example\.test\.\s+30\s+IN\s+A", dns.dig("db.example.test"))
     out = dns.dig("other.example.test")
     assert "status: REFUSED" in out
+    # Zone data: NS and SOA answered; a type with no records gets the SOA.
+    out = dns.dig("db.example.test", qtype="NS")
+    assert re.search(r"db\.example\.test\.\s+30\s+IN\s+NS\s+ns2\.example\.test\.", out), out
+    out = dns.dig("db.example.test", qtype="SOA")
+    assert re.search(r"IN\s+SOA\s+ns1\.example\.test\. hostmaster\.example\.test\. \d+ 3600 "
+                     r"600 86400 30", out), out
+    out = dns.dig("db.example.test", qtype="MX")
+    assert "status: NOERROR" in out and "ANSWER: 0, AUTHORITY: 1" in out, out
     # meridian route explains the same decision.
     out = dns.route("10.3.0.0/24")
     assert "is in 10.3.0.0/16 (ap)" in out and "answer: ap (nearest healthy)" in out, out

@@ -47,6 +47,8 @@ struct DnsSettings {
   uint32_t rate_limit = 0;  // UDP answers per second per client prefix (0: off)
   uint32_t rate_limit_slip = 2;
   std::string maxmind_db;  // path of a MaxMind-format database, if any
+  std::vector<std::string> nameservers;  // NS records of every name (empty: none)
+  std::string hostmaster = "hostmaster.invalid";
 };
 
 enum class Health : uint8_t { kUnknown, kHealthy, kDegraded, kDown };

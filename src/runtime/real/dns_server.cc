@@ -117,6 +117,12 @@ DnsServer::DnsServer(const ClusterConfig& cfg)
     : router_(*cfg.dns),
       limiter_(cfg.dns->rate_limit, 24, 56, cfg.dns->rate_limit_slip),
       poller_(cfg, poll_interval(cfg)) {
+  zone_.nameservers = cfg.dns->nameservers;
+  zone_.hostmaster = cfg.dns->hostmaster;
+  zone_.minimum = cfg.dns->ttl;
+  zone_.serial = static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
   if (!cfg.dns->maxmind_db.empty()) {
     maxmind_ = std::make_unique<dns::MaxMind>(cfg.dns->maxmind_db);
     router_.locate = [db = maxmind_.get()](const dns::Address& a) { return db->locate(a); };
@@ -175,7 +181,7 @@ std::string DnsServer::answer(const uint8_t* data, size_t size, const dns::Addre
                                                            : 0;
   std::vector<std::string> addresses;
   for (const auto* r : d.regions) addresses.push_back(r->address);
-  return dns::build_answer(q, rcode, addresses, d.ttl, max_size);
+  return dns::build_answer(q, rcode, addresses, d.ttl, max_size, &zone_);
 }
 
 void DnsServer::receive() {

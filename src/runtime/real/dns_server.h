@@ -19,6 +19,7 @@
 #include "config/cluster_config.h"
 #include "core/dns/dns_router.h"
 #include "core/dns/rate_limiter.h"
+#include "dns/dns_packet.h"
 #include "dns/maxmind.h"
 
 namespace meridian {
@@ -66,6 +67,7 @@ class DnsServer {
   dns::DnsRouter router_;
   dns::RateLimiter limiter_;
   std::unique_ptr<dns::MaxMind> maxmind_;
+  dns::ZoneInfo zone_;
   HealthPoller poller_;
   asio::io_context io_{1};
   asio::ip::udp::socket udp_{io_};
