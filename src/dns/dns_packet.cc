@@ -139,14 +139,17 @@ std::string build_answer(const Query& q, int rcode, const std::vector<std::strin
     ldns_pkt_push_rr(pkt.get(), LDNS_SECTION_ANSWER, rr);
   }
   ldns_rdf_deep_free(owner);
-  if (zone != nullptr && !zone->nameservers.empty() && rcode == LDNS_RCODE_NOERROR) {
+  const bool zone_data = q.qtype == LDNS_RR_TYPE_NS || q.qtype == LDNS_RR_TYPE_SOA ||
+                         q.qtype == LDNS_RR_TYPE_ANY || ldns_pkt_ancount(pkt.get()) == 0;
+  if (zone != nullptr && !zone->nameservers.empty() && rcode == LDNS_RCODE_NOERROR && zone_data) {
     auto push = [&](ldns_pkt_section section, const std::string& text) {
       ldns_rr* rr = nullptr;
       if (ldns_rr_new_frm_str(&rr, text.c_str(), 0, nullptr, nullptr) == LDNS_STATUS_OK) {
         ldns_pkt_push_rr(pkt.get(), section, rr);
       }
     };
-    const std::string head = q.qname + ". " + std::to_string(ttl == 0 ? zone->minimum : ttl) + " IN ";
+    const std::string head =
+        q.qname + ". " + std::to_string(ttl == 0 ? zone->minimum : ttl) + " IN ";
     const std::string soa = head + "SOA " + zone->nameservers.front() + ". " + zone->hostmaster +
                             ". " + std::to_string(zone->serial) + " 3600 600 86400 " +
                             std::to_string(zone->minimum);

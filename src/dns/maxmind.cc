@@ -11,8 +11,7 @@ namespace meridian::dns {
 MaxMind::MaxMind(const std::string& path) : path_(path) {
   int rc = MMDB_open(path.c_str(), MMDB_MODE_MMAP, &db_);
   if (rc != MMDB_SUCCESS) {
-    throw std::runtime_error("cannot open the MaxMind database " + path + ": " +
-                             MMDB_strerror(rc));
+    throw std::runtime_error("cannot open the MaxMind database " + path + ": " + MMDB_strerror(rc));
   }
 }
 
@@ -41,9 +40,9 @@ std::optional<Location> MaxMind::locate(const Address& a) const {
       lon.type != MMDB_DATA_TYPE_DOUBLE) {
     return std::nullopt;
   }
-  return Location{lat.double_value, lon.double_value,
-                  "MaxMind " + std::to_string(lat.double_value) + ", " +
-                      std::to_string(lon.double_value)};
+  return Location{
+      lat.double_value, lon.double_value,
+      "MaxMind " + std::to_string(lat.double_value) + ", " + std::to_string(lon.double_value)};
 }
 
 }  // namespace meridian::dns

@@ -46,7 +46,7 @@ struct DnsSettings {
   std::optional<Location> default_location;       // clients matching no network
   uint32_t rate_limit = 0;  // UDP answers per second per client prefix (0: off)
   uint32_t rate_limit_slip = 2;
-  std::string maxmind_db;  // path of a MaxMind-format database, if any
+  std::string maxmind_db;                // path of a MaxMind-format database, if any
   std::vector<std::string> nameservers;  // NS records of every name (empty: none)
   std::string hostmaster = "hostmaster.invalid";
 };

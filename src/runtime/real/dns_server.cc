@@ -243,8 +243,8 @@ void DnsServer::drain() {
         if (action == dns::RateLimiter::Action::kDrop) continue;
         if (action == dns::RateLimiter::Action::kSlip) max_size = 0;  // truncated: TC, no records
       }
-      replies[k] = answer(bufs_.data() + static_cast<size_t>(i) * kDatagram, in[i].msg_len,
-                          peer, max_size);
+      replies[k] =
+          answer(bufs_.data() + static_cast<size_t>(i) * kDatagram, in[i].msg_len, peer, max_size);
       if (replies[k].empty()) continue;
       out_iov[k] = {replies[k].data(), replies[k].size()};
       out[k].msg_hdr = {};
