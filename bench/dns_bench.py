@@ -26,7 +26,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests"))
 sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
 sys.path.insert(0, HERE)
-from run_bench import replace_block  # noqa: E402
+from run_bench import publish_table  # noqa: E402
 from test_dns import DnsCluster  # noqa: E402
 
 DOC = os.path.join(REPO, "docs", "benchmarks.md")
@@ -68,18 +68,11 @@ def main():
             print(rows[-1], flush=True)
     finally:
         d.stop()
-    block = "\n".join([
-        "Measured with `/usr/bin/python3 bench/dns_bench.py` (part of `make bench`) on %s, %s, "
-        "%d CPUs: dnsperf, %d s, 4 clients, up to 500 queries in flight, on the other core."
-        % (datetime.date.today().isoformat(), platform.machine(), os.cpu_count(), SECONDS),
-        "",
-        "| queries | queries/s | lost | target >= 100,000/s on one core |",
-        "|---|---|---|---|",
-        *rows,
-    ])
-    print(block)
-    if not args.no_doc:
-        replace_block(DOC, BEGIN, END, block)
+    intro = ("Measured with `/usr/bin/python3 bench/dns_bench.py` (part of `make bench`) on %s, %s, "
+             "%d CPUs: dnsperf, %d s, 4 clients, up to 500 queries in flight, on the other core."
+             % (datetime.date.today().isoformat(), platform.machine(), os.cpu_count(), SECONDS))
+    header = ["queries", "queries/s", "lost", "target >= 100,000/s on one core"]
+    publish_table(DOC, BEGIN, END, intro, header, rows, write=not args.no_doc)
 
 
 if __name__ == "__main__":

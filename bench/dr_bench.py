@@ -20,7 +20,6 @@ The table replaces the block between the dr markers in docs/benchmarks.md.
 
 import argparse
 import datetime
-import json
 import os
 import platform
 import sys
@@ -30,7 +29,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests"))
 sys.path.insert(0, HERE)
 from lib import dr  # noqa: E402
-from run_bench import replace_block  # noqa: E402
+from run_bench import publish_table  # noqa: E402
 
 DOC = os.path.join(REPO, "docs", "benchmarks.md")
 BEGIN, END = "<!-- dr:begin -->", "<!-- dr:end -->"
@@ -90,18 +89,11 @@ def main():
     rows.append(row(results))
 
     cmd = "/usr/bin/python3 bench/dr_bench.py" + (" --quick" if args.quick else "")
-    block = "\n".join([
-        "Measured with `%s` (part of `make bench`) on %s, %s, %d CPUs."
-        % (cmd, datetime.date.today().isoformat(), platform.machine(), os.cpu_count()),
-        "",
-        "| tier | design text RPO | design text RTO | how | measured RPO (%d run%s) "
-        "| measured RTO |" % (runs, "s" if runs > 1 else ""),
-        "|---|---|---|---|---|---|",
-        *rows,
-    ])
-    print(block)
-    if not args.no_doc:
-        replace_block(DOC, BEGIN, END, block)
+    intro = ("Measured with `%s` (part of `make bench`) on %s, %s, %d CPUs."
+             % (cmd, datetime.date.today().isoformat(), platform.machine(), os.cpu_count()))
+    header = ["tier", "design text RPO", "design text RTO", "how",
+              "measured RPO (%d run%s)" % (runs, "s" if runs > 1 else ""), "measured RTO"]
+    publish_table(DOC, BEGIN, END, intro, header, rows, write=not args.no_doc)
 
 
 if __name__ == "__main__":

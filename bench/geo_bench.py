@@ -28,7 +28,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests"))
 sys.path.insert(0, HERE)
 from lib.cluster import Cluster  # noqa: E402
-from run_bench import replace_block  # noqa: E402
+from run_bench import publish_table  # noqa: E402
 
 DOC = os.path.join(REPO, "docs", "benchmarks.md")
 BEGIN, END = "<!-- geo:begin -->", "<!-- geo:end -->"
@@ -75,19 +75,13 @@ def main():
             print(rows[-1], flush=True)
     finally:
         c.cleanup()
-    block = "\n".join([
-        "Measured with `/usr/bin/python3 bench/geo_bench.py` (part of `make bench`) on %s, %s, "
-        "%d CPUs; %d sequential commands each." % (datetime.date.today().isoformat(),
-                                                 platform.machine(), os.cpu_count(), SAMPLES),
-        "",
-        "| client in | round trip to eu-west (floor) | SET user:eu:42 p50 / p99 "
-        "| GET user:eu:42 p50 / p99 | SET of a global key p50 | target p50 <= floor + 3 ms |",
-        "|---|---|---|---|---|---|",
-        *rows,
-    ])
-    print(block)
-    if not args.no_doc:
-        replace_block(DOC, BEGIN, END, block)
+    intro = ("Measured with `/usr/bin/python3 bench/geo_bench.py` (part of `make bench`) on %s, %s, "
+             "%d CPUs; %d sequential commands each." % (datetime.date.today().isoformat(),
+             platform.machine(), os.cpu_count(), SAMPLES))
+    header = ["client in", "round trip to eu-west (floor)", "SET user:eu:42 p50 / p99",
+              "GET user:eu:42 p50 / p99", "SET of a global key p50",
+              "target p50 <= floor + 3 ms"]
+    publish_table(DOC, BEGIN, END, intro, header, rows, write=not args.no_doc)
 
 
 if __name__ == "__main__":

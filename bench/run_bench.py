@@ -182,6 +182,16 @@ def replace_block(path, begin, end, block):
         f.write(text)
 
 
+def publish_table(doc, begin, end, intro, header, rows, write=True):
+    """Prints a markdown table (`header`: the column titles) under `intro`,
+    and puts it between the markers of `doc` unless write is false."""
+    block = "\n".join([intro, "", "| " + " | ".join(header) + " |",
+                       "|" + "---|" * len(header), *rows])
+    print(block)
+    if write:
+        replace_block(doc, begin, end, block)
+
+
 def free_ports(n):
     socks, ports = [], []
     try:

@@ -112,6 +112,28 @@ TEST(DnsRouter, WeightedAndPriorityModes) {
   EXPECT_EQ(pick(p, "db.example.test", "10.1.0.1", 32, v), "us");
 }
 
+TEST(DnsAddress, ParsesAndPrintsBothFamilies) {
+  for (const char* ok : {"192.0.2.1", "0.0.0.0", "255.255.255.255", "2001:db8::1", "::", "::1",
+                         "fe80::1:2:3:4", "2001:db8:0:1:1:1:1:1", "::ffff:192.0.2.1"}) {
+    auto a = Address::parse(ok);
+    ASSERT_TRUE(a.has_value()) << ok;
+    EXPECT_EQ(a->str(), ok) << ok;  // already in RFC 5952 form
+  }
+  EXPECT_EQ(Address::parse("2001:DB8:0:0:0:0:0:1")->str(), "2001:db8::1");
+  EXPECT_EQ(Address::parse("2001:db8:0:0:1:0:0:1")->str(), "2001:db8::1:0:0:1");
+  EXPECT_TRUE(Address::parse("10.2.3.4")->v4);
+  EXPECT_FALSE(Address::parse("::1")->v4);
+  for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", "01234.1.1.1",
+                          ":::", "1::2::3", "1:2:3:4:5:6:7:8:9", "12345::", "g::1",
+                          "1:2:3:4:5:6:7:", "::1.2.3", "1:2:3:4:5:6:7:1.2.3.4"}) {
+    EXPECT_FALSE(Address::parse(bad).has_value()) << bad;
+  }
+  EXPECT_TRUE(Network::parse("10.0.0.0/8")->contains(*Address::parse("10.200.1.1")));
+  EXPECT_FALSE(Network::parse("10.0.0.0/8")->contains(*Address::parse("11.0.0.1")));
+  EXPECT_FALSE(Network::parse("10.0.0.0/33").has_value());
+  EXPECT_TRUE(Network::parse("2001:db8::/32")->contains(*Address::parse("2001:db8:ffff::1")));
+}
+
 TEST(DnsRouter, ExplainsItsChoice) {
   DnsRouter r(settings());
   Decision d = r.decide("db.example.test", *Address::parse("10.2.9.0"), 24, healthy());

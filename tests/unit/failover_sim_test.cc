@@ -7,6 +7,7 @@
 
 #include "runtime/sim/failover_chaos.h"
 #include "runtime/sim/sim_cluster.h"
+#include "sim_call.h"
 
 namespace meridian::sim {
 namespace {
@@ -23,17 +24,6 @@ SimClusterOptions active_passive(int regions = 3) {
   o.failover.recovery_threshold = 3;
   o.failover.lease_ms = 400;
   return o;
-}
-
-std::optional<std::string> call(SimCluster& c, SimConn& conn, std::vector<std::string> argv) {
-  std::optional<std::string> out;
-  bool done = false;
-  conn.send(argv, [&](const std::optional<std::string>& r) {
-    out = r;
-    done = true;
-  });
-  for (int i = 0; !done && i < 10000; ++i) c.run_for(1);
-  return out;
 }
 
 int writers(SimCluster& c, const std::vector<bool>& down = {}) {

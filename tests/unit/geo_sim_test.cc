@@ -7,6 +7,7 @@
 
 #include "runtime/sim/geo_chaos.h"
 #include "runtime/sim/sim_cluster.h"
+#include "sim_call.h"
 
 namespace meridian::sim {
 namespace {
@@ -27,17 +28,6 @@ SimClusterOptions geo(bool redirect = false) {
   eu.redirect = redirect;
   o.placement.rules.push_back(eu);
   return o;
-}
-
-std::optional<std::string> call(SimCluster& c, SimConn& conn, std::vector<std::string> argv) {
-  std::optional<std::string> out;
-  bool done = false;
-  conn.send(argv, [&](const std::optional<std::string>& r) {
-    out = r;
-    done = true;
-  });
-  for (int i = 0; !done && i < 10000; ++i) c.run_for(1);
-  return out;
 }
 
 bool holds(SimCluster& c, int i, std::string_view needle) {

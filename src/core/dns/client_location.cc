@@ -1,39 +1,150 @@
 #include "core/dns/client_location.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <string_view>
 
 namespace meridian::dns {
 
+namespace {
+
+// Dotted quad into 4 bytes; false unless exactly four decimal parts <= 255.
+bool parse_v4(std::string_view s, uint8_t* out) {
+  int part = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+    int v = 0, digits = 0;
+    while (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0]))) {
+      v = v * 10 + (s[0] - '0');
+      s.remove_prefix(1);
+      if (++digits > 3 || v > 255) return false;
+    }
+    out[part++] = static_cast<uint8_t>(v);
+    if (i < 3) {
+      if (s.empty() || s[0] != '.') return false;
+      s.remove_prefix(1);
+    }
+  }
+  return s.empty();
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// RFC 4291 text: eight groups, one "::" for a run of zero groups, and an
+// optional dotted quad for the last 32 bits.
+bool parse_v6(std::string_view s, uint8_t* out) {
+  std::array<uint16_t, 8> head{}, tail{};
+  size_t nh = 0, nt = 0;
+  bool gap = false;
+  if (s.substr(0, 2) == "::") {
+    gap = true;
+    s.remove_prefix(2);
+  }
+  while (!s.empty()) {
+    auto& groups = gap ? tail : head;
+    size_t& n = gap ? nt : nh;
+    if (nh + nt >= 8) return false;
+    size_t colon = s.find(':');
+    std::string_view part = s.substr(0, colon);
+    if (part.find('.') != std::string_view::npos) {  // embedded IPv4: the last 32 bits
+      uint8_t v4[4];
+      if (colon != std::string_view::npos || nh + nt > 6 || !parse_v4(part, v4)) return false;
+      groups[n++] = static_cast<uint16_t>(v4[0] << 8 | v4[1]);
+      groups[n++] = static_cast<uint16_t>(v4[2] << 8 | v4[3]);
+      s = {};
+      break;
+    }
+    if (part.empty() || part.size() > 4) return false;
+    uint16_t v = 0;
+    for (char c : part) {
+      int d = hex_digit(c);
+      if (d < 0) return false;
+      v = static_cast<uint16_t>(v << 4 | d);
+    }
+    groups[n++] = v;
+    if (colon == std::string_view::npos) break;
+    s.remove_prefix(colon + 1);
+    if (!s.empty() && s[0] == ':') {
+      if (gap) return false;  // a second "::"
+      gap = true;
+      s.remove_prefix(1);
+    } else if (s.empty()) {
+      return false;  // a trailing single ':'
+    }
+  }
+  if (gap ? nh + nt > 7 : nh != 8) return false;
+  std::array<uint16_t, 8> all{};
+  for (size_t i = 0; i < nh; ++i) all[i] = head[i];
+  for (size_t i = 0; i < nt; ++i) all[8 - nt + i] = tail[i];
+  for (size_t i = 0; i < 8; ++i) {
+    out[2 * i] = static_cast<uint8_t>(all[i] >> 8);
+    out[2 * i + 1] = static_cast<uint8_t>(all[i] & 0xff);
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<Address> Address::parse(const std::string& text) {
   Address a;
-  in_addr v4{};
-  in6_addr v6{};
-  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+  if (parse_v4(text, &a.bytes[12])) {
     a.v4 = true;
     a.bytes[10] = a.bytes[11] = 0xff;
-    std::memcpy(&a.bytes[12], &v4, 4);
     return a;
   }
-  if (inet_pton(AF_INET6, text.c_str(), &v6) == 1) {
+  if (parse_v6(text, a.bytes.data())) {
     a.v4 = false;
-    std::memcpy(a.bytes.data(), &v6, 16);
     return a;
   }
   return std::nullopt;
 }
 
 std::string Address::str() const {
-  char buf[INET6_ADDRSTRLEN] = {0};
   if (v4) {
-    inet_ntop(AF_INET, &bytes[12], buf, sizeof(buf));
-  } else {
-    inet_ntop(AF_INET6, bytes.data(), buf, sizeof(buf));
+    return std::to_string(bytes[12]) + "." + std::to_string(bytes[13]) + "." +
+           std::to_string(bytes[14]) + "." + std::to_string(bytes[15]);
   }
-  return buf;
+  static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::memcmp(bytes.data(), kMapped, 12) == 0) {  // ::ffff:a.b.c.d, as RFC 5952 says
+    return "::ffff:" + std::to_string(bytes[12]) + "." + std::to_string(bytes[13]) + "." +
+           std::to_string(bytes[14]) + "." + std::to_string(bytes[15]);
+  }
+  // RFC 5952: lower case, no leading zeros, the longest run of two or more
+  // zero groups as "::".
+  std::array<uint16_t, 8> g{};
+  for (size_t i = 0; i < 8; ++i) g[i] = static_cast<uint16_t>(bytes[2 * i] << 8 | bytes[2 * i + 1]);
+  int best = -1, best_len = 0;
+  for (int i = 0; i < 8;) {
+    int j = i;
+    while (j < 8 && g[static_cast<size_t>(j)] == 0) ++j;
+    if (j - i > best_len && j - i >= 2) {
+      best = i;
+      best_len = j - i;
+    }
+    i = j == i ? i + 1 : j;
+  }
+  std::string out;
+  char buf[8];
+  for (int i = 0; i < 8; ++i) {
+    if (i == best) {
+      out += "::";
+      i += best_len - 1;
+      continue;
+    }
+    if (!out.empty() && out.back() != ':') out += ':';
+    std::snprintf(buf, sizeof(buf), "%x", g[static_cast<size_t>(i)]);
+    out += buf;
+  }
+  return out;
 }
 
 std::optional<Network> Network::parse(const std::string& cidr) {

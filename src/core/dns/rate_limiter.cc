@@ -10,7 +10,8 @@ RateLimiter::Action RateLimiter::check(const Address& client, int64_t now_ms) {
   // The client's prefix, as a map key.
   int bits = client.v4 ? 96 + v4_prefix_ : v6_prefix_;
   std::string key(reinterpret_cast<const char*>(client.bytes.data()), 16);
-  for (int i = bits; i < 128; ++i) key[static_cast<size_t>(i / 8)] &= static_cast<char>(~(0x80 >> (i % 8)));
+  for (int i = bits; i < 128; ++i)
+    key[static_cast<size_t>(i / 8)] &= static_cast<char>(~(0x80 >> (i % 8)));
   // Forget idle prefixes now and then, so the table stays small.
   if (now_ms - last_sweep_ms_ > 10000) {
     for (auto it = buckets_.begin(); it != buckets_.end();) {
@@ -24,7 +25,8 @@ RateLimiter::Action RateLimiter::check(const Address& client, int64_t now_ms) {
     b.tokens = rate_;
     b.at_ms = now_ms;
   }
-  b.tokens = std::min<double>(rate_, b.tokens + static_cast<double>(now_ms - b.at_ms) * rate_ / 1000.0);
+  b.tokens =
+      std::min<double>(rate_, b.tokens + static_cast<double>(now_ms - b.at_ms) * rate_ / 1000.0);
   b.at_ms = now_ms;
   if (b.tokens >= 1) {
     b.tokens -= 1;
