@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <asio/post.hpp>
 #include <asio/read.hpp>
@@ -164,6 +165,11 @@ std::string DnsServer::answer(const uint8_t* data, size_t size, const dns::Addre
       break;
   }
   ++queries_;
+  if (max_size == kUdpLimit) {
+    // UDP: 512 bytes unless the client offered more with EDNS (1232 at most,
+    // the size that avoids fragmentation).
+    max_size = q.edns ? std::clamp<size_t>(q.udp_size, 512, 1232) : 512;
+  }
   if (q.qclass != 1 && q.qclass != 255) return dns::build_answer(q, 5, {}, 0, max_size);
   dns::Address client;
   int prefix = 0;
@@ -234,7 +240,7 @@ void DnsServer::drain() {
     for (int i = 0; i < n; ++i) {
       if (in[i].msg_hdr.msg_flags & MSG_TRUNC) continue;  // larger than any query we answer
       dns::Address peer = address_of(from[i]);
-      size_t max_size = 1232;
+      size_t max_size = kUdpLimit;
       if (limiter_.enabled()) {
         auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::steady_clock::now().time_since_epoch())

@@ -57,7 +57,10 @@ class DnsServer {
   uint16_t port() const { return port_; }
   void run(bool handle_signals);
   void stop();
-  // One packet in, the answer out (empty: send nothing).
+  // One packet in, the answer out (empty: send nothing). max_size:
+  // kUdpLimit for a UDP query (the client's own limit applies), 0 for a
+  // truncated answer, 65535 over TCP.
+  static constexpr size_t kUdpLimit = 1;
   std::string answer(const uint8_t* data, size_t size, const dns::Address& peer, size_t max_size);
 
  private:
