@@ -97,20 +97,9 @@ int run_simulate(uint64_t first, uint64_t count, int64_t duration_ms, bool verbo
                  bool geo) {
   uint64_t failed = 0;
   for (uint64_t seed = first; seed < first + count; ++seed) {
-    meridian::sim::ChaosResult r;
-    if (failover) {
-      auto f = meridian::sim::run_failover_chaos(seed, duration_ms);
-      r.seed = f.seed;
-      r.violations = f.violations;
-      r.summary = f.summary;
-    } else if (geo) {
-      auto g = meridian::sim::run_geo_chaos(seed, duration_ms);
-      r.seed = g.seed;
-      r.violations = g.violations;
-      r.summary = g.summary;
-    } else {
-      r = meridian::sim::run_chaos({seed, duration_ms});
-    }
+    meridian::sim::ChaosResult r = failover ? meridian::sim::run_failover_chaos(seed, duration_ms)
+                                   : geo    ? meridian::sim::run_geo_chaos(seed, duration_ms)
+                                            : meridian::sim::run_chaos({seed, duration_ms});
     if (!r.ok()) {
       ++failed;
       std::printf("FAIL %s\n", r.summary.c_str());

@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "chaos_seeds.h"
 #include "runtime/sim/failover_chaos.h"
 #include "runtime/sim/sim_cluster.h"
 #include "sim_call.h"
@@ -292,14 +293,9 @@ TEST(FailoverSim, ReadLocalWriteGlobalForwardsWritesToThePrimary) {
 class FailoverChaos : public ::testing::TestWithParam<int> {};
 
 TEST_P(FailoverChaos, SeedsKeepEveryInvariant) {
-  const uint64_t first = static_cast<uint64_t>(GetParam()) * 20 + 1;
-  for (uint64_t seed = first; seed < first + 20; ++seed) {
-    FailoverChaosResult r = run_failover_chaos(seed);
-    std::string all;
-    for (const auto& v : r.violations) all += "\n  " + v;
-    EXPECT_TRUE(r.ok()) << r.summary << all
-                        << "\nreplay: build/meridian simulate --failover --seed " << seed;
-  }
+  expect_seeds_pass([](uint64_t seed) { return run_failover_chaos(seed); },
+                    static_cast<uint64_t>(GetParam()) * 20 + 1, 20,
+                    "build/meridian simulate --failover");
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, FailoverChaos, ::testing::Range(0, 10));

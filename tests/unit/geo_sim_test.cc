@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "chaos_seeds.h"
 #include "runtime/sim/geo_chaos.h"
 #include "runtime/sim/sim_cluster.h"
 #include "sim_call.h"
@@ -110,14 +111,9 @@ TEST(GeoSim, TheLeakCheckCatchesALeak) {
 class GeoChaos : public ::testing::TestWithParam<int> {};
 
 TEST_P(GeoChaos, SeedsKeepEveryInvariant) {
-  const uint64_t first = static_cast<uint64_t>(GetParam()) * 20 + 1;
-  for (uint64_t seed = first; seed < first + 20; ++seed) {
-    GeoChaosResult r = run_geo_chaos(seed);
-    std::string all;
-    for (const auto& v : r.violations) all += "\n  " + v;
-    EXPECT_TRUE(r.ok()) << r.summary << all << "\nreplay: build/meridian simulate --geo --seed "
-                        << seed;
-  }
+  expect_seeds_pass([](uint64_t seed) { return run_geo_chaos(seed); },
+                    static_cast<uint64_t>(GetParam()) * 20 + 1, 20,
+                    "build/meridian simulate --geo");
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, GeoChaos, ::testing::Range(0, 10));

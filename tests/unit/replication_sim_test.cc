@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "chaos_seeds.h"
 #include "runtime/sim/chaos.h"
 #include "runtime/sim/sim_cluster.h"
 
@@ -410,13 +411,11 @@ TEST(ReplicationSim, MetadataStaysBoundedUnderChurn) {
 class Chaos : public ::testing::TestWithParam<int> {};
 
 TEST_P(Chaos, SeedsKeepEveryInvariant) {
-  const uint64_t first = static_cast<uint64_t>(GetParam()) * 20 + 1;
-  for (uint64_t seed = first; seed < first + 20; ++seed) {
-    ChaosResult r = run_chaos(ChaosOptions{seed, 20000});
-    std::string all;
-    for (const auto& v : r.violations) all += "\n  " + v;
-    EXPECT_TRUE(r.ok()) << r.summary << all << "\nreplay: build/meridian simulate --seed " << seed;
-  }
+  expect_seeds_pass(
+      [](uint64_t seed) {
+        return run_chaos(ChaosOptions{seed, 20000});
+      },
+      static_cast<uint64_t>(GetParam()) * 20 + 1, 20, "build/meridian simulate");
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, Chaos, ::testing::Range(0, 25));

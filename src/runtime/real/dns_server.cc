@@ -21,8 +21,14 @@ namespace meridian {
 
 HealthPoller::HealthPoller(const ClusterConfig& cfg, int64_t interval_ms)
     : interval_ms_(interval_ms) {
+  auto timeout = std::chrono::milliseconds(std::max<int64_t>(100, interval_ms_));
   for (const auto& r : cfg.regions) {
-    if (r.serving()) targets_.push_back({r.name, r.http});
+    if (!r.serving()) continue;
+    auto cli = std::make_unique<httplib::Client>(r.http.host, r.http.port);
+    cli->set_keep_alive(true);
+    cli->set_connection_timeout(timeout);
+    cli->set_read_timeout(timeout);
+    targets_.push_back({r.name, std::move(cli)});
   }
 }
 
@@ -51,11 +57,7 @@ void HealthPoller::poll_once() {
   // Each region's own view of every other, from its failover status.
   std::map<std::string, nlohmann::json> reports;
   for (const auto& t : targets_) {
-    httplib::Client cli(t.http.host, t.http.port);
-    auto timeout = std::chrono::milliseconds(std::max<int64_t>(100, interval_ms_));
-    cli.set_connection_timeout(timeout);
-    cli.set_read_timeout(timeout);
-    auto res = cli.Get("/failover");
+    auto res = t.http->Get("/failover");
     if (!res || res->status != 200) continue;
     auto j = nlohmann::json::parse(res->body, nullptr, false);
     if (!j.is_discarded() && j.contains("regions")) reports[t.name] = std::move(j);

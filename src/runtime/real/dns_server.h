@@ -17,6 +17,10 @@
 #include <vector>
 
 #include "config/cluster_config.h"
+
+namespace httplib {
+class Client;
+}
 #include "core/dns/dns_router.h"
 #include "core/dns/rate_limiter.h"
 #include "dns/dns_packet.h"
@@ -37,7 +41,7 @@ class HealthPoller {
  private:
   struct Target {
     std::string name;
-    HostPort http;
+    std::unique_ptr<httplib::Client> http;  // kept: one connection per region, reused
   };
   std::vector<Target> targets_;
   int64_t interval_ms_;

@@ -19,22 +19,14 @@
 // - reads: a session read sees the session's write; a quorum read sees
 //   every write acknowledged under sync before it started.
 #include <cstdint>
-#include <string>
-#include <vector>
+
+#include "runtime/sim/chaos_result.h"
 
 namespace meridian::sim {
 
 struct ChaosOptions {
   uint64_t seed = 1;
   int64_t duration_ms = 20000;  // virtual time with faults, before healing
-};
-
-struct ChaosResult {
-  uint64_t seed = 0;
-  std::vector<std::string> violations;
-  std::string summary;  // what the run did, one line
-  uint64_t digest = 0;  // of every region's final data: equal runs, equal digests
-  bool ok() const { return violations.empty(); }
 };
 
 ChaosResult run_chaos(const ChaosOptions& options);

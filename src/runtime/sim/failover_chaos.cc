@@ -14,7 +14,7 @@ class Run {
  public:
   explicit Run(uint64_t seed) : seed_(seed), rng_(seed) {}
 
-  FailoverChaosResult go(int64_t duration_ms) {
+  ChaosResult go(int64_t duration_ms) {
     SimClusterOptions o;
     o.seed = seed_;
     o.regions = 3 + static_cast<int>(rng_.uniform(3));
@@ -58,7 +58,7 @@ class Run {
     isolated_ = -1;
     for (int64_t t = 0; t < 5000; ++t) step();
     check_final();
-    FailoverChaosResult r;
+    ChaosResult r;
     r.seed = seed_;
     r.violations = violations_;
     r.summary = "seed " + std::to_string(seed_) + ": " + std::to_string(n_) + " regions, " +
@@ -269,7 +269,7 @@ class Run {
 
 }  // namespace
 
-FailoverChaosResult run_failover_chaos(uint64_t seed, int64_t duration_ms) {
+ChaosResult run_failover_chaos(uint64_t seed, int64_t duration_ms) {
   Run run(seed);
   return run.go(duration_ms);
 }

@@ -8,18 +8,11 @@
 // - no failover while the primary is healthy for a majority (no fault
 //   touched it recently).
 #include <cstdint>
-#include <string>
-#include <vector>
+
+#include "runtime/sim/chaos_result.h"
 
 namespace meridian::sim {
 
-struct FailoverChaosResult {
-  uint64_t seed = 0;
-  std::vector<std::string> violations;
-  std::string summary;
-  bool ok() const { return violations.empty(); }
-};
-
-FailoverChaosResult run_failover_chaos(uint64_t seed, int64_t duration_ms = 20000);
+ChaosResult run_failover_chaos(uint64_t seed, int64_t duration_ms = 20000);
 
 }  // namespace meridian::sim

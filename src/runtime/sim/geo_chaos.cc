@@ -45,7 +45,7 @@ class GeoChaos {
  public:
   GeoChaos(uint64_t seed, bool leak) : seed_(seed), leak_(leak), rng_(seed * 2654435761u + 7) {}
 
-  GeoChaosResult run(int64_t duration_ms) {
+  ChaosResult run(int64_t duration_ms) {
     SimClusterOptions o;
     o.seed = seed_;
     o.regions = kRegions;
@@ -79,7 +79,7 @@ class GeoChaos {
     cluster_->run_for(3000);
     check_storage();
     check_homes();
-    GeoChaosResult r;
+    ChaosResult r;
     r.seed = seed_;
     r.violations = violations_;
     r.summary = "seed " + std::to_string(seed_) + ": " + std::to_string(messages_) +
@@ -262,7 +262,7 @@ class GeoChaos {
 
 }  // namespace
 
-GeoChaosResult run_geo_chaos(uint64_t seed, int64_t duration_ms, bool leak) {
+ChaosResult run_geo_chaos(uint64_t seed, int64_t duration_ms, bool leak) {
   return GeoChaos(seed, leak).run(duration_ms);
 }
 

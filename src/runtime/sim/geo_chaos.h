@@ -12,20 +12,13 @@
 // - no record in the storage of such a region holds them;
 // - every acknowledged write of a homed key is in its home at the end.
 #include <cstdint>
-#include <string>
-#include <vector>
+
+#include "runtime/sim/chaos_result.h"
 
 namespace meridian::sim {
 
-struct GeoChaosResult {
-  uint64_t seed = 0;
-  std::vector<std::string> violations;
-  std::string summary;
-  bool ok() const { return violations.empty(); }
-};
-
 // leak: test hook that turns off the replicator's filter (the checker must
 // then report violations).
-GeoChaosResult run_geo_chaos(uint64_t seed, int64_t duration_ms = 15000, bool leak = false);
+ChaosResult run_geo_chaos(uint64_t seed, int64_t duration_ms = 15000, bool leak = false);
 
 }  // namespace meridian::sim
