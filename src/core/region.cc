@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/peer/message_types.h"
 #include "core/session/session.h"
 #include "core/util/glob.h"
 
@@ -10,6 +11,8 @@ namespace {
 // Keys removed per active expiry cycle; the rest wait for the next cycle, so a
 // burst of expiries never stalls clients for long.
 constexpr size_t kExpireBudget = 200;
+// Fields visited per cycle when cleaning up after a delete.
+constexpr size_t kReclaimBudget = 1000;
 }  // namespace
 
 Region::Region(RegionSettings settings, Env env)
@@ -68,17 +71,17 @@ void Region::attach_network(Network* network) {
 }
 
 void Region::on_message(RegionId from, std::string_view message) {
-  // Types below 16 are replication's, 24-27 the forwarder's and the global
-  // view's, the rest the failover manager's.
-  auto type = message.empty() ? 0 : static_cast<uint8_t>(message[0]);
-  if (type == WriteForwarder::kForward || type == WriteForwarder::kForwardReply) {
-    forwarder_->on_message(from, message);
-  } else if (type == GlobalView::kScan || type == GlobalView::kScanReply) {
-    global_view_->on_message(from, message);
-  } else if (type >= 16) {
-    failover_.on_message(from, message);
-  } else {
-    replicator_.on_message(from, message);
+  auto owner = message.empty() ? std::nullopt : peer::owner_of(static_cast<uint8_t>(message[0]));
+  if (!owner) return;  // not a message this build knows
+  switch (*owner) {
+    case peer::Owner::kReplication:
+      return replicator_.on_message(from, message);
+    case peer::Owner::kFailover:
+      return failover_.on_message(from, message);
+    case peer::Owner::kForwarder:
+      return forwarder_->on_message(from, message);
+    case peer::Owner::kGlobalView:
+      return global_view_->on_message(from, message);
   }
 }
 
@@ -95,8 +98,11 @@ void Region::expire_tick() {
   // Keep expiring while a full budget was due, as Redis' cycle repeats when
   // many keys were found expired.
   size_t removed = keyspace_.expire_cycle(now_ms(), kExpireBudget);
-  int64_t delay = removed == kExpireBudget ? 1 : 1000 / hz;
-  if (removed > 0) end_pass();
+  // Void fields left by deletes of collections with counters go in the
+  // background, a budget at a time.
+  size_t reclaimed = keyspace_.reclaim(kReclaimBudget);
+  int64_t delay = removed == kExpireBudget || reclaimed == kReclaimBudget ? 1 : 1000 / hz;
+  if (removed > 0 || reclaimed > 0) end_pass();
   std::weak_ptr<bool> alive = alive_;
   env_.scheduler.after(delay, [this, alive] {
     if (auto a = alive.lock(); a && *a) expire_tick();

@@ -18,7 +18,34 @@ class MemoryIterator final : public StorageIterator {
   Map::const_iterator it_;
 };
 
+// A copy of the committed maps: cheap enough for the simulator's data.
+class MemorySnapshot final : public StorageSnapshot {
+ public:
+  using Map = std::map<std::string, std::string, std::less<>>;
+  explicit MemorySnapshot(std::vector<Map> maps) : maps_(std::move(maps)) {}
+  std::unique_ptr<StorageIterator> iterate(Column column) override {
+    return std::make_unique<MemoryIterator>(maps_[static_cast<int>(column)]);
+  }
+
+ private:
+  std::vector<Map> maps_;
+};
+
 }  // namespace
+
+std::unique_ptr<StorageSnapshot> MemoryStorage::snapshot() {
+  std::vector<Map> maps(maps_, maps_ + kColumnCount);
+  // Undo what is not committed yet, on the copy.
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+    auto& m = maps[static_cast<int>(it->column)];
+    if (it->previous) {
+      m[it->key] = *it->previous;
+    } else {
+      m.erase(it->key);
+    }
+  }
+  return std::make_unique<MemorySnapshot>(std::move(maps));
+}
 
 void MemoryStorage::remember(Column column, const std::string& key) {
   auto& m = maps_[static_cast<int>(column)];

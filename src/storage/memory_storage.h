@@ -3,6 +3,7 @@
 // durability: writes since the last commit() are lost by crash(), exactly what
 // a process crash does to RocksDB writes whose WAL record was never written.
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ class MemoryStorage final : public Storage {
   void del(Column column, std::string_view key) override;
   void del_range(Column column, std::string_view begin, std::string_view end) override;
   std::unique_ptr<StorageIterator> iterate(Column column) override;
+  std::unique_ptr<StorageSnapshot> snapshot() override;
   bool commit(bool sync) override;
 
   // Forgets every write since the last commit, as a crash would.

@@ -36,6 +36,26 @@ class RocksIterator final : public StorageIterator {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
+// A RocksDB snapshot: the database as of its creation, released with it.
+class RocksSnapshot final : public StorageSnapshot {
+ public:
+  RocksSnapshot(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles)
+      : db_(db), handles_(std::move(handles)), snap_(db->GetSnapshot()) {
+    options_.snapshot = snap_;
+  }
+  ~RocksSnapshot() override { db_->ReleaseSnapshot(snap_); }
+  std::unique_ptr<StorageIterator> iterate(Column column) override {
+    return std::make_unique<RocksIterator>(
+        db_->NewIterator(options_, handles_[static_cast<int>(column)]));
+  }
+
+ private:
+  rocksdb::DB* db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  const rocksdb::Snapshot* snap_;
+  rocksdb::ReadOptions options_;
+};
+
 void check(const rocksdb::Status& s, const char* what) {
   if (!s.ok()) throw StorageError(std::string(what) + ": " + s.ToString());
 }
@@ -136,6 +156,10 @@ void RocksDbStorage::del_range(Column column, std::string_view begin, std::strin
 std::unique_ptr<StorageIterator> RocksDbStorage::iterate(Column column) {
   auto* base = db_->NewIterator(read_options_, cf(column));
   return std::make_unique<RocksIterator>(batch_.NewIteratorWithBase(cf(column), base));
+}
+
+std::unique_ptr<StorageSnapshot> RocksDbStorage::snapshot() {
+  return std::make_unique<RocksSnapshot>(db_.get(), handles_);
 }
 
 bool RocksDbStorage::commit(bool sync) {

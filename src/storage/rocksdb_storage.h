@@ -36,6 +36,7 @@ class RocksDbStorage final : public Storage {
   void del(Column column, std::string_view key) override;
   void del_range(Column column, std::string_view begin, std::string_view end) override;
   std::unique_ptr<StorageIterator> iterate(Column column) override;
+  std::unique_ptr<StorageSnapshot> snapshot() override;
   bool commit(bool sync) override;
 
   // The database, for backups (thread-safe: RocksDB allows them alongside

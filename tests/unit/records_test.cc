@@ -12,10 +12,38 @@
 namespace meridian {
 namespace {
 
+crdt::Cell random_cell() {
+  crdt::Cell c;
+  auto n = *rc::gen::inRange(0, 4);
+  for (int i = 0; i < n; ++i) {
+    crdt::Entry e;
+    e.origin = static_cast<RegionId>(i + 1);
+    e.seq = *rc::gen::inRange<uint64_t>(1, 1u << 40);
+    e.hlc = Hlc{*rc::gen::arbitrary<uint64_t>()};
+    e.kind = static_cast<crdt::Entry::Kind>(*rc::gen::inRange(0, 4));
+    e.value = *rc::gen::arbitrary<std::string>();
+    e.parent = *rc::gen::element<uint64_t>(0, 7, UINT64_MAX);
+    c.entries.push_back(e);
+  }
+  auto m = *rc::gen::inRange(0, 4);
+  for (int i = 0; i < m; ++i) {
+    crdt::CounterPart p;
+    p.region = static_cast<RegionId>(i + 1);
+    p.p = *rc::gen::inRange<uint64_t>(0, 1u << 30);
+    p.n = *rc::gen::inRange<uint64_t>(0, 1u << 30);
+    p.bp = *rc::gen::inRange<uint64_t>(0, p.p + 1);
+    p.bn = *rc::gen::inRange<uint64_t>(0, p.n + 1);
+    p.last = *rc::gen::inRange<uint64_t>(0, 1u << 40);
+    p.last_hlc = Hlc{*rc::gen::arbitrary<uint64_t>()};
+    c.counter.push_back(p);
+  }
+  return c;
+}
+
 RC_GTEST_PROP(Records, KeyRecordRoundTrips, ()) {
   KeyRecord r;
   r.type = *rc::gen::element(ValueType::kString, ValueType::kSet, ValueType::kHash);
-  r.flags = *rc::gen::arbitrary<uint8_t>();
+  r.flags = *rc::gen::inRange<uint8_t>(0, 8);
   r.hlc = Hlc{*rc::gen::arbitrary<uint64_t>()};
   r.origin = *rc::gen::inRange<uint32_t>(0, 65536);
   r.expire_at_ms = *rc::gen::inRange<int64_t>(0, INT64_MAX);
@@ -24,20 +52,48 @@ RC_GTEST_PROP(Records, KeyRecordRoundTrips, ()) {
   auto entries = *rc::gen::container<std::map<uint32_t, uint64_t>>(
       rc::gen::inRange<uint32_t>(1, 100), rc::gen::arbitrary<uint64_t>());
   for (auto [k, v] : entries) r.vv.set(k, v);
-  r.ext = *rc::gen::arbitrary<std::string>();
+  if (r.replicated()) {
+    r.state.value = random_cell();
+    r.state.expiry = random_cell();
+    r.state.removed.set(*rc::gen::inRange<uint32_t>(1, 9), *rc::gen::arbitrary<uint64_t>());
+    r.state.cleared = Version{Hlc{*rc::gen::arbitrary<uint64_t>()}, 3};
+    r.state.note_write(ValueType::kSet, Version{Hlc{*rc::gen::arbitrary<uint64_t>()}, 2});
+    r.state.note_write(ValueType::kString, Version{Hlc{*rc::gen::arbitrary<uint64_t>()}, 1});
+  }
   r.payload = *rc::gen::arbitrary<std::string>();
   KeyRecord d;
   RC_ASSERT(d.decode(r.encode()));
   RC_ASSERT(d.type == r.type && d.flags == r.flags && d.hlc == r.hlc && d.origin == r.origin);
   RC_ASSERT(d.expire_at_ms == r.expire_at_ms && d.generation == r.generation && d.count == r.count);
-  RC_ASSERT(d.vv == r.vv && d.ext == r.ext && d.payload == r.payload);
+  RC_ASSERT(d.vv == r.vv && d.state == r.state && d.payload == r.payload);
+}
+
+RC_GTEST_PROP(Records, FieldRecordsRoundTripInBothForms, ()) {
+  FieldRecord f;
+  if (*rc::gen::arbitrary<bool>()) {
+    f.flags = FieldRecord::kFlagCell | (*rc::gen::arbitrary<bool>() ? FieldRecord::kFlagTombstone : 0);
+    f.type = *rc::gen::element(ValueType::kSet, ValueType::kHash);
+    f.cell = random_cell();
+    FieldRecord d;
+    RC_ASSERT(d.decode(f.encode()));
+    RC_ASSERT(d.flags == f.flags && d.type == f.type && d.cell == f.cell);
+  } else {
+    f.hlc = Hlc{*rc::gen::arbitrary<uint64_t>()};
+    f.origin = *rc::gen::inRange<uint32_t>(0, 65536);
+    f.seq = *rc::gen::arbitrary<uint64_t>();
+    f.value = *rc::gen::arbitrary<std::string>();
+    FieldRecord d;
+    RC_ASSERT(d.decode(f.encode()));
+    RC_ASSERT(d.hlc == f.hlc && d.origin == f.origin && d.seq == f.seq && d.value == f.value);
+  }
 }
 
 RC_GTEST_PROP(Records, TruncatedRecordsAreRejectedNotMisread, ()) {
   KeyRecord r;
   r.type = ValueType::kHash;
   r.vv.set(3, 99);
-  r.ext = "x";
+  r.flags = KeyRecord::kFlagReplicated;
+  r.state.note_write(ValueType::kHash, Version{Hlc{77}, 3});
   std::string bytes = r.encode();
   size_t cut = *rc::gen::inRange<size_t>(0, bytes.size() - 1);  // payload is empty
   KeyRecord d;

@@ -195,13 +195,20 @@ RC_GTEST_PROP(ReplicationSim, HostilePeerMessagesAreHarmless, ()) {
   call(c, *w, {"HSET", "h", "f", "1"});
   // Capture real messages r2 sends, to mutate them.
   std::vector<std::string> samples = {
-      repl::encode(repl::Status{c.region(1).replicator().applied(), false})};
-  LogRecord rec;
-  rec.origin = 2;
-  rec.seq = 1;
-  rec.keys.push_back(c.region(1).keyspace().image("s"));
-  samples.push_back(repl::encode(repl::Records{0, {rec.encode()}}));
-  samples.push_back(repl::encode(repl::Read{7, {"k", "s"}}));
+      repl::encode(repl::Status{c.region(1).replicator().applied(), false, false})};
+  repl::Records records{c.id(1), 0, {}};
+  for (uint64_t seq = 1; seq <= 3; ++seq) {
+    if (auto r = c.storage(1).get(Column::kLog, layout::log_key(c.id(1), seq))) {
+      records.records.push_back(*r);
+    }
+  }
+  samples.push_back(repl::encode(records));
+  samples.push_back(repl::encode(repl::Pull{7, c.region(1).replicator().applied(), 1 << 20}));
+  repl::Snapshot header;
+  header.id = 3;
+  header.applied = c.region(1).replicator().applied();
+  samples.push_back(repl::encode(header));
+  samples.push_back(repl::encode(repl::SnapshotAck{3, 0, false}));
   auto inputs = *rc::gen::container<std::vector<std::pair<int, std::string>>>(
       rc::gen::pair(rc::gen::inRange(0, 4), rc::gen::arbitrary<std::string>()));
   for (const auto& [how, noise] : inputs) {
@@ -390,7 +397,7 @@ TEST(ReplicationSim, MetadataStaysBoundedUnderChurn) {
     Keyspace& ks = c.region(i).keyspace();
     // Left: the one counters hash, kept as a tombstone for its 4 names.
     EXPECT_EQ(ks.tombstone_count(), 1u);
-    EXPECT_GT(ks.tombstones_purged(), 10u);
+    EXPECT_GE(ks.tombstones_purged(), 10u);
     // What is stored is what is live (5 sets with member x), plus that.
     uint64_t fields = 0;
     ks.for_each_key("", c.now(), [&](std::string_view, const KeyRecord& rec) {

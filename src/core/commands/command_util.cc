@@ -53,7 +53,7 @@ void remove_fields(CommandContext& ctx, ValueType type) {
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argv.size(); ++i) {
     if (!ctx.keyspace.get_field(ctx.argv[1], rec, ctx.argv[i])) continue;
-    ctx.keyspace.del_field(ctx.argv[1], rec, ctx.argv[i]);
+    ctx.keyspace.del_field(ctx.argv[1], rec, ctx.argv[i], ctx.now_ms);
     ++removed;
   }
   if (removed > 0) {

@@ -7,7 +7,7 @@
 
 namespace meridian::crdt {
 
-struct Version {
+struct ConflictSide {
   RegionId origin = 0;
   Hlc hlc;
   bool deleted = false;  // the version was a delete (lww tombstones)
@@ -18,8 +18,8 @@ struct ConflictEvent {
   uint64_t id = 0;  // assigned by the feed
   std::string key;
   Policy policy = Policy::kCrdt;
-  Version winner;
-  Version discarded;
+  ConflictSide winner;
+  ConflictSide discarded;
   std::string reason;  // "concurrent write", "sibling cap", "type conflict"
 };
 

@@ -3,6 +3,8 @@
 
 namespace meridian {
 
+using RegionId = uint32_t;
+
 // A hybrid logical clock timestamp: 48 bits of physical milliseconds since the
 // epoch and 16 bits of logical counter, packed so that comparing the integers
 // compares the timestamps.
@@ -42,6 +44,16 @@ class HlcClock {
 
  private:
   Hlc last_;
+};
+
+// Which of two writes is later, for last-writer-wins and for thresholds
+// that void what was written at or before a point: the HLC, then the region
+// id. Every write of the cluster has a distinct version.
+struct Version {
+  Hlc hlc;
+  RegionId origin = 0;
+  auto operator<=>(const Version&) const = default;
+  bool empty() const { return hlc.packed == 0 && origin == 0; }
 };
 
 }  // namespace meridian

@@ -104,45 +104,34 @@ std::optional<KeyRecord> Keyspace::find(std::string_view key, int64_t now_ms) {
 }
 
 void Keyspace::remove_expired(std::string_view key, const KeyRecord& rec) {
+  if (merging()) {
+    // Every region that sees the key expire deletes what it has seen, as a
+    // replicated write (a concurrent update elsewhere survives under the
+    // merging policies; under lww the later write wins). While a resync is
+    // joined in nothing writes: the key reads as gone until then.
+    if (frozen_) return;
+    ++expired_total_;
+    meta_dirty_ = true;
+    Stamp s = stamp(rec.expire_at_ms);
+    touch(key);
+    rerase(key, s);
+    return;
+  }
   ++expired_total_;
   meta_dirty_ = true;
-  if (merges(key)) {
-    // Every region that sees the key expire deletes what it has observed,
-    // as a replicated write; a concurrent update elsewhere survives.
-    touch(key);
-    merge_erase(key, rec, stamp(rec.expire_at_ms));
-    return;
-  }
-  // Every region expires the key at the same replicated time, so the
-  // tombstone keeps the expired version's stamp and needs no message.
-  delete_lww(key, rec, rec.hlc, rec.origin, rec.vv);
-}
-
-void Keyspace::delete_lww(std::string_view key, const KeyRecord& old, Hlc hlc, RegionId origin,
-                          const VersionVector& vv) {
-  release(key, old);
+  release(key, rec);
   --keys_;
-  if (!keep_tombstones_) {
-    storage_.del(Column::kKeys, key);
-    keys_cache_.put(key, std::nullopt);
-    return;
-  }
-  KeyRecord tomb;
-  tomb.flags = KeyRecord::kFlagTombstone;
-  tomb.hlc = hlc;
-  tomb.origin = origin;
-  tomb.vv = vv;
-  put_record(key, tomb);
-  tombstones_.insert(std::string(key));
+  storage_.del(Column::kKeys, key);
+  keys_cache_.put(key, std::nullopt);
 }
 
 KeyRecord Keyspace::new_collection(ValueType type, std::string_view key) {
   KeyRecord rec;
   rec.type = type;
   if (merging() && !key.empty()) {
+    // A deleted key lends its generation: counter fields keep their history.
     const auto& prev = read_record(key);
-    if (prev && (prev->flags & KeyRecord::kFlagTombstone) && prev->type == type &&
-        prev->generation != 0) {
+    if (prev && prev->generation != 0) {
       rec.generation = prev->generation;
       return rec;
     }
@@ -171,34 +160,30 @@ void Keyspace::release(std::string_view key, const KeyRecord& rec) {
 void Keyspace::write(std::string_view key, KeyRecord& rec, const KeyRecord* old, int64_t now_ms) {
   Stamp s = stamp(now_ms);
   touch(key);
-  rec.hlc = s.hlc;
-  rec.origin = region_;
-  if (old != nullptr && &rec != old) {
-    rec.vv.merge(old->vv);
-  } else if (old == nullptr && keep_tombstones_) {
-    // A write over a deleted key follows the delete causally.
-    const auto& prev = read_record(key);
-    if (prev) rec.vv.merge(prev->vv);
-  }
-  rec.vv.set(region_, s.seq);
-  if (merges(key)) merge_write(key, rec, old, s);
-
-  if (old == nullptr) {
-    ++keys_;
+  if (merging()) {
+    rwrite(key, rec, old, s);
   } else {
-    if (old->is_collection() && !(rec.type == old->type && rec.generation == old->generation)) {
-      drop_fields(key, *old);
+    rec.hlc = s.hlc;
+    rec.origin = region_;
+    if (old != nullptr && &rec != old) rec.vv.merge(old->vv);
+    rec.vv.set(region_, s.seq);
+    if (old == nullptr) {
+      ++keys_;
+    } else {
+      if (old->is_collection() && !(rec.type == old->type && rec.generation == old->generation)) {
+        drop_fields(key, *old);
+      }
+      if (old->expire_at_ms != 0 && old->expire_at_ms != rec.expire_at_ms) {
+        storage_.del(Column::kExpiry, layout::expiry_key(old->expire_at_ms, key));
+        --expires_;
+      }
     }
-    if (old->expire_at_ms != 0 && old->expire_at_ms != rec.expire_at_ms) {
-      storage_.del(Column::kExpiry, layout::expiry_key(old->expire_at_ms, key));
-      --expires_;
+    if (rec.expire_at_ms != 0 && (old == nullptr || old->expire_at_ms != rec.expire_at_ms)) {
+      storage_.put(Column::kExpiry, layout::expiry_key(rec.expire_at_ms, key), {});
+      ++expires_;
     }
+    put_record(key, rec);
   }
-  if (rec.expire_at_ms != 0 && (old == nullptr || old->expire_at_ms != rec.expire_at_ms)) {
-    storage_.put(Column::kExpiry, layout::expiry_key(rec.expire_at_ms, key), {});
-    ++expires_;
-  }
-  put_record(key, rec);
   pending_increment_.reset();
   pending_context_.reset();
 }
@@ -206,10 +191,11 @@ void Keyspace::write(std::string_view key, KeyRecord& rec, const KeyRecord* old,
 void Keyspace::erase(std::string_view key, const KeyRecord& old, int64_t now_ms) {
   Stamp s = stamp(now_ms);
   touch(key);
-  if (merges(key)) return merge_erase(key, old, s);
-  VersionVector vv = old.vv;
-  vv.set(region_, s.seq);
-  delete_lww(key, old, s.hlc, region_, vv);
+  if (merging()) return rerase(key, s);
+  release(key, old);
+  --keys_;
+  storage_.del(Column::kKeys, key);
+  keys_cache_.put(key, std::nullopt);
 }
 
 void Keyspace::drop_fields(std::string_view key, const KeyRecord& rec) {
@@ -217,10 +203,22 @@ void Keyspace::drop_fields(std::string_view key, const KeyRecord& rec) {
   storage_.del_range(Column::kFields, prefix, layout::prefix_end(prefix));
 }
 
+void Keyspace::put_field_record(const std::string& fk, FieldRecord f) {
+  storage_.put(Column::kFields, fk, f.encode());
+  fields_cache_.put(fk, std::move(f));
+}
+
+void Keyspace::del_field_record(const std::string& fk) {
+  storage_.del(Column::kFields, fk);
+  fields_cache_.put(fk, std::nullopt);
+}
+
 std::optional<FieldRecord> Keyspace::get_field(std::string_view key, const KeyRecord& rec,
                                                std::string_view field) {
+  if (merging()) return rget_field(key, rec, field);
   const auto& f = read_through(fields_cache_, storage_, Column::kFields,
                                layout::field_key(key, rec.generation, field));
+  if (f && f->has_cell()) return rget_field(key, rec, field);  // written in a cluster
   if (f && f->tombstone()) return std::nullopt;
   return f;
 }
@@ -229,35 +227,47 @@ void Keyspace::put_field(std::string_view key, const KeyRecord& rec, std::string
                          std::string_view value, int64_t now_ms) {
   Stamp s = stamp(now_ms);
   touch(key);
-  if (merges(key)) return merge_put_field(key, rec, field, value, s);
-  FieldRecord f;
-  f.hlc = s.hlc;
-  f.origin = region_;
-  f.seq = s.seq;
-  f.value.assign(value);
-  std::string fk = layout::field_key(key, rec.generation, field);
-  storage_.put(Column::kFields, fk, f.encode());
-  fields_cache_.put(fk, std::move(f));
+  if (merging()) {
+    rput_field(key, rec, field, value, s);
+  } else {
+    FieldRecord f;
+    f.hlc = s.hlc;
+    f.origin = region_;
+    f.seq = s.seq;
+    f.value.assign(value);
+    put_field_record(layout::field_key(key, rec.generation, field), std::move(f));
+  }
   pending_increment_.reset();
 }
 
-void Keyspace::del_field(std::string_view key, const KeyRecord& rec, std::string_view field) {
+void Keyspace::del_field(std::string_view key, const KeyRecord& rec, std::string_view field,
+                         int64_t now_ms) {
+  Stamp s = stamp(now_ms);
   touch(key);
-  if (merges(key)) return merge_del_field(key, rec, field);
-  std::string fk = layout::field_key(key, rec.generation, field);
-  storage_.del(Column::kFields, fk);
-  fields_cache_.put(fk, std::nullopt);
+  if (merging()) return rdel_field(key, rec, field, s);
+  del_field_record(layout::field_key(key, rec.generation, field));
 }
 
 void Keyspace::for_each_field(std::string_view key, const KeyRecord& rec,
                               const std::function<bool(std::string_view, const FieldRecord&)>& fn) {
   std::string prefix = layout::field_prefix(key, rec.generation);
+  // Multi-region fields resolve against the key's state (what deletes and
+  // type changes voided since they were written).
+  std::optional<KeyRecord> stored = read_record(key);
+  if (!stored) return;
   auto it = storage_.iterate(Column::kFields);
   FieldRecord f;
   for (it->seek(prefix); it->valid(); it->next()) {
     std::string_view k = it->key();
     if (k.substr(0, prefix.size()) != prefix) break;
-    if (!f.decode(it->value()) || f.tombstone()) continue;
+    if (!f.decode(it->value())) continue;
+    if (merging() || f.has_cell()) {
+      auto live = live_field(key, stored->state, rec.type, f);
+      if (!live) continue;
+      if (!fn(k.substr(prefix.size()), *live)) break;
+      continue;
+    }
+    if (f.tombstone()) continue;
     if (!fn(k.substr(prefix.size()), f)) break;
   }
 }
@@ -281,6 +291,7 @@ void Keyspace::for_each_key(std::string_view start, int64_t now_ms,
 }
 
 size_t Keyspace::expire_cycle(int64_t now_ms, size_t budget) {
+  if (merging() && frozen_) return 0;
   std::vector<std::pair<int64_t, std::string>> due;
   std::vector<std::string> stale_index;
   {
@@ -314,22 +325,17 @@ size_t Keyspace::expire_cycle(int64_t now_ms, size_t budget) {
 void Keyspace::clear(int64_t now_ms) {
   Stamp s = stamp(now_ms);
   cmd_.clear = true;
-  apply_clear(s.hlc);
-}
-
-void Keyspace::apply_clear(Hlc at) {
-  if (at > clear_before_) clear_before_ = at;
-  hlc_.observe(at);
-  meta_dirty_ = true;
-  std::vector<std::pair<std::string, KeyRecord>> doomed;
-  for_each_record([&](std::string_view k, const KeyRecord& rec) {
-    if (rec.hlc <= at) doomed.emplace_back(std::string(k), rec);
-  });
-  for (const auto& [k, rec] : doomed) {
+  if (merging()) {
+    clear_before(s.hlc, own_context(s));
+    return;
+  }
+  std::vector<std::pair<std::string, KeyRecord>> all;
+  for_each_record([&](std::string_view k, const KeyRecord& rec) { all.emplace_back(k, rec); });
+  for (const auto& [k, rec] : all) {
     release(k, rec);
-    if (!(rec.flags & KeyRecord::kFlagTombstone)) --keys_;
     storage_.del(Column::kKeys, k);
   }
+  keys_ = 0;
   keys_cache_.clear();
   fields_cache_.clear();
 }
@@ -340,83 +346,6 @@ void Keyspace::for_each_record(
   KeyRecord rec;
   for (it->seek({}); it->valid(); it->next())
     if (rec.decode(it->value())) fn(it->key(), rec);
-}
-
-KeyImage Keyspace::image(std::string_view key) {
-  KeyImage img;
-  img.key.assign(key);
-  const auto& rec = read_record(key);
-  if (!rec) {
-    if (merges(key)) img.rec.vv = applied_();  // what we have seen and do not hold
-    return img;
-  }
-  img.rec = *rec;
-  if (merges(key)) {
-    merge_image(img);
-  } else if (img.rec.is_collection() && !img.tombstone()) {
-    KeyRecord copy = img.rec;
-    for_each_field(key, copy, [&](std::string_view name, const FieldRecord& f) {
-      img.fields.emplace_back(std::string(name), f);
-      return true;
-    });
-  }
-  img.rec.generation = 0;  // local: never sent
-  return img;
-}
-
-bool Keyspace::apply_image(const KeyImage& img) {
-  if (merges(img.key)) return merge_apply(img);
-  if (img.rec.hlc <= clear_before_) return false;
-  if (img.rec.type == ValueType::kNone && !img.tombstone()) return false;
-  const auto& cur = read_record(img.key);
-  if (cur && !(img.rec.hlc == cur->hlc && img.rec.origin == cur->origin) &&
-      !img.rec.vv.dominates(cur->vv) && !cur->vv.dominates(img.rec.vv)) {
-    // Concurrent versions: last-writer-wins discards one of them.
-    bool in_wins = newer(img.rec, *cur);
-    crdt::Entry a{img.rec.origin, img.rec.vv.get(img.rec.origin), img.rec.hlc, crdt::Entry::kValue,
-                  img.tombstone() ? std::string() : img.rec.payload};
-    crdt::Entry b{cur->origin, cur->vv.get(cur->origin), cur->hlc, crdt::Entry::kValue,
-                  (cur->flags & KeyRecord::kFlagTombstone) ? std::string() : cur->payload};
-    report(img.key, crdt::Policy::kLww, in_wins ? a : b, in_wins ? b : a,
-           img.tombstone() || (cur->flags & KeyRecord::kFlagTombstone) ? "concurrent delete"
-                                                                       : "concurrent write");
-  }
-  if (cur && !newer(img.rec, *cur)) return false;
-  hlc_.observe(img.rec.hlc);
-  meta_dirty_ = true;
-  if (cur) {
-    KeyRecord old = *cur;
-    release(img.key, old);
-    if (!(old.flags & KeyRecord::kFlagTombstone)) --keys_;
-  }
-  KeyRecord rec = img.rec;
-  if (img.tombstone()) {
-    rec.type = ValueType::kNone;
-    rec.expire_at_ms = 0;
-    rec.payload.clear();
-    rec.generation = rec.count = 0;
-    put_record(img.key, rec);
-    tombstones_.insert(img.key);
-    return true;
-  }
-  if (rec.is_collection()) {
-    rec.generation = ++generation_;
-    rec.count = img.fields.size();
-    for (const auto& [name, f] : img.fields) {
-      std::string fk = layout::field_key(img.key, rec.generation, name);
-      storage_.put(Column::kFields, fk, f.encode());
-      fields_cache_.put(fk, f);
-    }
-  } else {
-    rec.generation = rec.count = 0;
-  }
-  if (rec.expire_at_ms != 0) {
-    storage_.put(Column::kExpiry, layout::expiry_key(rec.expire_at_ms, img.key), {});
-    ++expires_;
-  }
-  ++keys_;
-  put_record(img.key, rec);
-  return true;
 }
 
 }  // namespace meridian

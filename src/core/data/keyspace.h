@@ -2,8 +2,17 @@
 // Typed access to the keys of one region over Storage: lookup with lazy expiry,
 // writes stamped with HLC, origin and dot, the expiry index, collection fields
 // and the key counts DBSIZE and INFO report.
+//
+// In a multi-region cluster every key also keeps its replicated state
+// (KeyRecord::state, FieldRecord::cell) and every write command leaves a
+// delta per key it touched (writes().deltas), which the replicator logs and
+// ships; apply() joins another region's deltas, join_chunk() a full resync's
+// whole keys. keyspace_replicated.cc holds that part.
+#include <cassert>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -12,10 +21,10 @@
 
 #include "core/crdt/cell.h"
 #include "core/crdt/conflict.h"
+#include "core/data/delta.h"
 #include "core/data/hlc.h"
 #include "core/data/record_cache.h"
 #include "core/data/records.h"
-#include "core/replication/log_record.h"
 #include "core/storage/storage.h"
 
 namespace meridian {
@@ -32,18 +41,12 @@ class Keyspace {
 
   // Reads the region-wide records (sequence, HLC, counts) written by flush_meta().
   void load();
-  // In a multi-region cluster a deleted or expired key leaves a tombstone,
-  // so an older version arriving later from another region cannot bring it
-  // back. A single region deletes outright.
-  void set_keep_tombstones(bool on) { keep_tombstones_ = on; }
 
-  // Multi-region merging: every key whose policy is not lww keeps its
-  // replicated state (crdt::Cell per value, field and member) and merges
-  // other regions' images by its policy. `applied` returns this region's
-  // applied vector: the dots it has seen.
-  void enable_merging(std::function<VersionVector()> applied) {
+  // Multi-region: every key keeps its replicated state and every write
+  // leaves deltas. `applied` returns this region's applied vector (its own
+  // entry: its own sequence): the dots it has seen.
+  void enable_replication(std::function<VersionVector()> applied) {
     applied_ = std::move(applied);
-    keep_tombstones_ = true;
   }
   bool merging() const { return static_cast<bool>(applied_); }
   // The conflict policy of each key (the config's [[keyspaces]]).
@@ -61,17 +64,28 @@ class Keyspace {
   void note_context(std::vector<crdt::Dot> seen) { pending_context_ = std::move(seen); }
   // The concurrent values of a string key (several only under siblings).
   std::vector<crdt::Entry> values(const KeyRecord& rec) const;
+  // While a full resync is joined in, nothing may write: expiry waits.
+  void set_frozen(bool on) { frozen_ = on; }
+  bool frozen() const { return frozen_; }
   // Test hook: each tombstone purged, with its last record.
   std::function<void(std::string_view key, const KeyRecord& tombstone)> on_purge;
   // Every resolution that discarded a write.
   std::function<void(const crdt::ConflictEvent&)> on_conflict;
+  // Fault injection (MR.DEBUG, the simulator's checker test): applying a
+  // delta skips the voids of key-level deletes, which the chaos checker must
+  // catch as divergence.
+  void set_broken_join(bool on) { broken_join_ = on; }
   // Removes tombstones (deleted keys kept for their causal context and
-  // counter history) whose context `stable` covers: every region has
+  // counter history) whose writes `stable` covers: every region has
   // applied them. Returns how many went.
   size_t purge_tombstones(const VersionVector& stable, size_t budget);
   size_t tombstone_count();
   uint64_t tombstones_purged() const { return purged_total_; }
   uint64_t siblings_dropped() const { return siblings_dropped_; }
+  // Background work after deletes of collections that hold counters: their
+  // void fields are removed (counter history stays). Returns fields visited.
+  size_t reclaim(size_t budget);
+  size_t reclaim_pending() const { return reclaim_.size(); }
 
   // Every write command takes one dot: its writes share one sequence number
   // and HLC. begin_command() starts a command; writes() tells what it did.
@@ -80,8 +94,17 @@ class Keyspace {
     Hlc hlc;
     bool clear = false;             // it was a FLUSHALL/FLUSHDB
     std::vector<std::string> keys;  // keys whose state it changed, in order
+    // Multi-region: what it changed, per key (same order as keys).
+    std::vector<KeyDelta> deltas;
   };
-  void begin_command() { cmd_ = CommandWrites{}; }
+  void begin_command() {
+    // Invariant: a command's writes are logged before the next one starts.
+    assert(cmd_.seq == 0 || !merging() || logged_);
+    cmd_ = CommandWrites{};
+    logged_ = false;
+  }
+  // The replicator has logged writes(): the next command may start.
+  void mark_logged() { logged_ = true; }
   const CommandWrites& writes() const { return cmd_; }
   // Writes the region-wide records if they changed; called once per pass.
   void flush_meta();
@@ -95,15 +118,14 @@ class Keyspace {
   const KeyRecord* peek(std::string_view key, int64_t now_ms);
 
   // Stores a new version of `key`. `old` is its current live record, if any.
-  // Stamps the write (HLC, origin, dot; the version vector covers old's), keeps
-  // the expiry index and counts, and drops the fields of an old collection
-  // that `rec` replaces.
+  // Stamps the write (HLC, origin, dot), keeps the expiry index and counts,
+  // and drops the fields of an old collection that `rec` replaces.
   void write(std::string_view key, KeyRecord& rec, const KeyRecord* old, int64_t now_ms);
   // Deletes a live key (a write: DEL, GETDEL, a collection left empty).
   void erase(std::string_view key, const KeyRecord& old, int64_t now_ms);
 
   // A fresh, empty collection record of the given type (not yet written).
-  // When merging, a deleted `key` of that type lends its generation, so the
+  // In a multi-region cluster a deleted `key` lends its generation, so the
   // counter history of its fields carries over.
   KeyRecord new_collection(ValueType type, std::string_view key = {});
 
@@ -112,8 +134,9 @@ class Keyspace {
                                        std::string_view field);
   void put_field(std::string_view key, const KeyRecord& rec, std::string_view field,
                  std::string_view value, int64_t now_ms);
-  void del_field(std::string_view key, const KeyRecord& rec, std::string_view field);
-  // Visits fields in byte order; stop early by returning false.
+  void del_field(std::string_view key, const KeyRecord& rec, std::string_view field,
+                 int64_t now_ms);
+  // Visits live fields in byte order; stop early by returning false.
   void for_each_field(std::string_view key, const KeyRecord& rec,
                       const std::function<bool(std::string_view field, const FieldRecord&)>& fn);
 
@@ -131,14 +154,23 @@ class Keyspace {
   void clear(int64_t now_ms);
 
   // Replication.
-  // The whole current state of `key` (a tombstone included); an image whose
-  // record has type kNone and no tombstone flag when the key never existed.
-  KeyImage image(std::string_view key);
-  // Installs `img` if it wins over the local version (last-writer-wins by
-  // HLC, then region id). Returns whether it did. Idempotent.
-  bool apply_image(const KeyImage& img);
-  // Applies another region's FLUSHALL stamped `at`.
-  void apply_clear(Hlc at);
+  // Applies another region's write command; the replicator calls it in
+  // causal order (never before the record's dependencies, never twice).
+  void apply(const LogRecord& rec);
+  // Joins one chunk of another region's full state, consistent with
+  // `their_ctx` (its applied vector). A key's chunks arrive in order.
+  void join_chunk(const KeyChunk& chunk, const VersionVector& their_ctx);
+  // Reads the next chunks of a full resync from `snap`, after (key, field)
+  // position `*cursor` (empty: from the start), about `budget` bytes; sets
+  // `*done` at the end.
+  struct ChunkCursor {
+    std::string key;       // the key being sent, or the last one sent
+    std::string field;     // last field sent of `key`
+    bool in_key = false;   // `key` has more fields to send
+    bool started = false;  // past the first key
+  };
+  void read_chunks(StorageSnapshot& snap, ChunkCursor* cursor, size_t budget,
+                   std::vector<KeyChunk>* out, bool* done) const;
   // Makes sure the next dot is above `seq` (a region restored from a peer's
   // snapshot must not reuse dots the cluster has already seen).
   void bump_sequence(uint64_t seq) {
@@ -152,8 +184,19 @@ class Keyspace {
     meta_dirty_ = true;
   }
   Hlc clear_watermark() const { return clear_before_; }
+  // A FLUSHALL at `at` that the region learns of from a full resync
+  // consistent with `ctx`.
+  void apply_clear(Hlc at, const VersionVector& ctx) { clear_before(at, ctx); }
   // Visits every stored key record, tombstones included, in byte order.
   void for_each_record(const std::function<void(std::string_view key, const KeyRecord&)>& fn);
+  // The logical state of `key` as a canonical string (type, value or live
+  // fields with their resolved values and normalized cells, expiry, the
+  // key-level thresholds): two regions that converged give equal strings.
+  std::string canonical(std::string_view key);
+  // The same, readable: for debugging and MR.DEBUG KEY.
+  std::string describe(std::string_view key);
+  // The version of the latest write applied to `key` (none if never written).
+  Version version_of(std::string_view key);
 
   uint64_t key_count() const { return keys_; }
   uint64_t expires_count() const { return expires_; }
@@ -173,32 +216,80 @@ class Keyspace {
   // the key record itself.
   void release(std::string_view key, const KeyRecord& rec);
   void put_record(std::string_view key, const KeyRecord& rec);
-  // Deletes a key whose policy is lww: outright in a single region, else
-  // leaving a tombstone stamped (hlc, origin, vv).
-  void delete_lww(std::string_view key, const KeyRecord& old, Hlc hlc, RegionId origin,
-                  const VersionVector& vv);
-  // Every stored field of one incarnation of a collection, tombstones
-  // included, with its storage key, in field order.
-  std::vector<std::pair<std::string, FieldRecord>> raw_fields(std::string_view key,
-                                                              uint64_t generation);
   void touch(std::string_view key);
-
-  // Merging (keyspace_merge.cc).
-  bool merges(std::string_view key) const;
-  void merge_write(std::string_view key, KeyRecord& rec, const KeyRecord* old, Stamp s);
-  void merge_erase(std::string_view key, const KeyRecord& old, Stamp s);
-  void merge_put_field(std::string_view key, const KeyRecord& rec, std::string_view field,
-                       std::string_view value, Stamp s);
-  void merge_del_field(std::string_view key, const KeyRecord& rec, std::string_view field);
-  bool merge_apply(const KeyImage& img);
-  bool has_counter_fields(std::string_view key, const KeyRecord& rec);
-  void merge_image(KeyImage& img);
-  void report(const std::string& key, crdt::Policy policy, const crdt::Entry& winner,
-              const crdt::Entry& loser, const char* reason);
-
   const std::optional<KeyRecord>& read_record(std::string_view key);
   // A field record by its storage key, tombstones included.
   const std::optional<FieldRecord>& read_field(const std::string& field_key);
+  void put_field_record(const std::string& fk, FieldRecord f);
+  void del_field_record(const std::string& fk);
+
+  // ---- multi-region (keyspace_replicated.cc) ----
+  // What a key was before a write, for the counts and the expiry index.
+  struct Before {
+    bool live = false;
+    ValueType type = ValueType::kNone;
+    int64_t expire_at_ms = 0;
+    std::string payload;
+  };
+  // The key's stored record in replicated form (a blank one if none).
+  KeyRecord load_replicated(std::string_view key);
+  Before before(const KeyRecord& r) const;
+  Version watermark() const { return Version{clear_before_, UINT32_MAX}; }
+  crdt::Voids key_voids(const KeyState& st) const {
+    return crdt::Voids{&st.removed, std::max(st.cleared, watermark())};
+  }
+  bool lww(std::string_view key) const { return resolver(key).policy == crdt::Policy::kLww; }
+  VersionVector own_context(const Stamp& s) const;
+  KeyDelta& delta_for(std::string_view key);
+  void rwrite(std::string_view key, KeyRecord& rec, const KeyRecord* old, Stamp s);
+  void rerase(std::string_view key, Stamp s);
+  void rput_field(std::string_view key, const KeyRecord& rec, std::string_view field,
+                  std::string_view value, Stamp s);
+  void rdel_field(std::string_view key, const KeyRecord& rec, std::string_view field, Stamp s);
+  std::optional<FieldRecord> rget_field(std::string_view key, const KeyRecord& rec,
+                                        std::string_view field);
+  // The live view of a stored field (normalized, value resolved), or nothing.
+  std::optional<FieldRecord> live_field(std::string_view key, const KeyState& st,
+                                        ValueType type, const FieldRecord& f) const;
+  // After a threshold in r.state rose by a write with context `ctx`: voids
+  // what it covers. Elements the write had seen are void by the threshold
+  // alone; those written concurrently (after ctx) are found in the log and
+  // re-checked, so the cost is what happened concurrently, not the key's size.
+  void raise(std::string_view key, KeyRecord& r, const VersionVector& ctx, bool fields,
+             bool string);
+  // Joins one key delta of record `rec`.
+  void apply_key(const LogRecord& rec, const KeyDelta& d, const VersionVector& ctx);
+  // Resolves a key's visible value, type, expiry and liveness from its state
+  // and stores it, keeping counts and the expiry index.
+  void finish(std::string_view key, KeyRecord& r, const Before& b);
+  // Baselines counter parts that a threshold covers only in part, from the
+  // increments logged after `ctx`.
+  struct LoggedIncrement {
+    RegionId origin;
+    uint64_t seq;
+    Hlc hlc;
+    int64_t amount;
+    uint64_t p_after, n_after;
+  };
+  static void baseline(crdt::Cell& cell, const std::vector<LoggedIncrement>& incs,
+                       const crdt::Voids& v);
+  // An incoming increment whose previous total a local threshold covers:
+  // that total is void here too.
+  static void baseline_previous(crdt::Cell& cell, RegionId origin, const Increment& inc,
+                                const crdt::Voids& v);
+  void join_string(std::string_view key, KeyRecord& r, const crdt::Cell& theirs,
+                   const VersionVector& their_ctx, bool report_conflicts);
+  // Joins `theirs` (nothing: the other side holds no such field) into the
+  // stored field `name`; returns whether it was live before and after.
+  std::pair<bool, bool> join_field(std::string_view key, KeyRecord& r, const std::string& name,
+                                   const crdt::Cell* theirs, ValueType their_type,
+                                   const VersionVector& their_ctx);
+  void clear_before(Hlc at, const VersionVector& ctx);
+  void report(const std::string& key, crdt::Policy policy, const crdt::Entry& winner,
+              const crdt::Entry& loser, const char* reason);
+  // A fresh generation for `r`, moving the live fields listed; the old
+  // generation goes in one range delete.
+  void renew_generation(std::string_view key, KeyRecord& r, const std::vector<std::string>& keep);
 
   Storage& storage_;
   RegionId region_;
@@ -210,14 +301,27 @@ class Keyspace {
   uint64_t seq_ = 0;         // this region's write sequence: the counter of its dots
   uint64_t generation_ = 0;  // counter of collection generations (local only)
   Hlc clear_before_;         // versions at or before this were flushed
-  bool keep_tombstones_ = false;
   CommandWrites cmd_;
+  bool logged_ = false;
   std::function<VersionVector()> applied_;
   std::function<crdt::Resolver(std::string_view)> resolvers_;
   std::optional<int64_t> pending_increment_;
   std::optional<std::vector<crdt::Dot>> pending_context_;
-  std::set<std::string> tombstones_;  // keys stored as tombstones
+  std::set<std::string> counter_keys_;  // keys this command gave counter fields
+  std::set<std::string> tombstones_;    // keys stored as tombstones
   bool tombstones_loaded_ = false;
+  std::deque<std::string> reclaim_;  // keys whose generation holds void fields
+  std::string reclaim_cursor_;       // field position within reclaim_.front()
+  bool frozen_ = false;
+  bool broken_join_ = false;
+  // A key whose resync chunks are being joined: its record so far.
+  struct Joining {
+    std::string key;
+    KeyRecord rec;
+    Before before;
+    uint64_t count = 0;
+  };
+  std::optional<Joining> joining_;
   uint64_t siblings_dropped_ = 0;
   uint64_t purged_total_ = 0;
   uint64_t keys_ = 0;

@@ -30,41 +30,63 @@ std::string KeyRecord::encode() const {
   coding::put_varint(out, generation);
   coding::put_varint(out, count);
   vv.encode(out);
-  coding::put_bytes(out, ext);
+  if (replicated()) state.encode(out);
   out.append(payload);
   return out;
 }
 
 bool KeyRecord::decode(std::string_view in) {
-  if (in.size() < 3 || static_cast<uint8_t>(in[0]) != kFormat) return false;
+  if (in.size() < 3) return false;
+  auto format = static_cast<uint8_t>(in[0]);
+  if (format != 1 && format != kFormat) return false;
   auto t = static_cast<uint8_t>(in[1]);
-  if (t > static_cast<uint8_t>(ValueType::kHash)) return false;
+  if (t > kMaxValueType) return false;
   type = static_cast<ValueType>(t);
   flags = static_cast<uint8_t>(in[2]);
   in.remove_prefix(3);
   uint64_t origin64 = 0, expire = 0;
-  std::string_view ext_view;
   if (!coding::get_fixed64_be(in, &hlc.packed) || !coding::get_varint(in, &origin64) ||
-      !coding::get_varint(in, &expire) || !coding::get_varint(in, &generation) ||
-      !coding::get_varint(in, &count) || !vv.decode(in) || !coding::get_bytes(in, &ext_view)) {
+      origin64 > UINT32_MAX || !coding::get_varint(in, &expire) ||
+      !coding::get_varint(in, &generation) || !coding::get_varint(in, &count) || !vv.decode(in)) {
     return false;
   }
   origin = static_cast<RegionId>(origin64);
   expire_at_ms = static_cast<int64_t>(expire);
-  ext.assign(ext_view);
+  state = KeyState{};
+  if (format == 1) {
+    // The first multi-region format: the value and expiry cells, bare.
+    std::string_view ext;
+    if (!coding::get_bytes(in, &ext)) return false;
+    flags &= kFlagTombstone;
+    if (!ext.empty()) {
+      if (!state.value.decode(ext, 1) || !state.expiry.decode(ext, 1)) return false;
+      flags |= kFlagReplicated;
+      if (type != ValueType::kNone) state.note_write(type, version());
+    }
+  } else if (replicated() && !state.decode(in)) {
+    return false;
+  }
   payload.assign(in);
   return true;
 }
 
 std::string FieldRecord::encode() const {
   std::string out;
-  out.reserve(18 + cell.size() + value.size());
+  if (has_cell()) {
+    out.reserve(8 + cell.entries.size() * 16);
+    out.push_back(static_cast<char>(kFormatReplicated));
+    out.push_back(static_cast<char>(type));
+    out.push_back(static_cast<char>(flags));
+    cell.encode(out);
+    return out;
+  }
+  out.reserve(18 + value.size());
   out.push_back(static_cast<char>(kFormat));
   coding::put_fixed64_be(out, hlc.packed);
   coding::put_varint(out, origin);
   coding::put_varint(out, seq);
   out.push_back(static_cast<char>(flags));
-  coding::put_bytes(out, cell);
+  coding::put_bytes(out, {});
   out.append(value);
   return out;
 }
@@ -72,23 +94,47 @@ std::string FieldRecord::encode() const {
 bool FieldRecord::decode(std::string_view in) {
   if (in.empty()) return false;
   auto format = static_cast<uint8_t>(in[0]);
-  if (format != 1 && format != kFormat) return false;
   in.remove_prefix(1);
+  flags = 0;
+  cell = crdt::Cell{};
+  value.clear();
+  if (format == kFormatReplicated) {
+    if (in.size() < 2 || static_cast<uint8_t>(in[0]) > kMaxValueType) return false;
+    type = static_cast<ValueType>(in[0]);
+    flags = static_cast<uint8_t>(in[1]) | kFlagCell;
+    in.remove_prefix(2);
+    if (!cell.decode(in)) return false;
+    // The dot of the newest entry, for callers that show one.
+    hlc = Hlc{};
+    origin = 0;
+    seq = 0;
+    for (const auto& e : cell.entries) {
+      if (hlc <= e.hlc) {
+        hlc = e.hlc;
+        origin = e.origin;
+        seq = e.seq;
+      }
+    }
+    return in.empty();
+  }
+  if (format != 1 && format != kFormat) return false;
   uint64_t origin64 = 0;
   if (!coding::get_fixed64_be(in, &hlc.packed) || !coding::get_varint(in, &origin64) ||
-      !coding::get_varint(in, &seq)) {
+      origin64 > UINT32_MAX || !coding::get_varint(in, &seq)) {
     return false;
   }
   origin = static_cast<RegionId>(origin64);
-  flags = 0;
-  cell.clear();
+  type = ValueType::kNone;
   if (format == kFormat) {
     std::string_view c;
     if (in.empty()) return false;
-    flags = static_cast<uint8_t>(in[0]);
+    flags = static_cast<uint8_t>(in[0]) & kFlagTombstone;
     in.remove_prefix(1);
     if (!coding::get_bytes(in, &c)) return false;
-    cell.assign(c);
+    if (!c.empty()) {
+      if (!cell.decode(c, 1)) return false;
+      flags |= kFlagCell;
+    }
   }
   value.assign(in);
   return true;
@@ -138,6 +184,23 @@ bool parse_expiry_key(std::string_view k, int64_t* expire_at_ms, std::string_vie
   *expire_at_ms = static_cast<int64_t>(at);
   *key = k;
   return true;
+}
+
+std::string log_key(RegionId origin, uint64_t seq) {
+  std::string out;
+  out.reserve(12);
+  for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>((origin >> (i * 8)) & 0xff));
+  coding::put_fixed64_be(out, seq);
+  return out;
+}
+
+bool parse_log_key(std::string_view k, RegionId* origin, uint64_t* seq) {
+  if (k.size() != 12) return false;
+  uint32_t o = 0;
+  for (int i = 0; i < 4; ++i) o = (o << 8) | static_cast<uint8_t>(k[i]);
+  k.remove_prefix(4);
+  *origin = o;
+  return coding::get_fixed64_be(k, seq);
 }
 
 }  // namespace layout

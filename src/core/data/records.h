@@ -6,35 +6,44 @@
 #include <string>
 #include <string_view>
 
+#include "core/crdt/cell.h"
 #include "core/data/hlc.h"
+#include "core/data/key_state.h"
+#include "core/data/value_type.h"
 #include "core/data/version_vector.h"
 
 namespace meridian {
 
-enum class ValueType : uint8_t { kNone = 0, kString = 1, kSet = 2, kHash = 3 };
-
-const char* type_name(ValueType t);  // "string", "set", "hash", "none"
-
 // Value of Column::kKeys: one per user key.
 struct KeyRecord {
-  static constexpr uint8_t kFormat = 1;
-  static constexpr uint8_t kFlagTombstone = 1;  // deleted, kept for causality (multi-region)
+  static constexpr uint8_t kFormat = 2;  // 1: replicated state as two bare cells
+  static constexpr uint8_t kFlagTombstone = 1;  // nothing live, kept for causality (multi-region)
+  // Some field of this generation holds a counter: its history must outlive
+  // deletes, so the generation is kept (and cleaned in the background)
+  // instead of being dropped in one range delete.
+  static constexpr uint8_t kFlagCounters = 2;
+  static constexpr uint8_t kFlagReplicated = 4;  // `state` is set (multi-region)
 
   ValueType type = ValueType::kNone;
   uint8_t flags = 0;
-  Hlc hlc;                   // timestamp of the last write
-  RegionId origin = 0;       // region that made the last write
+  Hlc hlc;                   // timestamp of the latest write
+  RegionId origin = 0;       // region that made the latest write
   int64_t expire_at_ms = 0;  // 0: no expiry
   uint64_t generation = 0;   // collections: prefix of this incarnation's fields
   uint64_t count = 0;        // collections: number of live fields/members
-  VersionVector vv;          // causal context of this version
-  std::string ext;           // tagged extensions (CRDT state, siblings); empty today
-  std::string payload;       // strings: the value itself
+  // Single region: the causal context of this version. Multi-region: per
+  // region, the highest sequence of its writes that touched the key.
+  VersionVector vv;
+  KeyState state;       // multi-region: the replicated state (kFlagReplicated)
+  std::string payload;  // strings: the value itself (multi-region: resolved from state.value)
 
-  bool is_collection() const { return type == ValueType::kSet || type == ValueType::kHash; }
+  bool tombstone() const { return (flags & kFlagTombstone) != 0; }
+  bool replicated() const { return (flags & kFlagReplicated) != 0; }
+  bool is_collection() const { return meridian::is_collection(type); }
+  Version version() const { return Version{hlc, origin}; }
   // Approximate heap bytes, for cache budgets.
   size_t cache_cost() const {
-    return sizeof(KeyRecord) + payload.size() + ext.size() + vv.entries().size() * 16;
+    return sizeof(KeyRecord) + payload.size() + state.cache_cost() + vv.entries().size() * 16;
   }
 
   std::string encode() const;
@@ -44,19 +53,30 @@ struct KeyRecord {
 
 // Value of Column::kFields: a set member or a hash field.
 struct FieldRecord {
-  static constexpr uint8_t kFormat = 2;         // 1: without flags and cell
-  static constexpr uint8_t kFlagTombstone = 1;  // removed; kept for its counter history
+  // 1: without flags and cell; 2: cell in the first cell format; 3: the
+  // multi-region form, only type, flags and cell.
+  static constexpr uint8_t kFormat = 2;
+  static constexpr uint8_t kFormatReplicated = 3;
+  static constexpr uint8_t kFlagTombstone = 1;  // nothing live; kept for its counter history
+  static constexpr uint8_t kFlagCell = 2;       // `cell` is set (multi-region)
   Hlc hlc;
   RegionId origin = 0;
   uint64_t seq = 0;  // with origin, the dot of the write that added it
   uint8_t flags = 0;
-  // Multi-region: the encoded crdt::Cell (concurrent writes, counter); the
-  // value below is what it resolves to. Empty in a single region.
-  std::string cell;
+  ValueType type = ValueType::kNone;  // multi-region: the collection type it belongs to
+  // Multi-region: the replicated state; the value is what it resolves to,
+  // filled in by the keyspace when read (never stored).
+  crdt::Cell cell;
   std::string value;  // hash field value; empty for set members
 
   bool tombstone() const { return (flags & kFlagTombstone) != 0; }
-  size_t cache_cost() const { return sizeof(FieldRecord) + value.size() + cell.size(); }
+  bool has_cell() const { return (flags & kFlagCell) != 0; }
+  size_t cache_cost() const {
+    size_t n = sizeof(FieldRecord) + value.size() + cell.entries.size() * sizeof(crdt::Entry) +
+               cell.counter.size() * sizeof(crdt::CounterPart);
+    for (const auto& e : cell.entries) n += e.value.size();
+    return n;
+  }
 
   std::string encode() const;
   bool decode(std::string_view in);
@@ -72,6 +92,10 @@ std::string prefix_end(std::string_view prefix);
 // Column::kExpiry key: be64(expire_at_ms) key.
 std::string expiry_key(int64_t expire_at_ms, std::string_view key);
 bool parse_expiry_key(std::string_view k, int64_t* expire_at_ms, std::string_view* key);
+// Column::kLog key: be32(origin) be64(seq), so each origin's records are one
+// range in sequence order.
+std::string log_key(RegionId origin, uint64_t seq);
+bool parse_log_key(std::string_view k, RegionId* origin, uint64_t* seq);
 }  // namespace layout
 
 }  // namespace meridian

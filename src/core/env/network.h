@@ -3,6 +3,7 @@
 // them over authenticated TCP peer links (src/runtime/real); the simulator
 // delivers them in virtual time with the latency, loss, duplication and
 // partitions a test asks for (src/runtime/sim/sim_network.h).
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -18,6 +19,10 @@ class Network {
   // twice or never, and messages may overtake each other unless the link
   // keeps order; the protocol above must cope (sequence numbers, retries).
   virtual void send(RegionId to, std::string message) = 0;
+  // Bytes handed to send() for `to` that the runtime still holds (not yet
+  // written to the link). The replicator resends what seems lost only when
+  // nothing is waiting here: a slow peer is not a lossy one.
+  virtual size_t queued_bytes(RegionId /*to*/) const { return 0; }
 };
 
 // What a runtime calls when a message for the core arrives.

@@ -27,7 +27,7 @@ std::string ConflictFeed::json(uint64_t since_id, size_t count,
     auto it = region_names.find(id);
     return it != region_names.end() ? it->second : std::to_string(id);
   };
-  auto version = [&](const crdt::Version& v) {
+  auto version = [&](const crdt::ConflictSide& v) {
     return nlohmann::json{{"region", name(v.origin)},
                           {"hlc_ms", v.hlc.physical_ms()},
                           {"hlc_logical", v.hlc.logical()},

@@ -17,64 +17,67 @@ bool open(std::string_view& in, MessageType t) {
   return true;
 }
 
-void put_images(std::string& out, const std::vector<KeyImage>& images) {
-  coding::put_varint(out, images.size());
-  for (const auto& i : images) i.encode(out);
+bool get_u8(std::string_view& in, uint8_t* v) {
+  if (in.empty()) return false;
+  *v = static_cast<uint8_t>(in[0]);
+  in.remove_prefix(1);
+  return true;
 }
 
-bool get_images(std::string_view& in, std::vector<KeyImage>* images) {
+void put_strings(std::string& out, const std::vector<std::string>& v) {
+  coding::put_varint(out, v.size());
+  for (const auto& s : v) coding::put_bytes(out, s);
+}
+
+bool get_strings(std::string_view& in, std::vector<std::string>* v) {
   uint64_t n = 0;
   if (!coding::get_varint(in, &n) || n > in.size()) return false;
-  images->clear();
-  images->resize(n);
-  for (auto& i : *images)
-    if (!i.decode(in)) return false;
+  v->clear();
+  v->reserve(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string_view s;
+    if (!coding::get_bytes(in, &s)) return false;
+    v->emplace_back(s);
+  }
   return true;
 }
 
 }  // namespace
 
-std::optional<MessageType> peek_type(std::string_view in) {
-  if (in.empty()) return std::nullopt;
-  auto t = static_cast<uint8_t>(in[0]);
-  if (t < 1 || t > static_cast<uint8_t>(MessageType::kRepair)) return std::nullopt;
-  return static_cast<MessageType>(t);
-}
-
 std::string encode(const Records& m) {
   std::string out = begin(MessageType::kRecords);
+  coding::put_varint(out, m.origin);
   coding::put_varint(out, m.after);
-  coding::put_varint(out, m.records.size());
-  for (const auto& r : m.records) coding::put_bytes(out, r);
+  put_strings(out, m.records);
   return out;
 }
 
 bool decode(std::string_view in, Records* m) {
-  uint64_t n = 0;
-  if (!open(in, MessageType::kRecords) || !coding::get_varint(in, &m->after) ||
-      !coding::get_varint(in, &n) || n > in.size()) {
+  uint64_t origin = 0;
+  if (!open(in, MessageType::kRecords) || !coding::get_varint(in, &origin) ||
+      origin > UINT32_MAX || !coding::get_varint(in, &m->after) ||
+      !get_strings(in, &m->records)) {
     return false;
   }
-  m->records.clear();
-  m->records.reserve(n);
-  for (uint64_t i = 0; i < n; ++i) {
-    std::string_view r;
-    if (!coding::get_bytes(in, &r)) return false;
-    m->records.emplace_back(r);
-  }
+  m->origin = static_cast<RegionId>(origin);
   return in.empty();
 }
 
 std::string encode(const Status& m) {
   std::string out = begin(MessageType::kStatus);
   m.applied.encode(out);
-  out.push_back(m.resend ? 1 : 0);
+  out.push_back(static_cast<char>((m.resend ? 1 : 0) | (m.resync ? 2 : 0)));
   return out;
 }
 
 bool decode(std::string_view in, Status* m) {
-  if (!open(in, MessageType::kStatus) || !m->applied.decode(in) || in.size() != 1) return false;
-  m->resend = in[0] != 0;
+  uint8_t flags = 0;
+  if (!open(in, MessageType::kStatus) || !m->applied.decode(in) || !get_u8(in, &flags) ||
+      (flags & ~3) || !in.empty()) {
+    return false;
+  }
+  m->resend = flags & 1;
+  m->resync = flags & 2;
   return true;
 }
 
@@ -82,69 +85,110 @@ std::string encode(const Snapshot& m) {
   std::string out = begin(MessageType::kSnapshot);
   coding::put_varint(out, m.id);
   coding::put_varint(out, m.part);
-  out.push_back(m.last ? 1 : 0);
-  m.applied.encode(out);
-  coding::put_fixed64_be(out, m.clear_watermark.packed);
-  put_images(out, m.images);
+  out.push_back(static_cast<char>(m.kind));
+  switch (m.kind) {
+    case Snapshot::kHeader:
+      m.applied.encode(out);
+      coding::put_fixed64_be(out, m.clear_watermark.packed);
+      m.floors.encode(out);
+      break;
+    case Snapshot::kLog:
+      put_strings(out, m.records);
+      break;
+    case Snapshot::kKeys:
+      coding::put_varint(out, m.chunks.size());
+      for (const auto& c : m.chunks) c.encode(out);
+      break;
+    case Snapshot::kEnd:
+      break;
+  }
   return out;
 }
 
 bool decode(std::string_view in, Snapshot* m) {
   uint64_t part = 0;
+  uint8_t kind = 0;
   if (!open(in, MessageType::kSnapshot) || !coding::get_varint(in, &m->id) ||
-      !coding::get_varint(in, &part) || in.empty()) {
+      !coding::get_varint(in, &part) || part > UINT32_MAX || !get_u8(in, &kind) ||
+      kind > Snapshot::kEnd) {
     return false;
   }
   m->part = static_cast<uint32_t>(part);
-  m->last = in[0] != 0;
-  in.remove_prefix(1);
-  return m->applied.decode(in) && coding::get_fixed64_be(in, &m->clear_watermark.packed) &&
-         get_images(in, &m->images) && in.empty();
-}
-
-std::string encode(const Read& m) {
-  std::string out = begin(MessageType::kRead);
-  coding::put_varint(out, m.id);
-  coding::put_varint(out, m.keys.size());
-  for (const auto& k : m.keys) coding::put_bytes(out, k);
-  return out;
-}
-
-bool decode(std::string_view in, Read* m) {
-  uint64_t n = 0;
-  if (!open(in, MessageType::kRead) || !coding::get_varint(in, &m->id) ||
-      !coding::get_varint(in, &n) || n > in.size()) {
-    return false;
-  }
-  m->keys.clear();
-  for (uint64_t i = 0; i < n; ++i) {
-    std::string_view k;
-    if (!coding::get_bytes(in, &k)) return false;
-    m->keys.emplace_back(k);
+  m->kind = static_cast<Snapshot::Kind>(kind);
+  switch (m->kind) {
+    case Snapshot::kHeader:
+      if (!m->applied.decode(in) || !coding::get_fixed64_be(in, &m->clear_watermark.packed) ||
+          !m->floors.decode(in)) {
+        return false;
+      }
+      break;
+    case Snapshot::kLog:
+      if (!get_strings(in, &m->records)) return false;
+      break;
+    case Snapshot::kKeys: {
+      uint64_t n = 0;
+      if (!coding::get_varint(in, &n) || n > in.size()) return false;
+      m->chunks.assign(n, KeyChunk{});
+      for (auto& c : m->chunks)
+        if (!c.decode(in)) return false;
+      break;
+    }
+    case Snapshot::kEnd:
+      break;
   }
   return in.empty();
 }
 
-std::string encode(const ReadReply& m) {
-  std::string out = begin(MessageType::kReadReply);
+std::string encode(const SnapshotAck& m) {
+  std::string out = begin(MessageType::kSnapshotAck);
   coding::put_varint(out, m.id);
-  put_images(out, m.images);
+  coding::put_varint(out, m.part);
+  out.push_back(m.broken ? 1 : 0);
   return out;
 }
 
-bool decode(std::string_view in, ReadReply* m) {
-  return open(in, MessageType::kReadReply) && coding::get_varint(in, &m->id) &&
-         get_images(in, &m->images) && in.empty();
+bool decode(std::string_view in, SnapshotAck* m) {
+  uint64_t part = 0;
+  uint8_t broken = 0;
+  if (!open(in, MessageType::kSnapshotAck) || !coding::get_varint(in, &m->id) ||
+      !coding::get_varint(in, &part) || part > UINT32_MAX || !get_u8(in, &broken) ||
+      broken > 1 || !in.empty()) {
+    return false;
+  }
+  m->part = static_cast<uint32_t>(part);
+  m->broken = broken != 0;
+  return true;
 }
 
-std::string encode(const Repair& m) {
-  std::string out = begin(MessageType::kRepair);
-  put_images(out, m.images);
+std::string encode(const Pull& m) {
+  std::string out = begin(MessageType::kPull);
+  coding::put_varint(out, m.id);
+  m.applied.encode(out);
+  coding::put_varint(out, m.max_bytes);
   return out;
 }
 
-bool decode(std::string_view in, Repair* m) {
-  return open(in, MessageType::kRepair) && get_images(in, &m->images) && in.empty();
+bool decode(std::string_view in, Pull* m) {
+  return open(in, MessageType::kPull) && coding::get_varint(in, &m->id) &&
+         m->applied.decode(in) && coding::get_varint(in, &m->max_bytes) && in.empty();
+}
+
+std::string encode(const PullReply& m) {
+  std::string out = begin(MessageType::kPullReply);
+  coding::put_varint(out, m.id);
+  m.applied.encode(out);
+  out.push_back(m.more ? 1 : 0);
+  return out;
+}
+
+bool decode(std::string_view in, PullReply* m) {
+  uint8_t more = 0;
+  if (!open(in, MessageType::kPullReply) || !coding::get_varint(in, &m->id) ||
+      !m->applied.decode(in) || !get_u8(in, &more) || more > 1 || !in.empty()) {
+    return false;
+  }
+  m->more = more != 0;
+  return true;
 }
 
 }  // namespace meridian::repl

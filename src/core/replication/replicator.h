@@ -1,26 +1,38 @@
 #pragma once
-// Replication of one region: its log, the streams to every peer, what it has
-// applied from each origin, and the waits of write modes and read levels.
-// No I/O: messages go out through Network (only after the pass that produced
-// them is committed, so nothing uncommitted ever leaves the region), timers
-// through Scheduler, state through Storage in the same commit as the data.
+// Replication of one region: the log of every origin's recent writes, the
+// streams to every peer, what it has applied from each origin, full
+// resyncs, and the waits of write modes and read levels. No I/O: messages go
+// out through Network (only after the pass that produced them is
+// committed, so nothing uncommitted ever leaves the region), timers through
+// Scheduler, state through Storage in the same commit as the data.
 //
 // Protocol, per origin O and peer P (see messages.h):
-// - O appends one LogRecord per write command to its log (Column::kLog).
-// - O streams records after P's acknowledged position; P applies them in
-//   order (last-writer-wins per key), persists its applied vector in the
-//   same commit, then tells O (Status). Gaps make P ask for a resend; a
-//   stream without progress is resent after a timeout (go-back-N).
-// - When P needs records O has already truncated, O sends a snapshot: every
-//   key image plus the vector it is consistent with; P merges it.
-// - O truncates its log below what every region has applied, keeping
-//   log_retention_ops more, and never keeps more than log_max_ops.
+// - O appends one LogRecord per write command (its deltas, its
+//   dependencies: O's applied vector) to the log (Column::kLog).
+// - O streams its records after P's acknowledged position, at most
+//   kWindowBytes unacknowledged. P applies each origin's records in
+//   sequence, each only once its dependencies are applied (causal order),
+//   holding back those that must wait; it persists its applied vector in the
+//   same commit and acknowledges (Status). A gap makes P ask for a resend;
+//   a stream without progress is resent after a timeout, unless its bytes
+//   are still queued in the runtime (a slow peer is not a lossy one).
+// - Every region keeps every origin's records it applied until all regions
+//   have applied them (causal stability), so any region can pull records it
+//   lacks from any other: when a record's dependency does not arrive from
+//   its own origin, and for leader and quorum reads.
+// - When P needs records O no longer has, O streams a full resync: a
+//   consistent storage snapshot, in bounded parts with flow control; P
+//   refuses writes until it has joined it all.
+// - O truncates its own log below what every region has applied (keeping
+//   log_retention_ops more, never more than log_max_ops), and every
+//   origin's records below causal stability.
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,11 +48,13 @@ namespace meridian {
 struct ReplicationStats {
   uint64_t records_sent = 0;
   uint64_t records_applied = 0;
-  uint64_t records_skipped = 0;  // duplicates or lost to a newer version
+  uint64_t records_skipped = 0;  // duplicates
+  uint64_t records_held = 0;     // waited for a dependency
+  uint64_t records_relayed = 0;  // sent in answer to pulls
+  uint64_t pulls_sent = 0;
   uint64_t snapshots_sent = 0;
   uint64_t snapshots_applied = 0;
   uint64_t resends = 0;
-  uint64_t repairs_sent = 0;
   uint64_t write_waits_met = 0;
   uint64_t write_waits_timed_out = 0;
   uint64_t read_waits_timed_out = 0;
@@ -70,6 +84,10 @@ class Replicator {
   void flush();
   void after_commit();
 
+  // A full resync is being joined in: writes are refused until it ends.
+  bool resyncing() const { return resyncing_; }
+  std::string resync_refusal() const;
+
   // Write modes. Calls done(acked, met) once `needed` other regions have
   // durably applied this region's write `seq`, or after timeout_ms (<= 0:
   // no timeout) with met = false. Never calls done before returning.
@@ -88,8 +106,8 @@ class Replicator {
                     std::function<void(bool ok)> done);
 
   // Leader and quorum reads: asks the leader, or enough peers for a
-  // majority with this region, for the images of `keys`; installs any newer
-  // version locally and repairs peers that answered with an older one, then
+  // majority with this region, for their applied vectors and the records
+  // this region lacks, applies them (in causal order, like any other), then
   // calls done with nothing, or with an error message after timeout_ms.
   enum class Source { kLeader, kQuorum };
   void fetch(std::vector<std::string> keys, Source source, int64_t timeout_ms,
@@ -114,7 +132,7 @@ class Replicator {
   std::string status_json(int64_t now_ms) const;
 
   // Fault injection (MR.DEBUG SOVEREIGNTY, the simulator): off, records,
-  // snapshots and reads go to every region whatever [[placement]] says, so
+  // snapshots and pulls go to every region whatever [[placement]] says, so
   // tests can show their leak checks catch a leak.
   void set_sovereignty(bool on) { sovereignty_ = on; }
 
@@ -122,17 +140,44 @@ class Replicator {
   std::function<void(RegionId origin, uint64_t seq)> on_apply;
 
  private:
+  // A full resync this region streams to a peer.
+  struct OutgoingSnapshot {
+    uint64_t id = 0;
+    std::unique_ptr<StorageSnapshot> snap;
+    VersionVector applied;
+    Hlc clear_watermark;
+    VersionVector floors;
+    repl::Snapshot::Kind phase = repl::Snapshot::kHeader;
+    std::string log_after;  // log key of the last record sent
+    Keyspace::ChunkCursor cursor;
+    uint32_t next_part = 0;
+    std::deque<std::pair<uint32_t, size_t>> unacked;  // part, bytes
+    size_t unacked_bytes = 0;
+    bool ended = false;      // the end part is sent
+    int64_t progress_ms = 0;  // started, or a part acknowledged
+  };
   struct Peer {
     RegionInfo info;
-    bool known = false;         // heard from since start: `acked` is current
-    uint64_t acked = 0;         // highest own seq it has applied
-    uint64_t sent = 0;          // highest own seq sent to it
-    VersionVector vector;       // its last reported applied vector
+    bool known = false;      // heard from since start: `acked` is current
+    uint64_t acked = 0;      // highest own seq it has applied
+    uint64_t sent = 0;       // highest own seq sent to it
+    std::deque<std::pair<uint64_t, size_t>> inflight;  // own records sent, unacked
+    size_t inflight_bytes = 0;
+    VersionVector vector;    // its last reported applied vector
+    bool wants_resync = false;
     int64_t last_heard_ms = 0;  // -1: never
     int64_t last_progress_ms = 0;
-    int64_t snapshot_sent_ms = -1;
-    uint64_t applied_from = 0;  // its records applied here
-    int64_t apply_lag_ms = 0;   // age of its last record when applied here
+    std::optional<OutgoingSnapshot> snapshot;
+    int64_t snapshot_retry_ms = 0;  // no new resync to it before this
+    int64_t pull_sent_ms = -1;      // a pull to it is in flight since
+    uint64_t applied_from = 0;      // its records applied here
+    int64_t apply_lag_ms = 0;       // age of its last record when applied here
+    // Traffic: message bytes and records, each way, and a per-second rate.
+    uint64_t bytes_sent = 0, bytes_received = 0;
+    uint64_t records_to = 0, records_from = 0, record_bytes_to = 0;
+    uint64_t rate_mark_records = 0;
+    int64_t rate_mark_ms = 0;
+    double records_per_sec = 0;
     // Apply lags (ms, one bucket per ms, the last one open-ended) since start.
     std::vector<uint64_t> lag_histogram = std::vector<uint64_t>(10001, 0);
   };
@@ -147,16 +192,31 @@ class Replicator {
     std::function<void(bool)> done;
   };
   struct Fetch {
-    std::vector<std::string> keys;
     int needed;
-    std::map<RegionId, std::vector<KeyImage>> replies;
+    std::map<RegionId, VersionVector> replies;
     std::function<void(std::optional<std::string>)> done;
     Source source;
   };
-  struct Incoming {  // a snapshot being received
+  // Records of one origin that arrived before their dependencies were
+  // applied, in sequence order, bounded.
+  struct Held {
+    std::deque<std::string> records;
+    size_t bytes = 0;
+    uint64_t last = 0;  // seq of the last held record
+    bool overflowed = false;
+    int64_t since_ms = 0;
+  };
+  // A full resync being received.
+  struct Incoming {
     uint64_t id = 0;
+    RegionId from = 0;
     uint32_t next = 0;
-    bool broken = true;
+    VersionVector applied;
+    Hlc clear_watermark;
+    VersionVector floors;
+    int64_t last_part_ms = 0;
+    std::map<uint32_t, std::string> ahead;  // parts that arrived before their turn
+    size_t ahead_bytes = 0;
   };
 
   // What INFO and /status show of a peer.
@@ -165,6 +225,7 @@ class Replicator {
     uint64_t lag_ops = 0;
     int64_t lag_ms = 0;
     int64_t apply_lag_p50_ms = 0, apply_lag_p99_ms = 0;
+    uint64_t avg_record_bytes = 0;
   };
   bool link_up(const Peer& p, int64_t now_ms) const;
   PeerView view(const Peer& p, int64_t now_ms) const;
@@ -174,8 +235,13 @@ class Replicator {
   void send(RegionId to, std::string message);
   void tick();
   void pump(Peer& p);
-  bool read_log(uint64_t after, std::vector<std::string>* out, size_t max_bytes);
-  void send_snapshot(Peer& p);
+  void pump_snapshot(Peer& p);
+  // Records of `origin` with seq > after from the log, up to max_bytes.
+  void read_log(RegionId origin, uint64_t after, uint64_t upto, std::vector<std::string>* out,
+                size_t max_bytes);
+  // The records of one origin this region keeps: (floor, last].
+  uint64_t log_floor(RegionId origin) const;
+  uint64_t log_last(RegionId origin) const;
   // Sovereignty: a log record as `to` may receive it, without the keys it
   // may not hold (the record itself still goes: it keeps the stream's
   // sequence contiguous).
@@ -183,15 +249,26 @@ class Replicator {
   void truncate();
   void advance_stability();
   void on_records(Peer& from, std::string_view msg);
+  // Applies `bytes` (the next record of `origin`) if its dependencies are
+  // applied; false if it must wait. Malformed records are dropped (true).
+  enum class Applied { kDone, kWait, kBad };
+  Applied try_apply(RegionId origin, const std::string& bytes);
+  void drain_held();
+  void request_missing_dependencies();
   void on_status(Peer& from, std::string_view msg);
   void on_snapshot(Peer& from, std::string_view msg);
-  void on_read(Peer& from, std::string_view msg);
-  void on_read_reply(Peer& from, std::string_view msg);
-  void on_repair(std::string_view msg);
+  void on_snapshot_ack(Peer& from, std::string_view msg);
+  // Joins the parts of the incoming resync that are next in order.
+  void drain_snapshot(Peer& from);
+  void finish_resync();
+  void on_pull(Peer& from, std::string_view msg);
+  void on_pull_reply(Peer& from, std::string_view msg);
+  void pull(Peer& p, uint64_t id);
+  void check_fetches();
   void check_ack_waits();
   void check_apply_waits();
-  void finish_fetch(uint64_t id);
   void load();
+  void ack(RegionId to);
   int64_t now() { return env_.clock.now_ms(); }
 
   RegionInfo self_;
@@ -209,23 +286,37 @@ class Replicator {
   std::vector<Peer> peers_;
   ReplicationStats stats_;
 
-  VersionVector applied_;          // other origins only
-  std::vector<RegionId> ack_due_;  // origins to acknowledge after the commit
-  bool resend_due_ = false;
+  VersionVector applied_;      // other origins only
+  VersionVector floors_;       // other origins: their records kept are (floor, applied]
+  std::set<RegionId> ack_due_;     // regions to acknowledge after the commit
+  std::set<RegionId> resend_due_;  // origins to ask for a resend
+  std::map<RegionId, Held> held_;
   std::vector<std::pair<RegionId, std::string>> outbox_;
   bool state_dirty_ = false;
+  bool flushed_ = true;  // nothing logged or applied since flush(): commit may precede sends
 
   uint64_t log_floor_ = 0;  // every own record with seq > floor is in the log
   uint64_t log_last_ = 0;
-  std::deque<std::pair<uint64_t, std::string>> recent_;  // tail of the log
+  // A peer whose position is below this gets a full resync (log_max_ops,
+  // log_retention_ops), though the records may still be kept.
+  uint64_t stream_floor_ = 0;
+  std::deque<std::pair<uint64_t, std::string>> recent_;  // tail of the own log
   size_t recent_bytes_ = 0;
+
+  bool resyncing_ = false;
+  VersionVector resync_floor_;  // a resync must be at least this recent
+  std::optional<Incoming> incoming_;
+  // Parts of a resync whose header has not arrived yet.
+  std::map<uint32_t, std::string> early_;
+  size_t early_bytes_ = 0;
+  RegionId early_from_ = 0;
+  uint64_t early_id_ = 0;
+  uint64_t next_snapshot_id_ = 1;
 
   uint64_t next_wait_id_ = 1;
   std::map<uint64_t, AckWait> ack_waits_;
   std::map<uint64_t, ApplyWait> apply_waits_;
   std::map<uint64_t, Fetch> fetches_;
-  std::map<RegionId, Incoming> incoming_;
-  uint64_t next_snapshot_id_ = 1;
   // Causal stability: vectors every region had applied at some heartbeat
   // (min of all reports) and, with them, each region's own position then;
   // a checkpoint becomes `stable_` once this region has applied that much

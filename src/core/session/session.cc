@@ -220,6 +220,12 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
     Reply(out, proto_, &region_.stats().total_error_replies).error(fm.write_refusal());
     return;
   }
+  if ((spec.flags & kCmdWrite) && repl.resyncing()) {
+    // A full resync is being joined in: a write now would claim to have
+    // seen state this region does not have yet.
+    Reply(out, proto_, &region_.stats().total_error_replies).error(repl.resync_refusal());
+    return;
+  }
   Keyspace& ks = region_.keyspace();
   size_t reply_start = out.size();
   ks.begin_command();
@@ -398,8 +404,13 @@ bool Session::defer_read(const CommandSpec& spec, const std::vector<std::string_
   auto run = [this, s, args](std::string& o) {
     std::vector<std::string_view> av(args.begin(), args.end());
     Reply reply(o, proto_, &region_.stats().total_error_replies);
-    CommandContext ctx{region_, *this, region_.keyspace(), av, reply, region_.now_ms()};
+    Keyspace& ks = region_.keyspace();
+    CommandContext ctx{region_, *this, ks, av, reply, region_.now_ms()};
+    // A read writes too when it finds a key expired (a replicated delete).
+    ks.begin_command();
     s->handler(ctx);
+    if (ks.writes().seq != 0) region_.replicator().log_command(ks.writes());
+    ks.begin_command();
   };
   switch (policy.level) {
     case ReadLevel::kLocal:

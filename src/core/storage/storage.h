@@ -14,7 +14,7 @@ enum class Column : uint8_t {
   kKeys = 1,    // user key -> KeyRecord (type, HLC, origin, version vector, expiry, value)
   kFields = 2,  // (key, generation, field) -> FieldRecord for sets and hashes
   kExpiry = 3,  // (expire-at, key) -> "" : index for the active expiry cycle
-  kLog = 4,     // be64(seq) -> LogRecord: this region's replication log
+  kLog = 4,     // be32(origin) be64(seq) -> LogRecord: every origin's recent writes
 };
 inline constexpr int kColumnCount = 5;
 
@@ -27,6 +27,15 @@ class StorageIterator {
   virtual void next() = 0;
   virtual std::string_view key() const = 0;
   virtual std::string_view value() const = 0;
+};
+
+// A consistent, read-only view of the committed data at one moment, valid
+// across later writes and commits (full resyncs stream from one while the
+// region keeps working).
+class StorageSnapshot {
+ public:
+  virtual ~StorageSnapshot() = default;
+  virtual std::unique_ptr<StorageIterator> iterate(Column column) = 0;
 };
 
 // The core's view of durable storage.
@@ -49,6 +58,8 @@ class Storage {
   // generations of a collection), so it may take effect lazily, at commit.
   virtual void del_range(Column column, std::string_view begin, std::string_view end) = 0;
   virtual std::unique_ptr<StorageIterator> iterate(Column column) = 0;
+  // The committed data as of now (writes since the last commit excluded).
+  virtual std::unique_ptr<StorageSnapshot> snapshot() = 0;
   // Returns false when nothing was written since the last commit (no I/O).
   virtual bool commit(bool sync) = 0;
 };

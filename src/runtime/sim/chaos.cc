@@ -1,12 +1,14 @@
 #include "runtime/sim/chaos.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 
+#include "core/data/coding.h"
 #include "runtime/sim/sim_cluster.h"
 
 namespace meridian::sim {
@@ -291,8 +293,8 @@ class Run {
   }
 
   Version record_version(int region, const std::string& k) {
-    KeyImage img = cluster_->region(region).keyspace().image(k);
-    Version v{img.rec.hlc, img.rec.origin};
+    meridian::Version kv = cluster_->region(region).keyspace().version_of(k);
+    Version v{kv.hlc, kv.origin};
     // A purged tombstone superseded everything before it.
     auto it = purged_[region].find(k);
     if (it != purged_[region].end() && v < it->second) v = it->second;
@@ -419,9 +421,45 @@ class Run {
     ks.for_each_record([&](std::string_view k, const KeyRecord&) { keys.emplace_back(k); });
     std::string out;
     for (const auto& k : keys) {
-      KeyImage img = ks.image(k);
-      img.rec.count = 0;
-      img.encode(out);
+      coding::put_bytes(out, k);
+      coding::put_bytes(out, ks.canonical(k));
+    }
+    return out;
+  }
+
+  // The first keys whose state differs between two regions, for the report.
+  std::string differing(int a, int b) {
+    std::set<std::string> keys;
+    for (int r : {a, b}) {
+      cluster_->region(r).keyspace().for_each_record(
+          [&](std::string_view k, const KeyRecord&) { keys.emplace(k); });
+    }
+    std::string out;
+    int n = 0;
+    for (const auto& k : keys) {
+      if (cluster_->region(a).keyspace().canonical(k) ==
+          cluster_->region(b).keyspace().canonical(k)) {
+        continue;
+      }
+      out += (n == 0 ? ": " : ", ") + k;
+      if (n == 0 && std::getenv("MERIDIAN_CHAOS_EXPLAIN") != nullptr) {
+        auto vec = [&](int r) {
+          std::string v;
+          VersionVector applied = cluster_->region(r).replicator().applied();
+          for (const auto& [o, s] : applied.entries())
+            v += std::to_string(o) + "=" + std::to_string(s) + ",";
+          return v;
+        };
+        out += " applied " + vec(a) + " vs " + vec(b);
+        std::string ia, ib;
+        cluster_->region(a).replicator().info(ia, cluster_->now());
+        cluster_->region(b).replicator().info(ib, cluster_->now());
+        out += "\n" + ia + "\n" + ib + "\n";
+        out += " [" + std::to_string(a + 1) + ": " + cluster_->region(a).keyspace().describe(k) +
+               "]\n  [" + std::to_string(b + 1) + ": " +
+               cluster_->region(b).keyspace().describe(k) + "]\n";
+      }
+      if (++n == 3) break;
     }
     return out;
   }
@@ -434,7 +472,8 @@ class Run {
     std::string first = dump(0);
     for (int i = 1; i < cluster_->size(); ++i) {
       if (dump(i) != first) {
-        fail("regions 1 and " + std::to_string(i + 1) + " did not converge after healing");
+        fail("regions 1 and " + std::to_string(i + 1) + " did not converge after healing" +
+             differing(0, i));
       }
     }
     Keyspace& ks = cluster_->region(0).keyspace();
