@@ -781,6 +781,9 @@ void Keyspace::join_chunk(const KeyChunk& chunk, const VersionVector& their_ctx)
     Joining j{chunk.key, r, before(r), 0};
     KeyRecord theirs = chunk.rec;
     to_replicated(theirs);
+    // This region's next write must be later than everything it now holds.
+    hlc_.observe(theirs.hlc);
+    meta_dirty_ = true;
     KeyRecord& mine = j.rec;
     mine.state.merge_thresholds(theirs.state);
     join_string(chunk.key, mine, theirs.state.value, their_ctx, false);

@@ -338,7 +338,9 @@ void Replicator::pump(Peer& p) {
     if (p.acked >= log_last_ && !p.wants_resync) return;
     if (now() < p.snapshot_retry_ms) return;
     OutgoingSnapshot o;
-    o.id = next_snapshot_id_++;
+    // Unique across restarts: parts of a resync sent before a crash may
+    // still be in flight and must never pass for parts of a new one.
+    o.id = env_.random.next_u64() | 1;
     o.snap = env_.storage.snapshot();  // after the commit: exactly what applied() says
     o.applied = applied();
     if (sovereignty_ && !placement_.covers(self_.id, p.info.id)) {
@@ -930,7 +932,8 @@ void Replicator::on_pull_reply(Peer& from, std::string_view msg) {
 
 void Replicator::fetch(std::vector<std::string> keys, Source source, int64_t timeout_ms,
                        std::function<void(std::optional<std::string>)> done) {
-  uint64_t id = next_wait_id_++;
+  // Random, so a reply to a pull made before a restart never answers this one.
+  uint64_t id = env_.random.next_u64() | 1;
   // Only regions that may hold every key are asked (sovereignty).
   auto may_ask = [&](RegionId r) {
     return std::all_of(keys.begin(), keys.end(),

@@ -311,7 +311,6 @@ class Replicator {
   size_t early_bytes_ = 0;
   RegionId early_from_ = 0;
   uint64_t early_id_ = 0;
-  uint64_t next_snapshot_id_ = 1;
 
   uint64_t next_wait_id_ = 1;
   std::map<uint64_t, AckWait> ack_waits_;
