@@ -94,18 +94,18 @@ int run_server(const std::string& config_path, const std::string& region_name,
 // deterministic simulator (see src/runtime/sim/chaos.h). Exit code 1 if any
 // seed breaks an invariant; each failure prints the seed that replays it.
 int run_simulate(uint64_t first, uint64_t count, int64_t duration_ms, bool verbose, bool failover,
-                 bool geo) {
+                 bool geo, bool broken_join) {
   uint64_t failed = 0;
   for (uint64_t seed = first; seed < first + count; ++seed) {
     meridian::sim::ChaosResult r = failover ? meridian::sim::run_failover_chaos(seed, duration_ms)
                                    : geo    ? meridian::sim::run_geo_chaos(seed, duration_ms)
-                                            : meridian::sim::run_chaos({seed, duration_ms});
+                                            : meridian::sim::run_chaos({seed, duration_ms, broken_join});
     if (!r.ok()) {
       ++failed;
       std::printf("FAIL %s\n", r.summary.c_str());
       for (const auto& v : r.violations) std::printf("  %s\n", v.c_str());
-      std::printf("  replay: meridian simulate%s --seed %llu --duration-ms %lld\n",
-                  failover ? " --failover" : (geo ? " --geo" : ""),
+      std::printf("  replay: meridian simulate%s%s --seed %llu --duration-ms %lld\n",
+                  failover ? " --failover" : (geo ? " --geo" : ""), broken_join ? " --broken-join" : "",
                   static_cast<unsigned long long>(seed), static_cast<long long>(duration_ms));
     } else if (verbose) {
       std::printf("ok   %s\n", r.summary.c_str());
@@ -189,6 +189,10 @@ int main(int argc, char** argv) {
                      "geo-partitioning's chaos (homes, routing, sovereignty of every message)");
   simulate->add_flag("--failover", failover_chaos,
                      "the failover manager's chaos (active-passive, primary cut off, crashes)");
+  bool broken_join = false;
+  simulate->add_flag("--broken-join", broken_join,
+                     "break the delta join on purpose (deletes lose their key-level voids), to "
+                     "see the checker catch it");
 
   std::string to, ask_region;
   bool json = false;
@@ -253,7 +257,8 @@ int main(int argc, char** argv) {
   try {
     if (server->parsed()) return run_server(config_path, region, data_dir);
     if (simulate->parsed()) {
-      return run_simulate(seed, seeds, duration_ms, verbose, failover_chaos, geo_chaos);
+      return run_simulate(seed, seeds, duration_ms, verbose, failover_chaos, geo_chaos,
+                          broken_join);
     }
     if (status->parsed() || history->parsed() || switchover->parsed() || failover->parsed()) {
       auto cfg = meridian::load_cluster_config(config_path);

@@ -119,14 +119,19 @@ uint64_t context_digest(const std::vector<Dot>& dots) {
 }
 
 void Cell::increment(RegionId self, uint64_t seq, Hlc hlc, int64_t delta) {
-  CounterPart& mine = part_for(counter, self);
-  if (delta >= 0) {
-    mine.p += static_cast<uint64_t>(delta);
-  } else {
-    mine.n += static_cast<uint64_t>(-(delta + 1)) + 1;  // no overflow at INT64_MIN
+  // An increment by zero counts nothing: it only makes the value present (a
+  // part of zeros would carry no information, and regions would disagree on
+  // whether they hold it).
+  if (delta != 0) {
+    CounterPart& mine = part_for(counter, self);
+    if (delta > 0) {
+      mine.p += static_cast<uint64_t>(delta);
+    } else {
+      mine.n += static_cast<uint64_t>(-(delta + 1)) + 1;  // no overflow at INT64_MIN
+    }
+    mine.last = seq;
+    mine.last_hlc = hlc;
   }
-  mine.last = seq;
-  mine.last_hlc = hlc;
   // The increment observed every presence mark; value entries stay: they are
   // the base the counter adds to.
   std::erase_if(entries, [](const Entry& e) { return e.kind == Entry::kTouch; });
@@ -192,6 +197,7 @@ void join(Cell& mine, const VersionVector& my_ctx, const Cell& theirs,
       m.last_hlc = t.last_hlc;
     }
   }
+  std::erase_if(mine.counter, [](const CounterPart& p) { return p.p == 0 && p.n == 0; });
 }
 
 std::optional<Entry> join_lww(Cell& mine, const Cell& theirs) {
@@ -249,7 +255,10 @@ const Entry* Resolver::winner(const std::vector<Entry>& entries) const {
 std::optional<std::string> resolved_value(const Cell& cell, const Resolver& r) {
   if (!cell.present()) return std::nullopt;
   const Entry* w = r.winner(cell.entries);
-  if (!cell.has_counter()) return w ? std::optional<std::string>(w->value) : std::nullopt;
+  if (!cell.has_counter()) {
+    if (w != nullptr) return w->value;
+    return std::string("0");  // made present by increments that added up to nothing yet
+  }
   // A counter: the base value (a SET before the increments) plus the sum.
   int64_t base = 0;
   if (w != nullptr) {

@@ -164,9 +164,10 @@ std::optional<FieldRecord> Keyspace::live_field(std::string_view key, const KeyS
 
 std::optional<FieldRecord> Keyspace::rget_field(std::string_view key, const KeyRecord& rec,
                                                 std::string_view field) {
+  // A key written for the first time by this very command has no record
+  // yet (nothing voided), but may have fields already.
   const auto& stored = read_record(key);
-  if (!stored) return std::nullopt;
-  KeyState st = stored->replicated() ? stored->state : KeyState{};
+  KeyState st = stored && stored->replicated() ? stored->state : KeyState{};
   const auto& f = read_field(layout::field_key(key, rec.generation, field));
   if (!f) return std::nullopt;
   return live_field(key, st, rec.type, *f);
@@ -232,6 +233,7 @@ void Keyspace::rdel_field(std::string_view key, const KeyRecord& rec, std::strin
   }
   f.type = rec.type;
   KeyDelta& d = delta_for(key);
+  d.type = rec.type;  // SREM and HDEL are writes of their type
   FieldDelta* fd = d.field(field);
   if (fd == nullptr) {
     fd = &d.fields.emplace_back();
@@ -414,7 +416,8 @@ void Keyspace::raise(std::string_view key, KeyRecord& r, const VersionVector& ct
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   const ValueType newest = r.state.newest_type();
-  std::vector<std::string> live;
+  std::vector<std::string> keep;  // what must outlive the old generation
+  uint64_t live = 0;
   for (const auto& name : candidates) {
     std::string fk = layout::field_key(key, r.generation, name);
     const auto& stored = read_field(fk);
@@ -429,12 +432,13 @@ void Keyspace::raise(std::string_view key, KeyRecord& r, const VersionVector& ct
       continue;
     }
     f.flags = FieldRecord::kFlagCell | (f.cell.present() ? 0 : FieldRecord::kFlagTombstone);
-    if (f.cell.present() && f.type == newest) live.push_back(name);
+    if (f.cell.present() && f.type == newest) ++live;
+    keep.push_back(name);  // live, or a removal an older write must not undo
     put_field_record(fk, std::move(f));
   }
   // Every field not written concurrently is void now: the live ones are
   // among the candidates.
-  r.count = live.size();
+  r.count = live;
   if (r.flags & KeyRecord::kFlagCounters) {
     // Counter history must outlive the delete: the generation stays and its
     // void fields go in the background.
@@ -442,7 +446,7 @@ void Keyspace::raise(std::string_view key, KeyRecord& r, const VersionVector& ct
       reclaim_.emplace_back(key);
     }
   } else {
-    renew_generation(key, r, live);
+    renew_generation(key, r, keep);
   }
 }
 
@@ -627,10 +631,13 @@ void Keyspace::apply_key(const LogRecord& rec, const KeyDelta& d, const VersionV
     r.generation = ++generation_;
     meta_dirty_ = true;
   }
+  // Fields belong to the type the record wrote (a record from before types
+  // were sent: the key's).
+  const ValueType field_type = is_collection(d.type) ? d.type : r.type;
   for (const auto& fd : d.fields) {
     crdt::Cell in = fd.cell;
-    baseline_previous(in, rec.origin, fd.increment, r.state.voids(d.type, watermark()));
-    auto [was, is] = join_field(key, r, fd.name, &in, d.type, ctx);
+    baseline_previous(in, rec.origin, fd.increment, r.state.voids(field_type, watermark()));
+    auto [was, is] = join_field(key, r, fd.name, &in, field_type, ctx);
     r.count = r.count + (is ? 1 : 0) - (was ? 1 : 0);
   }
   if (rec.seq > r.vv.get(rec.origin)) r.vv.set(rec.origin, rec.seq);

@@ -50,7 +50,7 @@ ReplyView view(const std::string& raw) {
 
 class Run {
  public:
-  explicit Run(uint64_t seed) : seed_(seed), rng_(seed) {}
+  Run(uint64_t seed, bool broken_join) : seed_(seed), rng_(seed), broken_join_(broken_join) {}
 
   ChaosResult go(int64_t duration_ms) {
     setup();
@@ -158,6 +158,7 @@ class Run {
   }
 
   void hook(int i) {
+    cluster_->region(i).keyspace().set_broken_join(broken_join_);
     cluster_->region(i).keyspace().on_purge = [this, i](std::string_view k, const KeyRecord& rec) {
       Version v{rec.hlc, rec.origin};
       auto& p = purged_[i][std::string(k)];
@@ -201,7 +202,9 @@ class Run {
     std::string k;
     // What the op does to the merged (crdt) keys, for the final checks.
     std::function<void(bool acked)> track;
-    if (r < 27) {
+    if (r >= 22 && r < 27) {
+      big_collection_op(c, &argv, &k);
+    } else if (r < 27) {
       k = key("k");
       std::string v = "c" + std::to_string(c->id) + "-" + std::to_string(c->n++);
       int m = static_cast<int>(pick(10));
@@ -290,6 +293,44 @@ class Run {
       schedule_step(c);
     });
     if (!sent) schedule_step(c);
+  }
+
+  // Big collections (up to kBigKeyElements each), written in bulk and
+  // deleted or expired whole: sets b0, b1 and hashes c0, c1 under crdt
+  // (counter and register fields), hash kb0 under lww.
+  void big_collection_op(Client* c, std::vector<std::string>* argv, std::string* k) {
+    static const char* const kKeys[] = {"b0", "b1", "c0", "c1", "kb0"};
+    *k = kKeys[pick(5)];
+    size_t& size = big_size_[*k];
+    bool set = (*k)[0] == 'b';
+    int r = static_cast<int>(pick(100));
+    if (r < 8 || size >= kBigKeyElements) {
+      *argv = {"DEL", *k};
+      size = 0;
+    } else if (r < 15) {
+      *argv = {"PEXPIRE", *k, std::to_string(100 + pick(2900))};
+    } else if (set && r < 30) {
+      *argv = {"SREM", *k};
+      for (int i = 0; i < 5; ++i)
+        argv->push_back("m" + std::to_string(pick(8)) + "-" + std::to_string(pick(2000)));
+    } else if (set) {
+      *argv = {"SADD", *k};
+      size_t n = 100 + pick(400);
+      for (size_t i = 0; i < n; ++i)
+        argv->push_back("m" + std::to_string(c->id % 8) + "-" + std::to_string(pick(2000)));
+      size += n;
+    } else if ((*k)[0] == 'c' && r < 40) {
+      *argv = {"HINCRBY", *k, "f" + std::to_string(pick(20000)), std::to_string(1 + pick(3))};
+      size += 1;
+    } else {
+      *argv = {"HSET", *k};
+      size_t n = 50 + pick(300);
+      for (size_t i = 0; i < n; ++i) {
+        argv->push_back("f" + std::to_string(pick(20000)));
+        argv->push_back("v" + std::to_string(c->id) + "-" + std::to_string(c->n++));
+      }
+      size += n;
+    }
   }
 
   Version record_version(int region, const std::string& k) {
@@ -427,6 +468,36 @@ class Run {
     return out;
   }
 
+  // Debugging aid (MERIDIAN_CHAOS_EXPLAIN): both regions' view of a key,
+  // the key line and the fields that differ.
+  std::string explain(int a, int b, const std::string& k) {
+    auto lines = [&](int r) {
+      std::string d = cluster_->region(r).keyspace().describe(k);
+      std::vector<std::string> out;
+      size_t pos = 0;
+      while (true) {
+        size_t nl = d.find('\n', pos);
+        out.push_back(d.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos));
+        if (nl == std::string::npos) break;
+        pos = nl + 1;
+      }
+      return out;
+    };
+    auto la = lines(a), lb = lines(b);
+    std::string out = "\n  [" + std::to_string(a + 1) + ": " + la[0] + "]\n  [" +
+                      std::to_string(b + 1) + ": " + lb[0] + "]\n";
+    std::set<std::string> sa(la.begin() + 1, la.end()), sb(lb.begin() + 1, lb.end());
+    int n = 0;
+    for (const auto& l : sa) {
+      if (sb.count(l) == 0 && n++ < 4) out += "  only in " + std::to_string(a + 1) + ": " + l + "\n";
+    }
+    n = 0;
+    for (const auto& l : sb) {
+      if (sa.count(l) == 0 && n++ < 4) out += "  only in " + std::to_string(b + 1) + ": " + l + "\n";
+    }
+    return out;
+  }
+
   // The first keys whose state differs between two regions, for the report.
   std::string differing(int a, int b) {
     std::set<std::string> keys;
@@ -455,9 +526,7 @@ class Run {
         cluster_->region(a).replicator().info(ia, cluster_->now());
         cluster_->region(b).replicator().info(ib, cluster_->now());
         out += "\n" + ia + "\n" + ib + "\n";
-        out += " [" + std::to_string(a + 1) + ": " + cluster_->region(a).keyspace().describe(k) +
-               "]\n  [" + std::to_string(b + 1) + ": " +
-               cluster_->region(b).keyspace().describe(k) + "]\n";
+        out += explain(a, b, k);
       }
       if (++n == 3) break;
     }
@@ -468,6 +537,26 @@ class Run {
     for (const auto& c : clients_) {
       if (c->conn && c->conn->busy())
         fail("client " + std::to_string(c->id) + " never got a reply");
+    }
+    // Each region's counts agree with its own data.
+    for (int i = 0; i < cluster_->size(); ++i) {
+      Keyspace& ks = cluster_->region(i).keyspace();
+      // Read-only: lazy expiry here would write without replicating.
+      std::vector<std::pair<std::string, KeyRecord>> live;
+      ks.for_each_record([&](std::string_view k, const KeyRecord& rec) {
+        if (rec.is_collection() && !rec.tombstone()) live.emplace_back(k, rec);
+      });
+      for (const auto& [k, rec] : live) {
+        uint64_t n = 0;
+        ks.for_each_field(k, rec, [&](std::string_view, const FieldRecord&) {
+          ++n;
+          return true;
+        });
+        if (n != rec.count) {
+          fail("region " + std::to_string(i + 1) + " counts " + std::to_string(rec.count) +
+               " elements in " + k + " but holds " + std::to_string(n));
+        }
+      }
     }
     std::string first = dump(0);
     for (int i = 1; i < cluster_->size(); ++i) {
@@ -553,7 +642,10 @@ class Run {
 
   uint64_t seed_;
   SimRandom rng_;
+  bool broken_join_ = false;
   std::vector<Write> lww_writes_;
+  static constexpr size_t kBigKeyElements = 10000;
+  std::map<std::string, size_t> big_size_;
   std::map<std::string, Range> counters_;
   std::map<std::string, std::vector<std::string>> members_;
   std::map<std::string, std::set<std::string>> added_, removed_;
@@ -578,7 +670,7 @@ class Run {
 }  // namespace
 
 ChaosResult run_chaos(const ChaosOptions& options) {
-  Run run(options.seed);
+  Run run(options.seed, options.broken_join);
   return run.go(options.duration_ms);
 }
 

@@ -27,6 +27,10 @@ namespace meridian::sim {
 struct ChaosOptions {
   uint64_t seed = 1;
   int64_t duration_ms = 20000;  // virtual time with faults, before healing
+  // Fault injection into the code under test: every region applies other
+  // regions' deletes without their key-level voids (Keyspace::set_broken_join),
+  // to show that the checker catches a broken delta join.
+  bool broken_join = false;
 };
 
 ChaosResult run_chaos(const ChaosOptions& options);

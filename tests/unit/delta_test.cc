@@ -1,0 +1,445 @@
+// Deltas (core/data/delta.h, Keyspace::apply): the laws that make regions
+// agree when each write ships only what it changed.
+//
+// Replicas here are bare Keyspaces on memory storage, each with the log of
+// every origin's records it applied (what a raise reads), written to by the
+// same Keyspace calls the commands make. Records are delivered the way the
+// replicator delivers them: each origin's in order, each after its
+// dependencies (a record whose cause has not arrived is held back), in any
+// interleaving the test draws, with duplicates. Checked, for every type and
+// policy (sets, hashes with register and counter fields, strings and
+// counters, expiry, observed-remove DEL, lww whole-key DEL, type changes):
+// - convergence: all replicas end identical, and each one's counts match
+//   its data;
+// - deltas == states: applying the deltas of a set of writes gives the same
+//   state as merging the whole states of replicas that hold those writes;
+// - a delta applied twice changes nothing.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/data/delta.h"
+#include "core/data/keyspace.h"
+#include "core/util/numbers.h"
+#include "storage/memory_storage.h"
+
+namespace meridian {
+namespace {
+
+constexpr int64_t kNow = 1'700'000'000'000;
+
+struct Replica {
+  explicit Replica(RegionId r) : id(r), ks(storage, r, 1 << 16) {
+    ks.enable_replication([this] {
+      VersionVector v = applied;
+      v.set(id, ks.sequence());
+      return v;
+    });
+    ks.set_resolvers([](std::string_view key) {
+      crdt::Resolver res;
+      if (!key.empty() && key[0] == 'l') res.policy = crdt::Policy::kLww;
+      return res;
+    });
+    ks.load();
+  }
+  RegionId id;
+  MemoryStorage storage;
+  Keyspace ks;
+  VersionVector applied;  // other origins
+  int64_t clock = kNow;
+
+  // A write command: runs `op`, then logs its record as the replicator does.
+  template <typename Op>
+  std::optional<LogRecord> command(Op op) {
+    ks.begin_command();
+    clock += 1;
+    op(ks, clock);
+    std::optional<LogRecord> rec;
+    const auto& w = ks.writes();
+    if (w.seq != 0) {
+      rec.emplace();
+      rec->origin = id;
+      rec->seq = w.seq;
+      rec->hlc = w.hlc;
+      rec->deps = applied;
+      rec->clear = w.clear;
+      rec->keys = w.deltas;
+      storage.put(Column::kLog, layout::log_key(id, w.seq), rec->encode());
+    }
+    ks.mark_logged();
+    ks.begin_command();
+    ks.flush_meta();
+    storage.commit(false);
+    return rec;
+  }
+
+  bool can_apply(const LogRecord& r) const {
+    if (r.seq != applied.get(r.origin) + 1) return false;
+    for (const auto& [o, s] : r.deps.entries()) {
+      if (o == r.origin || o == id) continue;
+      if (applied.get(o) < s) return false;
+    }
+    return true;
+  }
+
+  void apply(const LogRecord& r) {
+    ks.apply(r);
+    storage.put(Column::kLog, layout::log_key(r.origin, r.seq), r.encode());
+    applied.set(r.origin, r.seq);
+    ks.flush_meta();
+    storage.commit(false);
+  }
+
+  std::string state() {
+    std::vector<std::string> keys;
+    ks.for_each_record([&](std::string_view k, const KeyRecord&) { keys.emplace_back(k); });
+    std::string out;
+    for (const auto& k : keys) out += k + "=" + ks.canonical(k) + ";";
+    return out;
+  }
+
+  // Each live collection's count equals its live fields.
+  bool counts_agree() {
+    // Read-only: no lazy expiry (it would write outside a command).
+    std::vector<std::pair<std::string, KeyRecord>> live;
+    ks.for_each_record([&](std::string_view k, const KeyRecord& rec) {
+      if (rec.is_collection() && !rec.tombstone()) live.emplace_back(k, rec);
+    });
+    for (const auto& [k, rec] : live) {
+      uint64_t n = 0;
+      ks.for_each_field(k, rec, [&](std::string_view, const FieldRecord&) {
+        ++n;
+        return true;
+      });
+      if (n != rec.count) return false;
+    }
+    return true;
+  }
+};
+
+// The commands' logic, on the keyspace alone.
+void sadd(Keyspace& ks, int64_t now, const std::string& key, const std::vector<std::string>& ms) {
+  auto old = ks.find(key, now);
+  if (old && old->type != ValueType::kSet) return;
+  KeyRecord rec = old ? *old : ks.new_collection(ValueType::kSet, key);
+  int64_t added = 0;
+  for (const auto& m : ms) {
+    if (ks.get_field(key, rec, m)) continue;
+    ks.put_field(key, rec, m, {}, now);
+    ++added;
+  }
+  if (added == 0) return;
+  rec.count += static_cast<uint64_t>(added);
+  ks.write(key, rec, old ? &*old : nullptr, now);
+}
+
+void remove_fields(Keyspace& ks, int64_t now, const std::string& key, ValueType type,
+                   const std::vector<std::string>& names) {
+  auto old = ks.find(key, now);
+  if (!old || old->type != type) return;
+  KeyRecord rec = *old;
+  int64_t removed = 0;
+  for (const auto& m : names) {
+    if (!ks.get_field(key, rec, m)) continue;
+    ks.del_field(key, rec, m, now);
+    ++removed;
+  }
+  if (removed == 0) return;
+  rec.count -= static_cast<uint64_t>(removed);
+  if (rec.count == 0) {
+    ks.erase(key, *old, now);
+  } else {
+    ks.write(key, rec, &*old, now);
+  }
+}
+
+void hset(Keyspace& ks, int64_t now, const std::string& key, const std::string& f,
+          const std::string& v) {
+  auto old = ks.find(key, now);
+  if (old && old->type != ValueType::kHash) return;
+  KeyRecord rec = old ? *old : ks.new_collection(ValueType::kHash, key);
+  if (!ks.get_field(key, rec, f)) ++rec.count;
+  ks.put_field(key, rec, f, v, now);
+  ks.write(key, rec, old ? &*old : nullptr, now);
+}
+
+void hincrby(Keyspace& ks, int64_t now, const std::string& key, const std::string& f,
+             int64_t by) {
+  auto old = ks.find(key, now);
+  if (old && old->type != ValueType::kHash) return;
+  KeyRecord rec = old ? *old : ks.new_collection(ValueType::kHash, key);
+  auto cur = old ? ks.get_field(key, rec, f) : std::nullopt;
+  int64_t value = cur ? parse_int64(cur->value).value_or(0) : 0;
+  ks.note_increment(by);
+  ks.put_field(key, rec, f, format_int64(value + by), now);
+  if (!cur) ++rec.count;
+  ks.write(key, rec, old ? &*old : nullptr, now);
+}
+
+void set_string(Keyspace& ks, int64_t now, const std::string& key, const std::string& v,
+                std::optional<int64_t> increment = std::nullopt) {
+  auto old = ks.find(key, now);
+  KeyRecord rec;
+  rec.type = ValueType::kString;
+  rec.payload = v;
+  if (increment) {
+    if (old && old->type != ValueType::kString) return;
+    int64_t base = old ? parse_int64(old->payload).value_or(0) : 0;
+    rec.payload = format_int64(base + *increment);
+    if (old) rec.expire_at_ms = old->expire_at_ms;
+    ks.note_increment(*increment);
+  }
+  ks.write(key, rec, old ? &*old : nullptr, now);
+}
+
+void expire(Keyspace& ks, int64_t now, const std::string& key, int64_t at) {
+  auto old = ks.find(key, now);
+  if (!old) return;
+  KeyRecord rec = *old;
+  rec.expire_at_ms = at;
+  ks.write(key, rec, &*old, now);
+}
+
+void del(Keyspace& ks, int64_t now, const std::string& key) {
+  if (auto old = ks.find(key, now)) ks.erase(key, *old, now);
+}
+
+// One random write: keys s* sets, h* hashes (counters and registers), n*
+// counters, t* strings, l* lww (strings and hashes), x* keys that change
+// type; small pools so writes collide.
+std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
+  std::string k = std::to_string(a % 2);
+  std::string m = "m" + std::to_string(b % 6);
+  auto member_list = [&] {
+    std::vector<std::string> ms;
+    for (int i = 0; i <= b % 4; ++i) ms.push_back("m" + std::to_string((b + i * 7) % 6));
+    if (b % 5 == 0) ms.push_back(ms.front());  // the same member twice in one command
+    return ms;
+  };
+  switch (op % 16) {
+    case 0:
+    case 1:
+      return r.command([&](Keyspace& ks, int64_t now) { sadd(ks, now, "s" + k, member_list()); });
+    case 2:
+      return r.command([&](Keyspace& ks, int64_t now) {
+        remove_fields(ks, now, "s" + k, ValueType::kSet, member_list());
+      });
+    case 3:
+      return r.command([&](Keyspace& ks, int64_t now) { hset(ks, now, "h" + k, m, "v" + std::to_string(b)); });
+    case 4:
+      return r.command([&](Keyspace& ks, int64_t now) { hincrby(ks, now, "h" + k, "c" + m, b % 5 - 1); });
+    case 5:
+      return r.command([&](Keyspace& ks, int64_t now) {
+        remove_fields(ks, now, "h" + k, ValueType::kHash, {m, "c" + m});
+      });
+    case 6:
+      return r.command([&](Keyspace& ks, int64_t now) { set_string(ks, now, "n" + k, "", b % 7 - 3); });
+    case 7:
+      return r.command([&](Keyspace& ks, int64_t now) { set_string(ks, now, "t" + k, "v" + std::to_string(b)); });
+    case 8: {
+      static const char* const kDeletable[] = {"s", "h", "n", "t", "x"};
+      return r.command([&](Keyspace& ks, int64_t now) { del(ks, now, kDeletable[b % 5] + k); });
+    }
+    case 9:
+      return r.command([&](Keyspace& ks, int64_t now) {
+        // Soon (a later command finds it expired and deletes it), later, or never.
+        int64_t at = b % 3 == 0 ? 0 : (b % 3 == 1 ? now + 1 + b % 4 : kNow + 1'000'000 + b);
+        expire(ks, now, (b % 2 ? "s" : (b % 4 == 0 ? "h" : "t")) + k, at);
+      });
+    case 10:
+      return r.command([&](Keyspace& ks, int64_t now) { set_string(ks, now, "l" + k, "v" + std::to_string(b)); });
+    case 11:
+      return r.command([&](Keyspace& ks, int64_t now) { hset(ks, now, "lh" + k, m, "v" + std::to_string(b)); });
+    case 12:
+      return r.command([&](Keyspace& ks, int64_t now) {
+        if (b % 3 == 0) return del(ks, now, "lh" + k);
+        remove_fields(ks, now, "lh" + k, ValueType::kHash, {m});
+      });
+    case 13:
+      return r.command([&](Keyspace& ks, int64_t now) { del(ks, now, "l" + k); });
+    case 14:  // a type change: a string over whatever x holds
+      return r.command([&](Keyspace& ks, int64_t now) { set_string(ks, now, "x" + k, "v" + std::to_string(b)); });
+    default:
+      return r.command([&](Keyspace& ks, int64_t now) { sadd(ks, now, "x" + k, member_list()); });
+  }
+}
+
+struct World {
+  std::vector<std::unique_ptr<Replica>> replicas;
+  std::vector<LogRecord> records;  // every record made, in creation order
+
+  explicit World(int n) {
+    for (int i = 0; i < n; ++i) replicas.push_back(std::make_unique<Replica>(i + 1));
+  }
+  // Delivers to replica `to` the `pick`-th deliverable record, if any.
+  bool deliver(int to, size_t pick) {
+    Replica& r = *replicas[to];
+    std::vector<const LogRecord*> ready;
+    for (const auto& rec : records)
+      if (rec.origin != r.id && r.can_apply(rec)) ready.push_back(&rec);
+    if (ready.empty()) return false;
+    r.apply(*ready[pick % ready.size()]);
+    return true;
+  }
+  void deliver_all() {
+    for (size_t i = 0; i < replicas.size(); ++i)
+      while (deliver(static_cast<int>(i), 0)) {
+      }
+  }
+};
+
+RC_GTEST_PROP(Deltas, AnyCausalInterleavingConvergesAndDuplicatesChangeNothing, ()) {
+  const int n = *rc::gen::inRange(2, 5);
+  World w(n);
+  auto steps = *rc::gen::container<std::vector<std::tuple<int, int, int, int>>>(
+      rc::gen::tuple(rc::gen::inRange(0, 100), rc::gen::inRange(0, 1000), rc::gen::inRange(0, 1000),
+                     rc::gen::inRange(0, 1000)));
+  for (const auto& [kind, who, a, b] : steps) {
+    Replica& r = *w.replicas[who % n];
+    if (kind < 45) {
+      if (auto rec = random_write(r, a, b, who)) w.records.push_back(*rec);
+    } else if (kind < 95) {
+      w.deliver(who % n, static_cast<size_t>(a));
+    } else {
+      // A duplicate: a record this replica applied, applied again.
+      for (const auto& rec : w.records) {
+        if (rec.origin == r.id || r.applied.get(rec.origin) < rec.seq || (a + b) % 3 != 0) continue;
+        std::string before = r.state();
+        r.ks.apply(rec);
+        RC_ASSERT(r.state() == before);
+        break;
+      }
+    }
+    RC_ASSERT(r.counts_agree());
+  }
+  w.deliver_all();
+  std::string first = w.replicas[0]->state();
+  for (auto& r : w.replicas) {
+    RC_ASSERT(r->counts_agree());
+    RC_ASSERT(r->state() == first);
+  }
+}
+
+// Merges replica `from`'s whole state into `into`, in small chunks.
+void merge_state(Replica& from, Replica& into) {
+  auto snap = from.storage.snapshot();
+  Keyspace::ChunkCursor cursor;
+  VersionVector ctx = from.applied;
+  ctx.set(from.id, from.ks.sequence());
+  bool done = false;
+  while (!done) {
+    std::vector<KeyChunk> chunks;
+    from.ks.read_chunks(*snap, &cursor, 64, &chunks, &done);
+    for (const auto& c : chunks) into.ks.join_chunk(c, ctx);
+  }
+  for (const auto& [o, s] : ctx.entries())
+    if (o != into.id && s > into.applied.get(o)) into.applied.set(o, s);
+  into.ks.flush_meta();
+  into.storage.commit(false);
+}
+
+RC_GTEST_PROP(Deltas, ApplyingDeltasEqualsMergingWholeStates, ()) {
+  const int n = *rc::gen::inRange(2, 4);
+  World w(n);
+  auto steps = *rc::gen::container<std::vector<std::tuple<int, int, int, int>>>(
+      rc::gen::tuple(rc::gen::inRange(0, 100), rc::gen::inRange(0, 1000), rc::gen::inRange(0, 1000),
+                     rc::gen::inRange(0, 1000)));
+  for (const auto& [kind, who, a, b] : steps) {
+    if (kind < 50) {
+      if (auto rec = random_write(*w.replicas[who % n], a, b, who)) w.records.push_back(*rec);
+    } else {
+      w.deliver(who % n, static_cast<size_t>(a));
+    }
+  }
+  // The whole states of all replicas, merged into a new one...
+  Replica merged(100);
+  for (auto& r : w.replicas) merge_state(*r, merged);
+  // ...equal a new replica that applied, as deltas, the writes they held.
+  Replica applied(101);
+  VersionVector all;
+  for (auto& r : w.replicas) {
+    all.merge(r->applied);
+    all.set(r->id, std::max(all.get(r->id), r->ks.sequence()));
+  }
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    for (const auto& rec : w.records) {
+      if (rec.seq <= all.get(rec.origin) && applied.can_apply(rec)) {
+        applied.apply(rec);
+        progress = true;
+      }
+    }
+  }
+  RC_ASSERT(merged.state() == applied.state());
+  RC_ASSERT(merged.counts_agree());
+}
+
+TEST(Deltas, ASetMemberCostsItsBytesNotTheSetsSize) {
+  Replica r(1);
+  std::optional<LogRecord> last;
+  for (int i = 0; i < 2000; ++i) {
+    last = r.command([&](Keyspace& ks, int64_t now) {
+      sadd(ks, now, "likers", {"user:" + std::to_string(100000 + i) + "-abcdefgh"});
+    });
+  }
+  ASSERT_TRUE(last);
+  // One 20-byte member: the record carries it, the key and the dot.
+  EXPECT_LT(last->encode().size(), 80u) << last->encode().size();
+  EXPECT_EQ(last->keys.size(), 1u);
+  EXPECT_EQ(last->keys[0].fields.size(), 1u);
+}
+
+TEST(Deltas, DeleteOfABigSetIsOneSmallRecordAndConcurrentAddsSurvive) {
+  Replica a(1), b(2);
+  std::vector<LogRecord> from_a;
+  for (int i = 0; i < 50; ++i) {
+    std::vector<std::string> ms;
+    for (int j = 0; j < 100; ++j) ms.push_back("m" + std::to_string(i * 100 + j));
+    from_a.push_back(*a.command([&](Keyspace& ks, int64_t now) { sadd(ks, now, "big", ms); }));
+  }
+  for (const auto& rec : from_a) b.apply(rec);
+  // b deletes the 5,000 members it has seen while a adds one more.
+  auto d = b.command([&](Keyspace& ks, int64_t now) { del(ks, now, "big"); });
+  auto add = a.command([&](Keyspace& ks, int64_t now) { sadd(ks, now, "big", {"late"}); });
+  ASSERT_TRUE(d && add);
+  EXPECT_LT(d->encode().size(), 64u);
+  a.apply(*d);
+  b.apply(*add);
+  EXPECT_EQ(a.state(), b.state());
+  auto rec = a.ks.find("big", a.clock);
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->count, 1u);  // the concurrent add, nothing it had not seen
+  EXPECT_TRUE(a.ks.get_field("big", *rec, "late"));
+  EXPECT_TRUE(a.counts_agree() && b.counts_agree());
+}
+
+TEST(Deltas, ADeleteRemovesOnlyTheCounterIncrementsItSaw) {
+  Replica a(1), b(2);
+  std::vector<LogRecord> to_b;
+  for (int i = 0; i < 5; ++i) {
+    to_b.push_back(*a.command([&](Keyspace& ks, int64_t now) { hincrby(ks, now, "cart", "apple", 1); }));
+  }
+  for (const auto& rec : to_b) b.apply(rec);
+  // b deletes the cart (5 apples seen); a, concurrently, adds 2 more.
+  auto d = b.command([&](Keyspace& ks, int64_t now) { del(ks, now, "cart"); });
+  auto more = a.command([&](Keyspace& ks, int64_t now) { hincrby(ks, now, "cart", "apple", 2); });
+  a.apply(*d);
+  b.apply(*more);
+  for (Replica* r : {&a, &b}) {
+    auto rec = r->ks.find("cart", r->clock);
+    ASSERT_TRUE(rec);
+    auto f = r->ks.get_field("cart", *rec, "apple");
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->value, "2");
+  }
+  EXPECT_EQ(a.state(), b.state());
+}
+
+}  // namespace
+}  // namespace meridian
