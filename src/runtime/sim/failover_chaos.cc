@@ -139,6 +139,22 @@ class Run {
       return;
     }
     if (!conn_ || !conn_->open() || conn_->region() != p) conn_ = cluster_->connect(p);
+    if (rng_.uniform(10) == 0) {
+      // A big set, grown in bulk and deleted whole, follows the primary too.
+      std::vector<std::string> cmd = {"SADD", "big"};
+      if (big_size_ >= 10000 || rng_.uniform(8) == 0) {
+        cmd = {"DEL", "big"};
+        big_size_ = 0;
+      } else {
+        size_t n = 100 + rng_.uniform(400);
+        for (size_t i = 0; i < n; ++i) cmd.push_back("m" + std::to_string(rng_.uniform(5000)));
+        big_size_ += n;
+      }
+      conn_->send(cmd, [this](const std::optional<std::string>&) {
+        cluster_->scheduler().after(2, [this] { write(); });
+      });
+      return;
+    }
     std::string key = "k" + std::to_string(next_++);
     conn_->send({"MR.ONCE", "SYNC", "300", "SET", key, "v"},
                 [this, key](const std::optional<std::string>& r) {
@@ -246,6 +262,14 @@ class Run {
     for (const auto& k : acked_) {
       if (!ks.find(k, cluster_->now())) fail("sync write " + k + " lost");
     }
+    // Every region ends with the same big set.
+    std::string big = ks.canonical("big");
+    for (int i = 0; i < n_; ++i) {
+      if (cluster_->region(i).keyspace().canonical("big") != big) {
+        fail("the big set differs between r" + std::to_string(p + 1) + " and r" +
+             std::to_string(i + 1));
+      }
+    }
   }
 
   uint64_t seed_;
@@ -262,6 +286,7 @@ class Run {
   bool other_faults_ = false;
   int active_ = 0;  // partitions and flapping links under way
   uint64_t next_ = 0;
+  size_t big_size_ = 0;
   std::vector<std::string> acked_;
   std::vector<std::string> violations_;
   int failovers_ = 0, isolations_ = 0, crashes_ = 0;

@@ -78,6 +78,7 @@ class GeoChaos {
     cluster_->network().heal();
     cluster_->run_for(3000);
     check_storage();
+    check_big();
     check_homes();
     ChaosResult r;
     r.seed = seed_;
@@ -121,7 +122,7 @@ class GeoChaos {
       conn = cluster_->connect(region);
     }
     uint64_t n = next_++;
-    int kind = static_cast<int>(rng_.uniform(10));
+    int kind = static_cast<int>(rng_.uniform(12));
     std::vector<std::string> cmd;
     std::string key;
     if (kind < 4) {
@@ -140,12 +141,33 @@ class GeoChaos {
     } else if (kind < 9) {
       key = "g" + std::to_string(n % 30);
       cmd = {"SET", key, "plain" + std::to_string(n)};
-    } else {
+    } else if (kind < 10) {
       // Mixed homes in one command: refused, and nothing moves.
       cmd = {"MSET", "eu:" + std::string(kEuKey) + "m", std::string(kEuValue), "g-m", "x"};
+    } else {
+      // Big sets, grown in bulk and deleted whole: one homed in the EU
+      // (its members are EU values), one global.
+      bool eu = kind == 10;
+      key = eu ? "eu:" + std::string(kEuKey) + "big" : std::string("gbig");
+      size_t& size = big_size_[key];
+      if (size >= 10000 || rng_.uniform(10) == 0) {
+        cmd = {"DEL", key};
+        size = 0;
+      } else {
+        cmd = {"SADD", key};
+        size_t count = 100 + rng_.uniform(400);
+        for (size_t i = 0; i < count; ++i) {
+          cmd.push_back((eu ? std::string(kEuValue) : std::string("m")) +
+                        std::to_string(rng_.uniform(5000)));
+        }
+        size += count;
+      }
     }
     bool homed = key.rfind("eu:", 0) == 0 || key.rfind("prof:", 0) == 0;
     bool write = cmd[0] != "GET";
+    if (cmd[0] == "SADD" || cmd[0] == "DEL") {
+      write = homed = false;  // checked whole at the end (check_big)
+    }
     if (homed && write) sent_[key].insert(cmd.back());
     int from = conn->region();
     conn->send(cmd, [this, c, key, homed, write, from, cmd](const std::optional<std::string>& r) {
@@ -219,6 +241,22 @@ class GeoChaos {
     }
   }
 
+  // The big sets converged in every region allowed to hold them.
+  void check_big() {
+    for (const std::string key : {"eu:" + std::string(kEuKey) + "big", std::string("gbig")}) {
+      std::optional<std::string> first;
+      for (int i = 0; i < kRegions; ++i) {
+        if (key[0] == 'e' && !eu_only(cluster_->id(i))) continue;
+        std::string state = cluster_->region(i).keyspace().canonical(key);
+        if (!first) {
+          first = state;
+        } else if (state != *first) {
+          fail(key + " differs between the regions that hold it (r" + std::to_string(i + 1) + ")");
+        }
+      }
+    }
+  }
+
   // Every acknowledged homed key is in its home once the faults stop, with
   // a value some client wrote to it (concurrent writers, and two acting
   // homes while the role moved, make which one a race).
@@ -255,6 +293,7 @@ class GeoChaos {
   std::map<int, std::unique_ptr<SimConn>> conns_;
   std::map<std::string, std::string> acked_;           // homed key -> last acknowledged value
   std::map<std::string, std::set<std::string>> sent_;  // homed key -> every value sent
+  std::map<std::string, size_t> big_size_;             // big set -> members added since its DEL
   std::vector<std::string> violations_;
   uint64_t next_ = 0, messages_ = 0, routed_ = 0, crashes_ = 0, partitions_ = 0;
   bool stopping_ = false;
