@@ -854,6 +854,7 @@ void Replicator::finish_resync() {
     keyspace_.apply_clear(in.clear_watermark, in.applied);
   }
   resyncing_ = false;
+  resync_floor_ = VersionVector{};  // the state is whole again: any later resync may come
   keyspace_.set_frozen(false);
   state_dirty_ = true;
   ++stats_.snapshots_applied;

@@ -1,5 +1,6 @@
 #include "runtime/sim/geo_chaos.h"
 
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <optional>
@@ -251,7 +252,13 @@ class GeoChaos {
         if (!first) {
           first = state;
         } else if (state != *first) {
-          fail(key + " differs between the regions that hold it (r" + std::to_string(i + 1) + ")");
+          std::string info;
+          cluster_->region(i).replicator().info(info, cluster_->now());
+          fail(key + " differs between the regions that hold it (r" + std::to_string(i + 1) + ")" +
+               (std::getenv("MERIDIAN_CHAOS_EXPLAIN")
+                    ? "\n" + info + "\n" + cluster_->region(0).keyspace().describe(key).substr(0, 400) +
+                          "\n" + cluster_->region(i).keyspace().describe(key).substr(0, 400)
+                    : ""));
         }
       }
     }
