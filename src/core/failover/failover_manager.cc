@@ -12,50 +12,6 @@ namespace {
 constexpr std::string_view kMetaFailover = "failover";
 constexpr size_t kHistoryKept = 1000;
 
-// Message types; below 16 belong to replication (core/replication/messages.h).
-enum : uint8_t {
-  kPing = 16,
-  kPong = 17,
-  kVoteRequest = 18,
-  kVoteReply = 19,
-  kNewPrimary = 20,
-  kHandover = 21,  // primary -> target: you may take over now (switchover)
-  kPromote = 22,   // operator -> target: take over (forced failover)
-  kFence = 23,     // operator -> primary: stop taking writes (forced failover)
-};
-
-std::string begin(uint8_t type) {
-  return std::string(1, static_cast<char>(type));
-}
-
-void put_change(std::string& out, const PrimaryChange& c) {
-  coding::put_varint(out, c.epoch);
-  coding::put_varint(out, c.from);
-  coding::put_varint(out, c.to);
-  coding::put_bytes(out, c.reason);
-  coding::put_varint(out, static_cast<uint64_t>(c.start_ms));
-  coding::put_varint(out, static_cast<uint64_t>(c.end_ms));
-  coding::put_varint(out, c.log_position);
-  coding::put_varint(out, c.unreplicated);
-}
-
-bool get_change(std::string_view& in, PrimaryChange* c) {
-  uint64_t from = 0, to = 0, start = 0, end = 0;
-  std::string_view reason;
-  if (!coding::get_varint(in, &c->epoch) || !coding::get_varint(in, &from) ||
-      !coding::get_varint(in, &to) || !coding::get_bytes(in, &reason) ||
-      !coding::get_varint(in, &start) || !coding::get_varint(in, &end) ||
-      !coding::get_varint(in, &c->log_position) || !coding::get_varint(in, &c->unreplicated)) {
-    return false;
-  }
-  c->from = static_cast<RegionId>(from);
-  c->to = static_cast<RegionId>(to);
-  c->reason.assign(reason);
-  c->start_ms = static_cast<int64_t>(start);
-  c->end_ms = static_cast<int64_t>(end);
-  return true;
-}
-
 }  // namespace
 
 const char* pattern_name(Pattern p) {
@@ -155,7 +111,7 @@ void FailoverManager::start() {
       primary_ = static_cast<RegionId>(primary);
       for (uint64_t i = 0; i < n; ++i) {
         PrimaryChange c;
-        if (!get_change(in, &c)) break;
+        if (!failover::decode(in, &c)) break;
         history_.push_back(std::move(c));
       }
     }
@@ -176,7 +132,7 @@ void FailoverManager::flush() {
   coding::put_varint(v, voted_epoch_);
   size_t first = history_.size() > kHistoryKept ? history_.size() - kHistoryKept : 0;
   coding::put_varint(v, history_.size() - first);
-  for (size_t i = first; i < history_.size(); ++i) put_change(v, history_[i]);
+  for (size_t i = first; i < history_.size(); ++i) failover::encode(v, history_[i]);
   env_.storage.put(Column::kMeta, kMetaFailover, v);
   dirty_ = false;
 }
@@ -268,16 +224,17 @@ void FailoverManager::tick() {
   // view of the primary and its applied vector (for candidate ranking).
   const Peer* pp = peer(primary_);
   bool primary_down = pp != nullptr && pp->health == Health::kUnhealthy;
-  std::string m = begin(kPing);
-  coding::put_varint(m, epoch_);
-  coding::put_varint(m, primary_);
   int64_t t = now();
-  coding::put_varint(m, static_cast<uint64_t>(t));
-  // bit 0: the primary looks down from here; bit 1: this primary is handing
-  // over and takes no writes, so nobody needs to keep its lease.
-  m.push_back(static_cast<char>((primary_down ? 1 : 0) | (is_primary() && fenced_ ? 2 : 0)));
-  replicator_.applied().encode(m);
-  coding::put_varint(m, static_cast<uint64_t>(mean_rtt_ms() + 1));  // 0: not known yet
+  failover::Ping ping;
+  ping.epoch = epoch_;
+  ping.primary = primary_;
+  ping.sent_ms = t;
+  ping.primary_down = primary_down;
+  // A primary handing over takes no writes: nobody needs to keep its lease.
+  ping.fenced = is_primary() && fenced_;
+  ping.applied = replicator_.applied();
+  ping.mean_rtt_ms = mean_rtt_ms();
+  std::string m = failover::encode(ping);
   for (auto& p : peers_) {
     p.pending[t] = t + cfg_.check_timeout_ms;
     send(p.id, m);
@@ -418,9 +375,7 @@ void FailoverManager::maybe_elect() {
     // Switchover: hand over once the target has everything.
     if (switchover_to_ != 0 &&
         applied_of(switchover_to_, self_) >= replicator_.applied().get(self_)) {
-      std::string m = begin(kHandover);
-      coding::put_varint(m, epoch_);
-      send(switchover_to_, m);
+      send(switchover_to_, failover::encode(failover::Handover{epoch_}));
     }
     return;
   }
@@ -474,12 +429,8 @@ void FailoverManager::request_votes(uint64_t epoch, bool forced, const std::stri
   running_since_ = now();
   votes_.clear();
   votes_[self_] = true;
-  std::string m = begin(kVoteRequest);
-  coding::put_varint(m, epoch);
-  coding::put_varint(m, primary_);
-  coding::put_varint(m, replicator_.applied().get(primary_));
-  m.push_back(forced ? 1 : 0);
-  broadcast(m);
+  broadcast(failover::encode(
+      failover::VoteRequest{epoch, primary_, replicator_.applied().get(primary_), forced}));
   if (majority() <= 1) become_primary(reason);
 }
 
@@ -508,9 +459,7 @@ void FailoverManager::become_primary(const std::string& reason) {
   }
   dirty_ = true;
   history_.push_back(c);
-  std::string m = begin(kNewPrimary);
-  put_change(m, c);
-  broadcast(m);
+  broadcast(failover::encode(failover::NewPrimary{c}));
   if (on_change) on_change(c);
 }
 
@@ -529,34 +478,24 @@ void FailoverManager::adopt(uint64_t epoch, RegionId primary) {
 
 void FailoverManager::on_message(RegionId from, std::string_view msg) {
   Peer* p = peer(from);
-  if (p == nullptr || msg.empty() || !enabled()) return;
-  auto type = static_cast<uint8_t>(msg[0]);
-  msg.remove_prefix(1);
-  uint64_t epoch = 0;
-  if (!coding::get_varint(msg, &epoch)) return;
-  switch (type) {
-    case kPing: {
-      uint64_t primary = 0, sent = 0;
-      if (!coding::get_varint(msg, &primary) || !coding::get_varint(msg, &sent) || msg.empty()) {
-        return;
-      }
-      auto flags = static_cast<uint8_t>(msg[0]);
-      p->says_primary_down = (flags & 1) != 0;
-      bool fenced = (flags & 2) != 0;
-      msg.remove_prefix(1);
-      VersionVector applied;
-      if (applied.decode(msg)) p->applied = applied;
-      uint64_t rtt1 = 0;
-      if (coding::get_varint(msg, &rtt1)) p->mean_rtt_ms = static_cast<int64_t>(rtt1) - 1;
-      p->epoch = epoch;
-      if (epoch > epoch_) adopt(epoch, static_cast<RegionId>(primary));
+  auto type = peer::type_of(msg);
+  if (p == nullptr || !type || !enabled()) return;
+  switch (*type) {
+    case peer::MessageType::kPing: {
+      failover::Ping m;
+      if (!failover::decode(msg, &m)) return;
+      p->says_primary_down = m.primary_down;
+      p->applied = m.applied;
+      p->mean_rtt_ms = m.mean_rtt_ms;
+      p->epoch = m.epoch;
+      if (m.epoch > epoch_) adopt(m.epoch, m.primary);
       // Answer; acknowledging the sender as primary promises a lease.
       // Back the sender's lease only if it is this region's primary and no
       // promise to another region still runs: two leases never overlap,
       // since any two majorities share a region.
-      bool ack = epoch == epoch_ && static_cast<RegionId>(primary) == from && primary_ == from &&
+      bool ack = m.epoch == epoch_ && m.primary == from && primary_ == from &&
                  (promised_to_ == from || now() >= promise_until_);
-      if (ack && fenced) {
+      if (ack && m.fenced) {
         ack = false;
         promise_until_ = 0;  // it takes no writes: its lease may lapse at once
       }
@@ -564,83 +503,59 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
         promised_to_ = from;
         promise_until_ = now() + cfg_.lease_ms;
       }
-      std::string m = begin(kPong);
-      coding::put_varint(m, epoch_);
-      coding::put_varint(m, primary_);
-      coding::put_varint(m, sent);
-      m.push_back(ack ? 1 : 0);
-      send(from, m);
+      send(from, failover::encode(failover::Pong{epoch_, primary_, m.sent_ms, ack}));
       return;
     }
-    case kPong: {
-      uint64_t primary = 0, sent = 0;
-      if (!coding::get_varint(msg, &primary) || !coding::get_varint(msg, &sent) || msg.empty()) {
-        return;
-      }
-      bool ack = msg[0] != 0;
-      auto it = p->pending.find(static_cast<int64_t>(sent));
+    case peer::MessageType::kPong: {
+      failover::Pong m;
+      if (!failover::decode(msg, &m)) return;
+      auto it = p->pending.find(m.sent_ms);
       if (it != p->pending.end()) {
         p->pending.erase(it);
-        record(*p, true, now() - static_cast<int64_t>(sent));
+        record(*p, true, now() - m.sent_ms);
       }
-      if (epoch > epoch_) adopt(epoch, static_cast<RegionId>(primary));
-      if (ack && epoch == epoch_ && is_primary()) {
-        p->lease_ack_sent_ms = std::max(p->lease_ack_sent_ms, static_cast<int64_t>(sent));
+      if (m.epoch > epoch_) adopt(m.epoch, m.primary);
+      if (m.lease && m.epoch == epoch_ && is_primary()) {
+        p->lease_ack_sent_ms = std::max(p->lease_ack_sent_ms, m.sent_ms);
       }
       return;
     }
-    case kVoteRequest: {
-      uint64_t old = 0, cand_has = 0;
-      if (!coding::get_varint(msg, &old) || !coding::get_varint(msg, &cand_has) || msg.empty()) {
-        return;
-      }
-      bool forced = msg[0] != 0;
+    case peer::MessageType::kVoteRequest: {
+      failover::VoteRequest m;
+      if (!failover::decode(msg, &m)) return;
       // A candidate for a newer epoch supersedes this region's own run; let
       // it finish before trying again.
-      if (running_epoch_ != 0 && epoch > running_epoch_) {
+      if (running_epoch_ != 0 && m.epoch > running_epoch_) {
         running_epoch_ = 0;
         next_attempt_ms_ = now() + cfg_.lease_ms + cfg_.check_timeout_ms;
       }
-      const Peer* op = peer(static_cast<RegionId>(old));
-      bool old_down =
-          static_cast<RegionId>(old) == self_ ? false : (op && op->health == Health::kUnhealthy);
-      bool granted = epoch > voted_epoch_ && epoch > epoch_ && now() >= promise_until_ &&
-                     (forced || old_down) && static_cast<RegionId>(old) == primary_ &&
-                     cand_has >= replicator_.applied().get(static_cast<RegionId>(old));
+      const Peer* op = peer(m.old_primary);
+      bool old_down = m.old_primary == self_ ? false : (op && op->health == Health::kUnhealthy);
+      bool granted = m.epoch > voted_epoch_ && m.epoch > epoch_ && now() >= promise_until_ &&
+                     (m.forced || old_down) && m.old_primary == primary_ &&
+                     m.holds >= replicator_.applied().get(m.old_primary);
       if (granted) {
-        voted_epoch_ = epoch;
+        voted_epoch_ = m.epoch;
         dirty_ = true;  // persisted before the reply leaves (after_commit)
       }
-      std::string m = begin(kVoteReply);
-      coding::put_varint(m, epoch);
-      m.push_back(granted ? 1 : 0);
-      // What this voter holds of the old primary: a candidate behind it
-      // learns it should not go first.
-      coding::put_varint(m, old);
-      coding::put_varint(m, replicator_.applied().get(static_cast<RegionId>(old)));
-      // The highest epoch it voted in: a candidate refused for asking in an
-      // older one asks above it next time.
-      coding::put_varint(m, voted_epoch_);
-      send(from, m);
+      // What this voter holds of the old primary (a candidate behind it
+      // learns it should not go first) and the highest epoch it voted in (a
+      // candidate refused for asking in an older one asks above it next time).
+      send(from, failover::encode(failover::VoteReply{m.epoch, granted, m.old_primary,
+                                                      replicator_.applied().get(m.old_primary),
+                                                      voted_epoch_}));
       return;
     }
-    case kVoteReply: {
-      if (msg.empty()) return;
-      bool granted = msg[0] != 0;
-      msg.remove_prefix(1);
-      uint64_t old = 0, holds = 0, voted = 0;
-      if (coding::get_varint(msg, &old) && coding::get_varint(msg, &holds) &&
-          coding::get_varint(msg, &voted)) {
-        if (holds > p->applied.get(static_cast<RegionId>(old))) {
-          p->applied.set(static_cast<RegionId>(old), holds);
-        }
-        if (!granted && voted > voted_epoch_) {
-          voted_epoch_ = voted;  // only narrows what this region may vote for
-          dirty_ = true;
-        }
+    case peer::MessageType::kVoteReply: {
+      failover::VoteReply m;
+      if (!failover::decode(msg, &m)) return;
+      if (m.holds > p->applied.get(m.old_primary)) p->applied.set(m.old_primary, m.holds);
+      if (!m.granted && m.voted_epoch > voted_epoch_) {
+        voted_epoch_ = m.voted_epoch;  // only narrows what this region may vote for
+        dirty_ = true;
       }
-      if (epoch != running_epoch_) return;
-      votes_[from] = granted;
+      if (m.epoch != running_epoch_) return;
+      votes_[from] = m.granted;
       int yes = static_cast<int>(
           std::count_if(votes_.begin(), votes_.end(), [](const auto& v) { return v.second; }));
       int no = static_cast<int>(votes_.size()) - yes;
@@ -658,37 +573,41 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
       }
       return;
     }
-    case kNewPrimary: {
-      PrimaryChange c;
-      std::string_view in = msg;
-      std::string with_epoch;
-      coding::put_varint(with_epoch, epoch);
-      with_epoch.append(in);
-      std::string_view all = with_epoch;
-      if (!get_change(all, &c) || c.epoch < epoch_) return;
-      adopt(c.epoch, c.to);
-      if (history_.empty() || history_.back().epoch < c.epoch) {
-        history_.push_back(c);
+    case peer::MessageType::kNewPrimary: {
+      failover::NewPrimary m;
+      if (!failover::decode(msg, &m) || m.change.epoch < epoch_) return;
+      adopt(m.change.epoch, m.change.to);
+      if (history_.empty() || history_.back().epoch < m.change.epoch) {
+        history_.push_back(m.change);
         dirty_ = true;
       }
       return;
     }
-    case kHandover:
-      if (epoch == epoch_ && from == primary_ && running_epoch_ == 0) {
+    case peer::MessageType::kHandover: {
+      failover::Handover m;
+      if (!failover::decode(msg, &m)) return;
+      if (m.epoch == epoch_ && from == primary_ && running_epoch_ == 0) {
         request_votes(std::max(epoch_, voted_epoch_) + 1, true,
                       self_ == initial_primary_ && cfg_.auto_failback
                           ? "failback from " + name_of(from) + " after the hold-down"
                           : "switchover from " + name_of(from));
       }
       return;
-    case kFence:
-      if (epoch == epoch_ && is_primary()) fence();
+    }
+    case peer::MessageType::kFence: {
+      failover::Fence m;
+      if (failover::decode(msg, &m) && m.epoch == epoch_ && is_primary()) fence();
       return;
-    case kPromote:
-      if (!is_primary()) force_takeover("forced failover, requested through " + name_of(from));
+    }
+    case peer::MessageType::kPromote: {
+      failover::Promote m;
+      if (failover::decode(msg, &m) && !is_primary()) {
+        force_takeover("forced failover, requested through " + name_of(from));
+      }
       return;
+    }
     default:
-      return;
+      return;  // not the failover manager's
   }
 }
 
@@ -713,17 +632,13 @@ std::optional<std::string> FailoverManager::failover(RegionId to) {
     return std::nullopt;
   }
   if (peer(to) == nullptr) return "no such region";
-  std::string m = begin(kPromote);
-  coding::put_varint(m, epoch_);
-  send(to, m);
+  send(to, failover::encode(failover::Promote{epoch_}));
   // Ask the primary to stop taking writes, so its lease need not run out
   // first (if it cannot be reached, the new primary waits for that).
   if (is_primary()) {
     fence();
   } else {
-    std::string f = begin(kFence);
-    coding::put_varint(f, epoch_);
-    send(primary_, f);
+    send(primary_, failover::encode(failover::Fence{epoch_}));
   }
   return std::nullopt;
 }
@@ -737,9 +652,7 @@ void FailoverManager::force_takeover(const std::string& reason) {
   // The primary may still be alive and its voters bound by its lease: ask it
   // to stop taking writes (its next check then releases them), and keep
   // asking for votes until elected or the window closes.
-  std::string f = begin(kFence);
-  coding::put_varint(f, epoch_);
-  send(primary_, f);
+  send(primary_, failover::encode(failover::Fence{epoch_}));
   forced_until_ = now() + 3 * (cfg_.lease_ms + cfg_.check_timeout_ms);
   forced_reason_ = reason;
   next_attempt_ms_ = 0;

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "core/env/env.h"
+#include "core/failover/failover_messages.h"
 #include "core/env/network.h"
 #include "core/region_settings.h"
 
@@ -41,14 +42,7 @@ class Replicator;
 enum class Health : uint8_t { kUnknown, kHealthy, kDegraded, kUnhealthy };
 const char* health_name(Health h);
 
-struct PrimaryChange {
-  uint64_t epoch = 0;
-  RegionId from = 0, to = 0;
-  std::string reason;  // "failover: ...", "switchover", "forced failover"
-  int64_t start_ms = 0, end_ms = 0;
-  uint64_t log_position = 0;  // the new primary's position in the old one's log
-  uint64_t unreplicated = 0;  // the old primary's writes it did not have
-};
+using PrimaryChange = failover::PrimaryChange;
 
 class FailoverManager {
  public:

@@ -1,6 +1,7 @@
 #include "core/failover/write_forwarder.h"
 
-#include "core/data/coding.h"
+#include "core/failover/forward_messages.h"
+#include "core/peer/message_types.h"
 #include "core/protocol/reply.h"
 #include "core/region.h"
 #include "core/session/session.h"
@@ -16,12 +17,7 @@ WriteForwarder::~WriteForwarder() {
 void WriteForwarder::forward(RegionId primary, const std::vector<std::string>& argv, int proto,
                              int64_t timeout_ms, std::function<void(std::string)> done) {
   uint64_t id = next_id_++;
-  std::string m(1, static_cast<char>(kForward));
-  coding::put_varint(m, id);
-  coding::put_varint(m, static_cast<uint64_t>(proto));
-  coding::put_varint(m, argv.size());
-  for (const auto& a : argv) coding::put_bytes(m, a);
-  send(primary, std::move(m));
+  send(primary, forward::encode(forward::Forward{id, proto, argv}));
   waiting_.emplace(id, std::move(done));
   std::weak_ptr<bool> alive = alive_;
   auto name = region_.region_names().count(primary) ? region_.region_names().at(primary)
@@ -42,33 +38,20 @@ void WriteForwarder::forward(RegionId primary, const std::vector<std::string>& a
 }
 
 void WriteForwarder::on_message(RegionId from, std::string_view msg) {
-  if (msg.empty()) return;
-  auto type = static_cast<uint8_t>(msg[0]);
-  msg.remove_prefix(1);
-  uint64_t id = 0;
-  if (!coding::get_varint(msg, &id)) return;
-  if (type == kForwardReply) {
-    std::string_view bytes;
-    auto it = waiting_.find(id);
-    if (it == waiting_.end() || !coding::get_bytes(msg, &bytes)) return;
+  auto type = peer::type_of(msg);
+  if (type == peer::MessageType::kForwardReply) {
+    forward::ForwardReply m;
+    if (!forward::decode(msg, &m)) return;
+    auto it = waiting_.find(m.id);
+    if (it == waiting_.end()) return;
     auto cb = std::move(it->second);
     waiting_.erase(it);
-    cb(std::string(bytes));
+    cb(std::move(m.reply));
     return;
   }
-  if (type != kForward) return;
-  uint64_t proto = 2, n = 0;
-  if (!coding::get_varint(msg, &proto) || !coding::get_varint(msg, &n) || n == 0 ||
-      n > msg.size()) {
-    return;
-  }
-  std::vector<std::string> argv;
-  for (uint64_t i = 0; i < n; ++i) {
-    std::string_view a;
-    if (!coding::get_bytes(msg, &a)) return;
-    argv.emplace_back(a);
-  }
-  run(from, id, static_cast<int>(proto), std::move(argv));
+  forward::Forward m;
+  if (type != peer::MessageType::kForward || !forward::decode(msg, &m)) return;
+  run(from, m.id, m.proto, std::move(m.argv));
 }
 
 void WriteForwarder::run(RegionId from, uint64_t id, int proto, std::vector<std::string> argv) {
@@ -98,10 +81,8 @@ void WriteForwarder::run(RegionId from, uint64_t id, int proto, std::vector<std:
 void WriteForwarder::finish(uint64_t key) {
   auto it = running_.find(key);
   if (it == running_.end() || it->second.session->blocked() || it->second.out.empty()) return;
-  std::string m(1, static_cast<char>(kForwardReply));
-  coding::put_varint(m, it->second.id);
-  coding::put_bytes(m, it->second.out);
-  send(it->second.from, std::move(m));  // after the pass that ran it commits
+  // Sent after the pass that ran it commits.
+  send(it->second.from, forward::encode(forward::ForwardReply{it->second.id, it->second.out}));
   running_.erase(it);
 }
 

@@ -21,9 +21,6 @@ class Session;
 
 class WriteForwarder {
  public:
-  static constexpr uint8_t kForward = 24;
-  static constexpr uint8_t kForwardReply = 25;
-
   WriteForwarder(Region& region, Env env);
   ~WriteForwarder();
   void attach(Network* network) { network_ = network; }

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "core/data/coding.h"
+#include "core/peer/message_types.h"
+#include "core/placement/scan_messages.h"
 #include "core/region.h"
 #include "core/util/glob.h"
 
@@ -42,11 +43,7 @@ void GlobalView::scan(const std::string& after, const std::string& pattern, size
   std::vector<std::string> mine;
   p.more = local(after, pattern, count, 0, &mine);
   p.names.insert(mine.begin(), mine.end());
-  std::string m(1, static_cast<char>(kScan));
-  coding::put_varint(m, id);
-  coding::put_bytes(m, after);
-  coding::put_bytes(m, pattern);
-  coding::put_varint(m, count);
+  std::string m = scan::encode(scan::Scan{id, after, pattern, count});
   for (const auto& r : region_.settings().replication.regions) {
     if (r.id == region_.settings().region_id || network_ == nullptr) continue;
     p.waiting.insert(r.id);
@@ -83,43 +80,24 @@ void GlobalView::finish(uint64_t id, bool own_pass) {
 }
 
 void GlobalView::on_message(RegionId from, std::string_view msg) {
-  if (msg.empty()) return;
-  auto type = static_cast<uint8_t>(msg[0]);
-  msg.remove_prefix(1);
-  uint64_t id = 0;
-  if (!coding::get_varint(msg, &id)) return;
-  if (type == kScan) {
-    std::string_view after, pattern;
-    uint64_t count = 0;
-    if (!coding::get_bytes(msg, &after) || !coding::get_bytes(msg, &pattern) ||
-        !coding::get_varint(msg, &count)) {
-      return;
-    }
-    std::vector<std::string> names;
-    bool more = local(std::string(after), std::string(pattern), count, from, &names);
-    std::string m(1, static_cast<char>(kScanReply));
-    coding::put_varint(m, id);
-    m.push_back(more ? 1 : 0);
-    coding::put_varint(m, names.size());
-    for (const auto& n : names) coding::put_bytes(m, n);
-    outbox_.emplace_back(from, std::move(m));
+  auto type = peer::type_of(msg);
+  if (type == peer::MessageType::kScan) {
+    scan::Scan m;
+    if (!scan::decode(msg, &m)) return;
+    scan::ScanReply r;
+    r.id = m.id;
+    r.more = local(m.after, m.pattern, m.count, from, &r.names);
+    outbox_.emplace_back(from, scan::encode(r));
     return;
   }
-  if (type != kScanReply || msg.empty()) return;
-  auto it = pending_.find(id);
+  scan::ScanReply m;
+  if (type != peer::MessageType::kScanReply || !scan::decode(msg, &m)) return;
+  auto it = pending_.find(m.id);
   if (it == pending_.end() || !it->second.waiting.count(from)) return;
-  bool more = msg[0] != 0;
-  msg.remove_prefix(1);
-  uint64_t n = 0;
-  if (!coding::get_varint(msg, &n)) return;
-  for (uint64_t i = 0; i < n; ++i) {
-    std::string_view name;
-    if (!coding::get_bytes(msg, &name)) return;
-    it->second.names.emplace(name);
-  }
-  it->second.more = it->second.more || more;
+  it->second.names.insert(m.names.begin(), m.names.end());
+  it->second.more = it->second.more || m.more;
   it->second.waiting.erase(from);
-  if (it->second.waiting.empty()) finish(id, false);
+  if (it->second.waiting.empty()) finish(m.id, false);
 }
 
 void GlobalView::after_commit() {

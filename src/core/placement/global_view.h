@@ -22,9 +22,6 @@ class Region;
 
 class GlobalView {
  public:
-  static constexpr uint8_t kScan = 26;
-  static constexpr uint8_t kScanReply = 27;
-
   struct Result {
     std::vector<std::string> names;  // byte order, no duplicates
     bool more = false;               // names after the last one remain somewhere

@@ -276,6 +276,11 @@ bool PeerTransport::blacked_out() const {
   return std::chrono::steady_clock::now() < blackout_until_;
 }
 
+size_t PeerTransport::queued_bytes(RegionId to) const {
+  auto it = by_id_.find(to);
+  return it == by_id_.end() ? 0 : it->second->queued_bytes;
+}
+
 void PeerTransport::send(RegionId to, std::string message) {
   if (!running_ || blacked_out()) return;
   Link* link = link_for(to);

@@ -61,9 +61,11 @@ struct PeerTransportOptions {
   HostPort listen;  // port 0: any free port (see listen_port())
   bool compress = true;
   // Per peer: messages waiting (in the WAN delay, for the link to come up,
-  // or behind a slow socket) beyond this are dropped and counted. Safe: the
-  // replication protocol resends from its log.
-  size_t max_queued_bytes = 256u << 20;
+  // or behind a slow socket) beyond this are dropped and counted. A safety
+  // net only: the replicator keeps at most a few MiB unacknowledged per
+  // peer (its window), so a slow or stopped peer fills this to that and no
+  // further; what is dropped is resent from the log.
+  size_t max_queued_bytes = 64u << 20;
   // An unauthenticated connection (or a dial) that has not finished the
   // handshake in this time is closed.
   std::chrono::milliseconds handshake_timeout{5000};
@@ -84,6 +86,7 @@ class PeerTransport final : public Network {
   // Queues `message` for region `to`; never blocks. Messages to an unknown
   // region, or sent before start() or after stop(), are dropped.
   void send(RegionId to, std::string message) override;
+  size_t queued_bytes(RegionId to) const override;
   // Closes the listener and every connection and cancels every timer; no
   // handler runs afterwards, even for data already received.
   void stop();

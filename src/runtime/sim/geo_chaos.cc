@@ -6,7 +6,7 @@
 #include <optional>
 #include <set>
 
-#include "core/failover/write_forwarder.h"
+#include "core/peer/message_types.h"
 #include "runtime/sim/sim_cluster.h"
 
 namespace meridian::sim {
@@ -104,7 +104,7 @@ class GeoChaos {
     if (eu_only(to)) return;
     // A reply to a client's own proxied command goes back through the
     // region the client is connected to (in memory, never stored).
-    if (!m.empty() && static_cast<uint8_t>(m[0]) == WriteForwarder::kForwardReply) return;
+    if (!m.empty() && peer::type_of(m) == peer::MessageType::kForwardReply) return;
     if (m.find(kEuKey) != std::string_view::npos || m.find(kEuValue) != std::string_view::npos) {
       fail("t=" + std::to_string(cluster_->now()) + " message type " +
            std::to_string(m.empty() ? -1 : static_cast<int>(static_cast<uint8_t>(m[0]))) +
