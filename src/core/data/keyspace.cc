@@ -83,7 +83,24 @@ const std::optional<KeyRecord>& Keyspace::read_record(std::string_view key) {
 }
 
 const std::optional<FieldRecord>& Keyspace::read_field(const std::string& field_key) {
-  return read_through(fields_cache_, storage_, Column::kFields, field_key);
+  // Fields are cached when read and found, and kept current by writes, but
+  // neither absences nor writes add entries: a bulk load of new members
+  // (read absent, then written once) would only churn the cache.
+  if (const auto* cached = fields_cache_.get(field_key)) return *cached;
+  // A name the generation's filter has never seen: surely absent.
+  uint64_t generation = 0;
+  std::string_view name;
+  if (layout::parse_field_key(field_key, &generation, &name) &&
+      !filters_.may_contain(generation, name)) {
+    return fields_cache_.hold(std::nullopt);
+  }
+  std::optional<FieldRecord> result;
+  if (auto raw = storage_.get(Column::kFields, field_key)) {
+    FieldRecord f;
+    if (f.decode(*raw)) result = std::move(f);
+  }
+  if (!result) return fields_cache_.hold(std::nullopt);
+  return fields_cache_.put(field_key, std::move(result));
 }
 
 const KeyRecord* Keyspace::peek(std::string_view key, int64_t now_ms) {
@@ -138,8 +155,7 @@ KeyRecord Keyspace::new_collection(ValueType type, std::string_view key) {
   }
   // A generation never used before, so fields of an older incarnation of the
   // same key (deleted lazily) can never be read as this one's.
-  rec.generation = ++generation_;
-  meta_dirty_ = true;
+  rec.generation = fresh_generation();
   return rec;
 }
 
@@ -198,26 +214,35 @@ void Keyspace::erase(std::string_view key, const KeyRecord& old, int64_t now_ms)
   keys_cache_.put(key, std::nullopt);
 }
 
+uint64_t Keyspace::fresh_generation() {
+  meta_dirty_ = true;
+  filters_.start(++generation_);
+  return generation_;
+}
+
 void Keyspace::drop_fields(std::string_view key, const KeyRecord& rec) {
+  filters_.drop(rec.generation);
   std::string prefix = layout::field_prefix(key, rec.generation);
   storage_.del_range(Column::kFields, prefix, layout::prefix_end(prefix));
 }
 
 void Keyspace::put_field_record(const std::string& fk, FieldRecord f) {
+  uint64_t generation = 0;
+  std::string_view name;
+  if (layout::parse_field_key(fk, &generation, &name)) filters_.add(generation, name);
   storage_.put(Column::kFields, fk, f.encode());
-  fields_cache_.put(fk, std::move(f));
+  fields_cache_.update(fk, std::move(f));
 }
 
 void Keyspace::del_field_record(const std::string& fk) {
   storage_.del(Column::kFields, fk);
-  fields_cache_.put(fk, std::nullopt);
+  fields_cache_.update(fk, std::nullopt);
 }
 
 std::optional<FieldRecord> Keyspace::get_field(std::string_view key, const KeyRecord& rec,
                                                std::string_view field) {
   if (merging()) return rget_field(key, rec, field);
-  const auto& f = read_through(fields_cache_, storage_, Column::kFields,
-                               layout::field_key(key, rec.generation, field));
+  const auto& f = read_field(layout::field_key(key, rec.generation, field));
   if (f && f->has_cell()) return rget_field(key, rec, field);  // written in a cluster
   if (f && f->tombstone()) return std::nullopt;
   return f;
@@ -338,6 +363,7 @@ void Keyspace::clear(int64_t now_ms) {
   keys_ = 0;
   keys_cache_.clear();
   fields_cache_.clear();
+  filters_.clear();
 }
 
 void Keyspace::for_each_record(

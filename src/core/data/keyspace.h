@@ -22,6 +22,7 @@
 #include "core/crdt/cell.h"
 #include "core/crdt/conflict.h"
 #include "core/data/delta.h"
+#include "core/data/field_filter.h"
 #include "core/data/hlc.h"
 #include "core/data/record_cache.h"
 #include "core/data/records.h"
@@ -37,7 +38,8 @@ class Keyspace {
       : storage_(storage),
         region_(region),
         keys_cache_(cache_bytes / 4 * 3),
-        fields_cache_(cache_bytes / 4) {}
+        fields_cache_(cache_bytes / 4),
+        filters_(cache_bytes / 8) {}
 
   // Reads the region-wide records (sequence, HLC, counts) written by flush_meta().
   void load();
@@ -211,6 +213,8 @@ class Keyspace {
   };
   Stamp stamp(int64_t now_ms);
   void drop_fields(std::string_view key, const KeyRecord& rec);
+  // A collection generation never used before (its field filter starts empty).
+  uint64_t fresh_generation();
   void remove_expired(std::string_view key, const KeyRecord& rec);
   // Removes what a stored version owns (fields, expiry entry, counts), not
   // the key record itself.
@@ -297,6 +301,7 @@ class Keyspace {
   // Keyed by the field's storage key: an old generation's entries are never
   // looked up again and age out.
   RecordCache<FieldRecord> fields_cache_;
+  FieldFilters filters_;
   HlcClock hlc_;
   uint64_t seq_ = 0;         // this region's write sequence: the counter of its dots
   uint64_t generation_ = 0;  // counter of collection generations (local only)

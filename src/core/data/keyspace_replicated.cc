@@ -452,8 +452,7 @@ void Keyspace::raise(std::string_view key, KeyRecord& r, const VersionVector& ct
 
 void Keyspace::renew_generation(std::string_view key, KeyRecord& r,
                                 const std::vector<std::string>& keep) {
-  uint64_t fresh = ++generation_;
-  meta_dirty_ = true;
+  uint64_t fresh = fresh_generation();
   for (const auto& name : keep) {
     const auto& f = read_field(layout::field_key(key, r.generation, name));
     if (f) put_field_record(layout::field_key(key, fresh, name), *f);
@@ -524,10 +523,7 @@ void Keyspace::join_string(std::string_view key, KeyRecord& r, const crdt::Cell&
 std::pair<bool, bool> Keyspace::join_field(std::string_view key, KeyRecord& r,
                                            const std::string& name, const crdt::Cell* theirs,
                                            ValueType their_type, const VersionVector& their_ctx) {
-  if (r.generation == 0) {
-    r.generation = ++generation_;
-    meta_dirty_ = true;
-  }
+  if (r.generation == 0) r.generation = fresh_generation();
   const ValueType newest = r.state.newest_type();
   std::string fk = layout::field_key(key, r.generation, name);
   const auto& stored = read_field(fk);
@@ -628,8 +624,7 @@ void Keyspace::apply_key(const LogRecord& rec, const KeyDelta& d, const VersionV
   }
   if (!d.fields.empty() && r.generation == 0 && r.count == 0) {
     // A collection this region has no fields of yet: a fresh generation.
-    r.generation = ++generation_;
-    meta_dirty_ = true;
+    r.generation = fresh_generation();
   }
   // Fields belong to the type the record wrote (a record from before types
   // were sent: the key's).

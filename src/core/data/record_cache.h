@@ -4,10 +4,13 @@
 // step, so the cache never disagrees with storage. It also remembers keys
 // known to be absent, which makes the first write of a new key cheap.
 //
-// Bounded by an approximate byte budget. Eviction is CLOCK (a second-chance
-// sweep over the hash table's buckets): a hit only sets a flag, so reads cost
-// one hash lookup, with no list to reorder.
+// Bounded by an approximate byte budget. Eviction is CLOCK (second-chance
+// FIFO): entries queue in insertion order; a hit only sets a flag; the
+// oldest entry goes unless flagged, in which case it is unflagged and
+// queued again. New entries start unflagged, so a record written once and
+// never read again (most of a bulk load) goes first. Every step is O(1).
 #include <cstddef>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,24 +45,46 @@ class RecordCache {
     auto it = map_.find(key);
     if (it == map_.end()) {
       it = map_.emplace(std::string(key), Entry{}).first;
+      queue_.push_back(&*it);  // element pointers survive rehashing
     } else {
       bytes_ -= it->second.cost;
+      it->second.referenced = true;
     }
     it->second.value = std::move(value);
     it->second.cost = cost;
-    it->second.referenced = true;
     bytes_ += cost;
-    if (bytes_ > budget_) evict(it->first);
+    if (bytes_ > budget_) evict(&*it);
     return it->second.value;
+  }
+
+  // Replaces the cached state of `key` if it is cached; caches nothing new.
+  // Bulk writes of records nobody reads back then cost the cache nothing.
+  void update(std::string_view key, std::optional<V> value) {
+    if (budget_ == 0) return;
+    auto it = map_.find(key);
+    if (it == map_.end()) return;
+    bytes_ -= it->second.cost;
+    it->second.cost = kEntryCost + 2 * key.size() + (value ? value->cache_cost() : 0);
+    it->second.value = std::move(value);
+    bytes_ += it->second.cost;
+    if (bytes_ > budget_) evict(&*it);
+  }
+
+  // Returns `value` without caching it (valid until the next call that
+  // changes the cache).
+  const std::optional<V>& hold(std::optional<V> value) {
+    uncached_ = std::move(value);
+    return uncached_;
   }
 
   void clear() {
     map_.clear();
+    queue_.clear();
     bytes_ = 0;
   }
 
  private:
-  static constexpr size_t kEntryCost = 96;  // node, bucket slot, flags
+  static constexpr size_t kEntryCost = 96;  // node, bucket slot, queue slot, flags
   struct Entry {
     std::optional<V> value;
     size_t cost = 0;
@@ -69,33 +94,31 @@ class RecordCache {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  using Map = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+  using Node = typename Map::value_type;
 
-  // Sweeps buckets from where the last sweep stopped: referenced entries get
-  // a second chance, the others go, until the budget holds. `keep` (the entry
-  // just written, whose reference put() returns) is never evicted.
-  void evict(const std::string& keep) {
-    size_t sweeps = 0;
-    while (bytes_ > budget_ && map_.size() > 1 && sweeps < 2 * map_.bucket_count()) {
-      size_t bucket = hand_++ % map_.bucket_count();
-      ++sweeps;
-      for (auto it = map_.begin(bucket); it != map_.end(bucket);) {
-        if (&it->first == &keep || it->second.referenced) {
-          it->second.referenced = false;
-          ++it;
-          continue;
-        }
-        std::string victim = it->first;
-        ++it;  // a bucket iterator, so erase the victim by key afterwards
-        bytes_ -= map_.find(victim)->second.cost;
-        map_.erase(victim);
+  // Until the budget holds: the oldest entry goes, unless it was used since
+  // it was queued (then it gets a second chance). `keep` (the entry just
+  // written, whose reference put() returns) never goes.
+  void evict(const Node* keep) {
+    size_t steps = 2 * queue_.size();
+    while (bytes_ > budget_ && queue_.size() > 1 && steps-- > 0) {
+      Node* n = queue_.front();
+      queue_.pop_front();
+      if (n == keep || n->second.referenced) {
+        n->second.referenced = false;
+        queue_.push_back(n);
+        continue;
       }
+      bytes_ -= n->second.cost;
+      map_.erase(map_.find(n->first));
     }
   }
 
   size_t budget_;
   size_t bytes_ = 0;
-  size_t hand_ = 0;
-  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> map_;
+  Map map_;
+  std::deque<Node*> queue_;
   std::optional<V> uncached_;  // what put() returns when the cache is off
 };
 

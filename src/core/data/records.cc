@@ -157,6 +157,15 @@ std::string field_key(std::string_view key, uint64_t generation, std::string_vie
   return out;
 }
 
+bool parse_field_key(std::string_view k, uint64_t* generation, std::string_view* field) {
+  uint64_t n = 0;
+  if (!coding::get_varint(k, &n) || n > k.size()) return false;
+  k.remove_prefix(n);
+  if (!coding::get_fixed64_be(k, generation)) return false;
+  *field = k;
+  return true;
+}
+
 std::string prefix_end(std::string_view prefix) {
   std::string out(prefix);
   while (!out.empty()) {
