@@ -94,6 +94,10 @@ RocksDbStorage::RocksDbStorage(const std::string& path, bool sync_every_second)
   // One writer (the event loop): the single-writer memtable insert is cheaper.
   opts.allow_concurrent_memtable_write = false;
   opts.enable_write_thread_adaptive_yield = false;
+  // Compactions yield to the event loop: a burst of writes keeps its pace
+  // and the compaction work waits for idle time (flushes keep their
+  // priority, so memtables never back up).
+  opts.env->LowerThreadPoolCPUPriority(rocksdb::Env::LOW);
   auto cache = rocksdb::NewLRUCache(128 << 20);
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (const char* name : kColumnNames) cfs.emplace_back(name, column_options(cache));
