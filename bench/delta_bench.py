@@ -38,8 +38,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests"))
 sys.path.insert(0, HERE)
-from lib import harness  # noqa: E402
 from lib.cluster import Cluster  # noqa: E402
+from lib.rss import RssSampler  # noqa: E402
 from run_bench import publish_table  # noqa: E402
 
 DOC = os.path.join(REPO, "docs", "benchmarks.md")
@@ -93,37 +93,6 @@ class Pipe:
 
     def close(self):
         self.sock.close()
-
-
-def rss_mib(pid):
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return 0.0
-
-
-class RssSampler(threading.Thread):
-    def __init__(self, servers, every=0.25):
-        super().__init__(daemon=True)
-        self.servers = servers
-        self.every = every
-        self.peak = {n: 0.0 for n in servers}
-        self.stop_flag = threading.Event()
-
-    def run(self):
-        while not self.stop_flag.is_set():
-            for n, s in self.servers.items():
-                if s.pid:
-                    self.peak[n] = max(self.peak[n], rss_mib(s.pid))
-            self.stop_flag.wait(self.every)
-
-    def stop(self):
-        self.stop_flag.set()
-        self.join()
 
 
 def link_bytes(c, name):
@@ -271,7 +240,6 @@ def write_doc(results, conc, peak, n, wall):
     rows = []
     misses = []
     for r in results:
-        worst = max((v for k, v in r["converge"].items() if v is not None), default=None)
         never = any(v is None for v in r["converge"].values())
         conv_ok = not never and all(
             r["converge"][p] <= ONE_WAY_FROM_US_EAST[p] / 1000 + 1 for p in ONE_WAY_FROM_US_EAST)
