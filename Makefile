@@ -64,6 +64,7 @@ bench: build
 	$(PY) bench/dr_bench.py
 	$(PY) bench/geo_bench.py
 	$(PY) bench/dns_bench.py
+	$(PY) bench/delta_bench.py
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -270,6 +270,8 @@ TEST(ReplicationSim, EachPolicyResolvesConcurrentWritesAsDocumented) {
     call(c, w, {"SADD", "likers", me});
     call(c, w, {"HINCRBY", "cart", "apple", "1"});
     call(c, w, {"HSET", "cart", me, "1"});
+    // lww collections: each field is its own latest write
+    call(c, w, {"HSET", "lww:h", "shared", me, me, "1"});
     c.run_for(10);  // r1 writes first, r3 last
   }
   // r2 removes r1's like... but has never seen it: the add wins.
@@ -289,6 +291,8 @@ TEST(ReplicationSim, EachPolicyResolvesConcurrentWritesAsDocumented) {
     EXPECT_EQ(*call(c, r, {"SCARD", "likers"}).reply, ":3\r\n");
     EXPECT_EQ(*call(c, r, {"HGET", "cart", "apple"}).reply, "$1\r\n3\r\n");
     EXPECT_EQ(*call(c, r, {"HLEN", "cart"}).reply, ":4\r\n");
+    EXPECT_EQ(*call(c, r, {"HGET", "lww:h", "shared"}).reply, "$2\r\nr3\r\n");
+    EXPECT_EQ(*call(c, r, {"HLEN", "lww:h"}).reply, ":4\r\n");
   }
   // Siblings: read all, resolve, write back with the context: one value.
   std::string all = *call(c, *conns[0], {"MR.GETALL", "doc:k"}).reply;
@@ -309,6 +313,9 @@ TEST(ReplicationSim, EachPolicyResolvesConcurrentWritesAsDocumented) {
   for (const char* key : {"lww:k", "fww:k", "prio:k", "crdt:str"}) {
     EXPECT_NE(feed.find(key), std::string::npos) << key << " missing from " << feed;
   }
+  // ... and of lww fields, naming the field
+  EXPECT_NE(feed.find("$5\r\nlww:h\r\n$5\r\nfield\r\n$6\r\nshared\r\n"), std::string::npos)
+      << feed;
   EXPECT_EQ(feed.find("doc:k"), std::string::npos);  // siblings discard nothing
 }
 
@@ -361,10 +368,15 @@ TEST(ReplicationSim, ExpiryConflictsAndTheSiblingsCap) {
 // every region. Removed members and fields leave nothing behind; deleted
 // keys leave tombstones that are purged once every region has applied them;
 // a deleted counter keeps one small tombstone per name (its per-region
-// totals). So stored metadata follows live data and names, not history.
+// totals); a removed field of an lww collection is kept until no older write
+// can arrive. So stored metadata follows live data and names, not history.
 TEST(ReplicationSim, MetadataStaysBoundedUnderChurn) {
   SimClusterOptions o = three_regions();
   o.replication.heartbeat_ms = 20;
+  KeyspacePolicy lww;
+  lww.pattern = "lww:*";
+  lww.conflict = crdt::Policy::kLww;
+  o.replication.keyspaces = {lww};
   SimCluster c(o);
   c.run_for(200);
   std::vector<std::unique_ptr<SimConn>> conns;
@@ -382,6 +394,10 @@ TEST(ReplicationSim, MetadataStaysBoundedUnderChurn) {
       std::string counter = "c" + std::to_string(round % 4);
       call(c, *conns[i], {"HINCRBY", "counters", counter, "1"});
       call(c, *conns[i], {"HDEL", "counters", counter});
+      call(c, *conns[i], {"SADD", "lww:s", m, "x"});
+      call(c, *conns[i], {"SREM", "lww:s", m});
+      call(c, *conns[i], {"HSET", "lww:h", m, "1", "y", "1"});
+      call(c, *conns[i], {"HDEL", "lww:h", m});
       call(c, *conns[i], {"DEL", k});
       if (round % 10 == 0) call(c, *conns[i], {"DEL", "s" + std::to_string(round % 5)});
     }
@@ -398,7 +414,8 @@ TEST(ReplicationSim, MetadataStaysBoundedUnderChurn) {
     // Left: the one counters hash, kept as a tombstone for its 4 names.
     EXPECT_EQ(ks.tombstone_count(), 1u);
     EXPECT_GE(ks.tombstones_purged(), 10u);
-    // What is stored is what is live (5 sets with member x), plus that.
+    // What is stored is what is live (5 sets and lww:s with member x, lww:h
+    // with field y), plus that.
     uint64_t fields = 0;
     ks.for_each_key("", c.now(), [&](std::string_view, const KeyRecord& rec) {
       if (rec.is_collection()) fields += rec.count;

@@ -79,11 +79,13 @@ void mr_conflicts(CommandContext& ctx) {
   auto events = ctx.region.conflicts().since(since, static_cast<size_t>(count));
   ctx.reply.array(events.size());
   for (const auto& e : events) {
-    ctx.reply.map(10);
+    ctx.reply.map(11);
     ctx.reply.bulk("id");
     ctx.reply.integer(static_cast<int64_t>(e.id));
     ctx.reply.bulk("key");
     ctx.reply.bulk(e.key);
+    ctx.reply.bulk("field");
+    ctx.reply.bulk(e.field);
     ctx.reply.bulk("policy");
     ctx.reply.bulk(crdt::policy_name(e.policy));
     ctx.reply.bulk("reason");

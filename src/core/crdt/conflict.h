@@ -17,6 +17,7 @@ struct ConflictSide {
 struct ConflictEvent {
   uint64_t id = 0;  // assigned by the feed
   std::string key;
+  std::string field;  // lww collections: the member or field; empty: the whole key
   Policy policy = Policy::kCrdt;
   ConflictSide winner;
   ConflictSide discarded;

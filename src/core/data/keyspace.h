@@ -78,8 +78,9 @@ class Keyspace {
   // catch as divergence.
   void set_broken_join(bool on) { broken_join_ = on; }
   // Removes tombstones (deleted keys kept for their causal context and
-  // counter history) whose writes `stable` covers: every region has
-  // applied them. Returns how many went.
+  // counter history, and removed fields of lww collections) whose writes
+  // `stable` covers: every region has applied them, so no write they must
+  // win over can still arrive. Returns how many keys went.
   size_t purge_tombstones(const VersionVector& stable, size_t budget);
   size_t tombstone_count();
   uint64_t tombstones_purged() const { return purged_total_; }
@@ -287,10 +288,15 @@ class Keyspace {
   // stored field `name`; returns whether it was live before and after.
   std::pair<bool, bool> join_field(std::string_view key, KeyRecord& r, const std::string& name,
                                    const crdt::Cell* theirs, ValueType their_type,
-                                   const VersionVector& their_ctx);
+                                   const VersionVector& their_ctx, bool report_conflicts);
+  // lww: joins `theirs` into `mine` and reports the write that lost, if
+  // the two were concurrent. `field`: a member or field; empty: the value.
+  void join_lww_reporting(std::string_view key, std::string_view field, crdt::Cell& mine,
+                          const crdt::Cell& theirs, const VersionVector& their_ctx,
+                          bool report_conflicts);
   void clear_before(Hlc at, const VersionVector& ctx);
   void report(const std::string& key, crdt::Policy policy, const crdt::Entry& winner,
-              const crdt::Entry& loser, const char* reason);
+              const crdt::Entry& loser, const char* reason, std::string_view field = {});
   // A fresh generation for `r`, moving the live fields listed; the old
   // generation goes in one range delete.
   void renew_generation(std::string_view key, KeyRecord& r, const std::vector<std::string>& keep);
@@ -315,6 +321,18 @@ class Keyspace {
   std::set<std::string> counter_keys_;  // keys this command gave counter fields
   std::set<std::string> tombstones_;    // keys stored as tombstones
   bool tombstones_loaded_ = false;
+  // Removed fields of lww collections, kept (as a removal entry) only until
+  // no older write can arrive; oldest first, at most kMaxLwwRemovals (one
+  // forgotten stays in storage, harmless).
+  struct LwwRemoval {
+    std::string key, field;
+    RegionId origin = 0;
+    uint64_t seq = 0;
+  };
+  static constexpr size_t kMaxLwwRemovals = 1 << 20;
+  std::deque<LwwRemoval> lww_removals_;
+  void note_lww_removal(std::string_view key, std::string_view field, const crdt::Cell& cell);
+  void purge_lww_removals(const VersionVector& stable, size_t budget);
   std::deque<std::string> reclaim_;  // keys whose generation holds void fields
   std::string reclaim_cursor_;       // field position within reclaim_.front()
   bool frozen_ = false;

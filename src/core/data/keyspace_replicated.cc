@@ -101,10 +101,11 @@ std::vector<crdt::Entry> Keyspace::values(const KeyRecord& rec) const {
 }
 
 void Keyspace::report(const std::string& key, crdt::Policy policy, const crdt::Entry& winner,
-                      const crdt::Entry& loser, const char* reason) {
+                      const crdt::Entry& loser, const char* reason, std::string_view field) {
   if (!on_conflict) return;
   crdt::ConflictEvent ev;
   ev.key = key;
+  ev.field = field;
   ev.policy = policy;
   ev.winner = {winner.origin, winner.hlc, winner.kind == crdt::Entry::kRemoved,
                winner.value.substr(0, kFeedValueBytes)};
@@ -228,6 +229,7 @@ void Keyspace::rdel_field(std::string_view key, const KeyRecord& rec, std::strin
     // A removal is a write like any other: a concurrent older write of the
     // field must not bring it back.
     f.cell.lww_assign(region_, s.seq, s.hlc, {}, crdt::Entry::kRemoved);
+    note_lww_removal(key, field, f.cell);
   } else {
     f.cell.remove();
   }
@@ -473,17 +475,7 @@ void Keyspace::join_string(std::string_view key, KeyRecord& r, const crdt::Cell&
   const crdt::Resolver res = resolver(key);
   const std::string k(key);
   if (res.policy == crdt::Policy::kLww) {
-    auto lost = crdt::join_lww(mine, theirs);
-    if (!lost || !report_conflicts || mine.entries.empty()) return;
-    const crdt::Entry& won = mine.entries.front();
-    bool theirs_won = !theirs.entries.empty() && won.same_dot(theirs.entries.front());
-    // The loss is a conflict only if the writes were concurrent: the winner
-    // had not seen the loser.
-    if (theirs_won && lost->covered_by(their_ctx)) return;
-    report(k, res.policy, won, *lost,
-           won.kind == crdt::Entry::kRemoved || lost->kind == crdt::Entry::kRemoved
-               ? "concurrent delete"
-               : "concurrent write");
+    join_lww_reporting(key, {}, mine, theirs, their_ctx, report_conflicts);
     return;
   }
   std::vector<crdt::Entry> before = mine.entries;
@@ -520,9 +512,27 @@ void Keyspace::join_string(std::string_view key, KeyRecord& r, const crdt::Cell&
   }
 }
 
+void Keyspace::join_lww_reporting(std::string_view key, std::string_view field,
+                                  crdt::Cell& mine, const crdt::Cell& theirs,
+                                  const VersionVector& their_ctx, bool report_conflicts) {
+  auto lost = crdt::join_lww(mine, theirs);
+  if (!lost || !report_conflicts || mine.entries.empty()) return;
+  const crdt::Entry& won = mine.entries.front();
+  bool theirs_won = !theirs.entries.empty() && won.same_dot(theirs.entries.front());
+  // The loss is a conflict only if the writes were concurrent: the winner
+  // had not seen the loser.
+  if (theirs_won && lost->covered_by(their_ctx)) return;
+  report(std::string(key), crdt::Policy::kLww, won, *lost,
+         won.kind == crdt::Entry::kRemoved || lost->kind == crdt::Entry::kRemoved
+             ? "concurrent delete"
+             : "concurrent write",
+         field);
+}
+
 std::pair<bool, bool> Keyspace::join_field(std::string_view key, KeyRecord& r,
                                            const std::string& name, const crdt::Cell* theirs,
-                                           ValueType their_type, const VersionVector& their_ctx) {
+                                           ValueType their_type, const VersionVector& their_ctx,
+                                           bool report_conflicts) {
   if (r.generation == 0) r.generation = fresh_generation();
   const ValueType newest = r.state.newest_type();
   std::string fk = layout::field_key(key, r.generation, name);
@@ -548,7 +558,8 @@ std::pair<bool, bool> Keyspace::join_field(std::string_view key, KeyRecord& r,
   crdt::Cell in = theirs != nullptr ? *theirs : crdt::Cell{};
   in.normalize(fv);
   if (lww(key)) {
-    crdt::join_lww(f.cell, in);
+    join_lww_reporting(key, name, f.cell, in, their_ctx, report_conflicts);
+    note_lww_removal(key, name, f.cell);
   } else {
     crdt::join(f.cell, applied_(), in, their_ctx);
   }
@@ -632,7 +643,7 @@ void Keyspace::apply_key(const LogRecord& rec, const KeyDelta& d, const VersionV
   for (const auto& fd : d.fields) {
     crdt::Cell in = fd.cell;
     baseline_previous(in, rec.origin, fd.increment, r.state.voids(field_type, watermark()));
-    auto [was, is] = join_field(key, r, fd.name, &in, field_type, ctx);
+    auto [was, is] = join_field(key, r, fd.name, &in, field_type, ctx, true);
     r.count = r.count + (is ? 1 : 0) - (was ? 1 : 0);
   }
   if (rec.seq > r.vv.get(rec.origin)) r.vv.set(rec.origin, rec.seq);
@@ -839,7 +850,7 @@ void Keyspace::join_chunk(const KeyChunk& chunk, const VersionVector& their_ctx)
     auto t = types.find(name);
     ValueType type = t != types.end() ? t->second : r.type;
     auto [was, is] =
-        join_field(chunk.key, r, name, cell ? &*cell : nullptr, type, their_ctx);
+        join_field(chunk.key, r, name, cell ? &*cell : nullptr, type, their_ctx, false);
     (void)was;
     if (is) ++joining_->count;
   }
@@ -884,6 +895,13 @@ std::string Keyspace::canonical(std::string_view key) {
     to_replicated(f, r.type);
     f.cell.normalize(r.state.voids(f.type, watermark()));
     if (f.cell.empty()) continue;
+    // An lww removal alone is left out for the same reason: it only wins
+    // over older writes, and each region drops it once stable.
+    bool removal_only = f.cell.counter.empty() &&
+                        std::all_of(f.cell.entries.begin(), f.cell.entries.end(), [](const auto& e) {
+                          return e.kind == crdt::Entry::kRemoved;
+                        });
+    if (removal_only) continue;
     coding::put_bytes(out, fk.substr(prefix.size()));
     out.push_back(static_cast<char>(f.type));
     f.cell.encode(out);
@@ -967,7 +985,41 @@ size_t Keyspace::tombstone_count() {
   return tombstones_.size();
 }
 
+void Keyspace::note_lww_removal(std::string_view key, std::string_view field,
+                                const crdt::Cell& cell) {
+  if (cell.entries.size() != 1 || cell.entries[0].kind != crdt::Entry::kRemoved) return;
+  if (!lww_removals_.empty() && lww_removals_.back().key == key &&
+      lww_removals_.back().field == field && lww_removals_.back().origin == cell.entries[0].origin &&
+      lww_removals_.back().seq == cell.entries[0].seq) {
+    return;
+  }
+  lww_removals_.push_back(
+      {std::string(key), std::string(field), cell.entries[0].origin, cell.entries[0].seq});
+  if (lww_removals_.size() > kMaxLwwRemovals) lww_removals_.pop_front();
+}
+
+void Keyspace::purge_lww_removals(const VersionVector& stable, size_t budget) {
+  for (size_t n = 0; n < budget && !lww_removals_.empty(); ++n) {
+    const LwwRemoval& rm = lww_removals_.front();
+    if (stable.get(rm.origin) < rm.seq) return;  // later ones are younger still
+    const auto& rec = read_record(rm.key);
+    if (rec && rec->generation != 0) {
+      std::string fk = layout::field_key(rm.key, rec->generation, rm.field);
+      const auto& f = read_field(fk);
+      // Still that removal and nothing else: every write it won over has
+      // been applied everywhere.
+      if (f && f->has_cell() && f->cell.counter.empty() && f->cell.entries.size() == 1 &&
+          f->cell.entries[0].kind == crdt::Entry::kRemoved &&
+          f->cell.entries[0].origin == rm.origin && f->cell.entries[0].seq == rm.seq) {
+        del_field_record(fk);
+      }
+    }
+    lww_removals_.pop_front();
+  }
+}
+
 size_t Keyspace::purge_tombstones(const VersionVector& stable, size_t budget) {
+  purge_lww_removals(stable, budget);
   tombstone_count();  // loads the set on first use
   std::vector<std::string> done;
   size_t purged = 0;

@@ -40,6 +40,7 @@ std::string ConflictFeed::json(uint64_t since_id, size_t count,
   for (const auto& e : since(since_id, count)) {
     j["conflicts"].push_back({{"id", e.id},
                               {"key", e.key},
+                              {"field", e.field},
                               {"policy", crdt::policy_name(e.policy)},
                               {"reason", e.reason},
                               {"winner", version(e.winner)},

@@ -742,7 +742,14 @@ void Replicator::on_snapshot(Peer& from, std::string_view msg) {
     // A resync older than what was already joined would undo it (a key
     // joined at a newer state must not be joined again at an older one).
     if (!m.applied.dominates(resync_floor_)) return refuse();
-    Incoming in{m.id, from.info.id, 1, m.applied, m.clear_watermark, m.floors, now()};
+    Incoming in;
+    in.id = m.id;
+    in.from = from.info.id;
+    in.next = 1;
+    in.applied = m.applied;
+    in.clear_watermark = m.clear_watermark;
+    in.floors = m.floors;
+    in.last_part_ms = now();
     if (early_from_ == from.info.id && early_id_ == m.id) in.ahead.swap(early_);
     early_.clear();
     early_bytes_ = 0;

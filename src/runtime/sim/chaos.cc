@@ -295,8 +295,9 @@ class Run {
     if (!sent) schedule_step(c);
   }
 
-  // Big collections (up to kBigKeyElements each), written in bulk and
-  // deleted or expired whole: sets b0, b1 and hashes c0, c1 under crdt
+  // Big collections (up to kBigKeyElements each), written in bulk, with
+  // some members and fields removed, and deleted or expired whole: sets b0,
+  // b1 and hashes c0, c1 under crdt
   // (counter and register fields), hash kb0 under lww.
   void big_collection_op(Client* c, std::vector<std::string>* argv, std::string* k) {
     static const char* const kKeys[] = {"b0", "b1", "c0", "c1", "kb0"};
@@ -319,6 +320,9 @@ class Run {
       for (size_t i = 0; i < n; ++i)
         argv->push_back("m" + std::to_string(c->id % 8) + "-" + std::to_string(pick(2000)));
       size += n;
+    } else if (r < 22) {
+      *argv = {"HDEL", *k};
+      for (int i = 0; i < 5; ++i) argv->push_back("f" + std::to_string(pick(20000)));
     } else if ((*k)[0] == 'c' && r < 40) {
       *argv = {"HINCRBY", *k, "f" + std::to_string(pick(20000)), std::to_string(1 + pick(3))};
       size += 1;

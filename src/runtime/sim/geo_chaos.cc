@@ -244,7 +244,7 @@ class GeoChaos {
 
   // The big sets converged in every region allowed to hold them.
   void check_big() {
-    for (const std::string key : {"eu:" + std::string(kEuKey) + "big", std::string("gbig")}) {
+    for (const std::string& key : {"eu:" + std::string(kEuKey) + "big", std::string("gbig")}) {
       std::optional<std::string> first;
       for (int i = 0; i < kRegions; ++i) {
         if (key[0] == 'e' && !eu_only(cluster_->id(i))) continue;
