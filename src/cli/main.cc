@@ -98,15 +98,17 @@ int run_simulate(uint64_t first, uint64_t count, int64_t duration_ms, bool verbo
   uint64_t failed = 0;
   for (uint64_t seed = first; seed < first + count; ++seed) {
     meridian::sim::ChaosResult r = failover ? meridian::sim::run_failover_chaos(seed, duration_ms)
-                                   : geo    ? meridian::sim::run_geo_chaos(seed, duration_ms)
-                                            : meridian::sim::run_chaos({seed, duration_ms, broken_join});
+                                   : geo
+                                       ? meridian::sim::run_geo_chaos(seed, duration_ms)
+                                       : meridian::sim::run_chaos({seed, duration_ms, broken_join});
     if (!r.ok()) {
       ++failed;
       std::printf("FAIL %s\n", r.summary.c_str());
       for (const auto& v : r.violations) std::printf("  %s\n", v.c_str());
       std::printf("  replay: meridian simulate%s%s --seed %llu --duration-ms %lld\n",
-                  failover ? " --failover" : (geo ? " --geo" : ""), broken_join ? " --broken-join" : "",
-                  static_cast<unsigned long long>(seed), static_cast<long long>(duration_ms));
+                  failover ? " --failover" : (geo ? " --geo" : ""),
+                  broken_join ? " --broken-join" : "", static_cast<unsigned long long>(seed),
+                  static_cast<long long>(duration_ms));
     } else if (verbose) {
       std::printf("ok   %s\n", r.summary.c_str());
     }

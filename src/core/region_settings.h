@@ -39,8 +39,9 @@ struct ReplicationSettings {
   bool timeout_replies_ok = false;
   // Log records kept beyond what every region has applied.
   uint64_t log_retention_ops = 100000;
-  // Hard cap on the log: past it the oldest records go even if a region has
-  // not applied them, and that region must do a full resync.
+  // A region further behind than this gets a full resync instead of the
+  // log. (Records are still kept until every region has applied them:
+  // concurrent deletes and pulls need them; see Replicator::truncate.)
   uint64_t log_max_ops = 10'000'000;
   // How often a region tells its peers its applied positions.
   int64_t heartbeat_ms = 100;

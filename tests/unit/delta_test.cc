@@ -14,6 +14,8 @@
 // - deltas == states: applying the deltas of a set of writes gives the same
 //   state as merging the whole states of replicas that hold those writes;
 // - a delta applied twice changes nothing.
+#include "core/data/delta.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -23,7 +25,6 @@
 #include <string>
 #include <vector>
 
-#include "core/data/delta.h"
 #include "core/data/keyspace.h"
 #include "core/util/numbers.h"
 #include "storage/memory_storage.h"
@@ -168,8 +169,7 @@ void hset(Keyspace& ks, int64_t now, const std::string& key, const std::string& 
   ks.write(key, rec, old ? &*old : nullptr, now);
 }
 
-void hincrby(Keyspace& ks, int64_t now, const std::string& key, const std::string& f,
-             int64_t by) {
+void hincrby(Keyspace& ks, int64_t now, const std::string& key, const std::string& f, int64_t by) {
   auto old = ks.find(key, now);
   if (old && old->type != ValueType::kHash) return;
   KeyRecord rec = old ? *old : ks.new_collection(ValueType::kHash, key);
@@ -230,17 +230,22 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
         remove_fields(ks, now, "s" + k, ValueType::kSet, member_list());
       });
     case 3:
-      return r.command([&](Keyspace& ks, int64_t now) { hset(ks, now, "h" + k, m, "v" + std::to_string(b)); });
+      return r.command(
+          [&](Keyspace& ks, int64_t now) { hset(ks, now, "h" + k, m, "v" + std::to_string(b)); });
     case 4:
-      return r.command([&](Keyspace& ks, int64_t now) { hincrby(ks, now, "h" + k, "c" + m, b % 5 - 1); });
+      return r.command(
+          [&](Keyspace& ks, int64_t now) { hincrby(ks, now, "h" + k, "c" + m, b % 5 - 1); });
     case 5:
       return r.command([&](Keyspace& ks, int64_t now) {
         remove_fields(ks, now, "h" + k, ValueType::kHash, {m, "c" + m});
       });
     case 6:
-      return r.command([&](Keyspace& ks, int64_t now) { set_string(ks, now, "n" + k, "", b % 7 - 3); });
+      return r.command(
+          [&](Keyspace& ks, int64_t now) { set_string(ks, now, "n" + k, "", b % 7 - 3); });
     case 7:
-      return r.command([&](Keyspace& ks, int64_t now) { set_string(ks, now, "t" + k, "v" + std::to_string(b)); });
+      return r.command([&](Keyspace& ks, int64_t now) {
+        set_string(ks, now, "t" + k, "v" + std::to_string(b));
+      });
     case 8: {
       static const char* const kDeletable[] = {"s", "h", "n", "t", "x"};
       return r.command([&](Keyspace& ks, int64_t now) { del(ks, now, kDeletable[b % 5] + k); });
@@ -252,9 +257,12 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
         expire(ks, now, (b % 2 ? "s" : (b % 4 == 0 ? "h" : "t")) + k, at);
       });
     case 10:
-      return r.command([&](Keyspace& ks, int64_t now) { set_string(ks, now, "l" + k, "v" + std::to_string(b)); });
+      return r.command([&](Keyspace& ks, int64_t now) {
+        set_string(ks, now, "l" + k, "v" + std::to_string(b));
+      });
     case 11:
-      return r.command([&](Keyspace& ks, int64_t now) { hset(ks, now, "lh" + k, m, "v" + std::to_string(b)); });
+      return r.command(
+          [&](Keyspace& ks, int64_t now) { hset(ks, now, "lh" + k, m, "v" + std::to_string(b)); });
     case 12:
       return r.command([&](Keyspace& ks, int64_t now) {
         if (b % 3 == 0) return del(ks, now, "lh" + k);
@@ -263,7 +271,9 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
     case 13:
       return r.command([&](Keyspace& ks, int64_t now) { del(ks, now, "l" + k); });
     case 14:  // a type change: a string over whatever x holds
-      return r.command([&](Keyspace& ks, int64_t now) { set_string(ks, now, "x" + k, "v" + std::to_string(b)); });
+      return r.command([&](Keyspace& ks, int64_t now) {
+        set_string(ks, now, "x" + k, "v" + std::to_string(b));
+      });
     default:
       return r.command([&](Keyspace& ks, int64_t now) { sadd(ks, now, "x" + k, member_list()); });
   }
@@ -423,7 +433,8 @@ TEST(Deltas, ADeleteRemovesOnlyTheCounterIncrementsItSaw) {
   Replica a(1), b(2);
   std::vector<LogRecord> to_b;
   for (int i = 0; i < 5; ++i) {
-    to_b.push_back(*a.command([&](Keyspace& ks, int64_t now) { hincrby(ks, now, "cart", "apple", 1); }));
+    to_b.push_back(
+        *a.command([&](Keyspace& ks, int64_t now) { hincrby(ks, now, "cart", "apple", 1); }));
   }
   for (const auto& rec : to_b) b.apply(rec);
   // b deletes the cart (5 apples seen); a, concurrently, adds 2 more.

@@ -2,6 +2,8 @@
 // one number in the registry (core/peer/message_types.h) that routes it to
 // its owner. Truncated or extended bytes decode to nothing, never to a
 // different message.
+#include "core/replication/messages.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -9,7 +11,6 @@
 #include "core/failover/forward_messages.h"
 #include "core/peer/message_types.h"
 #include "core/placement/scan_messages.h"
-#include "core/replication/messages.h"
 
 namespace meridian {
 namespace {
@@ -54,8 +55,9 @@ void check(const M& m, peer::Owner owner, Eq same) {
 
 TEST(Messages, EveryTypeRoundTripsAndIsRoutedToItsOwner) {
   using peer::Owner;
-  check(repl::Records{2, 7, {"a", "bc"}}, Owner::kReplication,
-        [](auto& a, auto& b) { return a.origin == b.origin && a.after == b.after && a.records == b.records; });
+  check(repl::Records{2, 7, {"a", "bc"}}, Owner::kReplication, [](auto& a, auto& b) {
+    return a.origin == b.origin && a.after == b.after && a.records == b.records;
+  });
   check(repl::Status{vector_of(5, 9), true, true}, Owner::kReplication, [](auto& a, auto& b) {
     return a.applied == b.applied && a.resend == b.resend && a.resync == b.resync;
   });
@@ -73,8 +75,9 @@ TEST(Messages, EveryTypeRoundTripsAndIsRoutedToItsOwner) {
   check(repl::Pull{3, vector_of(4, 4), 1 << 20}, Owner::kReplication, [](auto& a, auto& b) {
     return a.id == b.id && a.applied == b.applied && a.max_bytes == b.max_bytes;
   });
-  check(repl::PullReply{3, vector_of(6, 1), true}, Owner::kReplication,
-        [](auto& a, auto& b) { return a.id == b.id && a.applied == b.applied && a.more == b.more; });
+  check(repl::PullReply{3, vector_of(6, 1), true}, Owner::kReplication, [](auto& a, auto& b) {
+    return a.id == b.id && a.applied == b.applied && a.more == b.more;
+  });
   check(failover::Ping{5, 2, 1234, true, false, vector_of(3, 3), 42}, Owner::kFailover,
         [](auto& a, auto& b) {
           return a.epoch == b.epoch && a.primary == b.primary && a.sent_ms == b.sent_ms &&
@@ -99,20 +102,20 @@ TEST(Messages, EveryTypeRoundTripsAndIsRoutedToItsOwner) {
     return a.change.epoch == b.change.epoch && a.change.to == b.change.to &&
            a.change.reason == b.change.reason && a.change.unreplicated == b.change.unreplicated;
   });
-  check(failover::Handover{8}, Owner::kFailover, [](auto& a, auto& b) { return a.epoch == b.epoch; });
-  check(failover::Promote{8}, Owner::kFailover, [](auto& a, auto& b) { return a.epoch == b.epoch; });
+  check(failover::Handover{8}, Owner::kFailover,
+        [](auto& a, auto& b) { return a.epoch == b.epoch; });
+  check(failover::Promote{8}, Owner::kFailover,
+        [](auto& a, auto& b) { return a.epoch == b.epoch; });
   check(failover::Fence{8}, Owner::kFailover, [](auto& a, auto& b) { return a.epoch == b.epoch; });
-  check(forward::Forward{11, 3, {"SET", "k", "v"}}, Owner::kForwarder, [](auto& a, auto& b) {
-    return a.id == b.id && a.proto == b.proto && a.argv == b.argv;
-  });
+  check(forward::Forward{11, 3, {"SET", "k", "v"}}, Owner::kForwarder,
+        [](auto& a, auto& b) { return a.id == b.id && a.proto == b.proto && a.argv == b.argv; });
   check(forward::ForwardReply{11, "+OK\r\n"}, Owner::kForwarder,
         [](auto& a, auto& b) { return a.id == b.id && a.reply == b.reply; });
   check(scan::Scan{12, "k10", "k*", 100}, Owner::kGlobalView, [](auto& a, auto& b) {
     return a.id == b.id && a.after == b.after && a.pattern == b.pattern && a.count == b.count;
   });
-  check(scan::ScanReply{12, true, {"k11", "k12"}}, Owner::kGlobalView, [](auto& a, auto& b) {
-    return a.id == b.id && a.more == b.more && a.names == b.names;
-  });
+  check(scan::ScanReply{12, true, {"k11", "k12"}}, Owner::kGlobalView,
+        [](auto& a, auto& b) { return a.id == b.id && a.more == b.more && a.names == b.names; });
 }
 
 TEST(Messages, UnknownTypesHaveNoOwner) {

@@ -71,7 +71,8 @@ RC_GTEST_PROP(Records, KeyRecordRoundTrips, ()) {
 RC_GTEST_PROP(Records, FieldRecordsRoundTripInBothForms, ()) {
   FieldRecord f;
   if (*rc::gen::arbitrary<bool>()) {
-    f.flags = FieldRecord::kFlagCell | (*rc::gen::arbitrary<bool>() ? FieldRecord::kFlagTombstone : 0);
+    f.flags =
+        FieldRecord::kFlagCell | (*rc::gen::arbitrary<bool>() ? FieldRecord::kFlagTombstone : 0);
     f.type = *rc::gen::element(ValueType::kSet, ValueType::kHash);
     f.cell = random_cell();
     FieldRecord d;

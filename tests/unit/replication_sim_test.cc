@@ -314,8 +314,7 @@ TEST(ReplicationSim, EachPolicyResolvesConcurrentWritesAsDocumented) {
     EXPECT_NE(feed.find(key), std::string::npos) << key << " missing from " << feed;
   }
   // ... and of lww fields, naming the field
-  EXPECT_NE(feed.find("$5\r\nlww:h\r\n$5\r\nfield\r\n$6\r\nshared\r\n"), std::string::npos)
-      << feed;
+  EXPECT_NE(feed.find("$5\r\nlww:h\r\n$5\r\nfield\r\n$6\r\nshared\r\n"), std::string::npos) << feed;
   EXPECT_EQ(feed.find("doc:k"), std::string::npos);  // siblings discard nothing
 }
 

@@ -304,8 +304,8 @@ bool decode_v1(Cell& c, std::string_view& in) {
     uint8_t kind = 0;
     std::string_view v;
     if (!coding::get_varint(in, &origin) || !coding::get_varint(in, &e.seq) ||
-        !coding::get_fixed64_be(in, &e.hlc.packed) || !get_u8(in, &kind) ||
-        kind > Entry::kExpire || !coding::get_bytes(in, &v) || !coding::get_varint(in, &e.parent)) {
+        !coding::get_fixed64_be(in, &e.hlc.packed) || !get_u8(in, &kind) || kind > Entry::kExpire ||
+        !coding::get_bytes(in, &v) || !coding::get_varint(in, &e.parent)) {
       return false;
     }
     e.origin = static_cast<RegionId>(origin);
@@ -418,8 +418,8 @@ bool Cell::decode(std::string_view& in, int version, const Implied* implied) {
         if (implied == nullptr || implied->origin != p.region) return false;
         p.last = implied->seq;
         p.last_hlc = implied->hlc;
-      } else if ((flags & kPartLast) &&
-                 (!coding::get_varint(in, &p.last) || !coding::get_fixed64_be(in, &p.last_hlc.packed))) {
+      } else if ((flags & kPartLast) && (!coding::get_varint(in, &p.last) ||
+                                         !coding::get_fixed64_be(in, &p.last_hlc.packed))) {
         return false;
       }
     }

@@ -93,9 +93,9 @@ std::string LogRecord::encode() const {
 bool LogRecord::decode(std::string_view in) {
   uint8_t format = 0;
   uint64_t o = 0, n = 0;
-  if (!get_u8(in, &format) || format != kFormat || !coding::get_varint(in, &o) ||
-      o > UINT32_MAX || !coding::get_varint(in, &seq) || seq == 0 ||
-      !coding::get_fixed64_be(in, &hlc.packed) || !deps.decode(in) || in.empty()) {
+  if (!get_u8(in, &format) || format != kFormat || !coding::get_varint(in, &o) || o > UINT32_MAX ||
+      !coding::get_varint(in, &seq) || seq == 0 || !coding::get_fixed64_be(in, &hlc.packed) ||
+      !deps.decode(in) || in.empty()) {
     return false;
   }
   origin = static_cast<RegionId>(o);

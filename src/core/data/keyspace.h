@@ -47,9 +47,7 @@ class Keyspace {
   // Multi-region: every key keeps its replicated state and every write
   // leaves deltas. `applied` returns this region's applied vector (its own
   // entry: its own sequence): the dots it has seen.
-  void enable_replication(std::function<VersionVector()> applied) {
-    applied_ = std::move(applied);
-  }
+  void enable_replication(std::function<VersionVector()> applied) { applied_ = std::move(applied); }
   bool merging() const { return static_cast<bool>(applied_); }
   // The conflict policy of each key (the config's [[keyspaces]]).
   void set_resolvers(std::function<crdt::Resolver(std::string_view key)> fn) {
@@ -254,8 +252,8 @@ class Keyspace {
   std::optional<FieldRecord> rget_field(std::string_view key, const KeyRecord& rec,
                                         std::string_view field);
   // The live view of a stored field (normalized, value resolved), or nothing.
-  std::optional<FieldRecord> live_field(std::string_view key, const KeyState& st,
-                                        ValueType type, const FieldRecord& f) const;
+  std::optional<FieldRecord> live_field(std::string_view key, const KeyState& st, ValueType type,
+                                        const FieldRecord& f) const;
   // After a threshold in r.state rose by a write with context `ctx`: voids
   // what it covers. Elements the write had seen are void by the threshold
   // alone; those written concurrently (after ctx) are found in the log and

@@ -79,8 +79,8 @@ void to_replicated(FieldRecord& f, ValueType type) {
   if (!f.has_cell()) {
     f.flags |= FieldRecord::kFlagCell;
     if (!f.tombstone()) {
-      f.cell.entries = {crdt::Entry{f.origin, std::max<uint64_t>(1, f.seq), f.hlc,
-                                    crdt::Entry::kValue, f.value}};
+      f.cell.entries = {
+          crdt::Entry{f.origin, std::max<uint64_t>(1, f.seq), f.hlc, crdt::Entry::kValue, f.value}};
     }
   }
   if (f.type == ValueType::kNone) f.type = type;
@@ -403,7 +403,8 @@ void Keyspace::raise(std::string_view key, KeyRecord& r, const VersionVector& ct
         }
         for (const auto& fd : kd.fields) {
           candidates.push_back(fd.name);
-          if (fd.increment.amount != 0) field_incs[fd.name].push_back(logged(fd.cell, fd.increment));
+          if (fd.increment.amount != 0)
+            field_incs[fd.name].push_back(logged(fd.cell, fd.increment));
         }
       }
     }
@@ -512,9 +513,9 @@ void Keyspace::join_string(std::string_view key, KeyRecord& r, const crdt::Cell&
   }
 }
 
-void Keyspace::join_lww_reporting(std::string_view key, std::string_view field,
-                                  crdt::Cell& mine, const crdt::Cell& theirs,
-                                  const VersionVector& their_ctx, bool report_conflicts) {
+void Keyspace::join_lww_reporting(std::string_view key, std::string_view field, crdt::Cell& mine,
+                                  const crdt::Cell& theirs, const VersionVector& their_ctx,
+                                  bool report_conflicts) {
   auto lost = crdt::join_lww(mine, theirs);
   if (!lost || !report_conflicts || mine.entries.empty()) return;
   const crdt::Entry& won = mine.entries.front();
@@ -611,8 +612,7 @@ void Keyspace::apply_key(const LogRecord& rec, const KeyDelta& d, const VersionV
       crdt::Entry in{rec.origin, rec.seq, rec.hlc, crdt::Entry::kValue, type_name(d.type)};
       crdt::Entry here{mine.origin, 0, mine.hlc, crdt::Entry::kValue, type_name(b.type)};
       bool in_wins = mine < v;
-      report(key, resolver(key).policy, in_wins ? in : here, in_wins ? here : in,
-             "type conflict");
+      report(key, resolver(key).policy, in_wins ? in : here, in_wins ? here : in, "type conflict");
     }
   }
   if (string || fields) raise(key, r, ctx, fields, string);
@@ -898,9 +898,8 @@ std::string Keyspace::canonical(std::string_view key) {
     // An lww removal alone is left out for the same reason: it only wins
     // over older writes, and each region drops it once stable.
     bool removal_only = f.cell.counter.empty() &&
-                        std::all_of(f.cell.entries.begin(), f.cell.entries.end(), [](const auto& e) {
-                          return e.kind == crdt::Entry::kRemoved;
-                        });
+                        std::all_of(f.cell.entries.begin(), f.cell.entries.end(),
+                                    [](const auto& e) { return e.kind == crdt::Entry::kRemoved; });
     if (removal_only) continue;
     coding::put_bytes(out, fk.substr(prefix.size()));
     out.push_back(static_cast<char>(f.type));
@@ -941,14 +940,13 @@ std::string Keyspace::describe(std::string_view key) {
   if (!stored) return "(none)";
   KeyRecord r = *stored;
   to_replicated(r);
-  std::string out = "type=" + std::string(type_name(r.type)) +
-                    " newest=" + type_name(r.state.newest_type()) +
-                    (r.tombstone() ? " tombstone" : " live") + " ver=" +
-                    std::to_string(r.hlc.packed) + "/" + std::to_string(r.origin) +
-                    " count=" + std::to_string(r.count) + " expire=" +
-                    std::to_string(r.expire_at_ms) + " vv=" + describe_vv(r.vv) +
-                    " removed=" + describe_vv(r.state.removed) +
-                    " cleared=" + std::to_string(r.state.cleared.hlc.packed) + " latest=";
+  std::string out =
+      "type=" + std::string(type_name(r.type)) + " newest=" + type_name(r.state.newest_type()) +
+      (r.tombstone() ? " tombstone" : " live") + " ver=" + std::to_string(r.hlc.packed) + "/" +
+      std::to_string(r.origin) + " count=" + std::to_string(r.count) +
+      " expire=" + std::to_string(r.expire_at_ms) + " vv=" + describe_vv(r.vv) +
+      " removed=" + describe_vv(r.state.removed) +
+      " cleared=" + std::to_string(r.state.cleared.hlc.packed) + " latest=";
   for (const auto& [t, v] : r.state.latest) {
     out += std::string(type_name(t)) + "@" + std::to_string(v.hlc.packed) + "/" +
            std::to_string(v.origin) + ",";
@@ -989,7 +987,8 @@ void Keyspace::note_lww_removal(std::string_view key, std::string_view field,
                                 const crdt::Cell& cell) {
   if (cell.entries.size() != 1 || cell.entries[0].kind != crdt::Entry::kRemoved) return;
   if (!lww_removals_.empty() && lww_removals_.back().key == key &&
-      lww_removals_.back().field == field && lww_removals_.back().origin == cell.entries[0].origin &&
+      lww_removals_.back().field == field &&
+      lww_removals_.back().origin == cell.entries[0].origin &&
       lww_removals_.back().seq == cell.entries[0].seq) {
     return;
   }

@@ -16,7 +16,7 @@ namespace meridian {
 
 // Value of Column::kKeys: one per user key.
 struct KeyRecord {
-  static constexpr uint8_t kFormat = 2;  // 1: replicated state as two bare cells
+  static constexpr uint8_t kFormat = 2;         // 1: replicated state as two bare cells
   static constexpr uint8_t kFlagTombstone = 1;  // nothing live, kept for causality (multi-region)
   // Some field of this generation holds a counter: its history must outlive
   // deletes, so the generation is kept (and cleaned in the background)

@@ -31,8 +31,8 @@
 #include <vector>
 
 #include "core/env/env.h"
-#include "core/failover/failover_messages.h"
 #include "core/env/network.h"
+#include "core/failover/failover_messages.h"
 #include "core/region_settings.h"
 
 namespace meridian {

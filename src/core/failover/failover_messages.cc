@@ -59,10 +59,10 @@ void encode(std::string& out, const PrimaryChange& c) {
 bool decode(std::string_view& in, PrimaryChange* c) {
   uint64_t start = 0, end = 0;
   std::string_view reason;
-  if (!coding::get_varint(in, &c->epoch) || !get_region(in, &c->from) ||
-      !get_region(in, &c->to) || !coding::get_bytes(in, &reason) ||
-      !coding::get_varint(in, &start) || !coding::get_varint(in, &end) ||
-      !coding::get_varint(in, &c->log_position) || !coding::get_varint(in, &c->unreplicated)) {
+  if (!coding::get_varint(in, &c->epoch) || !get_region(in, &c->from) || !get_region(in, &c->to) ||
+      !coding::get_bytes(in, &reason) || !coding::get_varint(in, &start) ||
+      !coding::get_varint(in, &end) || !coding::get_varint(in, &c->log_position) ||
+      !coding::get_varint(in, &c->unreplicated)) {
     return false;
   }
   c->reason.assign(reason);
@@ -168,15 +168,23 @@ bool decode(std::string_view in, NewPrimary* m) {
   return decode(in, &m->change) && in.empty();
 }
 
-std::string encode(const Handover& m) { return epoch_only(MessageType::kHandover, m); }
-std::string encode(const Promote& m) { return epoch_only(MessageType::kPromote, m); }
-std::string encode(const Fence& m) { return epoch_only(MessageType::kFence, m); }
+std::string encode(const Handover& m) {
+  return epoch_only(MessageType::kHandover, m);
+}
+std::string encode(const Promote& m) {
+  return epoch_only(MessageType::kPromote, m);
+}
+std::string encode(const Fence& m) {
+  return epoch_only(MessageType::kFence, m);
+}
 bool decode(std::string_view in, Handover* m) {
   return decode_epoch_only(in, MessageType::kHandover, m);
 }
 bool decode(std::string_view in, Promote* m) {
   return decode_epoch_only(in, MessageType::kPromote, m);
 }
-bool decode(std::string_view in, Fence* m) { return decode_epoch_only(in, MessageType::kFence, m); }
+bool decode(std::string_view in, Fence* m) {
+  return decode_epoch_only(in, MessageType::kFence, m);
+}
 
 }  // namespace meridian::failover

@@ -46,8 +46,8 @@ std::string encode(const ScanReply& m) {
 
 bool decode(std::string_view in, ScanReply* m) {
   uint64_t n = 0;
-  if (!open(in, peer::MessageType::kScanReply) || !coding::get_varint(in, &m->id) ||
-      in.empty() || static_cast<uint8_t>(in[0]) > 1) {
+  if (!open(in, peer::MessageType::kScanReply) || !coding::get_varint(in, &m->id) || in.empty() ||
+      static_cast<uint8_t>(in[0]) > 1) {
     return false;
   }
   m->more = in[0] != 0;

@@ -54,9 +54,8 @@ std::string encode(const Records& m) {
 
 bool decode(std::string_view in, Records* m) {
   uint64_t origin = 0;
-  if (!open(in, MessageType::kRecords) || !coding::get_varint(in, &origin) ||
-      origin > UINT32_MAX || !coding::get_varint(in, &m->after) ||
-      !get_strings(in, &m->records)) {
+  if (!open(in, MessageType::kRecords) || !coding::get_varint(in, &origin) || origin > UINT32_MAX ||
+      !coding::get_varint(in, &m->after) || !get_strings(in, &m->records)) {
     return false;
   }
   m->origin = static_cast<RegionId>(origin);
@@ -151,8 +150,8 @@ bool decode(std::string_view in, SnapshotAck* m) {
   uint64_t part = 0;
   uint8_t broken = 0;
   if (!open(in, MessageType::kSnapshotAck) || !coding::get_varint(in, &m->id) ||
-      !coding::get_varint(in, &part) || part > UINT32_MAX || !get_u8(in, &broken) ||
-      broken > 1 || !in.empty()) {
+      !coding::get_varint(in, &part) || part > UINT32_MAX || !get_u8(in, &broken) || broken > 1 ||
+      !in.empty()) {
     return false;
   }
   m->part = static_cast<uint32_t>(part);
@@ -169,8 +168,8 @@ std::string encode(const Pull& m) {
 }
 
 bool decode(std::string_view in, Pull* m) {
-  return open(in, MessageType::kPull) && coding::get_varint(in, &m->id) &&
-         m->applied.decode(in) && coding::get_varint(in, &m->max_bytes) && in.empty();
+  return open(in, MessageType::kPull) && coding::get_varint(in, &m->id) && m->applied.decode(in) &&
+         coding::get_varint(in, &m->max_bytes) && in.empty();
 }
 
 std::string encode(const PullReply& m) {

@@ -494,9 +494,10 @@ void Replicator::tick() {
     }
     if (t - p.rate_mark_ms >= 1000) {
       uint64_t n = p.records_to + p.records_from;
-      p.records_per_sec = p.rate_mark_ms == 0 ? 0
-                                              : static_cast<double>(n - p.rate_mark_records) *
-                                                    1000.0 / static_cast<double>(t - p.rate_mark_ms);
+      p.records_per_sec = p.rate_mark_ms == 0
+                              ? 0
+                              : static_cast<double>(n - p.rate_mark_records) * 1000.0 /
+                                    static_cast<double>(t - p.rate_mark_ms);
       p.rate_mark_records = n;
       p.rate_mark_ms = t;
     }
@@ -738,7 +739,7 @@ void Replicator::on_snapshot(Peer& from, std::string_view msg) {
   if (m.kind == repl::Snapshot::kHeader) {
     if (m.part != 0) return refuse();
     if (incoming_ && incoming_->from != from.info.id) return refuse();  // one at a time
-    if (incoming_ && incoming_->id == m.id) return;                    // a duplicate
+    if (incoming_ && incoming_->id == m.id) return;                     // a duplicate
     // A resync older than what was already joined would undo it (a key
     // joined at a newer state must not be joined again at an older one).
     if (!m.applied.dominates(resync_floor_)) return refuse();
@@ -894,7 +895,8 @@ void Replicator::on_pull(Peer& from, std::string_view msg) {
   for (RegionId o : origins) {
     uint64_t have = log_last(o);
     uint64_t after = m.applied.get(o);
-    if (have <= after || after < log_floor(o)) continue;  // nothing new, or gone (it needs a resync)
+    if (have <= after || after < log_floor(o))
+      continue;  // nothing new, or gone (it needs a resync)
     while (after < have && budget > 0) {
       repl::Records r;
       r.origin = o;
@@ -1122,7 +1124,6 @@ Replicator::PeerView Replicator::view(const Peer& p, int64_t now_ms) const {
 }
 
 std::vector<std::pair<const char*, uint64_t>> Replicator::counters() const {
-
   const auto& s = stats_;
   size_t held = 0;
   for (const auto& [o, h] : held_) held += h.records.size();
@@ -1173,12 +1174,10 @@ void Replicator::info(std::string& out, int64_t now_ms) const {
               ",lag_ops=" + std::to_string(v.lag_ops) + ",lag_ms=" + std::to_string(v.lag_ms) +
               ",applied_from_seq=" + std::to_string(applied_.get(p.info.id)) +
               ",apply_lag_ms=" + std::to_string(p.apply_lag_ms) +
-              ",apply_lag_p50_ms=" + std::to_string(v.apply_lag_p50_ms) +
-              ",apply_lag_p99_ms=" + std::to_string(v.apply_lag_p99_ms) +
-              ",bytes_sent=" + std::to_string(p.bytes_sent) +
-              ",bytes_received=" + std::to_string(p.bytes_received) +
-              ",records_sent=" + std::to_string(p.records_to) +
-              ",records_received=" + std::to_string(p.records_from) +
+              ",apply_lag_p50_ms=" + std::to_string(v.apply_lag_p50_ms) + ",apply_lag_p99_ms=" +
+              std::to_string(v.apply_lag_p99_ms) + ",bytes_sent=" + std::to_string(p.bytes_sent) +
+              ",bytes_received=" + std::to_string(p.bytes_received) + ",records_sent=" +
+              std::to_string(p.records_to) + ",records_received=" + std::to_string(p.records_from) +
               ",records_per_sec=" + std::to_string(static_cast<uint64_t>(p.records_per_sec)) +
               ",avg_record_bytes=" + std::to_string(v.avg_record_bytes) +
               ",inflight_bytes=" + std::to_string(p.inflight_bytes));

@@ -153,17 +153,17 @@ class Replicator {
     uint32_t next_part = 0;
     std::deque<std::pair<uint32_t, size_t>> unacked;  // part, bytes
     size_t unacked_bytes = 0;
-    bool ended = false;      // the end part is sent
+    bool ended = false;       // the end part is sent
     int64_t progress_ms = 0;  // started, or a part acknowledged
   };
   struct Peer {
     RegionInfo info;
-    bool known = false;      // heard from since start: `acked` is current
-    uint64_t acked = 0;      // highest own seq it has applied
-    uint64_t sent = 0;       // highest own seq sent to it
+    bool known = false;                                // heard from since start: `acked` is current
+    uint64_t acked = 0;                                // highest own seq it has applied
+    uint64_t sent = 0;                                 // highest own seq sent to it
     std::deque<std::pair<uint64_t, size_t>> inflight;  // own records sent, unacked
     size_t inflight_bytes = 0;
-    VersionVector vector;    // its last reported applied vector
+    VersionVector vector;  // its last reported applied vector
     bool wants_resync = false;
     int64_t last_heard_ms = 0;  // -1: never
     int64_t last_progress_ms = 0;
@@ -286,8 +286,8 @@ class Replicator {
   std::vector<Peer> peers_;
   ReplicationStats stats_;
 
-  VersionVector applied_;      // other origins only
-  VersionVector floors_;       // other origins: their records kept are (floor, applied]
+  VersionVector applied_;          // other origins only
+  VersionVector floors_;           // other origins: their records kept are (floor, applied]
   std::set<RegionId> ack_due_;     // regions to acknowledge after the commit
   std::set<RegionId> resend_due_;  // origins to ask for a resend
   std::map<RegionId, Held> held_;

@@ -493,11 +493,13 @@ class Run {
     std::set<std::string> sa(la.begin() + 1, la.end()), sb(lb.begin() + 1, lb.end());
     int n = 0;
     for (const auto& l : sa) {
-      if (sb.count(l) == 0 && n++ < 4) out += "  only in " + std::to_string(a + 1) + ": " + l + "\n";
+      if (sb.count(l) == 0 && n++ < 4)
+        out += "  only in " + std::to_string(a + 1) + ": " + l + "\n";
     }
     n = 0;
     for (const auto& l : sb) {
-      if (sa.count(l) == 0 && n++ < 4) out += "  only in " + std::to_string(b + 1) + ": " + l + "\n";
+      if (sa.count(l) == 0 && n++ < 4)
+        out += "  only in " + std::to_string(b + 1) + ": " + l + "\n";
     }
     return out;
   }

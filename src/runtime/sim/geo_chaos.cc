@@ -256,8 +256,9 @@ class GeoChaos {
           cluster_->region(i).replicator().info(info, cluster_->now());
           fail(key + " differs between the regions that hold it (r" + std::to_string(i + 1) + ")" +
                (std::getenv("MERIDIAN_CHAOS_EXPLAIN")
-                    ? "\n" + info + "\n" + cluster_->region(0).keyspace().describe(key).substr(0, 400) +
-                          "\n" + cluster_->region(i).keyspace().describe(key).substr(0, 400)
+                    ? "\n" + info + "\n" +
+                          cluster_->region(0).keyspace().describe(key).substr(0, 400) + "\n" +
+                          cluster_->region(i).keyspace().describe(key).substr(0, 400)
                     : ""));
         }
       }
