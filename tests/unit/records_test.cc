@@ -18,7 +18,7 @@ crdt::Cell random_cell() {
   for (int i = 0; i < n; ++i) {
     crdt::Entry e;
     e.origin = static_cast<RegionId>(i + 1);
-    e.seq = *rc::gen::inRange<uint64_t>(1, 1u << 40);
+    e.seq = *rc::gen::inRange<uint64_t>(1, uint64_t{1} << 40);
     e.hlc = Hlc{*rc::gen::arbitrary<uint64_t>()};
     e.kind = static_cast<crdt::Entry::Kind>(*rc::gen::inRange(0, 4));
     e.value = *rc::gen::arbitrary<std::string>();
@@ -33,7 +33,7 @@ crdt::Cell random_cell() {
     p.n = *rc::gen::inRange<uint64_t>(0, 1u << 30);
     p.bp = *rc::gen::inRange<uint64_t>(0, p.p + 1);
     p.bn = *rc::gen::inRange<uint64_t>(0, p.n + 1);
-    p.last = *rc::gen::inRange<uint64_t>(0, 1u << 40);
+    p.last = *rc::gen::inRange<uint64_t>(0, uint64_t{1} << 40);
     p.last_hlc = Hlc{*rc::gen::arbitrary<uint64_t>()};
     c.counter.push_back(p);
   }

@@ -14,7 +14,11 @@ bool dot_less(const Entry& a, const Entry& b) {
 CounterPart& part_for(std::vector<CounterPart>& c, RegionId r) {
   auto it = std::lower_bound(c.begin(), c.end(), r,
                              [](const CounterPart& p, RegionId id) { return p.region < id; });
-  if (it == c.end() || it->region != r) it = c.insert(it, CounterPart{r});
+  if (it == c.end() || it->region != r) {
+    CounterPart fresh;
+    fresh.region = r;
+    it = c.insert(it, fresh);
+  }
   return *it;
 }
 

@@ -394,9 +394,10 @@ void Keyspace::raise(std::string_view key, KeyRecord& r, const VersionVector& ct
       if (!lr.decode(it->value())) continue;
       for (const auto& kd : lr.keys) {
         if (kd.key != key) continue;
+        const RegionId origin = o;  // clang before 16 cannot capture a structured binding
         auto logged = [&](const crdt::Cell& c, const Increment& inc) {
-          const auto* p = c.part(o);
-          return LoggedIncrement{o, rs, lr.hlc, inc.amount, p ? p->p : 0, p ? p->n : 0};
+          const auto* p = c.part(origin);
+          return LoggedIncrement{origin, rs, lr.hlc, inc.amount, p ? p->p : 0, p ? p->n : 0};
         };
         if (kd.value && kd.value_increment.amount != 0) {
           string_incs.push_back(logged(*kd.value, kd.value_increment));
@@ -757,7 +758,6 @@ void Keyspace::read_chunks(StorageSnapshot& snap, ChunkCursor* cursor, size_t bu
       std::string prefix = layout::field_prefix(c.key, rec.generation);
       fields->seek(prefix + c.after);
       if (!c.after.empty() && fields->valid() && fields->key() == prefix + c.after) fields->next();
-      FieldRecord f;
       for (; fields->valid(); fields->next()) {
         std::string_view fk = fields->key();
         if (fk.substr(0, prefix.size()) != prefix) break;
@@ -765,6 +765,7 @@ void Keyspace::read_chunks(StorageSnapshot& snap, ChunkCursor* cursor, size_t bu
           c.final = false;
           break;
         }
+        FieldRecord f;
         if (!f.decode(fields->value())) continue;
         to_replicated(f, rec.type);
         std::string name(fk.substr(prefix.size()));

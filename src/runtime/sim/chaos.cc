@@ -531,7 +531,7 @@ class Run {
         std::string ia, ib;
         cluster_->region(a).replicator().info(ia, cluster_->now());
         cluster_->region(b).replicator().info(ib, cluster_->now());
-        out += "\n" + ia + "\n" + ib + "\n";
+        out.append("\n").append(ia).append("\n").append(ib).append("\n");
         out += explain(a, b, k);
       }
       if (++n == 3) break;
