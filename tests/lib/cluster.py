@@ -53,7 +53,8 @@ class Cluster:
         self.render_all()
 
     # -- config
-    def render(self, secret=None):
+    def render(self, secret=None, only=None):
+        """The config text; `only`: a topology of just those regions."""
         lines = ["[cluster]", "name = %s" % harness.toml_str(self.cluster), "", "[server]",
                  'fsync = "%s"' % self.servers[self.names[0]].server_settings["fsync"],
                  "enable_flushall = true", "enable_debug = true", 'log_level = "info"', "",
@@ -74,6 +75,8 @@ class Cluster:
             lines += ["", "[[keyspaces]]"]
             lines += ["%s = %s" % (k, toml_value(v)) for k, v in ks.items()]
         for i, name in enumerate(self.names):
+            if only is not None and name not in only:
+                continue
             s = self.servers[name]
             lines += ["", "[[regions]]", "name = %s" % harness.toml_str(name), "id = %d" % (i + 1),
                       'client = "127.0.0.1:%d"' % s.port, 'peer = "127.0.0.1:%d"' % s.peer_port,
@@ -114,6 +117,15 @@ class Cluster:
             self.servers[n].wait_ready()
         return self
 
+    def start_only(self, names):
+        """Starts `names` as a cluster of their own (the others not in their
+        topology), for regions added later: render_all() and restarts then
+        give every region the whole topology."""
+        text = self.render(only=names)
+        for n in names:
+            self.servers[n].config_text = text
+        return self.start(names)
+
     def __getitem__(self, name):
         return self.servers[name]
 
@@ -134,10 +146,10 @@ class Cluster:
     def info(self, name):
         return self.client(name).info("replication")
 
-    def wait_linked(self, timeout=20):
-        """Until every region hears every other."""
+    def wait_linked(self, timeout=20, names=None):
+        """Until every region (of `names`) hears every other it knows."""
         def linked():
-            for n in self.serving():
+            for n in names or self.serving():
                 st = self.status(n)
                 if any(p["link"] != "up" for p in st["peers"]):
                     return False

@@ -275,24 +275,29 @@ void Keyspace::del_field(std::string_view key, const KeyRecord& rec, std::string
 
 void Keyspace::for_each_field(std::string_view key, const KeyRecord& rec,
                               const std::function<bool(std::string_view, const FieldRecord&)>& fn) {
-  std::string prefix = layout::field_prefix(key, rec.generation);
   // Multi-region fields resolve against the key's state (what deletes and
   // type changes voided since they were written).
   std::optional<KeyRecord> stored = read_record(key);
   if (!stored) return;
+  for_each_stored_field(key, rec.generation, [&](std::string_view name, FieldRecord& f) {
+    if (merging() || f.has_cell()) {
+      auto live = live_field(key, stored->state, rec.type, f);
+      return !live || fn(name, *live);
+    }
+    return f.tombstone() || fn(name, f);
+  });
+}
+
+void Keyspace::for_each_stored_field(
+    std::string_view key, uint64_t generation,
+    const std::function<bool(std::string_view, FieldRecord&)>& fn) {
+  std::string prefix = layout::field_prefix(key, generation);
   auto it = storage_.iterate(Column::kFields);
   FieldRecord f;
   for (it->seek(prefix); it->valid(); it->next()) {
     std::string_view k = it->key();
     if (k.substr(0, prefix.size()) != prefix) break;
     if (!f.decode(it->value())) continue;
-    if (merging() || f.has_cell()) {
-      auto live = live_field(key, stored->state, rec.type, f);
-      if (!live) continue;
-      if (!fn(k.substr(prefix.size()), *live)) break;
-      continue;
-    }
-    if (f.tombstone()) continue;
     if (!fn(k.substr(prefix.size()), f)) break;
   }
 }
@@ -364,6 +369,23 @@ void Keyspace::clear(int64_t now_ms) {
   keys_cache_.clear();
   fields_cache_.clear();
   filters_.clear();
+}
+
+std::vector<Keyspace::Miscount> Keyspace::miscounts() {
+  std::vector<std::pair<std::string, KeyRecord>> live;
+  for_each_record([&](std::string_view k, const KeyRecord& rec) {
+    if (rec.is_collection() && !rec.tombstone()) live.emplace_back(k, rec);
+  });
+  std::vector<Miscount> out;
+  for (const auto& [k, rec] : live) {
+    uint64_t n = 0;
+    for_each_field(k, rec, [&](std::string_view, const FieldRecord&) {
+      ++n;
+      return true;
+    });
+    if (n != rec.count) out.push_back({k, rec.count, n});
+  }
+  return out;
 }
 
 void Keyspace::for_each_record(

@@ -196,6 +196,14 @@ class Keyspace {
   std::string canonical(std::string_view key);
   // The same, readable: for debugging and MR.DEBUG KEY.
   std::string describe(std::string_view key);
+  // For checkers: each live collection whose stored count differs from the
+  // live fields it holds, as (key, count, fields). Visits every field; does
+  // no lazy expiry (it would write outside a command).
+  struct Miscount {
+    std::string key;
+    uint64_t count = 0, fields = 0;
+  };
+  std::vector<Miscount> miscounts();
   // The version of the latest write applied to `key` (none if never written).
   Version version_of(std::string_view key);
 
@@ -293,6 +301,10 @@ class Keyspace {
                           const crdt::Cell& theirs, const VersionVector& their_ctx,
                           bool report_conflicts);
   void clear_before(Hlc at, const VersionVector& ctx);
+  // Every stored field record of one generation of `key`, as stored (void
+  // and removed ones included), in name order, until fn returns false.
+  void for_each_stored_field(std::string_view key, uint64_t generation,
+                             const std::function<bool(std::string_view, FieldRecord&)>& fn);
   void report(const std::string& key, crdt::Policy policy, const crdt::Entry& winner,
               const crdt::Entry& loser, const char* reason, std::string_view field = {});
   // A fresh generation for `r`, moving the live fields listed; the old

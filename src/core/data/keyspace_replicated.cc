@@ -886,26 +886,20 @@ std::string Keyspace::canonical(std::string_view key) {
   r.state.expiry.encode(out);
   if (!r.tombstone() && t == ValueType::kString) coding::put_bytes(out, r.payload);
   if (r.generation == 0) return out;
-  std::string prefix = layout::field_prefix(key, r.generation);
-  auto it = storage_.iterate(Column::kFields);
-  FieldRecord f;
-  for (it->seek(prefix); it->valid(); it->next()) {
-    std::string_view fk = it->key();
-    if (fk.substr(0, prefix.size()) != prefix) break;
-    if (!f.decode(it->value())) continue;
+  for_each_stored_field(key, r.generation, [&](std::string_view name, FieldRecord& f) {
     to_replicated(f, r.type);
     f.cell.normalize(r.state.voids(f.type, watermark()));
-    if (f.cell.empty()) continue;
     // An lww removal alone is left out for the same reason: it only wins
     // over older writes, and each region drops it once stable.
     bool removal_only = f.cell.counter.empty() &&
                         std::all_of(f.cell.entries.begin(), f.cell.entries.end(),
                                     [](const auto& e) { return e.kind == crdt::Entry::kRemoved; });
-    if (removal_only) continue;
-    coding::put_bytes(out, fk.substr(prefix.size()));
+    if (f.cell.empty() || removal_only) return true;
+    coding::put_bytes(out, name);
     out.push_back(static_cast<char>(f.type));
     f.cell.encode(out);
-  }
+    return true;
+  });
   return out;
 }
 
@@ -955,16 +949,10 @@ std::string Keyspace::describe(std::string_view key) {
   out += " value=" + describe_cell(r.state.value) + " expiry=" + describe_cell(r.state.expiry) +
          " payload=" + r.payload;
   if (r.generation != 0) {
-    std::string prefix = layout::field_prefix(key, r.generation);
-    auto it = storage_.iterate(Column::kFields);
-    FieldRecord f;
-    for (it->seek(prefix); it->valid(); it->next()) {
-      std::string_view fk = it->key();
-      if (fk.substr(0, prefix.size()) != prefix) break;
-      if (!f.decode(it->value())) continue;
-      out += "\n    " + std::string(fk.substr(prefix.size())) + " " + type_name(f.type) + " " +
-             describe_cell(f.cell);
-    }
+    for_each_stored_field(key, r.generation, [&](std::string_view name, FieldRecord& f) {
+      out += "\n    " + std::string(name) + " " + type_name(f.type) + " " + describe_cell(f.cell);
+      return true;
+    });
   }
   return out;
 }

@@ -8,15 +8,13 @@ namespace {
 using peer::MessageType;
 
 std::string begin(MessageType t, uint64_t epoch) {
-  std::string out(1, static_cast<char>(t));
+  std::string out = peer::begin_message(t);
   coding::put_varint(out, epoch);
   return out;
 }
 
 bool open(std::string_view& in, MessageType t, uint64_t* epoch) {
-  if (in.empty() || static_cast<uint8_t>(in[0]) != static_cast<uint8_t>(t)) return false;
-  in.remove_prefix(1);
-  return coding::get_varint(in, epoch);
+  return peer::open_message(in, t) && coding::get_varint(in, epoch);
 }
 
 bool get_region(std::string_view& in, RegionId* r) {

@@ -4,18 +4,8 @@
 #include "core/peer/message_types.h"
 
 namespace meridian::forward {
-namespace {
-
-bool open(std::string_view& in, peer::MessageType t) {
-  if (in.empty() || static_cast<uint8_t>(in[0]) != static_cast<uint8_t>(t)) return false;
-  in.remove_prefix(1);
-  return true;
-}
-
-}  // namespace
-
 std::string encode(const Forward& m) {
-  std::string out(1, static_cast<char>(peer::MessageType::kForward));
+  std::string out = peer::begin_message(peer::MessageType::kForward);
   coding::put_varint(out, m.id);
   coding::put_varint(out, static_cast<uint64_t>(m.proto));
   coding::put_varint(out, m.argv.size());
@@ -25,7 +15,7 @@ std::string encode(const Forward& m) {
 
 bool decode(std::string_view in, Forward* m) {
   uint64_t proto = 0, n = 0;
-  if (!open(in, peer::MessageType::kForward) || !coding::get_varint(in, &m->id) ||
+  if (!peer::open_message(in, peer::MessageType::kForward) || !coding::get_varint(in, &m->id) ||
       !coding::get_varint(in, &proto) || proto < 2 || proto > 3 || !coding::get_varint(in, &n) ||
       n == 0 || n > in.size()) {
     return false;
@@ -41,7 +31,7 @@ bool decode(std::string_view in, Forward* m) {
 }
 
 std::string encode(const ForwardReply& m) {
-  std::string out(1, static_cast<char>(peer::MessageType::kForwardReply));
+  std::string out = peer::begin_message(peer::MessageType::kForwardReply);
   coding::put_varint(out, m.id);
   coding::put_bytes(out, m.reply);
   return out;
@@ -49,8 +39,8 @@ std::string encode(const ForwardReply& m) {
 
 bool decode(std::string_view in, ForwardReply* m) {
   std::string_view reply;
-  if (!open(in, peer::MessageType::kForwardReply) || !coding::get_varint(in, &m->id) ||
-      !coding::get_bytes(in, &reply) || !in.empty()) {
+  if (!peer::open_message(in, peer::MessageType::kForwardReply) ||
+      !coding::get_varint(in, &m->id) || !coding::get_bytes(in, &reply) || !in.empty()) {
     return false;
   }
   m->reply.assign(reply);

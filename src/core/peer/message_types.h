@@ -51,4 +51,17 @@ inline std::optional<MessageType> type_of(std::string_view message) {
   return static_cast<MessageType>(message[0]);
 }
 
+// A new message of type `t`: its type byte.
+inline std::string begin_message(MessageType t) {
+  return std::string(1, static_cast<char>(t));
+}
+
+// Consumes the type byte of `in` if it is `t`; false (nothing consumed)
+// otherwise.
+inline bool open_message(std::string_view& in, MessageType t) {
+  if (in.empty() || static_cast<uint8_t>(in[0]) != static_cast<uint8_t>(t)) return false;
+  in.remove_prefix(1);
+  return true;
+}
+
 }  // namespace meridian::peer

@@ -4,18 +4,8 @@
 #include "core/peer/message_types.h"
 
 namespace meridian::scan {
-namespace {
-
-bool open(std::string_view& in, peer::MessageType t) {
-  if (in.empty() || static_cast<uint8_t>(in[0]) != static_cast<uint8_t>(t)) return false;
-  in.remove_prefix(1);
-  return true;
-}
-
-}  // namespace
-
 std::string encode(const Scan& m) {
-  std::string out(1, static_cast<char>(peer::MessageType::kScan));
+  std::string out = peer::begin_message(peer::MessageType::kScan);
   coding::put_varint(out, m.id);
   coding::put_bytes(out, m.after);
   coding::put_bytes(out, m.pattern);
@@ -25,7 +15,7 @@ std::string encode(const Scan& m) {
 
 bool decode(std::string_view in, Scan* m) {
   std::string_view after, pattern;
-  if (!open(in, peer::MessageType::kScan) || !coding::get_varint(in, &m->id) ||
+  if (!peer::open_message(in, peer::MessageType::kScan) || !coding::get_varint(in, &m->id) ||
       !coding::get_bytes(in, &after) || !coding::get_bytes(in, &pattern) ||
       !coding::get_varint(in, &m->count) || !in.empty()) {
     return false;
@@ -36,7 +26,7 @@ bool decode(std::string_view in, Scan* m) {
 }
 
 std::string encode(const ScanReply& m) {
-  std::string out(1, static_cast<char>(peer::MessageType::kScanReply));
+  std::string out = peer::begin_message(peer::MessageType::kScanReply);
   coding::put_varint(out, m.id);
   out.push_back(m.more ? 1 : 0);
   coding::put_varint(out, m.names.size());
@@ -46,8 +36,8 @@ std::string encode(const ScanReply& m) {
 
 bool decode(std::string_view in, ScanReply* m) {
   uint64_t n = 0;
-  if (!open(in, peer::MessageType::kScanReply) || !coding::get_varint(in, &m->id) || in.empty() ||
-      static_cast<uint8_t>(in[0]) > 1) {
+  if (!peer::open_message(in, peer::MessageType::kScanReply) || !coding::get_varint(in, &m->id) ||
+      in.empty() || static_cast<uint8_t>(in[0]) > 1) {
     return false;
   }
   m->more = in[0] != 0;

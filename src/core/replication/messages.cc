@@ -5,18 +5,6 @@
 namespace meridian::repl {
 namespace {
 
-std::string begin(MessageType t) {
-  std::string out;
-  out.push_back(static_cast<char>(t));
-  return out;
-}
-
-bool open(std::string_view& in, MessageType t) {
-  if (in.empty() || static_cast<uint8_t>(in[0]) != static_cast<uint8_t>(t)) return false;
-  in.remove_prefix(1);
-  return true;
-}
-
 bool get_u8(std::string_view& in, uint8_t* v) {
   if (in.empty()) return false;
   *v = static_cast<uint8_t>(in[0]);
@@ -45,7 +33,7 @@ bool get_strings(std::string_view& in, std::vector<std::string>* v) {
 }  // namespace
 
 std::string encode(const Records& m) {
-  std::string out = begin(MessageType::kRecords);
+  std::string out = peer::begin_message(MessageType::kRecords);
   coding::put_varint(out, m.origin);
   coding::put_varint(out, m.after);
   put_strings(out, m.records);
@@ -54,8 +42,8 @@ std::string encode(const Records& m) {
 
 bool decode(std::string_view in, Records* m) {
   uint64_t origin = 0;
-  if (!open(in, MessageType::kRecords) || !coding::get_varint(in, &origin) || origin > UINT32_MAX ||
-      !coding::get_varint(in, &m->after) || !get_strings(in, &m->records)) {
+  if (!peer::open_message(in, MessageType::kRecords) || !coding::get_varint(in, &origin) ||
+      origin > UINT32_MAX || !coding::get_varint(in, &m->after) || !get_strings(in, &m->records)) {
     return false;
   }
   m->origin = static_cast<RegionId>(origin);
@@ -63,7 +51,7 @@ bool decode(std::string_view in, Records* m) {
 }
 
 std::string encode(const Status& m) {
-  std::string out = begin(MessageType::kStatus);
+  std::string out = peer::begin_message(MessageType::kStatus);
   m.applied.encode(out);
   out.push_back(static_cast<char>((m.resend ? 1 : 0) | (m.resync ? 2 : 0)));
   return out;
@@ -71,8 +59,8 @@ std::string encode(const Status& m) {
 
 bool decode(std::string_view in, Status* m) {
   uint8_t flags = 0;
-  if (!open(in, MessageType::kStatus) || !m->applied.decode(in) || !get_u8(in, &flags) ||
-      (flags & ~3) || !in.empty()) {
+  if (!peer::open_message(in, MessageType::kStatus) || !m->applied.decode(in) ||
+      !get_u8(in, &flags) || (flags & ~3) || !in.empty()) {
     return false;
   }
   m->resend = flags & 1;
@@ -81,7 +69,7 @@ bool decode(std::string_view in, Status* m) {
 }
 
 std::string encode(const Snapshot& m) {
-  std::string out = begin(MessageType::kSnapshot);
+  std::string out = peer::begin_message(MessageType::kSnapshot);
   coding::put_varint(out, m.id);
   coding::put_varint(out, m.part);
   out.push_back(static_cast<char>(m.kind));
@@ -107,7 +95,7 @@ std::string encode(const Snapshot& m) {
 bool decode(std::string_view in, Snapshot* m) {
   uint64_t part = 0;
   uint8_t kind = 0;
-  if (!open(in, MessageType::kSnapshot) || !coding::get_varint(in, &m->id) ||
+  if (!peer::open_message(in, MessageType::kSnapshot) || !coding::get_varint(in, &m->id) ||
       !coding::get_varint(in, &part) || part > UINT32_MAX || !get_u8(in, &kind) ||
       kind > Snapshot::kEnd) {
     return false;
@@ -139,7 +127,7 @@ bool decode(std::string_view in, Snapshot* m) {
 }
 
 std::string encode(const SnapshotAck& m) {
-  std::string out = begin(MessageType::kSnapshotAck);
+  std::string out = peer::begin_message(MessageType::kSnapshotAck);
   coding::put_varint(out, m.id);
   coding::put_varint(out, m.part);
   out.push_back(m.broken ? 1 : 0);
@@ -149,7 +137,7 @@ std::string encode(const SnapshotAck& m) {
 bool decode(std::string_view in, SnapshotAck* m) {
   uint64_t part = 0;
   uint8_t broken = 0;
-  if (!open(in, MessageType::kSnapshotAck) || !coding::get_varint(in, &m->id) ||
+  if (!peer::open_message(in, MessageType::kSnapshotAck) || !coding::get_varint(in, &m->id) ||
       !coding::get_varint(in, &part) || part > UINT32_MAX || !get_u8(in, &broken) || broken > 1 ||
       !in.empty()) {
     return false;
@@ -160,7 +148,7 @@ bool decode(std::string_view in, SnapshotAck* m) {
 }
 
 std::string encode(const Pull& m) {
-  std::string out = begin(MessageType::kPull);
+  std::string out = peer::begin_message(MessageType::kPull);
   coding::put_varint(out, m.id);
   m.applied.encode(out);
   coding::put_varint(out, m.max_bytes);
@@ -168,12 +156,12 @@ std::string encode(const Pull& m) {
 }
 
 bool decode(std::string_view in, Pull* m) {
-  return open(in, MessageType::kPull) && coding::get_varint(in, &m->id) && m->applied.decode(in) &&
-         coding::get_varint(in, &m->max_bytes) && in.empty();
+  return peer::open_message(in, MessageType::kPull) && coding::get_varint(in, &m->id) &&
+         m->applied.decode(in) && coding::get_varint(in, &m->max_bytes) && in.empty();
 }
 
 std::string encode(const PullReply& m) {
-  std::string out = begin(MessageType::kPullReply);
+  std::string out = peer::begin_message(MessageType::kPullReply);
   coding::put_varint(out, m.id);
   m.applied.encode(out);
   out.push_back(m.more ? 1 : 0);
@@ -182,7 +170,7 @@ std::string encode(const PullReply& m) {
 
 bool decode(std::string_view in, PullReply* m) {
   uint8_t more = 0;
-  if (!open(in, MessageType::kPullReply) || !coding::get_varint(in, &m->id) ||
+  if (!peer::open_message(in, MessageType::kPullReply) || !coding::get_varint(in, &m->id) ||
       !m->applied.decode(in) || !get_u8(in, &more) || more > 1 || !in.empty()) {
     return false;
   }
