@@ -171,7 +171,8 @@ def phase(c, kind, key, n, sampler):
     high = rate_around(timings, n - WINDOW, WINDOW)
     total = sum(dt for _, dt in timings)
     big_now, small_now = same_moment(c, kind, key, n)
-    return {"kind": kind, "n": n, "rate_1k": low, "rate_n": high, "ratio": high / low if low else 0,
+    windows = [rate_around(timings, at, WINDOW) for at in range(0, n - WINDOW + 1, WINDOW)]
+    return {"windows": windows, "kind": kind, "n": n, "rate_1k": low, "rate_n": high, "ratio": high / low if low else 0,
             "avg_rate": n / total, "converge": conv, "bytes": per_write,
             "rss": dict(sampler.peak), "big_now": big_now, "small_now": small_now}
 
@@ -265,7 +266,8 @@ def write_doc(results, conc, peak, n, wall):
         if not ok:
             misses.append(r["kind"])
         rows.append("| " + " | ".join([r["kind"], "%d" % n, "%.0f" % r["rate_1k"], "%.0f" % r["rate_n"],
-                     "%.2f" % r["ratio"], "%.0f / %.0f = %.2f" % (
+                     "%.2f" % r["ratio"], " ".join("%.0f" % (w / 1000) for w in r["windows"]),
+                     "%.0f / %.0f = %.2f" % (
                          r["big_now"], r["small_now"], r["big_now"] / r["small_now"]),
                      fmt_conv(r["converge"]) if not never else "never",
                      " / ".join("%.0f" % r["bytes"][p] for p in NAMES if p != "us-east"),
@@ -276,7 +278,8 @@ def write_doc(results, conc, peak, n, wall):
         "%s, %d CPUs; %.0f s in all. The four regions of config/meridian.toml with its emulated "
         "WAN, on free ports. One client pipelines writes (%d per batch) of one new 20-byte "
         "element each into us-east until the key holds %d. Rates are over windows of %d writes "
-        "starting at 1,000 and at %d elements. Converged: seconds after the last reply until the "
+        "starting at 1,000 and at %d elements; the rates of every window of %d writes from 0 to N "
+        "show how much they vary along the way. Converged: seconds after the last reply until the "
         "region held all of them (target: one-way delay + 1 s: us-west 1.035, eu-west 1.05, "
         "ap-south 1.1). Bytes: what us-east wrote on each peer link (wire bytes: frames, MACs, "
         "zstd, heartbeats) per write, to us-west / eu-west / ap-south (target for SADD: <= 200). "
@@ -287,10 +290,11 @@ def write_doc(results, conc, peak, n, wall):
         "growth. Targets missed: %s.\n\nThen %d members of one set written by all four regions at once, a "
         "quarter each: %.1f s, converged %s; every region holds the same %s members: %s." % (
             datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), platform.machine(),
-            os.cpu_count(), wall, BATCH, n, WINDOW, n - WINDOW, RSS_LIMIT_MIB,
+            os.cpu_count(), wall, BATCH, n, WINDOW, n - WINDOW, WINDOW, RSS_LIMIT_MIB,
             ", ".join(misses) if misses else "none", n - n % 4, conc["seconds"],
             fmt_conv(conc["converge"]), "{:,}".format(n - n % 4), "yes" if same else "**NO**"))
     header = ["collection", "elements", "writes/s at 1k", "writes/s at N", "ratio (target >= 0.8)",
+              "thousand writes/s, window by window",
               "in turns: big key / new key",
               "converged after the last write", "bytes per write", "peak RSS MiB", "target"]
     publish_table(DOC, BEGIN, END, intro, header, rows)
