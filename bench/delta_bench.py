@@ -29,7 +29,6 @@ import datetime
 import hashlib
 import os
 import platform
-import socket
 import sys
 import threading
 import time
@@ -39,10 +38,10 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests"))
 sys.path.insert(0, HERE)
 from lib.cluster import Cluster  # noqa: E402
+from lib.resp import encode_command  # noqa: E402
 from lib.rss import RssSampler  # noqa: E402
-from run_bench import publish_table  # noqa: E402
+from bench_doc import DOC, publish_table  # noqa: E402
 
-DOC = os.path.join(REPO, "docs", "benchmarks.md")
 BEGIN, END = "<!-- delta:begin -->", "<!-- delta:end -->"
 NAMES = ("us-east", "us-west", "eu-west", "ap-south")
 # config/meridian.toml's [[wan]]: round trips, 1 ms jitter.
@@ -59,42 +58,6 @@ def member(i):
     return hashlib.blake2b(b"%d" % i, digest_size=10).hexdigest().encode()
 
 
-def encode(args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
-
-
-class Pipe:
-    """A raw RESP connection that sends a batch and counts its replies."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port))
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buf = b""
-
-    def batch(self, payload, n):
-        self.sock.sendall(payload)
-        got = 0
-        while got < n:
-            data = self.sock.recv(1 << 20)
-            if not data:
-                raise RuntimeError("connection closed")
-            self.buf += data
-            # Every reply here is one line (:N, +OK or -ERR).
-            lines = self.buf.count(b"\r\n")
-            if lines:
-                if b"-" in self.buf and any(l.startswith(b"-") for l in self.buf.split(b"\r\n")):
-                    raise RuntimeError("error reply: %r" % self.buf[:200])
-                cut = self.buf.rfind(b"\r\n") + 2
-                self.buf = self.buf[cut:]
-                got += lines
-
-    def close(self):
-        self.sock.close()
-
-
 def link_bytes(c, name):
     """Wire bytes this region has sent on each peer link."""
     return {p["name"]: p["transport"]["bytes_sent"] for p in c.status(name)["peers"]}
@@ -108,23 +71,24 @@ def count_of(c, name, kind, key):
 def command(kind, key, i):
     m = member(i)
     if kind == "set":
-        return encode([b"SADD", key, m])
+        return encode_command(b"SADD", key, m)
     if kind == "hash":
-        return encode([b"HSET", key, m, b"v"])
-    return encode([b"HINCRBY", key, m, b"1"])
+        return encode_command(b"HSET", key, m, b"v")
+    return encode_command(b"HINCRBY", key, m, b"1")
 
 
 def grow(c, kind, key, n, origin="us-east", first=0, step=1, marks=None):
     """Pipelines n writes of new elements into `origin`; returns per-batch
-    (elements after the batch, seconds it took)."""
-    pipe = Pipe(c[origin].port)
+    (elements after the batch, seconds it took). Every reply is one line
+    (:N, +OK), counted rather than parsed."""
+    pipe = c[origin].conn(timeout=600)
     timings = []
     i = 0
     while i < n:
         k = min(BATCH, n - i)
         payload = b"".join(command(kind, key, first + (i + j) * step) for j in range(k))
         t = time.monotonic()
-        pipe.batch(payload, k)
+        pipe.send_counted(payload, k)
         timings.append((i + k, time.monotonic() - t))
         i += k
     pipe.close()

@@ -26,10 +26,9 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests"))
 sys.path.insert(0, os.path.join(REPO, "tests", "integration"))
 sys.path.insert(0, HERE)
-from run_bench import publish_table  # noqa: E402
+from bench_doc import DOC, publish_table  # noqa: E402
 from test_dns import DnsCluster  # noqa: E402
 
-DOC = os.path.join(REPO, "docs", "benchmarks.md")
 BEGIN, END = "<!-- dns:begin -->", "<!-- dns:end -->"
 SECONDS = 10
 

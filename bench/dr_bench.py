@@ -29,9 +29,8 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests"))
 sys.path.insert(0, HERE)
 from lib import dr  # noqa: E402
-from run_bench import publish_table  # noqa: E402
+from bench_doc import DOC, publish_table  # noqa: E402
 
-DOC = os.path.join(REPO, "docs", "benchmarks.md")
 BEGIN, END = "<!-- dr:begin -->", "<!-- dr:end -->"
 
 # The design text's tier table, and what ../shared/anchors.md cites.

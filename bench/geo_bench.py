@@ -28,9 +28,8 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests"))
 sys.path.insert(0, HERE)
 from lib.cluster import Cluster  # noqa: E402
-from run_bench import publish_table  # noqa: E402
+from bench_doc import DOC, publish_table  # noqa: E402
 
-DOC = os.path.join(REPO, "docs", "benchmarks.md")
 BEGIN, END = "<!-- geo:begin -->", "<!-- geo:end -->"
 RTT = {("us-east", "eu-west"): 100, ("us-east", "ap-south"): 200, ("eu-west", "ap-south"): 150}
 SAMPLES = 100

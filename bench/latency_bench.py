@@ -31,39 +31,29 @@ import os
 import platform
 import shutil
 import signal
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import tomllib
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run_bench import RespError, _resp_encode, _resp_read, free_ports, replace_block  # noqa: E402,E501
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(REPO, "tests"))
+sys.path.insert(0, HERE)
+from bench_doc import DOC, replace_block  # noqa: E402
+from lib import harness  # noqa: E402
+from lib.resp import ConnectionClosed, Err, RespConn, encode_command, plain  # noqa: E402
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIG = os.path.join(REPO, "config", "meridian.toml")
-DOC = os.path.join(REPO, "docs", "benchmarks.md")
 BEGIN, END = "<!-- latency:begin -->", "<!-- latency:end -->"
 LAG_RATE = 20_000
 P50_SLACK_MS = 3.0
 LAG_SLACK_MS = 10.0
 
 
-class Conn:
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.f = self.sock.makefile("rb")
-
-    def call(self, *args):
-        self.sock.sendall(_resp_encode(args))
-        return _resp_read(self.f)
-
-    def close(self):
-        self.sock.close()
+def connect(port):
+    return RespConn("127.0.0.1", port, timeout=30, connect_timeout=30)
 
 
 def load_topology():
@@ -106,7 +96,7 @@ def pct(samples, p):
 
 
 def measure_region(port, region, samples, results):
-    c = Conn(port)
+    c = connect(port)
     ops = [
         ("async", ["SET", "lat:%s" % region, "v"]),
         ("semi-sync 1", ["MR.ONCE", "SEMI-SYNC", "1", "SET", "lat:%s" % region, "v"]),
@@ -125,7 +115,7 @@ def measure_region(port, region, samples, results):
                 t0 = time.perf_counter()
                 r = c.call(*cmd)
                 lat.append((time.perf_counter() - t0) * 1000.0)
-                if isinstance(r, RespError):
+                if isinstance(r, Err):
                     raise RuntimeError("%s %s: %s" % (region, name, r))
             results[(region, name)] = lat
     finally:
@@ -133,9 +123,9 @@ def measure_region(port, region, samples, results):
 
 
 def info_fields(port):
-    c = Conn(port)
+    c = connect(port)
     try:
-        text = c.call("INFO", "replication")
+        text = plain(c.call("INFO", "replication"))
     finally:
         c.close()
     out = {}
@@ -155,10 +145,9 @@ def peer_entry(fields, name):
 
 def lag_run(ports, names, rtt, seconds):
     """SETs at LAG_RATE/s into the first region, paced in 5 ms batches."""
-    writer = socket.create_connection(("127.0.0.1", ports[names[0]]), timeout=30)
-    reader = writer.makefile("rb")
+    writer = connect(ports[names[0]])
     batch = LAG_RATE // 200
-    payload = b"".join(_resp_encode(["SET", "lag:%d" % (i % 10000), "x" * 32])
+    payload = b"".join(encode_command("SET", "lag:%d" % (i % 10000), "x" * 32)
                        for i in range(batch))
     sent = 0
     start = time.perf_counter()
@@ -167,11 +156,12 @@ def lag_run(ports, names, rtt, seconds):
     replies = [0]
 
     def drain():
+        # every reply is +OK: count them, do not parse them
         while not done.is_set() or replies[0] < sent:
-            line = reader.readline()
-            if not line:
+            try:
+                replies[0] += writer.recv_line_replies()
+            except ConnectionClosed:
                 return
-            replies[0] += 1
 
     t = threading.Thread(target=drain, daemon=True)
     t.start()
@@ -181,7 +171,7 @@ def lag_run(ports, names, rtt, seconds):
         delay = due - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
-        writer.sendall(payload)
+        writer.send_raw(payload)
         sent += batch
         pending += batch
     elapsed = time.perf_counter() - start
@@ -229,15 +219,17 @@ def main():
 
     cfg, names, rtt = load_topology()
     tmp = tempfile.mkdtemp(prefix="meridian-latency-")
-    region_ports = [free_ports(3) for _ in names]
+    region_ports = [harness.free_ports(3) for _ in names]
     ports = {n: p[0] for n, p in zip(names, region_ports)}
     cfg_path = os.path.join(tmp, "meridian.toml")
     with open(cfg_path, "w") as f:
         f.write(render_config(cfg, region_ports))
-    log = open(os.path.join(tmp, "up.log"), "w")
-    up = subprocess.Popen([args.meridian_bin, "up", "--config", cfg_path, "--data-dir",
-                           os.path.join(tmp, "data")], stdout=log, stderr=subprocess.STDOUT,
-                          start_new_session=True)
+    # `up` supervises one server per region; SIGINT stops them all, a SIGKILL
+    # after 30 s goes to its whole process group (its own session)
+    up = harness.CommandServer([args.meridian_bin, "up", "--config", cfg_path, "--data-dir",
+                                os.path.join(tmp, "data")], port=ports[names[0]],
+                               kind="meridian up", tmpdir=tmp, new_session=True)
+    up.start(wait=False)  # log: tmp/server.log
     try:
         wait_linked(ports, names)
         results = {}
@@ -251,12 +243,8 @@ def main():
             raise RuntimeError("some measurements failed (see above)")
         sent, acked, elapsed, rate, lags = lag_run(ports, names, rtt, lag_seconds)
     finally:
-        up.send_signal(signal.SIGINT)
-        try:
-            up.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(up.pid, signal.SIGKILL)
-        log.close()
+        up.stop(sig=signal.SIGINT, timeout=30)
+        up.cleanup()
 
     ops = ["async", "semi-sync 1", "semi-sync 2", "semi-sync 3", "sync", "local", "leader",
            "quorum", "session"]

@@ -4,6 +4,8 @@
   (the binary comes from $MERIDIAN_BIN, default <repo>/build/meridian).
 * `RedisServer`: a real redis-server ($REDIS_SERVER_BIN, default redis-server),
   used as the reference in differential tests.
+* `CommandServer`: any other server program given as an argv (the benchmarks'
+  redis-server with exact options, `meridian up`).
 * `make_sut(...)`: the system under test. Normally a MeridianServer; when
   $MERIDIAN_BIN names a redis-server binary (e.g. MERIDIAN_BIN=redis-server) the
   same settings are translated to a redis-server configuration, which is how
@@ -131,9 +133,9 @@ def tail(path, max_bytes=8000):
         return "<no log: %s>" % e
 
 
-def _die_with_parent():
-    """In the child before exec: get SIGKILL when the test process dies, so no
-    server outlives a killed pytest (Linux only; best effort)."""
+def die_with_parent():
+    """In the child before exec (preexec_fn): get SIGKILL when the test process
+    dies, so no server outlives a killed pytest (Linux only; best effort)."""
     try:
         import ctypes
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
@@ -141,6 +143,22 @@ def _die_with_parent():
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except Exception:
         pass
+
+
+_die_with_parent = die_with_parent  # the old name
+
+
+def exit_on_signals():
+    """For scripts that run servers (the benchmarks): SIGINT raises
+    KeyboardInterrupt and SIGTERM/SIGHUP raise SystemExit(128 + signal), so
+    `finally` blocks stop the servers. Set explicitly because a
+    non-interactive shell starts background jobs with SIGINT ignored."""
+    def _exit(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _exit)
+    signal.signal(signal.SIGHUP, _exit)
 
 
 # ------------------------------------------------------------------ registry
@@ -175,6 +193,10 @@ class Server:
     """Common process management. Subclasses define _command()."""
 
     kind = "server"
+    # True: the process runs in its own session (a terminal's Ctrl-C reaches
+    # only the script, which stops it from `finally`), and a SIGKILL from
+    # stop()/cleanup() goes to its whole process group
+    new_session = False
 
     def __init__(self, tmpdir=None, password=None, username=None):
         self.host = HOST
@@ -230,7 +252,8 @@ class Server:
         self._logf.flush()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._logf,
                                      stderr=subprocess.STDOUT, cwd=self.tmpdir,
-                                     preexec_fn=_die_with_parent)
+                                     start_new_session=self.new_session,
+                                     preexec_fn=die_with_parent)
 
     @property
     def pid(self):
@@ -284,10 +307,20 @@ class Server:
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                self._kill_proc()
                 self.proc.wait(10)
                 self.stop_timed_out = True
         return self.proc.returncode
+
+    def _kill_proc(self):
+        """SIGKILL the process (its process group when new_session)."""
+        if self.new_session:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        else:
+            self.proc.kill()
 
     def kill9(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -305,7 +338,7 @@ class Server:
         try:
             if self.running():
                 try:
-                    self.proc.kill()
+                    self._kill_proc()
                     self.proc.wait(10)
                 except Exception:
                     pass
@@ -386,6 +419,29 @@ class RedisServer(Server):
         for k, v in opts.items():
             cmd += ["--" + k, str(v)]
         return cmd
+
+
+class CommandServer(Server):
+    """Any server program, given as an argv: a list, or a function port ->
+    list (then a start that fails on a port clash retries on a new free
+    port). `port` (default: a free one) is where ping_ok()/wait_ready()
+    expect PING -> +PONG; start(wait=False) for programs that do not answer
+    there themselves."""
+
+    def __init__(self, argv, port=None, kind="server", tmpdir=None, password=None,
+                 username=None, new_session=False):
+        super().__init__(tmpdir=tmpdir, password=password, username=username)
+        self.argv = argv
+        self.kind = kind
+        self.new_session = new_session
+        self.port = free_port() if port is None else port
+
+    def _repick_ports(self):
+        if callable(self.argv):
+            self.port = free_port()
+
+    def _command(self):
+        return list(self.argv(self.port) if callable(self.argv) else self.argv)
 
 
 class MeridianServer(Server):

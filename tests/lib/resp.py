@@ -4,7 +4,8 @@
 reply as raw bytes. `parse(raw)` turns raw bytes into a Python value that keeps
 RESP3 types distinguishable (see the classes below). `normalize_unordered(raw)`
 re-sorts the elements of a top-level aggregate (for replies whose order Redis
-does not define: SMEMBERS, KEYS, HGETALL, ...).
+does not define: SMEMBERS, KEYS, HGETALL, ...). `plain(value)` drops the RESP3
+types for scripts that only want str/int/list (the benchmarks).
 """
 
 import socket
@@ -327,6 +328,35 @@ def normalize_unordered(raw, pairs=False):
     return header + b"".join(sorted(children))
 
 
+def plain(v, encoding="utf-8"):
+    """A parsed reply as plain Python values: simple, bulk and verbatim
+    strings -> str (decoded, undecodable bytes replaced), nulls -> None,
+    arrays/sets/pushes -> list, maps -> a flat [k1, v1, k2, v2, ...] list,
+    booleans -> bool, doubles -> float, big numbers -> int, attributes
+    dropped. Errors stay `Err` (a str) so callers can still tell them apart."""
+    if isinstance(v, Err):
+        return v
+    if isinstance(v, AttributedReply):
+        return plain(v.value, encoding)
+    if is_null(v):
+        return None
+    if isinstance(v, (bytes, bytearray)):
+        return bytes(v).decode(encoding, "replace")
+    if isinstance(v, str):
+        return str(v)
+    if isinstance(v, Boolean):
+        return bool(v)
+    if isinstance(v, Double):
+        return float(v)
+    if isinstance(v, BigNumber):
+        return int(v)
+    if isinstance(v, RespMap):
+        return [plain(x, encoding) for pair in v for x in pair]
+    if isinstance(v, list):
+        return [plain(x, encoding) for x in v]
+    return v
+
+
 def encode_command(*args):
     parts = [b"*%d\r\n" % len(args)]
     for a in args:
@@ -399,6 +429,38 @@ class RespConn:
     def call(self, *args):
         """Send a command and return its parsed reply (errors are returned as Err)."""
         return parse(self.call_raw(*args))
+
+    def pipeline(self, *commands):
+        """Send several commands (each a sequence of arguments) in one write
+        and return their parsed replies in order (errors returned as Err)."""
+        self.send_raw(b"".join(encode_command(*c) for c in commands))
+        return [self.read() for _ in commands]
+
+    # throughput loops: count replies instead of parsing them
+    def recv_line_replies(self):
+        """Receive what has arrived (one recv, blocking up to the timeout) and
+        return how many whole replies it completed, for replies that are one
+        line each (+OK, :N). Raises RuntimeError on an error reply and
+        ConnectionClosed when the peer closes."""
+        chunk = self.sock.recv(1 << 20)
+        if not chunk:
+            raise ConnectionClosed("connection closed by peer")
+        self.buf += chunk
+        lines = self.buf.count(b"\r\n")
+        if lines:
+            if b"-" in self.buf and any(l.startswith(b"-") for l in self.buf.split(b"\r\n")):
+                raise RuntimeError("error reply: %r" % bytes(self.buf[:200]))
+            del self.buf[:self.buf.rfind(b"\r\n") + 2]
+        return lines
+
+    def send_counted(self, payload, n):
+        """Send pre-encoded commands (encode_command) and wait for their n
+        one-line replies (see recv_line_replies)."""
+        self.sock.sendall(payload)
+        got = 0
+        while got < n:
+            got += self.recv_line_replies()
+        return got
 
     def read_until_close(self, timeout=5.0):
         """Read everything until the peer closes. Returns the bytes read

@@ -1,0 +1,219 @@
+"""The servers and redis-benchmark runs behind bench/run_bench.py.
+
+Starts meridian (or a redis-server stand-in) and the reference redis-server
+with tests/lib/harness.py, runs one redis-benchmark test at a time against a
+server and parses its --csv output, and talks to the servers with
+tests/lib/resp.py (FLUSHALL, startup-command probes, key counts, versions).
+"""
+
+import csv
+import io
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+if os.path.join(REPO, "tests") not in sys.path:
+    sys.path.insert(0, os.path.join(REPO, "tests"))
+from lib import harness  # noqa: E402
+from lib.resp import Err, ProtocolViolation, plain  # noqa: E402
+
+DEFAULT_MERIDIAN = os.path.join(REPO, "build", "meridian")
+TARGET_RATIO = 0.8
+TESTS = ["set", "get", "incr", "sadd", "hset"]
+PIPELINES = [1, 16]
+# requests per redis-benchmark run, by pipeline depth
+FULL_REQUESTS = {1: 200_000, 16: 1_000_000}
+QUICK_REQUESTS = {1: 20_000, 16: 100_000}
+CLIENTS = 50
+KEYSPACE = 100_000
+READY_TIMEOUT = 30.0        # seconds for a server to answer PING
+BENCH_TIMEOUT = 600.0       # seconds for one redis-benchmark invocation
+CSV_FIELDS = ["test", "rps", "avg_latency_ms", "min_latency_ms",
+              "p50_latency_ms", "p95_latency_ms", "p99_latency_ms",
+              "max_latency_ms"]
+
+
+# --------------------------------------------------------------------------
+# Servers: harness processes in their own session (a terminal's Ctrl-C
+# reaches only run_bench, which stops them from `finally`); each dies with us.
+
+def redis_server_argv(port, datadir):
+    return ["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+            "--appendonly", "yes", "--appendfsync", "everysec",
+            "--save", "", "--dir", datadir, "--daemonize", "no",
+            "--loglevel", "warning"]
+
+
+def redis_server(kind, datadir):
+    """redis-server with redis_server_argv's options on a free port."""
+    return harness.CommandServer(lambda port: redis_server_argv(port, datadir),
+                                 kind=kind, tmpdir=datadir, new_session=True)
+
+
+def meridian_server(binary, workdir):
+    """One meridian region "bench" with fsync every second, config
+    workdir/bench.toml, data in workdir/data."""
+    s = harness.MeridianServer(
+        region="bench", cluster="bench", tmpdir=workdir, binary=binary,
+        fsync="everysec", maxclients=10000, enable_flushall=True, hz=10,
+        log_level="warn", proto_max_bulk_len=None,
+        client_query_buffer_limit=None)
+    s.config_path = os.path.join(workdir, "bench.toml")
+    s.new_session = True
+    return s
+
+
+def start(server):
+    """Starts a server and waits for PING -> +PONG (harness.ServerError if
+    it cannot be executed, exits or does not answer)."""
+    try:
+        server.start(timeout=READY_TIMEOUT)
+    except OSError as e:
+        raise harness.ServerError("%s: cannot start: %s" % (server.kind, e))
+
+
+def log_tail(server, n=20):
+    """The last n lines of the server's log."""
+    return "\n".join(server.log().splitlines()[-n:])
+
+
+def call(server, *commands, timeout=10.0):
+    """Sends commands (each a list of args) pipelined on a new connection and
+    returns the replies as plain values (lib.resp.plain); error replies come
+    back as lib.resp.Err, not raised. Raises OSError/ConnectionError."""
+    try:
+        with server.conn(timeout=timeout) as c:
+            return [plain(r) for r in c.pipeline(*commands)]
+    except ProtocolViolation as e:
+        raise ConnectionError("protocol violation: %s" % e)
+
+
+# --------------------------------------------------------------------------
+# redis-benchmark
+
+def bench_argv(port, test, pipeline, requests, clients, keyspace):
+    return ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port),
+            "-c", str(clients), "-n", str(requests), "-P", str(pipeline),
+            "-r", str(keyspace), "-t", test, "--csv"]
+
+
+def parse_csv(text, test):
+    """Return the CSV row for `test` from redis-benchmark --csv output."""
+    for row in csv.reader(io.StringIO(text)):
+        if len(row) >= len(CSV_FIELDS) and row[0].upper() == test.upper():
+            rec = dict(zip(CSV_FIELDS, row))
+            try:
+                for k in CSV_FIELDS[1:]:
+                    rec[k] = float(rec[k])
+            except ValueError:
+                return None
+            return rec
+    return None
+
+
+def run_one(server, test, pipeline, requests, args):
+    """Run one redis-benchmark; return (result dict or None, stderr lines, error str)."""
+    argv = bench_argv(server.port, test, pipeline, requests,
+                      args.clients, args.keyspace)
+    t0 = time.monotonic()
+    try:
+        r = subprocess.run(argv, stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True, errors="replace",
+                           timeout=args.bench_timeout,
+                           preexec_fn=harness.die_with_parent)
+    except subprocess.TimeoutExpired as e:
+        return None, [], "redis-benchmark timed out after %.0fs" % e.timeout
+    elapsed = time.monotonic() - t0
+    # redis-benchmark sometimes omits the newline after the last CSV row and
+    # interleaves stderr; treat both streams line-wise.
+    stderr_lines = [l.strip() for l in r.stderr.splitlines() if l.strip()]
+    rec = parse_csv(r.stdout, test)
+    err = None
+    if r.returncode != 0 or rec is None:
+        err = "redis-benchmark exit %d" % r.returncode
+        # the error text goes into `err`; warnings stay in the stderr list
+        err_lines = [l for l in stderr_lines if not l.startswith("WARNING")]
+        if err_lines:
+            err += ": " + " | ".join(err_lines[-4:])
+            stderr_lines = [l for l in stderr_lines if l not in err_lines]
+        elif stderr_lines:
+            err += ": " + " | ".join(stderr_lines[-4:])
+        elif r.stdout.strip():
+            err += ": stdout: " + r.stdout.strip()[-300:]
+        rec = None
+    if rec is not None:
+        rec["elapsed_s"] = elapsed
+    return rec, stderr_lines, err
+
+
+# --------------------------------------------------------------------------
+# Commands of our own around the runs
+
+def fmt_reply(reply):
+    if isinstance(reply, Err):
+        return "error `-%s`" % reply
+    return "`%r`" % (reply,)
+
+
+def flushall(server, notes):
+    try:
+        reply = call(server, ["FLUSHALL"], timeout=120.0)[0]
+    except (OSError, ConnectionError) as e:
+        notes.append("%s: FLUSHALL failed: %s" % (server.kind, e))
+        return
+    if reply != "OK":
+        notes.append("%s: `FLUSHALL` replied %s" % (server.kind, fmt_reply(reply)))
+
+
+def probe_startup_commands(server):
+    """redis-benchmark 7.0 sends `CONFIG GET save` and `CONFIG GET appendonly`
+    before a run (it only prints 'WARNING: Could not fetch server CONFIG' when
+    they fail, not the error). Send them ourselves to capture the exact reply."""
+    notes = []
+    cmds = [["CONFIG", "GET", "save"], ["CONFIG", "GET", "appendonly"]]
+    try:
+        replies = call(server, *cmds)
+    except (OSError, ConnectionError) as e:
+        return ["%s: probing redis-benchmark startup commands failed: %s"
+                % (server.kind, e)]
+    for cmd, reply in zip(cmds, replies):
+        if (isinstance(reply, Err) or not isinstance(reply, list)
+                or len(reply) < 2):
+            # redis-benchmark needs an array of >= 2 elements, else it warns
+            notes.append("%s: redis-benchmark startup command `%s` -> %s"
+                         % (server.kind, " ".join(cmd), fmt_reply(reply)))
+    return notes
+
+
+def sanity(server):
+    cmds = [["DBSIZE"], ["SCARD", "myset"], ["HLEN", "myhash"]]
+    try:
+        replies = call(server, *cmds, timeout=30.0)
+    except (OSError, ConnectionError) as e:
+        return "unavailable (%s)" % e
+    parts = []
+    for cmd, reply in zip(cmds, replies):
+        name = " ".join(cmd)
+        parts.append("%s=%s" % (name, reply if isinstance(reply, int)
+                                else fmt_reply(reply)))
+    return ", ".join(parts)
+
+
+def server_version(server):
+    try:
+        info = call(server, ["INFO", "server"])[0]
+    except (OSError, ConnectionError):
+        return None
+    if not isinstance(info, str) or isinstance(info, Err):
+        return None
+    fields = []
+    for line in info.splitlines():
+        k, _, v = line.strip().partition(":")
+        if k.endswith("_version") and v.strip():
+            fields.append("%s:%s" % (k, v.strip()))
+    # meridian_version first, then e.g. redis_version (its compat version)
+    fields.sort(key=lambda f: not f.startswith("meridian"))
+    return ", ".join(fields) or None
