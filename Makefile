@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 PY := /usr/bin/python3
 
-.PHONY: all setup configure build build-all run test unit-test py-test fuzz sanitize-test bench format tidy clean
+.PHONY: all setup configure build build-all run test layers unit-test py-test fuzz sanitize-test bench format tidy clean
 
 all: build
 
@@ -46,7 +46,11 @@ fuzz: setup
 	cd $(BUILD_DIR)/fuzz && ./dns_query_fuzzer -max_total_time=$(FUZZ_SECONDS) \
 	  -artifact_prefix=$(CURDIR)/$(BUILD_DIR)/fuzz/ corpus $(CURDIR)/fuzz/corpus
 
-test: unit-test py-test fuzz
+test: layers unit-test py-test fuzz
+
+# Layers only point down: every #include in src/ against docs/layers.txt.
+layers:
+	$(PY) tools/check_layers.py
 
 # Every test again on an AddressSanitizer + UndefinedBehaviorSanitizer build
 # (not part of `make test`: it doubles the build time).

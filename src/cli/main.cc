@@ -16,7 +16,7 @@
 #include "cli/restore.h"
 #include "cli/supervisor.h"
 #include "config/cluster_config.h"
-#include "core/version.h"
+#include "core/region/version.h"
 #include "runtime/real/dns_server.h"
 #include "runtime/real/region_server.h"
 #include "runtime/sim/chaos.h"

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/dns/dns_router.h"
-#include "core/region_settings.h"
+#include "core/settings/region_settings.h"
 
 namespace meridian {
 

@@ -1,12 +1,15 @@
 #include "storage/memory_storage.h"
 
+#include "core/base/assert.h"
+
 namespace meridian {
 namespace {
 
 class MemoryIterator final : public StorageIterator {
  public:
   using Map = std::map<std::string, std::string, std::less<>>;
-  explicit MemoryIterator(const Map& map) : map_(map), it_(map.end()) {}
+  // `open`: the storage's count of open iterators (none for a snapshot's).
+  MemoryIterator(const Map& map, OpenIterators* open) : map_(map), it_(map.end()), lease_(open) {}
   void seek(std::string_view key) override { it_ = map_.lower_bound(key); }
   bool valid() const override { return it_ != map_.end(); }
   void next() override { ++it_; }
@@ -16,6 +19,7 @@ class MemoryIterator final : public StorageIterator {
  private:
   const Map& map_;
   Map::const_iterator it_;
+  OpenIterators::Lease lease_;
 };
 
 // A copy of the committed maps: cheap enough for the simulator's data.
@@ -24,7 +28,7 @@ class MemorySnapshot final : public StorageSnapshot {
   using Map = std::map<std::string, std::string, std::less<>>;
   explicit MemorySnapshot(std::vector<Map> maps) : maps_(std::move(maps)) {}
   std::unique_ptr<StorageIterator> iterate(Column column) override {
-    return std::make_unique<MemoryIterator>(maps_[static_cast<int>(column)]);
+    return std::make_unique<MemoryIterator>(maps_[static_cast<int>(column)], nullptr);
   }
 
  private:
@@ -61,18 +65,21 @@ std::optional<std::string> MemoryStorage::get(Column column, std::string_view ke
 }
 
 void MemoryStorage::put(Column column, std::string_view key, std::string_view value) {
+  MERIDIAN_ASSERT(!open_.any(), "no write while a storage iterator is open");
   std::string k(key);
   remember(column, k);
   maps_[static_cast<int>(column)][std::move(k)] = std::string(value);
 }
 
 void MemoryStorage::del(Column column, std::string_view key) {
+  MERIDIAN_ASSERT(!open_.any(), "no write while a storage iterator is open");
   std::string k(key);
   remember(column, k);
   maps_[static_cast<int>(column)].erase(k);
 }
 
 void MemoryStorage::del_range(Column column, std::string_view begin, std::string_view end) {
+  MERIDIAN_ASSERT(!open_.any(), "no write while a storage iterator is open");
   auto& m = maps_[static_cast<int>(column)];
   auto first = m.lower_bound(begin);
   auto last = end.empty() ? m.end() : m.lower_bound(end);
@@ -81,7 +88,7 @@ void MemoryStorage::del_range(Column column, std::string_view begin, std::string
 }
 
 std::unique_ptr<StorageIterator> MemoryStorage::iterate(Column column) {
-  return std::make_unique<MemoryIterator>(maps_[static_cast<int>(column)]);
+  return std::make_unique<MemoryIterator>(maps_[static_cast<int>(column)], &open_);
 }
 
 bool MemoryStorage::commit(bool /*sync*/) {

@@ -20,6 +20,7 @@ class MemoryStorage final : public Storage {
   std::unique_ptr<StorageIterator> iterate(Column column) override;
   std::unique_ptr<StorageSnapshot> snapshot() override;
   bool commit(bool sync) override;
+  bool uncommitted() override { return !undo_.empty(); }
 
   // Forgets every write since the last commit, as a crash would.
   void crash();
@@ -36,6 +37,7 @@ class MemoryStorage final : public Storage {
 
   Map maps_[kColumnCount];
   std::vector<Undo> undo_;  // since the last commit, newest last
+  OpenIterators open_;
 };
 
 }  // namespace meridian

@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include "core/base/assert.h"
+
 namespace meridian {
 namespace {
 
@@ -19,7 +21,8 @@ rocksdb::Slice slice(std::string_view s) {
 
 class RocksIterator final : public StorageIterator {
  public:
-  explicit RocksIterator(rocksdb::Iterator* it) : it_(it) {}
+  // `open`: the storage's count of open iterators (none for a snapshot's).
+  RocksIterator(rocksdb::Iterator* it, OpenIterators* open) : it_(it), lease_(open) {}
   void seek(std::string_view key) override { it_->Seek(slice(key)); }
   bool valid() const override { return it_->Valid(); }
   void next() override { it_->Next(); }
@@ -34,6 +37,7 @@ class RocksIterator final : public StorageIterator {
 
  private:
   std::unique_ptr<rocksdb::Iterator> it_;
+  OpenIterators::Lease lease_;
 };
 
 // A RocksDB snapshot: the database as of its creation, released with it.
@@ -46,7 +50,7 @@ class RocksSnapshot final : public StorageSnapshot {
   ~RocksSnapshot() override { db_->ReleaseSnapshot(snap_); }
   std::unique_ptr<StorageIterator> iterate(Column column) override {
     return std::make_unique<RocksIterator>(
-        db_->NewIterator(options_, handles_[static_cast<int>(column)]));
+        db_->NewIterator(options_, handles_[static_cast<int>(column)]), nullptr);
   }
 
  private:
@@ -147,14 +151,17 @@ std::optional<std::string> RocksDbStorage::get(Column column, std::string_view k
 }
 
 void RocksDbStorage::put(Column column, std::string_view key, std::string_view value) {
+  MERIDIAN_ASSERT(!open_.any(), "no write while a storage iterator is open");
   check(batch_.Put(cf(column), slice(key), slice(value)), "RocksDB batch put failed");
 }
 
 void RocksDbStorage::del(Column column, std::string_view key) {
+  MERIDIAN_ASSERT(!open_.any(), "no write while a storage iterator is open");
   check(batch_.Delete(cf(column), slice(key)), "RocksDB batch delete failed");
 }
 
 void RocksDbStorage::del_range(Column column, std::string_view begin, std::string_view end) {
+  MERIDIAN_ASSERT(!open_.any(), "no write while a storage iterator is open");
   // WriteBatchWithIndex cannot index range deletions; they are appended to the
   // batch at commit. Callers only delete ranges nothing reads again.
   if (end.empty()) return;
@@ -163,7 +170,11 @@ void RocksDbStorage::del_range(Column column, std::string_view begin, std::strin
 
 std::unique_ptr<StorageIterator> RocksDbStorage::iterate(Column column) {
   auto* base = db_->NewIterator(read_options_, cf(column));
-  return std::make_unique<RocksIterator>(batch_.NewIteratorWithBase(cf(column), base));
+  return std::make_unique<RocksIterator>(batch_.NewIteratorWithBase(cf(column), base), &open_);
+}
+
+bool RocksDbStorage::uncommitted() {
+  return batch_.GetWriteBatch()->Count() > 0 || !range_deletes_.empty();
 }
 
 std::unique_ptr<StorageSnapshot> RocksDbStorage::snapshot() {

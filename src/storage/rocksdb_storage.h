@@ -38,6 +38,7 @@ class RocksDbStorage final : public Storage {
   std::unique_ptr<StorageIterator> iterate(Column column) override;
   std::unique_ptr<StorageSnapshot> snapshot() override;
   bool commit(bool sync) override;
+  bool uncommitted() override;
 
   // The database, for backups (thread-safe: RocksDB allows them alongside
   // the event loop's writes). Only committed writes are in it.
@@ -50,6 +51,7 @@ class RocksDbStorage final : public Storage {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::WriteBatchWithIndex batch_;
+  OpenIterators open_;
   struct RangeDelete {
     Column column;
     std::string begin, end;

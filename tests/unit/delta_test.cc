@@ -25,8 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "core/base/numbers.h"
 #include "core/data/keyspace.h"
-#include "core/util/numbers.h"
 #include "storage/memory_storage.h"
 
 namespace meridian {

@@ -9,8 +9,8 @@
 
 #include "core/failover/failover_messages.h"
 #include "core/failover/forward_messages.h"
+#include "core/global/scan_messages.h"
 #include "core/peer/message_types.h"
-#include "core/placement/scan_messages.h"
 
 namespace meridian {
 namespace {

@@ -18,7 +18,7 @@
 #include <map>
 #include <thread>
 
-#include "core/data/coding.h"
+#include "core/base/coding.h"
 #include "core/peer/frame.h"
 #include "core/peer/peer_auth.h"
 #include "runtime/real/http_status.h"

@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "core/data/hlc.h"
-#include "core/util/glob.h"
-#include "core/util/numbers.h"
+#include "core/base/glob.h"
+#include "core/base/hlc.h"
+#include "core/base/numbers.h"
 
 namespace meridian {
 namespace {

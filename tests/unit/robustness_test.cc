@@ -45,8 +45,8 @@
 #include <vector>
 
 #include "backends.h"
+#include "core/base/numbers.h"
 #include "core/data/records.h"
-#include "core/util/numbers.h"
 #include "runtime/sim/sim_region.h"
 
 namespace meridian::testing {

@@ -1,4 +1,4 @@
-#include "core/util/glob.h"
+#include "core/base/glob.h"
 
 #include <cctype>
 

@@ -1,9 +1,9 @@
 #pragma once
 #include <cstdint>
 
-namespace meridian {
+#include "core/base/region_id.h"
 
-using RegionId = uint32_t;
+namespace meridian {
 
 // A hybrid logical clock timestamp: 48 bits of physical milliseconds since the
 // epoch and 16 bits of logical counter, packed so that comparing the integers

@@ -1,4 +1,4 @@
-#include "core/util/numbers.h"
+#include "core/base/numbers.h"
 
 #include <cerrno>
 #include <charconv>

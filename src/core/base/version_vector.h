@@ -5,11 +5,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/data/coding.h"
+#include "core/base/coding.h"
+#include "core/base/region_id.h"
 
 namespace meridian {
-
-using RegionId = uint32_t;
 
 // Per-key causal metadata: for each region, the highest write sequence number
 // of that region this version of the key has seen. A write by region r with

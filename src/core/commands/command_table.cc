@@ -19,6 +19,11 @@ CommandTable::CommandTable() {
   register_global_commands(*this);
 }
 
+const CommandTable& command_table() {
+  static const CommandTable table;
+  return table;
+}
+
 void CommandTable::add(CommandSpec spec) {
   index_[spec.name] = specs_.size();
   specs_.push_back(std::move(spec));

@@ -10,13 +10,13 @@
 namespace meridian {
 
 class Region;
-class Session;
+class Client;
 class Keyspace;
 class Reply;
 
 struct CommandContext {
   Region& region;
-  Session& session;
+  Client& session;
   Keyspace& keyspace;
   const std::vector<std::string_view>& argv;
   Reply& reply;
@@ -56,6 +56,10 @@ class CommandTable {
   std::vector<CommandSpec> specs_;
   std::unordered_map<std::string, size_t> index_;
 };
+
+// Every command, built once on first use (read-only afterwards, so every
+// region of a process shares it).
+const CommandTable& command_table();
 
 // Each family registers its commands.
 void register_connection_commands(CommandTable& table);

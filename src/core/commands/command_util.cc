@@ -3,7 +3,7 @@
 #include <cctype>
 #include <string>
 
-#include "core/region.h"
+#include "core/region/region.h"
 
 namespace meridian::cmd {
 

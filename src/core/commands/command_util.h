@@ -4,10 +4,10 @@
 #include <optional>
 #include <string_view>
 
+#include "core/base/numbers.h"
 #include "core/commands/command_table.h"
 #include "core/data/keyspace.h"
 #include "core/protocol/reply.h"
-#include "core/util/numbers.h"
 
 namespace meridian::cmd {
 

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "core/commands/command_util.h"
-#include "core/region.h"
+#include "core/region/region.h"
 
 namespace meridian {
 namespace {

@@ -2,9 +2,9 @@
 #include <string>
 
 #include "core/commands/command_util.h"
-#include "core/region.h"
-#include "core/session/session.h"
-#include "core/version.h"
+#include "core/region/client.h"
+#include "core/region/region.h"
+#include "core/region/version.h"
 
 namespace meridian {
 namespace {
@@ -137,7 +137,7 @@ void hello(CommandContext& ctx) {
 }
 
 // One line of CLIENT LIST / CLIENT INFO, with Redis' field names (a subset).
-std::string client_line(const Session& s, int64_t now_ms) {
+std::string client_line(const Client& s, int64_t now_ms) {
   return "id=" + std::to_string(s.id()) + " addr=" + s.peer_address() + " name=" + s.name() +
          " age=" + std::to_string((now_ms - s.created_ms()) / 1000) +
          " idle=" + std::to_string((now_ms - s.last_command_ms()) / 1000) +
@@ -178,7 +178,7 @@ void client(CommandContext& ctx) {
   if (equals_ci(sub, "LIST")) {
     if (argv.size() != 2) return ctx.reply.error(cmd::kSyntax);
     std::string out;
-    for (const Session* s : ctx.region.sessions()) out += client_line(*s, ctx.now_ms);
+    for (const Client* s : ctx.region.clients()) out += client_line(*s, ctx.now_ms);
     return ctx.reply.verbatim(out);
   }
   if (equals_ci(sub, "HELP")) {

@@ -1,4 +1,4 @@
-// MR.GLOBAL: key names across regions, on request only (core/placement/global_view.h).
+// MR.GLOBAL: key names across regions, on request only (core/global/global_view.h).
 //   MR.GLOBAL DBSIZE                              [keys, unanswered regions]
 //   MR.GLOBAL SCAN cursor [MATCH p] [COUNT n]     [next cursor, names, unanswered regions]
 // Each region answers only with names the asking region may hold. The cursor
@@ -7,8 +7,8 @@
 
 #include "core/commands/command_util.h"
 #include "core/protocol/reply.h"
-#include "core/region.h"
-#include "core/session/session.h"
+#include "core/region/client.h"
+#include "core/region/region.h"
 
 namespace meridian {
 namespace {
@@ -70,7 +70,7 @@ void mr_global(CommandContext& ctx) {
   }
   Region& region = ctx.region;
   int64_t timeout = region.settings().replication.default_read.timeout_ms;
-  ctx.session.suspend([&](const std::function<void(Session::Finish)>& complete) {
+  ctx.session.suspend([&](const std::function<void(Client::Finish)>& complete) {
     region.global_view().scan(
         after, pattern, static_cast<size_t>(count), timeout,
         [complete, dbsize, &region](GlobalView::Result r) {

@@ -4,9 +4,9 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/base/glob.h"
 #include "core/commands/command_util.h"
-#include "core/region.h"
-#include "core/util/glob.h"
+#include "core/region/region.h"
 
 namespace meridian {
 namespace {

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "core/commands/command_util.h"
-#include "core/region.h"
-#include "core/session/session.h"
+#include "core/region/client.h"
+#include "core/region/region.h"
 
 namespace meridian {
 namespace {
@@ -110,7 +110,7 @@ void wait(CommandContext& ctx) {
   uint64_t seq = ctx.session.last_write_seq();
   int acked = repl.acked_count(seq);
   if (!repl.enabled() || acked >= n) return ctx.reply.integer(acked);
-  ctx.session.suspend([&](std::function<void(Session::Finish)> complete) {
+  ctx.session.suspend([&](std::function<void(Client::Finish)> complete) {
     repl.wait_acks(seq, static_cast<int>(n), timeout, [complete](int got, bool) {
       complete([got](std::string& o, int proto) { Reply(o, proto).integer(got); });
     });

@@ -3,11 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "core/base/glob.h"
 #include "core/commands/command_util.h"
-#include "core/region.h"
-#include "core/session/session.h"
-#include "core/util/glob.h"
-#include "core/version.h"
+#include "core/region/client.h"
+#include "core/region/region.h"
+#include "core/region/version.h"
 
 namespace meridian {
 namespace {
@@ -180,7 +180,7 @@ void command_entry(Reply& reply, const CommandSpec& c) {
 }
 
 void command(CommandContext& ctx) {
-  const auto& all = ctx.region.commands().all();
+  const auto& all = command_table().all();
   const auto& argv = ctx.argv;
   if (argv.size() == 1) {
     ctx.reply.array(all.size());
@@ -195,7 +195,7 @@ void command(CommandContext& ctx) {
   if (equals_ci(sub, "INFO")) {
     ctx.reply.array(argv.size() - 2);
     for (size_t i = 2; i < argv.size(); ++i) {
-      const CommandSpec* c = ctx.region.commands().find(argv[i]);
+      const CommandSpec* c = command_table().find(argv[i]);
       if (c == nullptr) {
         ctx.reply.null();
       } else {

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/commands/command_util.h"
-#include "core/region.h"
+#include "core/region/region.h"
 
 namespace meridian {
 namespace {

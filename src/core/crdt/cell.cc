@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/data/coding.h"
+#include "core/base/coding.h"
 
 namespace meridian::crdt {
 namespace {

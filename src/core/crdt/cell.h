@@ -29,8 +29,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/data/hlc.h"
-#include "core/data/version_vector.h"
+#include "core/base/hlc.h"
+#include "core/base/version_vector.h"
 
 namespace meridian::crdt {
 

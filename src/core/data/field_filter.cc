@@ -2,7 +2,7 @@
 
 #include <xxhash.h>
 
-#include <cassert>
+#include "core/base/assert.h"
 
 namespace meridian {
 namespace {
@@ -83,7 +83,7 @@ void FieldFilters::add(uint64_t generation, std::string_view name) {
   }
   it->second.add(name);
   bytes_ += more;
-  assert(it->second.may_contain(name));
+  MERIDIAN_ASSERT(it->second.may_contain(name), "a field just added is in its filter");
 }
 
 bool FieldFilters::may_contain(uint64_t generation, std::string_view name) const {

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "core/data/coding.h"
+#include "core/base/coding.h"
 
 namespace meridian {
 namespace {

@@ -8,7 +8,6 @@
 // delta per key it touched (writes().deltas), which the replicator logs and
 // ships; apply() joins another region's deltas, join_chunk() a full resync's
 // whole keys. keyspace_replicated.cc holds that part.
-#include <cassert>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -19,11 +18,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/assert.h"
+#include "core/base/hlc.h"
 #include "core/crdt/cell.h"
 #include "core/crdt/conflict.h"
 #include "core/data/delta.h"
 #include "core/data/field_filter.h"
-#include "core/data/hlc.h"
 #include "core/data/record_cache.h"
 #include "core/data/records.h"
 #include "core/storage/storage.h"
@@ -100,7 +100,8 @@ class Keyspace {
   };
   void begin_command() {
     // Invariant: a command's writes are logged before the next one starts.
-    assert(cmd_.seq == 0 || !merging() || logged_);
+    MERIDIAN_ASSERT(cmd_.seq == 0 || !merging() || logged_,
+                    "a command's writes are logged before the next");
     cmd_ = CommandWrites{};
     logged_ = false;
   }

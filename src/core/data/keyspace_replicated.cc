@@ -8,9 +8,9 @@
 // concurrently are found in the log (raise()). See docs/architecture.md,
 // "Deltas", and core/crdt/cell.h for the merge rules.
 #include <algorithm>
-#include <cassert>
 
-#include "core/data/coding.h"
+#include "core/base/assert.h"
+#include "core/base/coding.h"
 #include "core/data/keyspace.h"
 
 namespace meridian {
@@ -255,7 +255,7 @@ void Keyspace::rwrite(std::string_view key, KeyRecord& rec, const KeyRecord* old
   const Before b = before(r);
   const Version v{s.hlc, region_};
   const ValueType t = rec.type;
-  assert(t != ValueType::kNone);
+  MERIDIAN_ASSERT(t != ValueType::kNone, "a replicated write has a type");
   KeyDelta& d = delta_for(key);
   d.type = t;
   if (r.state.note_write(t, v)) {

@@ -6,11 +6,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/hlc.h"
+#include "core/base/version_vector.h"
 #include "core/crdt/cell.h"
-#include "core/data/hlc.h"
 #include "core/data/key_state.h"
 #include "core/data/value_type.h"
-#include "core/data/version_vector.h"
 
 namespace meridian {
 

@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-#include "core/data/version_vector.h"
+#include "core/base/version_vector.h"
 
 namespace meridian {
 

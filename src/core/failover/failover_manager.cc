@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "core/data/coding.h"
+#include "core/base/assert.h"
+#include "core/base/coding.h"
 #include "core/replication/replicator.h"
 
 namespace meridian {
@@ -138,7 +139,7 @@ void FailoverManager::flush() {
 }
 
 void FailoverManager::send(RegionId to, std::string m) {
-  outbox_.emplace_back(to, std::move(m));
+  outbox_.add(to, std::move(m));
 }
 
 void FailoverManager::broadcast(const std::string& m) {
@@ -147,9 +148,7 @@ void FailoverManager::broadcast(const std::string& m) {
 
 void FailoverManager::after_commit() {
   if (!enabled()) return;
-  std::vector<std::pair<RegionId, std::string>> out;
-  out.swap(outbox_);
-  for (auto& [to, m] : out) network_->send(to, std::move(m));
+  outbox_.send_committed(network_);
 }
 
 Health FailoverManager::health_of(RegionId region) const {
@@ -448,6 +447,7 @@ void FailoverManager::become_primary(const std::string& reason) {
   c.unreplicated = old_seq > c.log_position ? old_seq - c.log_position : 0;
   running_epoch_ = 0;
   forced_until_ = 0;
+  MERIDIAN_ASSERT(c.epoch > epoch_, "one primary per epoch");
   epoch_ = c.epoch;
   primary_ = self_;
   fenced_ = false;
@@ -465,6 +465,7 @@ void FailoverManager::become_primary(const std::string& reason) {
 
 void FailoverManager::adopt(uint64_t epoch, RegionId primary) {
   if (epoch < epoch_ || (epoch == epoch_ && primary == primary_)) return;
+  MERIDIAN_ASSERT(epoch > epoch_, "one primary per epoch");
   epoch_ = epoch;
   primary_ = primary;
   if (voted_epoch_ < epoch) voted_epoch_ = epoch;

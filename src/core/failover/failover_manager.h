@@ -32,8 +32,9 @@
 
 #include "core/env/env.h"
 #include "core/env/network.h"
+#include "core/env/outbox.h"
 #include "core/failover/failover_messages.h"
-#include "core/region_settings.h"
+#include "core/settings/region_settings.h"
 
 namespace meridian {
 
@@ -142,7 +143,7 @@ class FailoverManager {
   Tier tier_ = Tier::kActive;
   RegionId initial_primary_ = 0;
   std::vector<Peer> peers_;
-  std::vector<std::pair<RegionId, std::string>> outbox_;
+  Outbox outbox_{env_.storage};
 
   uint64_t epoch_ = 1;
   RegionId primary_ = 0;

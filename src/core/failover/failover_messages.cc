@@ -1,6 +1,6 @@
 #include "core/failover/failover_messages.h"
 
-#include "core/data/coding.h"
+#include "core/base/coding.h"
 
 namespace meridian::failover {
 namespace {

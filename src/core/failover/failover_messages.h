@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/data/version_vector.h"
+#include "core/base/version_vector.h"
 #include "core/peer/message_types.h"
 
 namespace meridian::failover {

@@ -1,6 +1,6 @@
 #include "core/failover/forward_messages.h"
 
-#include "core/data/coding.h"
+#include "core/base/coding.h"
 #include "core/peer/message_types.h"
 
 namespace meridian::forward {

@@ -3,12 +3,12 @@
 #include "core/failover/forward_messages.h"
 #include "core/peer/message_types.h"
 #include "core/protocol/reply.h"
-#include "core/region.h"
-#include "core/session/session.h"
 
 namespace meridian {
 
-WriteForwarder::WriteForwarder(Region& region, Env env) : region_(region), env_(env) {}
+WriteForwarder::WriteForwarder(Env env, const std::map<RegionId, std::string>& names,
+                               std::function<void()> end_pass)
+    : env_(env), names_(names), end_pass_(std::move(end_pass)) {}
 
 WriteForwarder::~WriteForwarder() {
   *alive_ = false;
@@ -20,8 +20,7 @@ void WriteForwarder::forward(RegionId primary, const std::vector<std::string>& a
   send(primary, forward::encode(forward::Forward{id, proto, argv}));
   waiting_.emplace(id, std::move(done));
   std::weak_ptr<bool> alive = alive_;
-  auto name = region_.region_names().count(primary) ? region_.region_names().at(primary)
-                                                    : std::to_string(primary);
+  auto name = names_.count(primary) ? names_.at(primary) : std::to_string(primary);
   env_.scheduler.after(std::max<int64_t>(1, timeout_ms), [this, alive, id, proto, name,
                                                           timeout_ms] {
     if (auto a = alive.lock(); !a || !*a) return;
@@ -55,12 +54,15 @@ void WriteForwarder::on_message(RegionId from, std::string_view msg) {
 }
 
 void WriteForwarder::run(RegionId from, uint64_t id, int proto, std::vector<std::string> argv) {
+  if (!open_client) {
+    std::string out;
+    Reply(out, proto).error("ERR this region does not run forwarded writes");
+    send(from, forward::encode(forward::ForwardReply{id, out}));
+    return;
+  }
   uint64_t key = next_running_++;
-  Running r{from, id, region_.internal_session("forwarded:" + std::to_string(from)), {}};
-  r.session->set_proto(proto);
-  r.session->set_forwarded();
   std::weak_ptr<bool> alive = alive_;
-  r.session->set_ready_hook([this, alive, key] {
+  auto ready = [this, alive, key] {
     // The command finished waiting (semi-sync, sync): reply in a later pass.
     env_.scheduler.after(0, [this, alive, key] {
       if (auto a = alive.lock(); !a || !*a) return;
@@ -68,9 +70,10 @@ void WriteForwarder::run(RegionId from, uint64_t id, int proto, std::vector<std:
       if (it == running_.end()) return;
       it->second.session->resume(it->second.out);
       finish(key);
-      region_.end_pass();
+      end_pass_();
     });
-  });
+  };
+  Running r{from, id, open_client(from, proto, std::move(ready)), {}};
   std::string req = "*" + std::to_string(argv.size()) + "\r\n";
   for (const auto& a : argv) req += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
   auto [it, _] = running_.emplace(key, std::move(r));
@@ -88,9 +91,7 @@ void WriteForwarder::finish(uint64_t key) {
 
 void WriteForwarder::after_commit() {
   if (network_ == nullptr) return;
-  std::vector<std::pair<RegionId, std::string>> out;
-  out.swap(outbox_);
-  for (auto& [to, m] : out) network_->send(to, std::move(m));
+  outbox_.send_committed(network_);
 }
 
 }  // namespace meridian

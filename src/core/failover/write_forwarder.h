@@ -13,17 +13,37 @@
 
 #include "core/env/env.h"
 #include "core/env/network.h"
+#include "core/env/outbox.h"
 
 namespace meridian {
 
-class Region;
-class Session;
+// A client connection of the primary that runs one forwarded command (a
+// Session; the forwarder only feeds it and collects its reply).
+class ForwardedClient {
+ public:
+  virtual ~ForwardedClient() = default;
+  // As Session::feed, blocked and resume.
+  virtual bool feed(std::string_view bytes, std::string& out) = 0;
+  virtual bool blocked() const = 0;
+  virtual bool resume(std::string& out) = 0;
+};
 
 class WriteForwarder {
  public:
-  WriteForwarder(Region& region, Env env);
+  // `names`: region id -> name, for errors. `end_pass`: commits a pass the
+  // forwarder starts itself (a blocked command finishing on a timer).
+  WriteForwarder(Env env, const std::map<RegionId, std::string>& names,
+                 std::function<void()> end_pass);
   ~WriteForwarder();
   void attach(Network* network) { network_ = network; }
+
+  // Primary side: opens a client for a command forwarded by `from`, in
+  // RESP version `proto`; the client calls `ready` when a blocked command
+  // finished waiting. Set by the session layer (Session::
+  // serve_forwarded_writes); without it forwarded commands are refused.
+  std::function<std::unique_ptr<ForwardedClient>(RegionId from, int proto,
+                                                 std::function<void()> ready)>
+      open_client;
 
   // Standby side: sends `argv` to `primary`; `done` gets the reply bytes,
   // or an error reply after timeout_ms.
@@ -37,21 +57,22 @@ class WriteForwarder {
   struct Running {  // a forwarded command the primary is running
     RegionId from;
     uint64_t id;
-    std::unique_ptr<Session> session;
+    std::unique_ptr<ForwardedClient> session;
     std::string out;
   };
   void run(RegionId from, uint64_t id, int proto, std::vector<std::string> argv);
   void finish(uint64_t key);
-  void send(RegionId to, std::string m) { outbox_.emplace_back(to, std::move(m)); }
+  void send(RegionId to, std::string m) { outbox_.add(to, std::move(m)); }
 
-  Region& region_;
   Env env_;
+  const std::map<RegionId, std::string>& names_;
+  std::function<void()> end_pass_;
   Network* network_ = nullptr;
   uint64_t next_id_ = 1;
   std::map<uint64_t, std::function<void(std::string)>> waiting_;
   uint64_t next_running_ = 1;
   std::map<uint64_t, Running> running_;
-  std::vector<std::pair<RegionId, std::string>> outbox_;
+  Outbox outbox_{env_.storage};
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

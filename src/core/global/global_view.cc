@@ -1,15 +1,16 @@
-#include "core/placement/global_view.h"
+#include "core/global/global_view.h"
 
 #include <algorithm>
 
+#include "core/base/glob.h"
+#include "core/global/scan_messages.h"
 #include "core/peer/message_types.h"
-#include "core/placement/scan_messages.h"
-#include "core/region.h"
-#include "core/util/glob.h"
 
 namespace meridian {
 
-GlobalView::GlobalView(Region& region, Env env) : region_(region), env_(env) {}
+GlobalView::GlobalView(const RegionSettings& settings, Keyspace& keyspace, Env env,
+                       std::function<void()> end_pass)
+    : settings_(settings), keyspace_(keyspace), env_(env), end_pass_(std::move(end_pass)) {}
 
 GlobalView::~GlobalView() {
   *alive_ = false;
@@ -17,20 +18,19 @@ GlobalView::~GlobalView() {
 
 bool GlobalView::local(const std::string& after, const std::string& pattern, size_t count,
                        RegionId asker, std::vector<std::string>* out) {
-  const Placement& placement = region_.settings().placement;
+  const Placement& placement = settings_.placement;
   bool more = false;
-  region_.keyspace().for_each_key(after, region_.now_ms(),
-                                  [&](std::string_view key, const KeyRecord&) {
-                                    if (key == after) return true;
-                                    if (!pattern.empty() && !glob_match(pattern, key)) return true;
-                                    if (asker != 0 && !placement.may_hold(key, asker)) return true;
-                                    if (count > 0 && out->size() >= count) {
-                                      more = true;
-                                      return false;
-                                    }
-                                    out->emplace_back(key);
-                                    return true;
-                                  });
+  keyspace_.for_each_key(after, env_.clock.now_ms(), [&](std::string_view key, const KeyRecord&) {
+    if (key == after) return true;
+    if (!pattern.empty() && !glob_match(pattern, key)) return true;
+    if (asker != 0 && !placement.may_hold(key, asker)) return true;
+    if (count > 0 && out->size() >= count) {
+      more = true;
+      return false;
+    }
+    out->emplace_back(key);
+    return true;
+  });
   return more;
 }
 
@@ -44,10 +44,10 @@ void GlobalView::scan(const std::string& after, const std::string& pattern, size
   p.more = local(after, pattern, count, 0, &mine);
   p.names.insert(mine.begin(), mine.end());
   std::string m = scan::encode(scan::Scan{id, after, pattern, count});
-  for (const auto& r : region_.settings().replication.regions) {
-    if (r.id == region_.settings().region_id || network_ == nullptr) continue;
+  for (const auto& r : settings_.replication.regions) {
+    if (r.id == settings_.region_id || network_ == nullptr) continue;
     p.waiting.insert(r.id);
-    outbox_.emplace_back(r.id, m);
+    outbox_.add(r.id, m);
   }
   bool none = p.waiting.empty();
   pending_.emplace(id, std::move(p));
@@ -76,7 +76,7 @@ void GlobalView::finish(uint64_t id, bool own_pass) {
   }
   r.missing.assign(p.waiting.begin(), p.waiting.end());
   p.done(std::move(r));
-  if (own_pass) region_.end_pass();  // a timer: no pass is under way
+  if (own_pass) end_pass_();  // a timer: no pass is under way
 }
 
 void GlobalView::on_message(RegionId from, std::string_view msg) {
@@ -87,7 +87,7 @@ void GlobalView::on_message(RegionId from, std::string_view msg) {
     scan::ScanReply r;
     r.id = m.id;
     r.more = local(m.after, m.pattern, m.count, from, &r.names);
-    outbox_.emplace_back(from, scan::encode(r));
+    outbox_.add(from, scan::encode(r));
     return;
   }
   scan::ScanReply m;
@@ -102,9 +102,7 @@ void GlobalView::on_message(RegionId from, std::string_view msg) {
 
 void GlobalView::after_commit() {
   if (network_ == nullptr) return;
-  std::vector<std::pair<RegionId, std::string>> out;
-  out.swap(outbox_);
-  for (auto& [to, m] : out) network_->send(to, std::move(m));
+  outbox_.send_committed(network_);
 }
 
 }  // namespace meridian

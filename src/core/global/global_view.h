@@ -13,12 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "core/data/keyspace.h"
 #include "core/env/env.h"
 #include "core/env/network.h"
+#include "core/env/outbox.h"
+#include "core/settings/region_settings.h"
 
 namespace meridian {
-
-class Region;
 
 class GlobalView {
  public:
@@ -28,7 +29,9 @@ class GlobalView {
     std::vector<RegionId> missing;   // regions that did not answer
   };
 
-  GlobalView(Region& region, Env env);
+  // `end_pass`: commits a pass the view starts itself (an answer timing out).
+  GlobalView(const RegionSettings& settings, Keyspace& keyspace, Env env,
+             std::function<void()> end_pass);
   ~GlobalView();
   void attach(Network* network) { network_ = network; }
 
@@ -53,12 +56,14 @@ class GlobalView {
              std::vector<std::string>* out);
   void finish(uint64_t id, bool own_pass);
 
-  Region& region_;
+  const RegionSettings& settings_;
+  Keyspace& keyspace_;
   Env env_;
+  std::function<void()> end_pass_;
   Network* network_ = nullptr;
   uint64_t next_id_ = 1;
   std::map<uint64_t, Pending> pending_;
-  std::vector<std::pair<RegionId, std::string>> outbox_;
+  Outbox outbox_{env_.storage};
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

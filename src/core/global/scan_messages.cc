@@ -1,6 +1,6 @@
-#include "core/placement/scan_messages.h"
+#include "core/global/scan_messages.h"
 
-#include "core/data/coding.h"
+#include "core/base/coding.h"
 #include "core/peer/message_types.h"
 
 namespace meridian::scan {

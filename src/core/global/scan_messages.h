@@ -1,5 +1,5 @@
 #pragma once
-// The global view's key scans between regions (core/placement/global_view.h):
+// The global view's key scans between regions (core/global/global_view.h):
 // names after `after` matching `pattern`, and the answer. Type numbers come
 // from the registry in core/peer/message_types.h.
 #include <cstdint>

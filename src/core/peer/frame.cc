@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "core/data/coding.h"
+#include "core/base/coding.h"
 
 namespace meridian::peer {
 namespace {

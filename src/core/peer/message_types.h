@@ -30,7 +30,7 @@ enum class MessageType : uint8_t {
   // Write forwarding (core/failover/write_forwarder.h).
   kForward = 24,
   kForwardReply = 25,
-  // Global view (core/placement/global_view.h).
+  // Global view (core/global/global_view.h).
   kScan = 26,
   kScanReply = 27,
 };

@@ -4,7 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "core/data/coding.h"
+#include "core/base/coding.h"
 
 namespace meridian::peer {
 

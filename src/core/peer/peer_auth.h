@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/data/version_vector.h"
+#include "core/base/version_vector.h"
 
 namespace meridian::peer {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/util/glob.h"
+#include "core/base/glob.h"
 
 namespace meridian {
 

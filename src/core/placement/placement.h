@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/data/version_vector.h"
+#include "core/base/version_vector.h"
 
 namespace meridian {
 

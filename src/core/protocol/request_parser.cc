@@ -3,7 +3,7 @@
 #include <cctype>
 #include <cstring>
 
-#include "core/util/numbers.h"
+#include "core/base/numbers.h"
 
 namespace meridian {
 namespace {

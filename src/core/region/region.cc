@@ -1,10 +1,9 @@
-#include "core/region.h"
+#include "core/region/region.h"
 
 #include <algorithm>
 
+#include "core/base/glob.h"
 #include "core/peer/message_types.h"
-#include "core/session/session.h"
-#include "core/util/glob.h"
 
 namespace meridian {
 namespace {
@@ -21,9 +20,9 @@ Region::Region(RegionSettings settings, Env env)
       keyspace_(env.storage, settings_.region_id, settings_.cache_bytes),
       replicator_(settings_, env, keyspace_),
       failover_(settings_, env, replicator_),
-      conflicts_(settings_.replication.conflict_feed_size) {
-  forwarder_ = std::make_unique<WriteForwarder>(*this, env);
-  global_view_ = std::make_unique<GlobalView>(*this, env);
+      conflicts_(settings_.replication.conflict_feed_size),
+      forwarder_(env, names_, [this] { end_pass(); }),
+      global_view_(settings_, keyspace_, env, [this] { end_pass(); }) {
   names_[settings_.region_id] = settings_.region_name;
   for (const auto& r : settings_.replication.regions) names_[r.id] = r.name;
   keyspace_.on_conflict = [this](const crdt::ConflictEvent& ev) {
@@ -64,8 +63,8 @@ Region::~Region() {
 void Region::attach_network(Network* network) {
   replicator_.attach(network, [this] { end_pass(); });
   failover_.attach(network, [this] { end_pass(); });
-  forwarder_->attach(network);
-  global_view_->attach(network);
+  forwarder_.attach(network);
+  global_view_.attach(network);
   // "leader" reads go to the current primary.
   replicator_.leader_of = [this] { return failover_.primary(); };
 }
@@ -79,9 +78,9 @@ void Region::on_message(RegionId from, std::string_view message) {
     case peer::Owner::kFailover:
       return failover_.on_message(from, message);
     case peer::Owner::kForwarder:
-      return forwarder_->on_message(from, message);
+      return forwarder_.on_message(from, message);
     case peer::Owner::kGlobalView:
-      return global_view_->on_message(from, message);
+      return global_view_.on_message(from, message);
   }
 }
 
@@ -109,21 +108,6 @@ void Region::expire_tick() {
   });
 }
 
-std::unique_ptr<Session> Region::connect(std::string peer_address, std::string* refusal) {
-  if (static_cast<int64_t>(stats_.connected_clients) >= settings_.maxclients) {
-    ++stats_.rejected_connections;
-    *refusal = "-ERR max number of clients reached\r\n";
-    return nullptr;
-  }
-  return std::make_unique<Session>(*this, next_client_id_++, std::move(peer_address));
-}
-
-std::unique_ptr<Session> Region::internal_session(std::string address) {
-  auto s = std::make_unique<Session>(*this, next_client_id_++, std::move(address));
-  s->set_authenticated("default");
-  return s;
-}
-
 void Region::end_pass() {
   // Writes made outside a command (expiry in a multi-region cluster) are
   // replicated like any other.
@@ -142,8 +126,8 @@ void Region::end_pass() {
   // Only now may anything this pass produced leave the region.
   replicator_.after_commit();
   failover_.after_commit();
-  forwarder_->after_commit();
-  global_view_->after_commit();
+  forwarder_.after_commit();
+  global_view_.after_commit();
 }
 
 }  // namespace meridian

@@ -1,8 +1,10 @@
 #pragma once
-// The core of one region: its keyspace, command table, clients and timers.
-// It does no I/O: a runtime (src/runtime/real or src/runtime/sim) hands it
-// client bytes through Session::feed and calls end_pass() once per event-loop
-// pass, before sending that pass's replies.
+// The core of one region: its keyspace, replication, failover, forwarding,
+// global view, conflict feed, the list of its clients, and its timers. It
+// does no I/O: a runtime (src/runtime/real or src/runtime/sim) hands it
+// peer messages (on_message) and client bytes (through a Session, the layer
+// above, which runs commands against it) and calls end_pass() once per
+// event-loop pass, before sending that pass's replies.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -10,23 +12,21 @@
 #include <string>
 #include <vector>
 
-#include "core/commands/command_table.h"
 #include "core/data/keyspace.h"
 #include "core/env/backups.h"
 #include "core/env/env.h"
 #include "core/env/network.h"
 #include "core/failover/failover_manager.h"
 #include "core/failover/write_forwarder.h"
-#include "core/placement/global_view.h"
-#include "core/region_settings.h"
+#include "core/global/global_view.h"
+#include "core/region/client.h"
+#include "core/region/scan_cursors.h"
+#include "core/region/stats.h"
 #include "core/replication/conflict_feed.h"
 #include "core/replication/replicator.h"
-#include "core/scan_cursors.h"
-#include "core/stats.h"
+#include "core/settings/region_settings.h"
 
 namespace meridian {
-
-class Session;
 
 class Region {
  public:
@@ -54,10 +54,6 @@ class Region {
   // (it may batch several messages into one pass).
   void on_message(RegionId from, std::string_view message);
 
-  // Admits a new client connection, or refuses it (maxclients) with the
-  // error line to send in `refusal`.
-  std::unique_ptr<Session> connect(std::string peer_address, std::string* refusal);
-
   // Makes the writes of this pass durable as the fsync mode requires. The
   // runtime must call it before sending any reply produced in the pass.
   void end_pass();
@@ -67,23 +63,22 @@ class Region {
   Keyspace& keyspace() { return keyspace_; }
   Replicator& replicator() { return replicator_; }
   FailoverManager& failover() { return failover_; }
-  WriteForwarder& forwarder() { return *forwarder_; }
-  GlobalView& global_view() { return *global_view_; }
-  // A session for work that comes from another region (forwarded writes):
-  // authenticated, not subject to maxclients.
-  std::unique_ptr<Session> internal_session(std::string address);
+  WriteForwarder& forwarder() { return forwarder_; }
+  GlobalView& global_view() { return global_view_; }
   ConflictFeed& conflicts() { return conflicts_; }
   // Region id -> name, for messages and feeds.
   const std::map<RegionId, std::string>& region_names() const { return names_; }
-  const CommandTable& commands() const { return commands_; }
   ScanCursors& scan_cursors() { return cursors_; }
   Stats& stats() { return stats_; }
   int64_t start_time_ms() const { return start_ms_; }
-  // Open client sessions, oldest first (CLIENT LIST).
-  const std::vector<Session*>& sessions() const { return sessions_; }
+  // Open client connections, oldest first (CLIENT LIST). A client adds
+  // itself when it opens and removes itself when it closes.
+  const std::vector<Client*>& clients() const { return clients_; }
+  void add_client(Client* c) { clients_.push_back(c); }
+  void remove_client(Client* c) { std::erase(clients_, c); }
+  uint64_t next_client_id() { return next_client_id_++; }
 
  private:
-  friend class Session;
   void expire_tick();
 
   RegionSettings settings_;
@@ -93,16 +88,14 @@ class Region {
   FailoverManager failover_;
   ConflictFeed conflicts_;
   std::map<RegionId, std::string> names_;
-  CommandTable commands_;
   ScanCursors cursors_;
   Stats stats_;
-  std::vector<Session*> sessions_;  // maintained by Session's constructor/destructor
+  std::vector<Client*> clients_;
   uint64_t next_client_id_ = 1;
   int64_t start_ms_ = 0;
+  WriteForwarder forwarder_;
+  GlobalView global_view_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  // Last: its sessions use the members above as they go.
-  std::unique_ptr<WriteForwarder> forwarder_;
-  std::unique_ptr<GlobalView> global_view_;
 };
 
 }  // namespace meridian

@@ -1,6 +1,6 @@
 #include "core/replication/messages.h"
 
-#include "core/data/coding.h"
+#include "core/base/coding.h"
 
 namespace meridian::repl {
 namespace {

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/version_vector.h"
 #include "core/data/delta.h"
-#include "core/data/version_vector.h"
 #include "core/peer/message_types.h"
 
 namespace meridian::repl {

@@ -1,10 +1,10 @@
 #include "core/replication/replicator.h"
 
 #include <algorithm>
-#include <cassert>
 #include <nlohmann/json.hpp>
 
-#include "core/data/coding.h"
+#include "core/base/assert.h"
+#include "core/base/coding.h"
 
 namespace meridian {
 namespace {
@@ -190,7 +190,7 @@ void Replicator::flush() {
 
 void Replicator::send(RegionId to, std::string message) {
   if (Peer* p = peer(to)) p->bytes_sent += message.size();
-  outbox_.emplace_back(to, std::move(message));
+  outbox_.add(to, std::move(message));
 }
 
 void Replicator::ack(RegionId to) {
@@ -204,7 +204,7 @@ void Replicator::log_command(const Keyspace::CommandWrites& w) {
   if (!enabled() || w.seq == 0) return;
   // Invariant: each origin numbers its writes in increasing order, and its
   // log holds them contiguously.
-  assert(w.seq > log_last_);
+  MERIDIAN_ASSERT(w.seq > log_last_, "per-origin sequences increase");
   LogRecord rec;
   rec.origin = self_.id;
   rec.seq = w.seq;
@@ -229,7 +229,7 @@ void Replicator::after_commit() {
   if (!enabled()) return;
   // Invariant: what this pass logged or applied was persisted (flush) and
   // committed before anything it produced is sent.
-  assert(flushed_);
+  MERIDIAN_ASSERT(flushed_, "the replication state is flushed into the pass before its commit");
   for (auto& p : peers_) pump(p);
   if (!ack_due_.empty() || !resend_due_.empty()) {
     // While a resync is wanted and none is coming in, every status asks for one.
@@ -242,9 +242,7 @@ void Replicator::after_commit() {
     ack_due_.clear();
     resend_due_.clear();
   }
-  std::vector<std::pair<RegionId, std::string>> out;
-  out.swap(outbox_);
-  for (auto& [to, msg] : out) network_->send(to, std::move(msg));
+  outbox_.send_committed(network_);
 }
 
 // ------------------------------------------------------------------ log
@@ -573,6 +571,7 @@ Replicator::Applied Replicator::try_apply(RegionId origin, const std::string& by
     if (r == origin || r == self_.id || peer(r) == nullptr) continue;
     if (applied_.get(r) < s) return Applied::kWait;  // causal order: its cause first
   }
+  MERIDIAN_ASSERT(rec.seq == applied_.get(origin) + 1, "each origin's records apply in sequence");
   keyspace_.apply(rec);
   env_.storage.put(Column::kLog, layout::log_key(origin, rec.seq), bytes);
   applied_.set(origin, rec.seq);

@@ -39,8 +39,9 @@
 #include "core/data/keyspace.h"
 #include "core/env/env.h"
 #include "core/env/network.h"
-#include "core/region_settings.h"
+#include "core/env/outbox.h"
 #include "core/replication/messages.h"
+#include "core/settings/region_settings.h"
 
 namespace meridian {
 
@@ -291,7 +292,7 @@ class Replicator {
   std::set<RegionId> ack_due_;     // regions to acknowledge after the commit
   std::set<RegionId> resend_due_;  // origins to ask for a resend
   std::map<RegionId, Held> held_;
-  std::vector<std::pair<RegionId, std::string>> outbox_;
+  Outbox outbox_{env_.storage};
   bool state_dirty_ = false;
   bool flushed_ = true;  // nothing logged or applied since flush(): commit may precede sends
 

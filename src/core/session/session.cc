@@ -1,31 +1,55 @@
 #include "core/session/session.h"
 
+#include "core/base/assert.h"
+#include "core/base/glob.h"
+#include "core/commands/command_table.h"
 #include "core/commands/command_util.h"
 #include "core/protocol/reply.h"
-#include "core/region.h"
-#include "core/util/glob.h"
+#include "core/region/region.h"
 
 namespace meridian {
 
-Session::Session(Region& region, uint64_t id, std::string peer_address)
-    : region_(region), id_(id), peer_(std::move(peer_address)), parser_(region.settings().limits) {
+std::unique_ptr<Session> Session::connect(Region& region, std::string peer_address,
+                                          std::string* refusal) {
+  if (static_cast<int64_t>(region.stats().connected_clients) >= region.settings().maxclients) {
+    ++region.stats().rejected_connections;
+    *refusal = "-ERR max number of clients reached\r\n";
+    return nullptr;
+  }
+  return std::make_unique<Session>(region, std::move(peer_address));
+}
+
+void Session::serve_forwarded_writes(Region& region) {
+  region.forwarder().open_client = [&region](RegionId from, int proto,
+                                             std::function<void()> ready) {
+    auto s = std::make_unique<Session>(region, "forwarded:" + std::to_string(from));
+    s->set_authenticated("default");
+    s->set_proto(proto);
+    s->set_forwarded();
+    s->set_ready_hook(std::move(ready));
+    return std::unique_ptr<ForwardedClient>(std::move(s));
+  };
+}
+
+Session::Session(Region& region, std::string peer_address)
+    : Client(region.next_client_id(), std::move(peer_address), region.now_ms()),
+      region_(region),
+      parser_(region.settings().limits) {
   authenticated_ = !region_.settings().auth_required();
   parser_.set_unauthenticated(!authenticated_);
   ++region_.stats().connected_clients;
   ++region_.stats().total_connections_received;
-  created_ms_ = last_command_ms_ = region_.now_ms();
-  region_.sessions_.push_back(this);
+  region_.add_client(this);
 }
 
 Session::~Session() {
   *alive_ = false;
   --region_.stats().connected_clients;
-  std::erase(region_.sessions_, this);
+  region_.remove_client(this);
 }
 
 void Session::set_authenticated(const std::string& user) {
-  authenticated_ = true;
-  user_ = user;
+  Client::set_authenticated(user);
   parser_.set_unauthenticated(false);
 }
 
@@ -41,7 +65,9 @@ bool Session::resume(std::string& out) {
   Finish f = std::move(*finish_);
   finish_.reset();
   blocked_ = false;
+  size_t before = out.size();
   f(out, proto_);
+  MERIDIAN_ASSERT(out.size() > before, "a command that waited ended without a reply");
   process(out);
   return !closing_;
 }
@@ -51,6 +77,7 @@ void Session::suspend(const std::function<void(std::function<void(Finish)>)>& st
   std::weak_ptr<bool> alive = alive_;
   start([this, alive](Finish f) {
     if (auto a = alive.lock(); !a || !*a) return;  // the client went away
+    MERIDIAN_ASSERT(blocked_ && !finish_, "a command's wait ended twice (two replies)");
     finish_ = std::move(f);
     if (ready_hook_) ready_hook_();
   });
@@ -66,7 +93,11 @@ void Session::process(std::string& out) {
       closing_ = true;
       break;
     }
+    size_t before = out.size();
     dispatch(argv_, out);
+    // Every command answers exactly once: now, or when its wait ends.
+    MERIDIAN_ASSERT(blocked_ || out.size() > before || argv_.empty(),
+                    "a command ended without a reply");
   }
 }
 
@@ -106,7 +137,7 @@ std::vector<std::string> command_keys(const CommandSpec& spec,
 
 void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
   Reply reply(out, proto_, &region_.stats().total_error_replies);
-  const CommandSpec* spec = region_.commands().find(argv[0]);
+  const CommandSpec* spec = command_table().find(argv[0]);
   if (spec == nullptr) return reply.error(unknown_command_error(argv));
   const int argc = static_cast<int>(argv.size());
   if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity) {
@@ -146,7 +177,7 @@ void Session::run_once(std::vector<std::string_view>& argv, std::string& out) {
   }
   if (p.token) token_.merge(*p.token);
   std::vector<std::string_view> inner(argv.begin() + static_cast<std::ptrdiff_t>(pos), argv.end());
-  const CommandSpec* spec = region_.commands().find(inner[0]);
+  const CommandSpec* spec = command_table().find(inner[0]);
   if (spec != nullptr && spec->name == "mr.once") {
     return reply.error("ERR MR.ONCE cannot wrap MR.ONCE");
   }

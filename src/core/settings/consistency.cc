@@ -1,4 +1,4 @@
-#include "core/replication/consistency.h"
+#include "core/settings/consistency.h"
 
 #include <cctype>
 #include <charconv>

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/version_vector.h"
 #include "core/crdt/cell.h"
-#include "core/data/version_vector.h"
 
 namespace meridian {
 

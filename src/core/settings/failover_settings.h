@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/data/version_vector.h"
+#include "core/base/version_vector.h"
 
 namespace meridian {
 

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "core/data/version_vector.h"
-#include "core/failover/failover_settings.h"
+#include "core/base/version_vector.h"
 #include "core/placement/placement.h"
 #include "core/protocol/request_parser.h"
-#include "core/replication/consistency.h"
+#include "core/settings/consistency.h"
+#include "core/settings/failover_settings.h"
 
 namespace meridian {
 

@@ -29,6 +29,30 @@ class StorageIterator {
   virtual std::string_view value() const = 0;
 };
 
+// Counts the iterators open on a storage, for the contract below (no write
+// while one is open). An iterator holds a Lease for its lifetime.
+class OpenIterators {
+ public:
+  class Lease {
+   public:
+    explicit Lease(OpenIterators* counter) : counter_(counter) {
+      if (counter_) ++counter_->count_;
+    }
+    ~Lease() {
+      if (counter_) --counter_->count_;
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+
+   private:
+    OpenIterators* counter_;
+  };
+  bool any() const { return count_ > 0; }
+
+ private:
+  int count_ = 0;
+};
+
 // A consistent, read-only view of the committed data at one moment, valid
 // across later writes and commits (full resyncs stream from one while the
 // region keeps working).
@@ -62,6 +86,8 @@ class Storage {
   virtual std::unique_ptr<StorageSnapshot> snapshot() = 0;
   // Returns false when nothing was written since the last commit (no I/O).
   virtual bool commit(bool sync) = 0;
+  // Whether anything was written since the last commit.
+  virtual bool uncommitted() = 0;
 };
 
 }  // namespace meridian

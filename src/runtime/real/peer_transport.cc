@@ -15,7 +15,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "core/data/coding.h"
+#include "core/base/coding.h"
 #include "core/peer/frame.h"
 #include "core/peer/peer_auth.h"
 

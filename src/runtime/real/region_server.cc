@@ -143,6 +143,7 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   settings.tcp_address = host + ":" + std::to_string(port_);
   region_ =
       std::make_unique<Region>(std::move(settings), Env{clock_, random_, scheduler_, *storage_});
+  Session::serve_forwarded_writes(*region_);
   region_->warn = [](const std::string& msg) { spdlog::warn("{}", msg); };
   region_->backups = backups_.get();
   if (links) {
@@ -293,7 +294,7 @@ void RegionServer::accept() {
     std::string peer = remote.address().to_string() + ":" + std::to_string(remote.port());
     auto conn = std::make_shared<Connection>(*this, std::move(socket));
     std::string refusal;
-    auto session = region_->connect(peer, &refusal);
+    auto session = Session::connect(*region_, peer, &refusal);
     if (session) {
       conn->start(std::move(session));
     } else {

@@ -1,6 +1,6 @@
 #pragma once
 // The real runtime for one region: an Asio event loop on one thread, TCP
-// client connections and RocksDB storage driving the core (core/region.h).
+// client connections and RocksDB storage driving the core (core/region/region.h).
 //
 // Each event-loop pass reads what clients sent, runs their commands, then
 // commits once (Region::end_pass: group commit, fsync per the config) and
@@ -16,7 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/region.h"
+#include "core/region/region.h"
 #include "runtime/real/backup_service.h"
 #include "runtime/real/failover_hooks.h"
 #include "runtime/real/http_status.h"

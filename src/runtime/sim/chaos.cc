@@ -8,7 +8,7 @@
 #include <optional>
 #include <set>
 
-#include "core/data/coding.h"
+#include "core/base/coding.h"
 #include "runtime/sim/sim_cluster.h"
 
 namespace meridian::sim {

@@ -91,6 +91,7 @@ void SimCluster::start(int i) {
   s.failover = opts_.failover;
   s.placement = opts_.placement;
   n.region = std::make_unique<Region>(s, Env{n.clock, *n.random, scheduler_, n.storage});
+  Session::serve_forwarded_writes(*n.region);
   n.region->attach_network(n.endpoint.get());
   n.region->start();
   if (on_start) on_start(i);
@@ -99,7 +100,7 @@ void SimCluster::start(int i) {
 std::unique_ptr<SimConn> SimCluster::connect(int region) {
   auto c = std::unique_ptr<SimConn>(new SimConn(*this, region));
   std::string refusal;
-  c->session_ = nodes_[region]->region->connect("sim:client", &refusal);
+  c->session_ = Session::connect(*nodes_[region]->region, "sim:client", &refusal);
   if (!c->session_) return nullptr;
   SimConn* raw = c.get();
   c->session_->set_ready_hook([this, raw, region] {

@@ -17,6 +17,7 @@ std::string SimClient::send_raw(std::string_view bytes) {
 SimRegion::SimRegion(RegionSettings settings, uint64_t seed, int64_t start_ms)
     : settings_(std::move(settings)), clock_(start_ms), random_(seed) {
   region_ = std::make_unique<Region>(settings_, Env{clock_, random_, scheduler_, storage_});
+  Session::serve_forwarded_writes(*region_);
   region_->start();
 }
 
@@ -24,7 +25,7 @@ SimRegion::~SimRegion() = default;
 
 std::unique_ptr<SimClient> SimRegion::connect(std::string* refusal) {
   std::string why;
-  auto session = region_->connect("sim:0", &why);
+  auto session = Session::connect(*region_, "sim:0", &why);
   if (!session) {
     if (refusal) *refusal = why;
     return nullptr;
@@ -39,6 +40,7 @@ void SimRegion::crash_and_restart() {
   storage_.crash();
   // Timers of the old incarnation hold a weak reference and become no-ops.
   region_ = std::make_unique<Region>(settings_, Env{clock_, random_, scheduler_, storage_});
+  Session::serve_forwarded_writes(*region_);
   region_->start();
 }
 

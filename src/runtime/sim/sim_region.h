@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/region.h"
+#include "core/region/region.h"
 #include "core/session/session.h"
 #include "runtime/sim/sim_world.h"
 #include "storage/memory_storage.h"

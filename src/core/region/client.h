@@ -1,0 +1,77 @@
+#pragma once
+// One client connection as commands and CLIENT LIST see it: identity, RESP
+// version, authentication, name and its replication choices (write mode,
+// read level, session token). A Session (core/session) is one; the region
+// keeps the list of those open (Region::clients()).
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/base/hlc.h"
+#include "core/base/version_vector.h"
+#include "core/settings/consistency.h"
+
+namespace meridian {
+
+class Client {
+ public:
+  Client(uint64_t id, std::string peer_address, int64_t now_ms)
+      : id_(id), peer_(std::move(peer_address)), created_ms_(now_ms), last_command_ms_(now_ms) {}
+  virtual ~Client() = default;
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // For commands that wait (WAIT, MR.GLOBAL, ...): suspends the current
+  // command. `start` receives the function to call once, later, with what
+  // produces the reply.
+  using Finish = std::function<void(std::string& out, int proto)>;
+  virtual void suspend(const std::function<void(std::function<void(Finish)> complete)>& start) = 0;
+  virtual void set_authenticated(const std::string& user) {
+    authenticated_ = true;
+    user_ = user;
+  }
+
+  uint64_t id() const { return id_; }
+  const std::string& peer_address() const { return peer_; }
+  const std::string& name() const { return name_; }
+  void set_name(std::string n) { name_ = std::move(n); }
+  int proto() const { return proto_; }
+  void set_proto(int p) { proto_ = p; }
+  bool authenticated() const { return authenticated_; }
+  const std::string& user() const { return user_; }
+  void close_after_reply() { closing_ = true; }
+  int64_t created_ms() const { return created_ms_; }
+  int64_t last_command_ms() const { return last_command_ms_; }
+  // Name of the last command run, "NULL" before the first (as Redis shows it).
+  std::string_view last_command() const { return last_command_; }
+
+  // Replication choices of this connection (MR.WRITE, MR.READ).
+  std::optional<WritePolicy>& write_override() { return write_override_; }
+  std::optional<ReadPolicy>& read_override() { return read_override_; }
+  // The session token: every write this session made or was handed.
+  VersionVector& token() { return token_; }
+  // The dot and timestamp of this connection's last write (seq 0: none).
+  uint64_t last_write_seq() const { return last_write_seq_; }
+  Hlc last_write_hlc() const { return last_write_hlc_; }
+
+ protected:
+  uint64_t id_;
+  std::string peer_;
+  std::string name_;
+  std::string user_ = "default";
+  int proto_ = 2;
+  bool authenticated_ = false;
+  bool closing_ = false;
+  int64_t created_ms_ = 0;
+  int64_t last_command_ms_ = 0;
+  std::string_view last_command_ = "NULL";  // points into the command table
+  std::optional<WritePolicy> write_override_;
+  std::optional<ReadPolicy> read_override_;
+  VersionVector token_;
+  uint64_t last_write_seq_ = 0;
+  Hlc last_write_hlc_;
+};
+
+}  // namespace meridian
