@@ -37,9 +37,7 @@ class MemorySnapshot final : public StorageSnapshot {
 
 }  // namespace
 
-std::unique_ptr<StorageSnapshot> MemoryStorage::snapshot() {
-  std::vector<Map> maps(maps_, maps_ + kColumnCount);
-  // Undo what is not committed yet, on the copy.
+void MemoryStorage::roll_back(Map* maps) const {
   for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
     auto& m = maps[static_cast<int>(it->column)];
     if (it->previous) {
@@ -48,6 +46,12 @@ std::unique_ptr<StorageSnapshot> MemoryStorage::snapshot() {
       m.erase(it->key);
     }
   }
+}
+
+std::unique_ptr<StorageSnapshot> MemoryStorage::snapshot() {
+  std::vector<Map> maps(maps_, maps_ + kColumnCount);
+  // Undo what is not committed yet, on the copy.
+  roll_back(maps.data());
   return std::make_unique<MemorySnapshot>(std::move(maps));
 }
 
@@ -98,14 +102,7 @@ bool MemoryStorage::commit(bool /*sync*/) {
 }
 
 void MemoryStorage::crash() {
-  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
-    auto& m = maps_[static_cast<int>(it->column)];
-    if (it->previous) {
-      m[it->key] = *it->previous;
-    } else {
-      m.erase(it->key);
-    }
-  }
+  roll_back(maps_);
   undo_.clear();
 }
 

@@ -34,6 +34,9 @@ class MemoryStorage final : public Storage {
     std::optional<std::string> previous;
   };
   void remember(Column column, const std::string& key);
+  // Undoes the writes since the last commit on `maps` (kColumnCount maps:
+  // this storage's own, or a copy of them).
+  void roll_back(Map* maps) const;
 
   Map maps_[kColumnCount];
   std::vector<Undo> undo_;  // since the last commit, newest last

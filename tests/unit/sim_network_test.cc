@@ -94,6 +94,92 @@ TEST(SimNetwork, LossAndDuplicationFollowTheSeed) {
   EXPECT_LT(a.first.size(), 980u);
 }
 
+// ------------------------------------------------ links with the handshake
+
+std::vector<std::string> messages(const Inbox& in) {
+  std::vector<std::string> out;
+  for (const auto& g : in.got) out.push_back(std::get<2>(g));
+  return out;
+}
+
+TEST(SecureSimNetwork, TheFirstMessageWaitsForTheHandshake) {
+  World w(5);
+  w.net.secure("t", {{1, "s"}, {2, "s"}, {3, "s"}});
+  w.ends[1]->send(2, "hello");
+  // HELLO, CHALLENGE, PROOF, ACCEPT: four one-way trips of 35 ms, then the
+  // message's own.
+  w.scheduler.advance(4 * 35 + 34);
+  EXPECT_TRUE(w.inbox[2].got.empty());
+  EXPECT_TRUE(w.net.link_up(1, 2));
+  w.scheduler.advance(1);
+  EXPECT_EQ(messages(w.inbox[2]), std::vector<std::string>{"hello"});
+  EXPECT_EQ(w.net.handshakes(), 1u);
+  // Up now: later messages take only the one-way delay.
+  w.ends[1]->send(2, "again");
+  w.scheduler.advance(35);
+  EXPECT_EQ(messages(w.inbox[2]), (std::vector<std::string>{"hello", "again"}));
+}
+
+TEST(SecureSimNetwork, AReplayedFrameIsRefusedAndTheLinkOpensAgain) {
+  World w(6);
+  w.net.secure("t", {{1, "s"}, {2, "s"}, {3, "s"}});
+  std::string first;
+  int frames = 0;
+  w.net.tamper = [&](RegionId, RegionId, std::string& payload) {
+    if (++frames == 1) first = payload;
+    if (frames == 3) payload = first;  // an attacker replays frame 0 as frame 2
+  };
+  for (int i = 0; i < 4; ++i) w.ends[1]->send(2, "m" + std::to_string(i));
+  w.scheduler.advance(1000);
+  EXPECT_EQ(w.net.refused_frames(), 1u);
+  // m0 and m1 arrived; the replayed frame delivered nothing (no second m0)
+  // and closed the connection, with m3 in flight on it.
+  EXPECT_EQ(messages(w.inbox[2]), (std::vector<std::string>{"m0", "m1"}));
+  EXPECT_FALSE(w.net.link_up(1, 2));
+  // The next message opens a new connection (new nonces, new key) and gets
+  // through.
+  w.ends[1]->send(2, "after");
+  w.scheduler.advance(1000);
+  EXPECT_TRUE(w.net.link_up(1, 2));
+  EXPECT_EQ(w.net.handshakes(), 2u);
+  EXPECT_EQ(messages(w.inbox[2]).back(), "after");
+}
+
+TEST(SecureSimNetwork, AFrameReMacedWithAnotherKeyIsRefused) {
+  World w(7);
+  w.net.secure("t", {{1, "s"}, {2, "s"}, {3, "s"}});
+  // Someone on the path rewrites a message and computes a MAC with a key of
+  // its own (it cannot know the session key).
+  peer::SessionKey forged{};
+  forged.fill(0x42);
+  peer::DataSealer attacker(forged);
+  w.net.tamper = [&](RegionId, RegionId, std::string& payload) {
+    std::string batch = peer::DataSealer::begin_batch();
+    peer::DataSealer::add_to_batch(batch, "DEL everything");
+    attacker.seal(batch);
+    payload = batch;
+  };
+  w.ends[1]->send(2, "SET k v");
+  w.scheduler.advance(1000);
+  EXPECT_TRUE(w.inbox[2].got.empty());
+  EXPECT_EQ(w.net.refused_frames(), 1u);
+}
+
+TEST(SecureSimNetwork, ARegionWithAnotherSecretIsRefused) {
+  World w(8);
+  w.net.secure("t", {{1, "s"}, {2, "s"}, {3, "not the secret"}});
+  w.ends[1]->send(3, "to 3");
+  w.ends[3]->send(1, "from 3");
+  w.ends[1]->send(2, "to 2");
+  w.scheduler.advance(2000);
+  EXPECT_TRUE(w.inbox[3].got.empty());
+  EXPECT_TRUE(w.inbox[1].got.empty());
+  EXPECT_EQ(messages(w.inbox[2]), std::vector<std::string>{"to 2"});
+  EXPECT_FALSE(w.net.link_up(1, 3));
+  EXPECT_FALSE(w.net.link_up(3, 1));
+  EXPECT_GE(w.net.refused_handshakes(), 2u);
+}
+
 TEST(SkewedClock, AddsItsSkewToVirtualTime) {
   SimClock base(1000);
   SkewedClock fast(base, 250), slow(base, -250);

@@ -77,4 +77,23 @@ bool int_arg(CommandContext& ctx, std::string_view arg, int64_t* out) {
   return true;
 }
 
+bool increment(CommandContext& ctx, int64_t incr, int64_t* value) {
+  int64_t v = *value;
+  if ((incr < 0 && v < 0 && incr < (INT64_MIN - v)) ||
+      (incr > 0 && v > 0 && incr > (INT64_MAX - v))) {
+    ctx.reply.error(kOverflow);
+    return false;
+  }
+  *value = v + incr;
+  ctx.keyspace.note_increment(incr);
+  return true;
+}
+
+void reply_has_field(CommandContext& ctx, ValueType type) {
+  const KeyRecord* rec = nullptr;
+  if (!peek(ctx, ctx.argv[1], type, rec)) return;
+  bool found = rec && ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[2]);
+  ctx.reply.integer(found ? 1 : 0);
+}
+
 }  // namespace meridian::cmd

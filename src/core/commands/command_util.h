@@ -46,4 +46,12 @@ void remove_fields(CommandContext& ctx, ValueType type);
 // Parses an integer argument, replying "value is not an integer" on failure.
 bool int_arg(CommandContext& ctx, std::string_view arg, int64_t* out);
 
+// INCRBY / HINCRBY: adds `incr` to `*value` and tells the keyspace the write
+// is an increment (concurrent increments from other regions all count); on
+// overflow replies Redis' error and returns false, changing nothing.
+bool increment(CommandContext& ctx, int64_t incr, int64_t* value);
+
+// SISMEMBER / HEXISTS: 1 if the collection at argv[1] holds argv[2].
+void reply_has_field(CommandContext& ctx, ValueType type);
+
 }  // namespace meridian::cmd

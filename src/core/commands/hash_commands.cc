@@ -102,10 +102,7 @@ void hdel(CommandContext& ctx) {
 }
 
 void hexists(CommandContext& ctx) {
-  const KeyRecord* rec = nullptr;
-  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
-  bool found = rec && ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[2]);
-  ctx.reply.integer(found ? 1 : 0);
+  cmd::reply_has_field(ctx, ValueType::kHash);
 }
 
 void hlen(CommandContext& ctx) {
@@ -127,12 +124,7 @@ void hincrby(CommandContext& ctx) {
     if (!v) return ctx.reply.error("ERR hash value is not an integer");
     value = *v;
   }
-  if ((incr < 0 && value < 0 && incr < (INT64_MIN - value)) ||
-      (incr > 0 && value > 0 && incr > (INT64_MAX - value))) {
-    return ctx.reply.error(cmd::kOverflow);
-  }
-  value += incr;
-  ctx.keyspace.note_increment(incr);  // a counter: concurrent increments all count
+  if (!cmd::increment(ctx, incr, &value)) return;
   ctx.keyspace.put_field(ctx.argv[1], rec, ctx.argv[2], format_int64(value), ctx.now_ms);
   if (!f) ++rec.count;
   ctx.keyspace.write(ctx.argv[1], rec, old ? &*old : nullptr, ctx.now_ms);

@@ -45,10 +45,7 @@ void smembers(CommandContext& ctx) {
 }
 
 void sismember(CommandContext& ctx) {
-  const KeyRecord* rec = nullptr;
-  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kSet, rec)) return;
-  bool found = rec && ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[2]);
-  ctx.reply.integer(found ? 1 : 0);
+  cmd::reply_has_field(ctx, ValueType::kSet);
 }
 
 void smismember(CommandContext& ctx) {

@@ -228,12 +228,7 @@ void incr_by(CommandContext& ctx, int64_t incr) {
     if (!v) return ctx.reply.error(cmd::kNotInteger);
     value = *v;
   }
-  if ((incr < 0 && value < 0 && incr < (INT64_MIN - value)) ||
-      (incr > 0 && value > 0 && incr > (INT64_MAX - value))) {
-    return ctx.reply.error(cmd::kOverflow);
-  }
-  value += incr;
-  ctx.keyspace.note_increment(incr);  // a counter: concurrent increments all count
+  if (!cmd::increment(ctx, incr, &value)) return;
   update_string(ctx, ctx.argv[1], format_int64(value), old);
   ctx.reply.integer(value);
 }

@@ -192,6 +192,21 @@ class Replicator {
     VersionVector token;
     std::function<void(bool)> done;
   };
+  // Ends wait `id` of `waits` with `expire` after timeout_ms (never if
+  // <= 0), unless it ended before.
+  template <class Wait, class Expire>
+  void time_out(std::map<uint64_t, Wait>& waits, uint64_t id, int64_t timeout_ms, Expire expire) {
+    if (timeout_ms <= 0) return;
+    std::weak_ptr<bool> alive = alive_;
+    env_.scheduler.after(timeout_ms, [alive, &waits, id, expire = std::move(expire)] {
+      if (auto a = alive.lock(); !a || !*a) return;
+      auto it = waits.find(id);
+      if (it == waits.end()) return;
+      Wait w = std::move(it->second);
+      waits.erase(it);
+      expire(w);
+    });
+  }
   struct Fetch {
     int needed;
     std::map<RegionId, VersionVector> replies;

@@ -188,30 +188,40 @@ void Session::run_once(std::vector<std::string_view>& argv, std::string& out) {
   once_read_.reset();
 }
 
-WritePolicy Session::write_policy(const CommandSpec& spec,
-                                  const std::vector<std::string_view>& argv) {
-  if (once_write_) return *once_write_;
-  if (write_override_) return *write_override_;
-  const auto& cfg = region_.settings().replication;
+namespace {
+
+// A connection's policy for a command: MR.ONCE, else the connection's
+// MR.WRITE / MR.READ, else the first [[keyspaces]] pattern matching the
+// first key that sets one, else the default.
+template <class Policy>
+Policy policy_for(const std::optional<Policy>& once, const std::optional<Policy>& over,
+                  std::optional<Policy> KeyspacePolicy::*field, const Policy& fallback,
+                  const ReplicationSettings& cfg, const CommandSpec& spec,
+                  const std::vector<std::string_view>& argv) {
+  if (once) return *once;
+  if (over) return *over;
   if (spec.first_key > 0 && spec.first_key < static_cast<int>(argv.size())) {
     for (const auto& ks : cfg.keyspaces) {
-      if (ks.write && glob_match(ks.pattern, argv[spec.first_key])) return *ks.write;
+      if (ks.*field && glob_match(ks.pattern, argv[spec.first_key])) return *(ks.*field);
     }
   }
-  return cfg.default_write;
+  return fallback;
+}
+
+}  // namespace
+
+WritePolicy Session::write_policy(const CommandSpec& spec,
+                                  const std::vector<std::string_view>& argv) {
+  const auto& cfg = region_.settings().replication;
+  return policy_for(once_write_, write_override_, &KeyspacePolicy::write, cfg.default_write, cfg,
+                    spec, argv);
 }
 
 ReadPolicy Session::read_policy(const CommandSpec& spec,
                                 const std::vector<std::string_view>& argv) {
-  if (once_read_) return *once_read_;
-  if (read_override_) return *read_override_;
   const auto& cfg = region_.settings().replication;
-  if (spec.first_key > 0 && spec.first_key < static_cast<int>(argv.size())) {
-    for (const auto& ks : cfg.keyspaces) {
-      if (ks.read && glob_match(ks.pattern, argv[spec.first_key])) return *ks.read;
-    }
-  }
-  return cfg.default_read;
+  return policy_for(once_read_, read_override_, &KeyspacePolicy::read, cfg.default_read, cfg, spec,
+                    argv);
 }
 
 void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& argv,

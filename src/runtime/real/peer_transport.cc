@@ -1,22 +1,15 @@
 #include "runtime/real/peer_transport.h"
 
-#include <openssl/core_names.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/params.h>
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
 #include <asio/connect.hpp>
 #include <asio/write.hpp>
-#include <cstring>
 #include <stdexcept>
 
-#include "core/base/coding.h"
 #include "core/peer/frame.h"
+#include "core/peer/link_handshake.h"
 #include "core/peer/peer_auth.h"
 
 namespace meridian {
@@ -24,13 +17,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr uint16_t kHello = 1;
-constexpr uint16_t kChallenge = 2;
-constexpr uint16_t kProof = 3;
-constexpr uint16_t kAccept = 4;
-constexpr uint16_t kData = 16;
-constexpr uint8_t kLinkVersion = 1;
-constexpr size_t kMacSize = 16;
+using peer::kData;
+using peer::kHello;
+using peer::kMacSize;
 // Messages per DATA frame, roughly: big enough to amortise the per-frame
 // cost, small enough that one frame does not hold the link for long.
 constexpr size_t kFrameTarget = 1u << 20;
@@ -47,84 +36,12 @@ constexpr peer::FrameLimits kDataLimits{};
 // varint length prefix of one message, at most.
 constexpr size_t kVarintMax = 10;
 
-using Key = std::array<uint8_t, 32>;
-
-// The per-connection key both ends derive after the handshake (see the header).
-Key session_key(std::string_view secret, std::string_view cluster, RegionId dialer,
-                RegionId listener, const peer::Nonce& nonce_d, const peer::Nonce& nonce_l) {
-  std::string input = "meridian-session-v1";
-  coding::put_bytes(input, cluster);
-  coding::put_varint(input, dialer);
-  coding::put_varint(input, listener);
-  input.append(reinterpret_cast<const char*>(nonce_d.data()), nonce_d.size());
-  input.append(reinterpret_cast<const char*>(nonce_l.data()), nonce_l.size());
-  Key out{};
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(input.data()), input.size(), out.data(), &len);
-  return out;
-}
-
-// HMAC-SHA256 under one key, streamed, so a frame's MAC covers its counter
-// and its messages without copying them together.
-class FrameMac {
- public:
-  explicit FrameMac(const Key& key) {
-    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    if (mac != nullptr) ctx_ = EVP_MAC_CTX_new(mac);
-    EVP_MAC_free(mac);  // the context holds its own reference
-    char digest[] = "SHA256";
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                           OSSL_PARAM_construct_end()};
-    if (ctx_ == nullptr || EVP_MAC_init(ctx_, key.data(), key.size(), params) != 1) {
-      EVP_MAC_CTX_free(ctx_);
-      throw std::runtime_error("OpenSSL has no HMAC-SHA256");
-    }
-  }
-  ~FrameMac() { EVP_MAC_CTX_free(ctx_); }
-  FrameMac(const FrameMac&) = delete;
-  FrameMac& operator=(const FrameMac&) = delete;
-
-  std::array<uint8_t, kMacSize> compute(uint64_t counter, std::string_view messages) {
-    std::string ctr;
-    coding::put_fixed64_be(ctr, counter);
-    std::array<uint8_t, 32> full{};
-    size_t n = 0;
-    // A null key re-initialises with the key given at construction.
-    bool ok = EVP_MAC_init(ctx_, nullptr, 0, nullptr) == 1 &&
-              EVP_MAC_update(ctx_, reinterpret_cast<const unsigned char*>(ctr.data()), 8) == 1 &&
-              EVP_MAC_update(ctx_, reinterpret_cast<const unsigned char*>(messages.data()),
-                             messages.size()) == 1 &&
-              EVP_MAC_final(ctx_, full.data(), &n, full.size()) == 1;
-    if (!ok) throw std::runtime_error("HMAC-SHA256 failed");
-    std::array<uint8_t, kMacSize> out{};
-    std::memcpy(out.data(), full.data(), kMacSize);
-    return out;
-  }
-
- private:
-  EVP_MAC_CTX* ctx_ = nullptr;
-};
-
 peer::Nonce fresh_nonce() {
   peer::Nonce n{};
   if (RAND_bytes(n.data(), static_cast<int>(n.size())) != 1) {
     throw std::runtime_error("OpenSSL could not produce random bytes");
   }
   return n;
-}
-
-template <size_t N>
-void append(std::string& out, const std::array<uint8_t, N>& a) {
-  out.append(reinterpret_cast<const char*>(a.data()), N);
-}
-
-template <size_t N>
-std::array<uint8_t, N> take(std::string_view& in) {
-  std::array<uint8_t, N> a{};
-  std::memcpy(a.data(), in.data(), N);
-  in.remove_prefix(N);
-  return a;
 }
 
 std::string frame(uint16_t type, std::string_view payload) {
@@ -152,12 +69,14 @@ struct PeerTransport::Conn {
   const bool outbound;
   bool closed = false;
   bool up = false;      // handshake complete
-  uint16_t expect = 0;  // the handshake frame expected next
   RegionId region = 0;  // outbound: the peer dialled; inbound: the dialer (as claimed until up)
   std::string remote;   // address for the log
-  peer::Nonce nonce_d{}, nonce_l{};
-  std::unique_ptr<FrameMac> mac;
-  uint64_t frames = 0;  // DATA frames sent (outbound) or received (inbound)
+  // Outbound: the handshake, then the MACs of what we send.
+  std::unique_ptr<peer::DialerHandshake> dialer;
+  std::unique_ptr<peer::DataSealer> sealer;
+  // Inbound: the handshake, then the checks of what we receive.
+  std::unique_ptr<peer::ListenerHandshake> listener;
+  std::unique_ptr<peer::DataOpener> opener;
   std::string out;      // bytes waiting for the write in flight
   std::string writing;  // bytes of the write in flight
   bool write_busy = false;
@@ -367,51 +286,24 @@ void PeerTransport::dial(Link& link) {
 void PeerTransport::on_connected(Link& link, const std::shared_ptr<Conn>& c) {
   std::error_code ignored;
   c->socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-  c->nonce_d = fresh_nonce();
-  std::string hello;
-  hello.push_back(static_cast<char>(kLinkVersion));
-  coding::put_bytes(hello, opts_.cluster);
-  coding::put_varint(hello, opts_.self);
-  coding::put_varint(hello, link.ep.id);
-  append(hello, c->nonce_d);
-  c->expect = kChallenge;
-  write(c, frame(kHello, hello));
+  c->dialer =
+      std::make_unique<peer::DialerHandshake>(identity(), link.ep.id, link.ep.name, fresh_nonce());
+  write(c, frame(kHello, c->dialer->hello()));
   read(c);
 }
 
 void PeerTransport::on_outbound_frame(Link& link, const std::shared_ptr<Conn>& c, uint16_t type,
                                       const std::string& payload) {
-  if (c->up || type != c->expect) {
-    return outbound_failed(link, c, "unexpected frame type " + std::to_string(type));
-  }
-  std::string_view in = payload;
-  if (type == kChallenge) {
-    uint64_t listener = 0;
-    if (!coding::get_varint(in, &listener) || in.size() != peer::kNonceSize + peer::kProofSize) {
-      return outbound_failed(link, c, "malformed CHALLENGE");
-    }
-    if (listener != link.ep.id) {
-      return auth_failed(c, &link, static_cast<RegionId>(listener),
-                         "it is not region " + std::to_string(link.ep.id) + " (" + link.ep.name +
-                             "); check the `peer` addresses in the config");
-    }
-    c->nonce_l = take<peer::kNonceSize>(in);
-    auto proof = take<peer::kProofSize>(in);
-    if (!peer::verify(opts_.secret, opts_.cluster, link.ep.id, opts_.self, c->nonce_d, proof)) {
-      return auth_failed(c, &link, link.ep.id, "wrong cluster secret");
-    }
-    std::string answer;
-    append(answer, peer::prove(opts_.secret, opts_.cluster, opts_.self, link.ep.id, c->nonce_l));
-    c->expect = kAccept;
-    write(c, frame(kProof, answer));
-    return;
-  }
-  // ACCEPT
-  if (!payload.empty()) return outbound_failed(link, c, "malformed ACCEPT");
+  if (c->up) return outbound_failed(link, c, "unexpected frame type " + std::to_string(type));
+  auto step = c->dialer->on_frame(type, payload);
+  using Outcome = peer::HandshakeStep::Outcome;
+  if (step.outcome == Outcome::kFailed) return outbound_failed(link, c, step.why);
+  if (step.outcome == Outcome::kRefused) return auth_failed(c, &link, step.claimed, step.why);
+  if (step.reply_type != 0) write(c, frame(step.reply_type, step.reply));
+  if (step.outcome == Outcome::kContinue) return;
   c->up = true;
   c->timer.cancel();
-  c->mac = std::make_unique<FrameMac>(
-      session_key(opts_.secret, opts_.cluster, opts_.self, link.ep.id, c->nonce_d, c->nonce_l));
+  c->sealer = std::make_unique<peer::DataSealer>(c->dialer->session_key());
   link.backoff = kBackoffMin;
   if (link.ever_up) ++link.stats.reconnects;
   link.ever_up = true;
@@ -475,18 +367,17 @@ void PeerTransport::pump(Link& link) {
   if (!c || !c->up || c->closed || c->write_busy || link.ready.empty()) return;
   // Everything released while the previous write was in flight goes out now,
   // up to about kFrameTarget per frame (one larger message goes alone).
-  std::string batch(kMacSize, '\0');
+  std::string batch = peer::DataSealer::begin_batch();
   size_t count = 0;
   while (!link.ready.empty()) {
     std::string& m = link.ready.front();
     if (count > 0 && batch.size() + m.size() + kVarintMax > kMacSize + kFrameTarget) break;
-    coding::put_bytes(batch, m);
+    peer::DataSealer::add_to_batch(batch, m);
     link.queued_bytes -= m.size();
     link.ready.pop_front();
     ++count;
   }
-  auto mac = c->mac->compute(c->frames++, std::string_view(batch).substr(kMacSize));
-  std::memcpy(batch.data(), mac.data(), kMacSize);
+  c->sealer->seal(batch);
   std::string bytes;
   peer::encode_frame(bytes, kData, batch, opts_.compress, kDataLimits);
   c->writing_messages = count;
@@ -520,7 +411,8 @@ void PeerTransport::accept() {
     auto remote = c->socket.remote_endpoint(ignored);
     c->remote = remote.address().to_string() + ":" + std::to_string(remote.port());
     c->socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-    c->expect = kHello;
+    c->listener = std::make_unique<peer::ListenerHandshake>(
+        identity(), [this](RegionId id) { return link_for(id) != nullptr; }, fresh_nonce());
     handshaking_.insert(c);
     c->timer.expires_after(opts_.handshake_timeout);
     c->timer.async_wait([this, alive, c](const std::error_code& ec) {
@@ -541,58 +433,14 @@ void PeerTransport::on_inbound_frame(const std::shared_ptr<Conn>& c, uint16_t ty
     deliver_data(c, payload);
     return;
   }
-  if (type != c->expect) {
-    return inbound_failed(c, "unexpected frame type " + std::to_string(type) + " in the handshake");
+  auto step = c->listener->on_frame(type, payload);
+  c->region = c->listener->dialer();
+  using Outcome = peer::HandshakeStep::Outcome;
+  if (step.outcome == Outcome::kFailed) return inbound_failed(c, step.why);
+  if (step.outcome == Outcome::kRefused) {
+    return auth_failed(c, link_for(step.claimed), step.claimed, step.why);
   }
-  std::string_view in = payload;
-  if (type == kHello) {
-    std::string_view cluster;
-    uint64_t dialer = 0, target = 0;
-    uint8_t version = in.empty() ? 0 : static_cast<uint8_t>(in.front());
-    if (!in.empty()) in.remove_prefix(1);
-    if (version == 0 || !coding::get_bytes(in, &cluster) || !coding::get_varint(in, &dialer) ||
-        !coding::get_varint(in, &target) || in.size() != peer::kNonceSize) {
-      return inbound_failed(c, "malformed HELLO");
-    }
-    const auto claimed = static_cast<RegionId>(std::min<uint64_t>(dialer, UINT32_MAX));
-    c->region = claimed;
-    Link* link = link_for(claimed);
-    if (version != kLinkVersion) {
-      return auth_failed(c, link, claimed,
-                         "link protocol version " + std::to_string(version) +
-                             " (this build speaks " + std::to_string(kLinkVersion) + ")");
-    }
-    if (cluster != opts_.cluster) {
-      return auth_failed(c, link, claimed,
-                         "wrong cluster name \"" + std::string(cluster) + "\" (this is \"" +
-                             opts_.cluster + "\")");
-    }
-    if (link == nullptr || dialer != claimed) {
-      return auth_failed(c, nullptr, claimed, "no such region in this cluster's config");
-    }
-    if (target != opts_.self) {
-      return auth_failed(c, link, claimed,
-                         "it dialled region " + std::to_string(target) + " but this is region " +
-                             std::to_string(opts_.self) +
-                             "; check the `peer` addresses in the config");
-    }
-    c->nonce_d = take<peer::kNonceSize>(in);
-    c->nonce_l = fresh_nonce();
-    std::string challenge;
-    coding::put_varint(challenge, opts_.self);
-    append(challenge, c->nonce_l);
-    append(challenge, peer::prove(opts_.secret, opts_.cluster, opts_.self, claimed, c->nonce_d));
-    c->expect = kProof;
-    write(c, frame(kChallenge, challenge));
-    return;
-  }
-  // PROOF
-  Link* link = link_for(c->region);
-  if (in.size() != peer::kProofSize) return inbound_failed(c, "malformed PROOF");
-  auto proof = take<peer::kProofSize>(in);
-  if (!peer::verify(opts_.secret, opts_.cluster, c->region, opts_.self, c->nonce_l, proof)) {
-    return auth_failed(c, link, c->region, "wrong cluster secret");
-  }
+  if (step.outcome == Outcome::kContinue) return write(c, frame(step.reply_type, step.reply));
   // The dialer waits for ACCEPT, so nothing may follow PROOF yet; what does
   // is a protocol violation (and must not be decoded with the handshake's
   // limits swapped for the larger ones below).
@@ -600,11 +448,11 @@ void PeerTransport::on_inbound_frame(const std::shared_ptr<Conn>& c, uint16_t ty
   if (c->decoder.next(extra) != peer::FrameDecoder::Result::kNeedMore) {
     return inbound_failed(c, "data before ACCEPT");
   }
+  Link* link = link_for(c->region);
   c->decoder = peer::FrameDecoder(kDataLimits);
   c->up = true;
   c->timer.cancel();
-  c->mac = std::make_unique<FrameMac>(
-      session_key(opts_.secret, opts_.cluster, c->region, opts_.self, c->nonce_d, c->nonce_l));
+  c->opener = std::make_unique<peer::DataOpener>(c->listener->session_key());
   handshaking_.erase(c);
   if (link->in) {
     // The peer reconnected before we noticed its old connection die.
@@ -615,35 +463,28 @@ void PeerTransport::on_inbound_frame(const std::shared_ptr<Conn>& c, uint16_t ty
     spdlog::info("peer {} connected from {}", link->ep.name, c->remote);
   }
   link->in = c;
-  write(c, frame(kAccept, ""));
+  write(c, frame(step.reply_type, step.reply));
 }
 
 bool PeerTransport::deliver_data(const std::shared_ptr<Conn>& c, std::string& payload) {
   Link& link = *link_for(c->region);
-  if (payload.size() < kMacSize) {
-    inbound_failed(c, "DATA frame without a MAC");
-    return false;
-  }
-  std::string_view messages = std::string_view(payload).substr(kMacSize);
-  auto expected = c->mac->compute(c->frames, messages);
-  if (CRYPTO_memcmp(expected.data(), payload.data(), kMacSize) != 0) {
-    spdlog::warn(
-        "peer link from {} ({}): DATA frame {} fails its MAC (tampered with, replayed or "
-        "reordered); closing it",
-        link.ep.name, c->remote, c->frames);
-    inbound_failed(c, "bad MAC");
-    return false;
-  }
-  ++c->frames;
-  // Check the whole batch before delivering any of it.
   std::vector<std::string_view> parts;
-  while (!messages.empty()) {
-    std::string_view m;
-    if (!coding::get_bytes(messages, &m)) {
+  switch (c->opener->open(payload, &parts)) {
+    case peer::DataOpener::Result::kOk:
+      break;
+    case peer::DataOpener::Result::kNoMac:
+      inbound_failed(c, "DATA frame without a MAC");
+      return false;
+    case peer::DataOpener::Result::kBadMac:
+      spdlog::warn(
+          "peer link from {} ({}): DATA frame {} fails its MAC (tampered with, replayed or "
+          "reordered); closing it",
+          link.ep.name, c->remote, c->opener->frames());
+      inbound_failed(c, "bad MAC");
+      return false;
+    case peer::DataOpener::Result::kMalformed:
       inbound_failed(c, "malformed DATA frame");
       return false;
-    }
-    parts.push_back(m);
   }
   auto alive = alive_;
   for (std::string_view m : parts) {

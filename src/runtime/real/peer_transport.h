@@ -5,24 +5,10 @@
 //
 // Each region dials every peer and sends only on that outbound connection;
 // connections accepted on the listen address only receive. A connection
-// starts with a handshake of frames (core/peer/frame.h) in which both sides
-// prove they know the cluster secret (core/peer/peer_auth.h):
-//   1 HELLO     dialer -> listener  u8 version, bytes cluster, varint dialer id,
-//                                   varint target id, 32-byte nonce_d
-//   2 CHALLENGE listener -> dialer  varint listener id, 32-byte nonce_l,
-//                                   32-byte proof(listener -> dialer, nonce_d)
-//   3 PROOF     dialer -> listener  32-byte proof(dialer -> listener, nonce_l)
-//   4 ACCEPT    listener -> dialer  empty
-// The dialer sends nothing after PROOF until it has ACCEPT. Then it sends
-//   16 DATA     dialer -> listener  16-byte MAC, then messages, each
-//                                   varint length + bytes
-// where MAC = the first 16 bytes of HMAC-SHA256(session_key,
-// be64(n) || messages) for the connection's n-th DATA frame (from 0), and
-// session_key = HMAC-SHA256(secret, "meridian-session-v1" || bytes cluster ||
-// varint dialer || varint listener || nonce_d || nonce_l). So something
-// relaying the connection cannot inject, replay, drop-and-continue or
-// reorder frames. Any check that fails closes the connection, and nothing
-// the failing frame carried is delivered.
+// starts with the handshake of core/peer/link_handshake.h (both sides prove
+// they know the cluster secret), then carries MAC'd DATA frames. Any check
+// that fails closes the connection, and nothing the failing frame carried
+// is delivered.
 //
 // Single-threaded: every member function and the message handler run on the
 // io_context's thread.
@@ -41,6 +27,7 @@
 
 #include "config/cluster_config.h"
 #include "core/env/network.h"
+#include "core/peer/link_handshake.h"
 
 namespace meridian {
 
@@ -144,6 +131,7 @@ class PeerTransport final : public Network {
   // closes `c`.
   void auth_failed(const std::shared_ptr<Conn>& c, Link* link, RegionId claimed,
                    const std::string& why);
+  peer::LinkIdentity identity() const { return {opts_.cluster, opts_.secret, opts_.self}; }
 
   asio::io_context& io_;
   PeerTransportOptions opts_;

@@ -42,9 +42,20 @@ void SimConn::lost() {
   }
 }
 
+namespace {
+constexpr int64_t kLinkWaitMs = 10000;
+}  // namespace
+
 SimCluster::SimCluster(SimClusterOptions options)
     : opts_(std::move(options)), clock_(opts_.start_ms), network_(scheduler_, opts_.seed ^ 0x5eed) {
   network_.set_faults(opts_.faults);
+  // Peer links open with the real handshake and MAC every message.
+  std::map<RegionId, std::string> secrets;
+  for (int i = 0; i < opts_.regions; ++i) {
+    secrets[id(i)] = opts_.secrets.empty() ? "sim-secret-" + std::to_string(opts_.seed)
+                                           : opts_.secrets[static_cast<size_t>(i)];
+  }
+  network_.secure("sim", std::move(secrets));
   for (int i = 0; i < opts_.regions; ++i) {
     RegionInfo info{id(i), "r" + std::to_string(i + 1), "sim:" + std::to_string(i + 1),
                     opts_.tiers.empty() ? Tier::kActive : opts_.tiers[i]};
@@ -69,6 +80,11 @@ SimCluster::SimCluster(SimClusterOptions options)
     });
   }
   for (int i = 0; i < opts_.regions; ++i) start(i);
+  // Like a real cluster, start once the peer links are up (each handshake
+  // takes two round trips of virtual time); with a refused region, give up
+  // after kLinkWaitMs and start anyway.
+  network_.connect_all();
+  for (int64_t t = 0; t < kLinkWaitMs && !network_.all_up(); ++t) run_for(1);
 }
 
 SimCluster::~SimCluster() {
@@ -125,6 +141,7 @@ void SimCluster::crash_and_restart(int i) {
   for (auto* c : conns) c->lost();
   n.region.reset();  // its timers hold weak references and become no-ops
   n.storage.crash();
+  network_.reset_links(id(i));
   start(i);
 }
 

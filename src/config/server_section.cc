@@ -1,0 +1,86 @@
+// [cluster], [server] and [[users]]: the cluster's name, the settings every
+// region's server shares, and the users clients authenticate as.
+#include <set>
+#include <string>
+
+#include "config/config_sections.h"
+
+namespace meridian::config_detail {
+namespace {
+
+FsyncMode fsync_mode(const Reporter& r, const toml::table& server, const std::string& p) {
+  std::string fsync_default = "everysec";
+  std::string fsync = r.text(server, p, "fsync", &fsync_default);
+  if (fsync == "always") return FsyncMode::kAlways;
+  if (fsync == "everysec") return FsyncMode::kEverySec;
+  if (fsync == "no") return FsyncMode::kNo;
+  r.fail(server.get("fsync"), p + "fsync",
+         "expected \"always\", \"everysec\" or \"no\", got \"" + fsync + "\"");
+}
+
+}  // namespace
+
+void load_cluster(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
+  if (const auto* cluster = table_at(r, root, "cluster")) {
+    r.only_known(*cluster, "cluster.", {"name"});
+    std::string fallback = "local";
+    cfg.server.cluster_name = r.text(*cluster, "cluster.", "name", &fallback);
+  }
+}
+
+void load_server(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
+  const auto* server = table_at(r, root, "server");
+  if (server == nullptr) return;
+  RegionSettings& s = cfg.server;
+  const std::string p = "server.";
+  r.only_known(*server, p,
+               {"fsync", "maxclients", "proto_max_bulk_len", "client_query_buffer_limit",
+                "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass",
+                "cache_mb", "enable_debug"});
+  s.fsync = fsync_mode(r, *server, p);
+  s.maxclients = r.integer(*server, p, "maxclients", 10000, 1, 1000000);
+  s.limits.proto_max_bulk_len =
+      r.integer(*server, p, "proto_max_bulk_len", 512LL << 20, 1024, INT64_MAX);
+  s.limits.client_query_buffer_limit =
+      r.integer(*server, p, "client_query_buffer_limit", 1LL << 30, 1LL << 20, INT64_MAX);
+  s.limits.max_multibulk_len =
+      r.integer(*server, p, "max_multibulk_len", 2147483647, 1, 2147483647);
+  s.enable_flushall = r.boolean(*server, p, "enable_flushall", false);
+  s.enable_debug = r.boolean(*server, p, "enable_debug", false);
+  s.hz = static_cast<int>(r.integer(*server, p, "hz", 10, 1, 500));
+  s.cache_bytes = static_cast<size_t>(r.integer(*server, p, "cache_mb", 256, 0, 1 << 20)) << 20;
+  std::string level_default = "info";
+  cfg.log_level = r.text(*server, p, "log_level", &level_default);
+  static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
+  if (!levels.count(cfg.log_level)) {
+    r.fail(server->get("log_level"), p + "log_level",
+           "expected one of trace, debug, info, warn, error, off");
+  }
+  std::string empty;
+  s.requirepass = r.text(*server, p, "requirepass", &empty);
+}
+
+void load_users(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
+  const toml::node* users = root.get("users");
+  if (users == nullptr) return;
+  RegionSettings& s = cfg.server;
+  const auto* arr = users->as_array();
+  if (arr == nullptr) r.fail(users, "users", "expected an array of tables ([[users]])");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    std::string p = "users[" + std::to_string(i) + "].";
+    const auto* t = arr->get(i)->as_table();
+    if (t == nullptr) r.fail(arr->get(i), "users[" + std::to_string(i) + "]", "expected a table");
+    r.only_known(*t, p, {"name", "password"});
+    std::string name = r.text(*t, p, "name", nullptr);
+    std::string pass = r.text(*t, p, "password", nullptr);
+    if (name.empty() || name == "default") {
+      r.fail(t->get("name"), p + "name",
+             "a user needs a name other than \"default\" (set requirepass for the default user)");
+    }
+    if (pass.empty()) r.fail(t->get("password"), p + "password", "must not be empty");
+    if (s.users.count(name)) r.fail(t->get("name"), p + "name", "duplicate user \"" + name + "\"");
+    s.users[name] = pass;
+  }
+}
+
+}  // namespace meridian::config_detail
