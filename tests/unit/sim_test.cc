@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "backends.h"
+#include "core/env/pass_scheduler.h"
 #include "runtime/sim/sim_world.h"
 
 namespace meridian::testing {
@@ -98,6 +99,37 @@ TEST(Simulator, ActiveExpiryFollowsVirtualTime) {
   EXPECT_EQ(c->send_raw(encode_command({"DBSIZE"})), ":0\r\n");
   EXPECT_EQ(region.storage().size(Column::kExpiry), 0u);
   EXPECT_EQ(region.storage().size(Column::kKeys), 0u);
+}
+
+TEST(Simulator, TimerWorkIsCommittedByThePassThatFollows) {
+  // Nobody sends a command: the expiry timer deletes, and the pass the
+  // runtime ends after the timer commits it, so a crash cannot undo it.
+  sim::SimRegion region(test_settings(), 7);
+  auto c = region.connect();
+  for (int i = 0; i < 10; ++i) {
+    c->send_raw(encode_command({"SET", "k" + std::to_string(i), "v", "PX", "100"}));
+  }
+  region.advance(300);
+  EXPECT_FALSE(region.storage().uncommitted());
+  EXPECT_EQ(region.storage().size(Column::kKeys), 0u);
+  region.crash_and_restart();
+  EXPECT_EQ(region.storage().size(Column::kKeys), 0u);
+}
+
+TEST(Simulator, PassSchedulerEndsOnePassPerTimerWhileItLives) {
+  sim::SimClock clock(0);
+  sim::SimScheduler inner(clock);
+  std::vector<std::string> events;
+  auto passes = std::make_unique<PassScheduler>(inner, [&] { events.push_back("pass"); });
+  passes->after(10, [&] { events.push_back("a"); });
+  passes->after(10, [&] { events.push_back("b"); });
+  passes->after(20, [&] { events.push_back("late"); });
+  inner.advance(10);
+  EXPECT_EQ(events, (std::vector<std::string>{"a", "pass", "b", "pass"}));
+  passes.reset();  // its region is gone: the timer still runs, no pass follows
+  inner.advance(10);
+  EXPECT_EQ(events.back(), "late");
+  EXPECT_EQ(events.size(), 5u);
 }
 
 TEST(Simulator, WritesCarryHlcOriginAndDots) {

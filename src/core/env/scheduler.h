@@ -6,7 +6,8 @@ namespace meridian {
 
 // Timers for the core. Callbacks run on the thread that drives the core, never
 // concurrently with other core work. The real runtime uses Asio timers; the
-// simulator fires them in virtual-time order.
+// simulator fires them in virtual-time order. The core never commits from a
+// callback: the runtime ends a pass after each (core/env/pass_scheduler.h).
 class Scheduler {
  public:
   virtual ~Scheduler() = default;

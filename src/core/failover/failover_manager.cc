@@ -80,9 +80,8 @@ FailoverManager::~FailoverManager() {
   *alive_ = false;
 }
 
-void FailoverManager::attach(Network* network, std::function<void()> end_pass) {
+void FailoverManager::attach(Network* network) {
   network_ = network;
-  end_pass_ = std::move(end_pass);
 }
 
 FailoverManager::Peer* FailoverManager::peer(RegionId id) {
@@ -239,7 +238,6 @@ void FailoverManager::tick() {
     send(p.id, m);
   }
   maybe_elect();
-  if (end_pass_) end_pass_();
   std::weak_ptr<bool> alive = alive_;
   env_.scheduler.after(std::max<int64_t>(1, cfg_.check_interval_ms), [this, alive] {
     if (auto a = alive.lock(); a && *a) tick();

@@ -52,7 +52,7 @@ class FailoverManager {
   FailoverManager(const FailoverManager&) = delete;
   FailoverManager& operator=(const FailoverManager&) = delete;
 
-  void attach(Network* network, std::function<void()> end_pass);
+  void attach(Network* network);
   bool enabled() const { return network_ != nullptr && peers_.size() > 0; }
   void start();
   void on_message(RegionId from, std::string_view message);
@@ -137,7 +137,6 @@ class FailoverManager {
   Env env_;
   Replicator& replicator_;
   Network* network_ = nullptr;
-  std::function<void()> end_pass_;
   RegionId self_ = 0;
   std::string self_name_;
   Tier tier_ = Tier::kActive;

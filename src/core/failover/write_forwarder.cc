@@ -6,9 +6,8 @@
 
 namespace meridian {
 
-WriteForwarder::WriteForwarder(Env env, const std::map<RegionId, std::string>& names,
-                               std::function<void()> end_pass)
-    : env_(env), names_(names), end_pass_(std::move(end_pass)) {}
+WriteForwarder::WriteForwarder(Env env, const std::map<RegionId, std::string>& names)
+    : env_(env), names_(names) {}
 
 WriteForwarder::~WriteForwarder() {
   *alive_ = false;
@@ -70,7 +69,6 @@ void WriteForwarder::run(RegionId from, uint64_t id, int proto, std::vector<std:
       if (it == running_.end()) return;
       it->second.session->resume(it->second.out);
       finish(key);
-      end_pass_();
     });
   };
   Running r{from, id, open_client(from, proto, std::move(ready)), {}};

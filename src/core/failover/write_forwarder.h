@@ -30,10 +30,8 @@ class ForwardedClient {
 
 class WriteForwarder {
  public:
-  // `names`: region id -> name, for errors. `end_pass`: commits a pass the
-  // forwarder starts itself (a blocked command finishing on a timer).
-  WriteForwarder(Env env, const std::map<RegionId, std::string>& names,
-                 std::function<void()> end_pass);
+  // `names`: region id -> name, for errors.
+  WriteForwarder(Env env, const std::map<RegionId, std::string>& names);
   ~WriteForwarder();
   void attach(Network* network) { network_ = network; }
 
@@ -66,7 +64,6 @@ class WriteForwarder {
 
   Env env_;
   const std::map<RegionId, std::string>& names_;
-  std::function<void()> end_pass_;
   Network* network_ = nullptr;
   uint64_t next_id_ = 1;
   std::map<uint64_t, std::function<void(std::string)>> waiting_;

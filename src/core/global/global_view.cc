@@ -8,9 +8,8 @@
 
 namespace meridian {
 
-GlobalView::GlobalView(const RegionSettings& settings, Keyspace& keyspace, Env env,
-                       std::function<void()> end_pass)
-    : settings_(settings), keyspace_(keyspace), env_(env), end_pass_(std::move(end_pass)) {}
+GlobalView::GlobalView(const RegionSettings& settings, Keyspace& keyspace, Env env)
+    : settings_(settings), keyspace_(keyspace), env_(env) {}
 
 GlobalView::~GlobalView() {
   *alive_ = false;
@@ -53,16 +52,16 @@ void GlobalView::scan(const std::string& after, const std::string& pattern, size
   pending_.emplace(id, std::move(p));
   if (none) {
     env_.scheduler.after(0, [this, alive = std::weak_ptr<bool>(alive_), id] {
-      if (auto a = alive.lock(); a && *a) finish(id, true);
+      if (auto a = alive.lock(); a && *a) finish(id);
     });
     return;
   }
   env_.scheduler.after(timeout_ms, [this, alive = std::weak_ptr<bool>(alive_), id] {
-    if (auto a = alive.lock(); a && *a) finish(id, true);
+    if (auto a = alive.lock(); a && *a) finish(id);
   });
 }
 
-void GlobalView::finish(uint64_t id, bool own_pass) {
+void GlobalView::finish(uint64_t id) {
   auto it = pending_.find(id);
   if (it == pending_.end()) return;
   Pending p = std::move(it->second);
@@ -76,7 +75,6 @@ void GlobalView::finish(uint64_t id, bool own_pass) {
   }
   r.missing.assign(p.waiting.begin(), p.waiting.end());
   p.done(std::move(r));
-  if (own_pass) end_pass_();  // a timer: no pass is under way
 }
 
 void GlobalView::on_message(RegionId from, std::string_view msg) {
@@ -97,7 +95,7 @@ void GlobalView::on_message(RegionId from, std::string_view msg) {
   it->second.names.insert(m.names.begin(), m.names.end());
   it->second.more = it->second.more || m.more;
   it->second.waiting.erase(from);
-  if (it->second.waiting.empty()) finish(m.id, false);
+  if (it->second.waiting.empty()) finish(m.id);
 }
 
 void GlobalView::after_commit() {

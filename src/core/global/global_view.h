@@ -29,9 +29,7 @@ class GlobalView {
     std::vector<RegionId> missing;   // regions that did not answer
   };
 
-  // `end_pass`: commits a pass the view starts itself (an answer timing out).
-  GlobalView(const RegionSettings& settings, Keyspace& keyspace, Env env,
-             std::function<void()> end_pass);
+  GlobalView(const RegionSettings& settings, Keyspace& keyspace, Env env);
   ~GlobalView();
   void attach(Network* network) { network_ = network; }
 
@@ -54,12 +52,11 @@ class GlobalView {
   // This region's names for `asker` (0: itself).
   bool local(const std::string& after, const std::string& pattern, size_t count, RegionId asker,
              std::vector<std::string>* out);
-  void finish(uint64_t id, bool own_pass);
+  void finish(uint64_t id);
 
   const RegionSettings& settings_;
   Keyspace& keyspace_;
   Env env_;
-  std::function<void()> end_pass_;
   Network* network_ = nullptr;
   uint64_t next_id_ = 1;
   std::map<uint64_t, Pending> pending_;

@@ -21,8 +21,8 @@ Region::Region(RegionSettings settings, Env env)
       replicator_(settings_, env, keyspace_),
       failover_(settings_, env, replicator_),
       conflicts_(settings_.replication.conflict_feed_size),
-      forwarder_(env, names_, [this] { end_pass(); }),
-      global_view_(settings_, keyspace_, env, [this] { end_pass(); }) {
+      forwarder_(env, names_),
+      global_view_(settings_, keyspace_, env) {
   names_[settings_.region_id] = settings_.region_name;
   for (const auto& r : settings_.replication.regions) names_[r.id] = r.name;
   keyspace_.on_conflict = [this](const crdt::ConflictEvent& ev) {
@@ -61,8 +61,8 @@ Region::~Region() {
 }
 
 void Region::attach_network(Network* network) {
-  replicator_.attach(network, [this] { end_pass(); });
-  failover_.attach(network, [this] { end_pass(); });
+  replicator_.attach(network);
+  failover_.attach(network);
   forwarder_.attach(network);
   global_view_.attach(network);
   // "leader" reads go to the current primary.
@@ -101,7 +101,6 @@ void Region::expire_tick() {
   // background, a budget at a time.
   size_t reclaimed = keyspace_.reclaim(kReclaimBudget);
   int64_t delay = removed == kExpireBudget || reclaimed == kReclaimBudget ? 1 : 1000 / hz;
-  if (removed > 0 || reclaimed > 0) end_pass();
   std::weak_ptr<bool> alive = alive_;
   env_.scheduler.after(delay, [this, alive] {
     if (auto a = alive.lock(); a && *a) expire_tick();

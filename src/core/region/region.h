@@ -4,7 +4,9 @@
 // does no I/O: a runtime (src/runtime/real or src/runtime/sim) hands it
 // peer messages (on_message) and client bytes (through a Session, the layer
 // above, which runs commands against it) and calls end_pass() once per
-// event-loop pass, before sending that pass's replies.
+// event-loop pass, before sending that pass's replies. Timers are events
+// too: the runtime's Scheduler ends a pass after each (PassScheduler), so no
+// part of the core starts a commit itself.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -48,7 +50,7 @@ class Region {
   // runtime owns them). Without it the region runs alone.
   void attach_network(Network* network);
   // Loads stored state and starts the background expiry cycle and, in a
-  // cluster, replication.
+  // cluster, replication. Like any event, the runtime ends a pass after it.
   void start();
   // A message from another region; the runtime calls end_pass() afterwards
   // (it may batch several messages into one pass).

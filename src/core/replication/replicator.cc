@@ -41,9 +41,8 @@ Replicator::~Replicator() {
   *alive_ = false;
 }
 
-void Replicator::attach(Network* network, std::function<void()> end_pass) {
+void Replicator::attach(Network* network) {
   network_ = network;
-  end_pass_ = std::move(end_pass);
 }
 
 Replicator::Peer* Replicator::peer(RegionId id) {
@@ -463,7 +462,6 @@ void Replicator::tick() {
   truncate();
   advance_stability();
   request_missing_dependencies();
-  if (end_pass_) end_pass_();
   std::weak_ptr<bool> alive = alive_;
   env_.scheduler.after(std::max<int64_t>(1, cfg_.heartbeat_ms), [this, alive] {
     if (auto a = alive.lock(); a && *a) tick();

@@ -69,9 +69,9 @@ class Replicator {
   Replicator& operator=(const Replicator&) = delete;
 
   // Before start(): the network to peers (nullptr or no peers: replication
-  // is off and nothing is logged) and the region's end-of-pass, which the
-  // replicator calls after work started by its own timers.
-  void attach(Network* network, std::function<void()> end_pass);
+  // is off and nothing is logged). Its timers' work is committed and sent by
+  // the pass the runtime ends after every timer (core/env/pass_scheduler.h).
+  void attach(Network* network);
   bool enabled() const { return network_ != nullptr && !peers_.empty(); }
   // Loads persisted positions; starts the heartbeat.
   void start();
@@ -298,7 +298,6 @@ class Replicator {
   Env env_;
   Keyspace& keyspace_;
   Network* network_ = nullptr;
-  std::function<void()> end_pass_;
   std::vector<Peer> peers_;
   ReplicationStats stats_;
 

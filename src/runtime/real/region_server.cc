@@ -142,7 +142,7 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   port_ = acceptor_.local_endpoint().port();
   settings.tcp_address = host + ":" + std::to_string(port_);
   region_ =
-      std::make_unique<Region>(std::move(settings), Env{clock_, random_, scheduler_, *storage_});
+      std::make_unique<Region>(std::move(settings), Env{clock_, random_, passes_, *storage_});
   Session::serve_forwarded_writes(*region_);
   region_->warn = [](const std::string& msg) { spdlog::warn("{}", msg); };
   region_->backups = backups_.get();
@@ -255,6 +255,7 @@ void RegionServer::run(bool handle_signals) {
     });
   }
   region_->start();
+  schedule_flush(nullptr);  // starting is an event too: its first expiry cycle may write
   schedule_backup();
   accept();
   asio::signal_set signals(io_);

@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/env/pass_scheduler.h"
 #include "core/region/region.h"
 #include "runtime/real/backup_service.h"
 #include "runtime/real/failover_hooks.h"
@@ -67,6 +68,9 @@ class RegionServer {
   SystemClock clock_;
   SystemRandom random_;
   AsioScheduler scheduler_{io_};
+  // The region's timers: each is followed by a pass, batched with whatever
+  // else this event-loop turn handles.
+  PassScheduler passes_{scheduler_, [this] { schedule_flush(nullptr); }};
   std::unique_ptr<RocksDbStorage> storage_;
   std::unique_ptr<BackupService> backups_;  // uses storage_'s database
   std::unique_ptr<asio::steady_timer> backup_timer_;

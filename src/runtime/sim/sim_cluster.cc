@@ -106,10 +106,13 @@ void SimCluster::start(int i) {
   s.replication = opts_.replication;
   s.failover = opts_.failover;
   s.placement = opts_.placement;
-  n.region = std::make_unique<Region>(s, Env{n.clock, *n.random, scheduler_, n.storage});
+  n.region.reset();
+  n.passes = std::make_unique<PassScheduler>(scheduler_, [this, i] { pass(i); });
+  n.region = std::make_unique<Region>(s, Env{n.clock, *n.random, *n.passes, n.storage});
   Session::serve_forwarded_writes(*n.region);
   n.region->attach_network(n.endpoint.get());
   n.region->start();
+  pass(i);  // starting is an event too: its first expiry cycle may write
   if (on_start) on_start(i);
 }
 
@@ -140,6 +143,7 @@ void SimCluster::crash_and_restart(int i) {
   conns.swap(n.conns);
   for (auto* c : conns) c->lost();
   n.region.reset();  // its timers hold weak references and become no-ops
+  n.passes.reset();
   n.storage.crash();
   network_.reset_links(id(i));
   start(i);

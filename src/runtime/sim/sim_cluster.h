@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/env/pass_scheduler.h"
 #include "core/region/region.h"
 #include "core/session/session.h"
 #include "runtime/sim/sim_network.h"
@@ -96,6 +97,8 @@ class SimCluster {
     std::unique_ptr<SimRandom> random;
     MemoryStorage storage;
     std::unique_ptr<Network> endpoint;
+    // The region's timers, each followed by a pass; one per incarnation.
+    std::unique_ptr<PassScheduler> passes;
     std::unique_ptr<Region> region;
     std::vector<SimConn*> conns;
   };

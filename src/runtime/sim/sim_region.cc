@@ -16,12 +16,22 @@ std::string SimClient::send_raw(std::string_view bytes) {
 
 SimRegion::SimRegion(RegionSettings settings, uint64_t seed, int64_t start_ms)
     : settings_(std::move(settings)), clock_(start_ms), random_(seed) {
-  region_ = std::make_unique<Region>(settings_, Env{clock_, random_, scheduler_, storage_});
-  Session::serve_forwarded_writes(*region_);
-  region_->start();
+  start_region();
 }
 
 SimRegion::~SimRegion() = default;
+
+void SimRegion::start_region() {
+  // The old incarnation's timers (each holds a weak reference) end no pass
+  // of the new one.
+  passes_.reset();
+  region_.reset();
+  passes_ = std::make_unique<PassScheduler>(scheduler_, [this] { region_->end_pass(); });
+  region_ = std::make_unique<Region>(settings_, Env{clock_, random_, *passes_, storage_});
+  Session::serve_forwarded_writes(*region_);
+  region_->start();
+  region_->end_pass();  // starting is an event too: its first expiry cycle may write
+}
 
 std::unique_ptr<SimClient> SimRegion::connect(std::string* refusal) {
   std::string why;
@@ -38,10 +48,7 @@ std::unique_ptr<SimClient> SimRegion::connect(std::string* refusal) {
 void SimRegion::crash_and_restart() {
   for (auto* c : clients_) c->drop();
   storage_.crash();
-  // Timers of the old incarnation hold a weak reference and become no-ops.
-  region_ = std::make_unique<Region>(settings_, Env{clock_, random_, scheduler_, storage_});
-  Session::serve_forwarded_writes(*region_);
-  region_->start();
+  start_region();
 }
 
 }  // namespace meridian::sim

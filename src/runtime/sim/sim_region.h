@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/env/pass_scheduler.h"
 #include "core/region/region.h"
 #include "core/session/session.h"
 #include "runtime/sim/sim_world.h"
@@ -55,12 +56,15 @@ class SimRegion {
 
  private:
   friend class SimClient;
+  void start_region();
   std::vector<SimClient*> clients_;
   RegionSettings settings_;
   SimClock clock_;
   SimRandom random_;
   SimScheduler scheduler_{clock_};
   MemoryStorage storage_;
+  // Declared before the region: it goes after the region it ends passes of.
+  std::unique_ptr<PassScheduler> passes_;
   std::unique_ptr<Region> region_;
 };
 
