@@ -9,6 +9,7 @@
 #include <memory>
 #include <utility>
 
+#include "core/env/lifetime.h"
 #include "core/env/scheduler.h"
 
 namespace meridian {
@@ -19,24 +20,25 @@ class PassScheduler final : public Scheduler {
   // runtime defers it to the end of the current event-loop turn, so timers
   // due together share one commit).
   PassScheduler(Scheduler& inner, std::function<void()> end_pass)
-      : inner_(inner), end_pass_(std::make_shared<std::function<void()>>(std::move(end_pass))) {}
+      : inner_(inner), end_pass_(std::move(end_pass)) {}
   // Timers still queued after this scheduler is gone run without a pass:
   // the region they belonged to is gone too.
-  ~PassScheduler() override { *alive_ = false; }
+  ~PassScheduler() override = default;
   PassScheduler(const PassScheduler&) = delete;
   PassScheduler& operator=(const PassScheduler&) = delete;
 
   void after(int64_t delay_ms, std::function<void()> fn) override {
-    inner_.after(delay_ms, [fn = std::move(fn), end = end_pass_, alive = alive_] {
-      fn();
-      if (*alive) (*end)();
-    });
+    inner_.after(delay_ms,
+                 [fn = std::move(fn), end = lifetime_.guard([this] { end_pass_(); })]() mutable {
+                   fn();
+                   end();
+                 });
   }
 
  private:
   Scheduler& inner_;
-  std::shared_ptr<std::function<void()>> end_pass_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::function<void()> end_pass_;
+  Lifetime lifetime_;
 };
 
 }  // namespace meridian

@@ -77,7 +77,7 @@ FailoverManager::FailoverManager(const RegionSettings& settings, Env env, Replic
 }
 
 FailoverManager::~FailoverManager() {
-  *alive_ = false;
+  lifetime_.end();
 }
 
 void FailoverManager::attach(Network* network) {
@@ -238,10 +238,8 @@ void FailoverManager::tick() {
     send(p.id, m);
   }
   maybe_elect();
-  std::weak_ptr<bool> alive = alive_;
-  env_.scheduler.after(std::max<int64_t>(1, cfg_.check_interval_ms), [this, alive] {
-    if (auto a = alive.lock(); a && *a) tick();
-  });
+  env_.scheduler.after(std::max<int64_t>(1, cfg_.check_interval_ms),
+                       lifetime_.guard([this] { tick(); }));
 }
 
 void FailoverManager::check_peers() {

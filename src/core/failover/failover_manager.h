@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "core/env/env.h"
+#include "core/env/lifetime.h"
 #include "core/env/network.h"
 #include "core/env/outbox.h"
 #include "core/failover/failover_messages.h"
@@ -167,7 +168,7 @@ class FailoverManager {
   RegionId switchover_to_ = 0;  // primary waiting for the target to catch up
 
   std::vector<PrimaryChange> history_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Lifetime lifetime_;
 };
 
 }  // namespace meridian

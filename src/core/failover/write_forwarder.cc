@@ -10,7 +10,7 @@ WriteForwarder::WriteForwarder(Env env, const std::map<RegionId, std::string>& n
     : env_(env), names_(names) {}
 
 WriteForwarder::~WriteForwarder() {
-  *alive_ = false;
+  lifetime_.end();
 }
 
 void WriteForwarder::forward(RegionId primary, const std::vector<std::string>& argv, int proto,
@@ -18,11 +18,9 @@ void WriteForwarder::forward(RegionId primary, const std::vector<std::string>& a
   uint64_t id = next_id_++;
   send(primary, forward::encode(forward::Forward{id, proto, argv}));
   waiting_.emplace(id, std::move(done));
-  std::weak_ptr<bool> alive = alive_;
   auto name = names_.count(primary) ? names_.at(primary) : std::to_string(primary);
-  env_.scheduler.after(std::max<int64_t>(1, timeout_ms), [this, alive, id, proto, name,
-                                                          timeout_ms] {
-    if (auto a = alive.lock(); !a || !*a) return;
+  env_.scheduler.after(std::max<int64_t>(1, timeout_ms), lifetime_.guard([this, id, proto, name,
+                                                                          timeout_ms] {
     auto it = waiting_.find(id);
     if (it == waiting_.end()) return;
     auto cb = std::move(it->second);
@@ -32,7 +30,7 @@ void WriteForwarder::forward(RegionId primary, const std::vector<std::string>& a
         .error("TRYAGAIN the primary (" + name + ") did not answer the forwarded write within " +
                std::to_string(timeout_ms) + " ms; it may or may not have been applied");
     cb(std::move(out));
-  });
+  }));
 }
 
 void WriteForwarder::on_message(RegionId from, std::string_view msg) {
@@ -60,16 +58,14 @@ void WriteForwarder::run(RegionId from, uint64_t id, int proto, std::vector<std:
     return;
   }
   uint64_t key = next_running_++;
-  std::weak_ptr<bool> alive = alive_;
-  auto ready = [this, alive, key] {
+  auto ready = [this, key] {
     // The command finished waiting (semi-sync, sync): reply in a later pass.
-    env_.scheduler.after(0, [this, alive, key] {
-      if (auto a = alive.lock(); !a || !*a) return;
+    env_.scheduler.after(0, lifetime_.guard([this, key] {
       auto it = running_.find(key);
       if (it == running_.end()) return;
       it->second.session->resume(it->second.out);
       finish(key);
-    });
+    }));
   };
   Running r{from, id, open_client(from, proto, std::move(ready)), {}};
   std::string req = "*" + std::to_string(argv.size()) + "\r\n";

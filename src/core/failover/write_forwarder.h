@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/env/env.h"
+#include "core/env/lifetime.h"
 #include "core/env/network.h"
 #include "core/env/outbox.h"
 
@@ -70,7 +71,7 @@ class WriteForwarder {
   uint64_t next_running_ = 1;
   std::map<uint64_t, Running> running_;
   Outbox outbox_{env_.storage};
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Lifetime lifetime_;
 };
 
 }  // namespace meridian

@@ -12,7 +12,7 @@ GlobalView::GlobalView(const RegionSettings& settings, Keyspace& keyspace, Env e
     : settings_(settings), keyspace_(keyspace), env_(env) {}
 
 GlobalView::~GlobalView() {
-  *alive_ = false;
+  lifetime_.end();
 }
 
 bool GlobalView::local(const std::string& after, const std::string& pattern, size_t count,
@@ -51,14 +51,10 @@ void GlobalView::scan(const std::string& after, const std::string& pattern, size
   bool none = p.waiting.empty();
   pending_.emplace(id, std::move(p));
   if (none) {
-    env_.scheduler.after(0, [this, alive = std::weak_ptr<bool>(alive_), id] {
-      if (auto a = alive.lock(); a && *a) finish(id);
-    });
+    env_.scheduler.after(0, lifetime_.guard([this, id] { finish(id); }));
     return;
   }
-  env_.scheduler.after(timeout_ms, [this, alive = std::weak_ptr<bool>(alive_), id] {
-    if (auto a = alive.lock(); a && *a) finish(id);
-  });
+  env_.scheduler.after(timeout_ms, lifetime_.guard([this, id] { finish(id); }));
 }
 
 void GlobalView::finish(uint64_t id) {

@@ -15,6 +15,7 @@
 
 #include "core/data/keyspace.h"
 #include "core/env/env.h"
+#include "core/env/lifetime.h"
 #include "core/env/network.h"
 #include "core/env/outbox.h"
 #include "core/settings/region_settings.h"
@@ -61,7 +62,7 @@ class GlobalView {
   uint64_t next_id_ = 1;
   std::map<uint64_t, Pending> pending_;
   Outbox outbox_{env_.storage};
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Lifetime lifetime_;
 };
 
 }  // namespace meridian

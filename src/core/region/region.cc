@@ -57,7 +57,7 @@ Region::Region(RegionSettings settings, Env env)
 }
 
 Region::~Region() {
-  *alive_ = false;
+  lifetime_.end();
 }
 
 void Region::attach_network(Network* network) {
@@ -101,10 +101,7 @@ void Region::expire_tick() {
   // background, a budget at a time.
   size_t reclaimed = keyspace_.reclaim(kReclaimBudget);
   int64_t delay = removed == kExpireBudget || reclaimed == kReclaimBudget ? 1 : 1000 / hz;
-  std::weak_ptr<bool> alive = alive_;
-  env_.scheduler.after(delay, [this, alive] {
-    if (auto a = alive.lock(); a && *a) expire_tick();
-  });
+  env_.scheduler.after(delay, lifetime_.guard([this] { expire_tick(); }));
 }
 
 void Region::end_pass() {

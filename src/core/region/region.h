@@ -17,6 +17,7 @@
 #include "core/data/keyspace.h"
 #include "core/env/backups.h"
 #include "core/env/env.h"
+#include "core/env/lifetime.h"
 #include "core/env/network.h"
 #include "core/failover/failover_manager.h"
 #include "core/failover/write_forwarder.h"
@@ -97,7 +98,7 @@ class Region {
   int64_t start_ms_ = 0;
   WriteForwarder forwarder_;
   GlobalView global_view_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Lifetime lifetime_;
 };
 
 }  // namespace meridian

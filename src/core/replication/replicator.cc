@@ -38,7 +38,7 @@ const RegionInfo& Replicator::leader() const {
 }
 
 Replicator::~Replicator() {
-  *alive_ = false;
+  lifetime_.end();
 }
 
 void Replicator::attach(Network* network) {
@@ -462,10 +462,8 @@ void Replicator::tick() {
   truncate();
   advance_stability();
   request_missing_dependencies();
-  std::weak_ptr<bool> alive = alive_;
-  env_.scheduler.after(std::max<int64_t>(1, cfg_.heartbeat_ms), [this, alive] {
-    if (auto a = alive.lock(); a && *a) tick();
-  });
+  env_.scheduler.after(std::max<int64_t>(1, cfg_.heartbeat_ms),
+                       lifetime_.guard([this] { tick(); }));
 }
 
 void Replicator::advance_stability() {

@@ -38,6 +38,7 @@
 
 #include "core/data/keyspace.h"
 #include "core/env/env.h"
+#include "core/env/lifetime.h"
 #include "core/env/network.h"
 #include "core/env/outbox.h"
 #include "core/replication/messages.h"
@@ -197,15 +198,13 @@ class Replicator {
   template <class Wait, class Expire>
   void time_out(std::map<uint64_t, Wait>& waits, uint64_t id, int64_t timeout_ms, Expire expire) {
     if (timeout_ms <= 0) return;
-    std::weak_ptr<bool> alive = alive_;
-    env_.scheduler.after(timeout_ms, [alive, &waits, id, expire = std::move(expire)] {
-      if (auto a = alive.lock(); !a || !*a) return;
+    env_.scheduler.after(timeout_ms, lifetime_.guard([&waits, id, expire = std::move(expire)] {
       auto it = waits.find(id);
       if (it == waits.end()) return;
       Wait w = std::move(it->second);
       waits.erase(it);
       expire(w);
-    });
+    }));
   }
   struct Fetch {
     int needed;
@@ -337,7 +336,7 @@ class Replicator {
   // of everyone, so no write concurrent with what it covers can arrive.
   std::deque<std::pair<VersionVector, VersionVector>> checkpoints_;
   VersionVector stable_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Lifetime lifetime_;
 };
 
 }  // namespace meridian

@@ -124,14 +124,7 @@ void Replicator::fetch(std::vector<std::string> keys, Source source, int64_t tim
   }
   fetches_.emplace(id, Fetch{needed, {}, std::move(done), source});
   for (RegionId t : targets) pull(*peer(t), id);
-  if (timeout_ms <= 0) return;  // no timeout
-  std::weak_ptr<bool> alive = alive_;
-  env_.scheduler.after(timeout_ms, [this, alive, id, timeout_ms] {
-    if (auto a = alive.lock(); !a || !*a) return;
-    auto it = fetches_.find(id);
-    if (it == fetches_.end()) return;
-    Fetch f = std::move(it->second);
-    fetches_.erase(it);
+  time_out(fetches_, id, timeout_ms, [this, timeout_ms](Fetch& f) {
     ++stats_.read_waits_timed_out;
     std::string err;
     if (f.source == Source::kLeader) {

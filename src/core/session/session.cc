@@ -43,7 +43,7 @@ Session::Session(Region& region, std::string peer_address)
 }
 
 Session::~Session() {
-  *alive_ = false;
+  lifetime_.end();
   --region_.stats().connected_clients;
   region_.remove_client(this);
 }
@@ -74,13 +74,12 @@ bool Session::resume(std::string& out) {
 
 void Session::suspend(const std::function<void(std::function<void(Finish)>)>& start) {
   blocked_ = true;
-  std::weak_ptr<bool> alive = alive_;
-  start([this, alive](Finish f) {
-    if (auto a = alive.lock(); !a || !*a) return;  // the client went away
+  // A client that went away before its wait ended gets nothing.
+  start(lifetime_.guard([this](Finish f) {
     MERIDIAN_ASSERT(blocked_ && !finish_, "a command's wait ended twice (two replies)");
     finish_ = std::move(f);
     if (ready_hook_) ready_hook_();
-  });
+  }));
 }
 
 void Session::process(std::string& out) {

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/env/lifetime.h"
 #include "core/failover/write_forwarder.h"
 #include "core/placement/placement.h"
 #include "core/protocol/request_parser.h"
@@ -92,7 +93,7 @@ class Session : public Client, public ForwardedClient {
   bool blocked_ = false;
   std::optional<Finish> finish_;  // set when a blocked command's wait ended
   std::function<void()> ready_hook_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  Lifetime lifetime_;
 };
 
 }  // namespace meridian
