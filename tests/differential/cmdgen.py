@@ -56,7 +56,9 @@ ARITY = {
     "INCRBYFLOAT": 3, "SADD": -3, "SREM": -3, "SMEMBERS": 2, "SISMEMBER": 3,
     "SMISMEMBER": -3, "SCARD": 2, "HSET": -4, "HSETNX": 4, "HGET": 3, "HMGET": -3,
     "HGETALL": 2, "HDEL": -3, "HEXISTS": 3, "HLEN": 2, "HKEYS": 2, "HVALS": 2,
-    "HINCRBY": 4, "AUTH": -2,
+    "HINCRBY": 4, "AUTH": -2, "SETEX": 4, "PSETEX": 4, "GETEX": -2, "GETRANGE": 4,
+    "SUBSTR": 4, "SETRANGE": 4, "MSETNX": -3, "TOUCH": -2, "EXPIRETIME": 2,
+    "PEXPIRETIME": 2, "HSTRLEN": 3,
 }
 
 SHORT_TTL_MAX_MS = 2000      # anything up to this is a "short" TTL (waited out)
@@ -344,8 +346,8 @@ class Generator:
         k = self.key()
         if not k:
             return None
-        cmd = self.ch(["TTL", "PTTL"])
-        return Step([self.case(cmd), k], kind="ttl", tol=1 if cmd == "TTL" else 1500)
+        cmd = self.ch(["TTL", "PTTL", "TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME"])
+        return Step([self.case(cmd), k], kind="ttl", tol=1500 if cmd.startswith("P") else 1)
 
     def op_persist(self):
         k = self.key()
@@ -413,16 +415,22 @@ class Generator:
         ks = self.keys_multi(1, 4)
         return ks and Step([self.case("MGET")] + ks)
 
-    def op_mset(self):
+    def _mset(self, cmd):
         ks = self.keys_multi(1, 3)
         if not ks:
             return None
-        args = [self.case("MSET")]
+        args = [self.case(cmd)]
         for k in ks:
             args += [k, self.value()]
         if self.p(0.1):
             args.append(self.ch(ks))   # odd number of arguments
         return Step(args)
+
+    def op_mset(self):
+        return self._mset("MSET")
+
+    def op_msetnx(self):
+        return self._mset("MSETNX")
 
     def op_append(self):
         k = self.key()
@@ -431,6 +439,67 @@ class Generator:
     def op_strlen(self):
         k = self.key()
         return k and Step([self.case("STRLEN"), k])
+
+    def op_setex(self):
+        k = self.key()
+        if not k:
+            return None
+        cmd = self.ch(["SETEX", "PSETEX"])
+        r = self.r.random()
+        if r < 0.7:
+            t = self.long_s() if cmd == "SETEX" else self.long_ms()
+        elif r < 0.85:
+            t = self.bad_time()
+        else:
+            cmd, t = "PSETEX", self.short_ms()
+            self.mark_short(k)
+        return Step([self.case(cmd), k, t, self.value()])
+
+    def op_getex(self):
+        k = self.key()
+        if not k:
+            return None
+        args = [self.case("GETEX"), k]
+        r = self.r.random()
+        if r < 0.25:
+            pass
+        elif r < 0.45:
+            args.append(self.case("PERSIST"))
+        elif r < 0.8:
+            kind = self.ch(["EX", "PX", "EXAT", "PXAT"])
+            t = {"EX": self.long_s, "PX": self.long_ms, "EXAT": self.abs_future_s,
+                 "PXAT": lambda: str(int(self.abs_future_s()) * 1000)}[kind]()
+            args += [self.case(kind), t]
+        elif r < 0.9:
+            args += [self.case(self.ch(["EX", "PX", "EXAT", "PXAT"])), self.bad_time()]
+        else:
+            args += self.ch([["EX", "10", "PX", "10"], ["PERSIST", "EX", "100"], ["NX"],
+                             ["KEEPTTL"], ["GET"], ["EX"], ["BOGUS"]])
+        return Step(args)
+
+    def op_getrange(self):
+        k = self.key()
+        if not k:
+            return None
+        ends = ["0", "1", "3", "-1", "-2", "-5", "100", "-100", "abc",
+                "9223372036854775807", "-9223372036854775808"]
+        return Step([self.case(self.ch(["GETRANGE", "GETRANGE", "SUBSTR"])), k,
+                     self.ch(ends), self.ch(ends)])
+
+    def op_setrange(self):
+        k = self.key()
+        if not k:
+            return None
+        offset = self.ch(["0", "1", "3", "7", "20", "-1", "abc", "1.5", "536870912"])
+        return Step([self.case("SETRANGE"), k, offset, self.ch([self.value(), ""])])
+
+    def op_touch(self):
+        ks = self.keys_multi(1, 4)
+        return ks and Step([self.case("TOUCH")] + ks)
+
+    def op_hstrlen(self):
+        k = self.key()
+        return k and Step([self.case("HSTRLEN"), k, self.field()])
 
     def op_incr(self):
         k = self.key()
@@ -543,11 +612,13 @@ OPS = [
     ("auth", 1), ("hello_bad", 1), ("unknown", 1), ("arity", 4),
     ("del", 4), ("exists", 4), ("type", 4), ("keys", 3), ("dbsize", 2), ("scan", 3),
     ("scan_bad", 1), ("flushall", 1),
-    ("expire", 8), ("ttl", 5), ("persist", 3),
+    ("expire", 8), ("ttl", 7), ("persist", 3),
     ("get", 6), ("set", 12), ("setnx", 2), ("getset", 2), ("getdel", 2), ("mget", 3),
     ("mset", 3), ("append", 3), ("strlen", 2), ("incr", 7), ("incrbyfloat", 5),
     ("set_numeric", 4),
     ("sadd", 8), ("smembers", 3), ("sismember", 2), ("smismember", 2), ("scard", 2),
     ("hset", 8), ("hsetnx", 2), ("hget", 3), ("hmget", 2), ("hgetall", 3), ("hdel", 3),
     ("hexists", 2), ("hlen", 2), ("hkeys", 2), ("hincrby", 5),
+    ("setex", 3), ("getex", 4), ("getrange", 3), ("setrange", 3), ("msetnx", 2),
+    ("touch", 2), ("hstrlen", 2),
 ]

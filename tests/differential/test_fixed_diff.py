@@ -123,6 +123,57 @@ case("set-option-errors", [
     "SET k v3", "TTL k",
 ])
 
+case("strings-setex-getex", [
+    "SETEX k 100000 v", "GET k", "@ttl TTL k", "PSETEX p 100000000 v", "@pttl PTTL p",
+    "SETEX k 0 v", "SETEX k -1 v", "PSETEX k 0 v", "SETEX k abc v", "SETEX k 1.5 v",
+    "SETEX k 9223372036854775807 v", "PSETEX k 9223372036854775807 v",
+    "SETEX k 9223372036854775 v", "SETEX k 10", "SETEX k 10 v x", "PSETEX k 10",
+    "SADD s a", "SETEX s 100 v", "TYPE s", "GET s",
+    "SET g v", "GETEX g", "TTL g", "GETEX g EX 100000", "@ttl TTL g", "GETEX g PERSIST",
+    "TTL g", "GETEX g PX 100000000", "@pttl PTTL g", "GETEX g EXAT {T+}", "@ttl TTL g",
+    "GETEX g PXAT {MT+}", "@pttl PTTL g", "GETEX g persist", "TTL g",
+    "GETEX nokey", "GETEX nokey EX 10", "GETEX nokey EX 0", "GETEX nokey BOGUS",
+    "GETEX g EX", "GETEX g EX 0", "GETEX g EX -5", "GETEX g PX 0", "GETEX g EX abc",
+    "GETEX g EX 10 PX 10", "GETEX g EX 10 PERSIST", "GETEX g PERSIST EX 10",
+    "GETEX g PERSIST PERSIST", "GETEX g EX 100000 EX 200000", "@ttl TTL g",
+    "GETEX g NX", "GETEX g XX", "GETEX g GET", "GETEX g KEEPTTL", "GETEX g BOGUS",
+    "GETEX g EXAT 9223372036854775807", "GETEX g EX 9223372036854775",
+    "GETEX g EXAT {T-}", "EXISTS g", "SET g v", "GETEX g PXAT 1", "GET g",
+    "GETEX s", "GETEX s EX 10", "GETEX s EX 0", "GETEX", "TYPE s",
+])
+
+case("strings-ranges", [
+    "SET s 'Hello World'", "GETRANGE s 0 4", "GETRANGE s -5 -1", "GETRANGE s 0 -1",
+    "GETRANGE s 0 100", "GETRANGE s 100 200", "GETRANGE s -100 2", "GETRANGE s -1 -5",
+    "GETRANGE s 5 2", "GETRANGE s -1 -1", "GETRANGE s 0 0", "GETRANGE s 3 -3",
+    "GETRANGE s -9223372036854775808 9223372036854775807", "GETRANGE s 0 abc",
+    "GETRANGE s abc 0", "GETRANGE s 1.5 2", "GETRANGE nokey 0 -1", "GETRANGE nokey -1 -5",
+    "SUBSTR s 0 4", "SUBSTR s -3 -1", "SET e ''", "GETRANGE e 0 -1", "GETRANGE e 0 0",
+    "GETRANGE e -1 0", "SET n 12345", "INCR n", "GETRANGE n 1 3",
+    "SETRANGE s 6 Redis", "GET s", "SETRANGE s 20 tail", "GET s", "STRLEN s",
+    "SETRANGE new 3 abc", "GET new", "SETRANGE new2 0 ''", "EXISTS new2",
+    "SETRANGE s 0 ''", "SETRANGE s -1 x", "SETRANGE s abc x", "SETRANGE s 1.5 x",
+    "SETRANGE nokey -1 ''", "SETRANGE big 536870912 x", "SETRANGE big 536870911 x",
+    "SETRANGE big 9223372036854775807 x", "EXISTS big", "SETRANGE n 0 9", "GET n",
+    "INCR n", "SETRANGE s 0 ''", ("SETRANGE", "bin", "2", b"\x00\xff"), ("GET", "bin"),
+    "SADD set a", "GETRANGE set 0 1", "SETRANGE set 0 x", "SETRANGE set 0 ''",
+    "GETRANGE s 0", "SETRANGE s 0", "SUBSTR s 0", "GETRANGE",
+])
+
+case("strings-msetnx", [
+    "MSETNX a 1 b 2", "MGET a b", "MSETNX a 3 c 4", "MGET a c", "MSETNX c 5 c 6",
+    "GET c", "MSETNX", "MSETNX a", "MSETNX a 1 b", "SADD s x", "MSETNX s 1 d 2",
+    "EXISTS d", "SET t v EX 100000", "MSETNX t 1", "@ttl TTL t",
+])
+
+case("keys-touch-expiretime", [
+    "TOUCH nokey", "SET a 1", "SADD b m", "TOUCH a b nokey a", "TOUCH", "EXPIRETIME nokey",
+    "PEXPIRETIME nokey", "EXPIRETIME a", "PEXPIRETIME a", "EXPIREAT a {T+}",
+    "EXPIRETIME a", "PEXPIREAT a {MT+}", "PEXPIRETIME a", "EXPIRETIME a",
+    "PERSIST a", "EXPIRETIME a", "EXPIRETIME", "EXPIRETIME a b", "PEXPIRETIME",
+    "HSET h f v", "PEXPIREAT h {MT+}", "PEXPIRETIME h", "EXPIRETIME h",
+])
+
 # ---------------------------------------------------------------- expiry
 case("expire-flags", [
     "EXPIRE nokey 100", "TTL nokey", "PTTL nokey", "PERSIST nokey",
@@ -179,6 +230,8 @@ case("hashes", [
     "SET str v", "HSET str f v", "HGET str f", "HGETALL str", "HINCRBY str f 1",
     "HDEL str f", "HLEN str", "HEXISTS str f", "HKEYS str", "HVALS str", "HMGET str f",
     "HSETNX str f v", "HSET h '' empty", "HGET h ''", "TYPE h",
+    "HSTRLEN h ''", "HSTRLEN h nof", "HSTRLEN nokey f", "HSTRLEN str f", "HSTRLEN h",
+    "HSET h num 12345", "HINCRBY h num 1", "HSTRLEN h num", "HSTRLEN h n",
 ])
 
 # ---------------------------------------------------------------- type errors

@@ -58,6 +58,31 @@ TEST(ReplicationSim, AsyncWriteReachesEveryRegionAfterTheOneWayDelay) {
   EXPECT_EQ(*call(c, *r3, {"GET", "k"}).reply, "$2\r\nv1\r\n");
 }
 
+TEST(ReplicationSim, RangeAndExpiryStringCommandsReplicateTheirResult) {
+  SimCluster c(three_regions());
+  c.run_for(200);
+  auto w = c.connect(0);
+  auto r3 = c.connect(2);
+  EXPECT_EQ(*call(c, *w, {"SETEX", "s", "1000", "Hello World"}).reply, "+OK\r\n");
+  EXPECT_EQ(*call(c, *w, {"SETRANGE", "s", "6", "Redis"}).reply, ":11\r\n");
+  EXPECT_EQ(*call(c, *w, {"MSETNX", "a", "1", "b", "2"}).reply, ":1\r\n");
+  EXPECT_EQ(*call(c, *w, {"SET", "g", "v"}).reply, "+OK\r\n");
+  EXPECT_EQ(*call(c, *w, {"GETEX", "g", "PX", "500000"}).reply, "$1\r\nv\r\n");
+  c.run_for(100);
+  EXPECT_EQ(*call(c, *r3, {"GET", "s"}).reply, "$11\r\nHello Redis\r\n");
+  EXPECT_EQ(*call(c, *r3, {"MGET", "a", "b"}).reply, "*2\r\n$1\r\n1\r\n$1\r\n2\r\n");
+  // The TTLs travelled with the writes (PTTL is within the 100 ms that passed).
+  EXPECT_EQ(*call(c, *r3, {"GETRANGE", "s", "-5", "-1"}).reply, "$5\r\nRedis\r\n");
+  std::string ttl = *call(c, *r3, {"PTTL", "s"}).reply;
+  EXPECT_TRUE(ttl == ":999900\r\n" || ttl == ":999899\r\n") << ttl;
+  EXPECT_EQ(*call(c, *r3, {"PEXPIRETIME", "g"}).reply, *call(c, *w, {"PEXPIRETIME", "g"}).reply);
+  EXPECT_EQ(*call(c, *w, {"GETEX", "g", "PERSIST"}).reply, "$1\r\nv\r\n");
+  c.run_for(100);
+  EXPECT_EQ(*call(c, *r3, {"TTL", "g"}).reply, ":-1\r\n");
+  // MSETNX in the other region sees the keys that arrived: nothing is set.
+  EXPECT_EQ(*call(c, *r3, {"MSETNX", "a", "x", "c", "y"}).reply, ":0\r\n");
+}
+
 TEST(ReplicationSim, SemiSyncAndSyncWaitForTheNthNearestRegion) {
   SimCluster c(three_regions());
   c.run_for(200);

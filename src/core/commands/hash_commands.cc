@@ -1,4 +1,4 @@
-// HSET, HSETNX, HGET, HMGET, HGETALL, HDEL, HEXISTS, HLEN, HKEYS, HVALS,
+// HSET, HSETNX, HGET, HSTRLEN, HMGET, HGETALL, HDEL, HEXISTS, HLEN, HKEYS, HVALS,
 // HINCRBY. Each field is a field record (HLC, origin, dot, value).
 #include <string>
 #include <vector>
@@ -47,6 +47,13 @@ void hget(CommandContext& ctx) {
   auto f = ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[2]);
   if (!f) return ctx.reply.null();
   ctx.reply.bulk(f->value);
+}
+
+void hstrlen(CommandContext& ctx) {
+  const KeyRecord* rec = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kHash, rec)) return;
+  auto f = rec ? ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[2]) : std::nullopt;
+  ctx.reply.integer(f ? static_cast<int64_t>(f->value.size()) : 0);
 }
 
 void hmget(CommandContext& ctx) {
@@ -137,6 +144,7 @@ void register_hash_commands(CommandTable& t) {
   t.add({"hset", -4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, hset});
   t.add({"hsetnx", 4, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, hsetnx});
   t.add({"hget", 3, kCmdReadOnly | kCmdFast, 1, 1, 1, hget});
+  t.add({"hstrlen", 3, kCmdReadOnly | kCmdFast, 1, 1, 1, hstrlen});
   t.add({"hmget", -3, kCmdReadOnly | kCmdFast, 1, 1, 1, hmget});
   t.add({"hgetall", 2, kCmdReadOnly, 1, 1, 1, hgetall});
   t.add({"hdel", -3, kCmdWrite | kCmdFast, 1, 1, 1, hdel});

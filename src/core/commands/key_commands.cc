@@ -1,4 +1,5 @@
-// DEL, UNLINK, EXISTS, TYPE, KEYS, SCAN, DBSIZE, EXPIRE family, TTL family,
+// DEL, UNLINK, EXISTS, TOUCH, TYPE, KEYS, SCAN, DBSIZE, EXPIRE family, TTL family
+// (with EXPIRETIME, PEXPIRETIME),
 // PERSIST, FLUSHALL.
 #include <cerrno>
 #include <cstdlib>
@@ -184,20 +185,28 @@ void pexpireat(CommandContext& ctx) {
   expire_generic(ctx, 0, false, "pexpireat");
 }
 
-void ttl_generic(CommandContext& ctx, bool ms) {
+// TTL, PTTL, EXPIRETIME, PEXPIRETIME: Redis' ttlGenericCommand (absolute:
+// the Unix time of expiry instead of the time left).
+void ttl_generic(CommandContext& ctx, bool ms, bool absolute) {
   const KeyRecord* rec = ctx.keyspace.peek(ctx.argv[1], ctx.now_ms);
   if (rec == nullptr) return ctx.reply.integer(-2);
   if (rec->expire_at_ms == 0) return ctx.reply.integer(-1);
-  int64_t ttl = rec->expire_at_ms - ctx.now_ms;
+  int64_t ttl = absolute ? rec->expire_at_ms : rec->expire_at_ms - ctx.now_ms;
   if (ttl < 0) ttl = 0;
   ctx.reply.integer(ms ? ttl : (ttl + 500) / 1000);
 }
 
 void ttl(CommandContext& ctx) {
-  ttl_generic(ctx, false);
+  ttl_generic(ctx, false, false);
 }
 void pttl(CommandContext& ctx) {
-  ttl_generic(ctx, true);
+  ttl_generic(ctx, true, false);
+}
+void expiretime(CommandContext& ctx) {
+  ttl_generic(ctx, false, true);
+}
+void pexpiretime(CommandContext& ctx) {
+  ttl_generic(ctx, true, true);
 }
 
 void persist(CommandContext& ctx) {
@@ -229,6 +238,9 @@ void register_key_commands(CommandTable& t) {
   t.add({"del", -2, kCmdWrite, 1, -1, 1, del});
   t.add({"unlink", -2, kCmdWrite | kCmdFast, 1, -1, 1, del});
   t.add({"exists", -2, kCmdReadOnly | kCmdFast, 1, -1, 1, exists});
+  // TOUCH counts the keys that exist, as EXISTS (Meridian keeps no access
+  // times to update).
+  t.add({"touch", -2, kCmdReadOnly | kCmdFast, 1, -1, 1, exists});
   t.add({"type", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, type});
   t.add({"dbsize", 1, kCmdReadOnly | kCmdFast, 0, 0, 0, dbsize});
   t.add({"keys", 2, kCmdReadOnly, 0, 0, 0, keys});
@@ -239,6 +251,8 @@ void register_key_commands(CommandTable& t) {
   t.add({"pexpireat", -3, kCmdWrite | kCmdFast, 1, 1, 1, pexpireat});
   t.add({"ttl", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, ttl});
   t.add({"pttl", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, pttl});
+  t.add({"expiretime", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, expiretime});
+  t.add({"pexpiretime", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, pexpiretime});
   t.add({"persist", 2, kCmdWrite | kCmdFast, 1, 1, 1, persist});
   t.add({"flushall", -1, kCmdWrite, 0, 0, 0, flushall});
 }
