@@ -83,6 +83,30 @@ TEST(ReplicationSim, RangeAndExpiryStringCommandsReplicateTheirResult) {
   EXPECT_EQ(*call(c, *r3, {"MSETNX", "a", "x", "c", "y"}).reply, ":0\r\n");
 }
 
+TEST(ReplicationSim, AnExpiryConcurrentWithADelDoesNotOutliveTheKey) {
+  SimCluster c(three_regions());
+  c.run_for(200);
+  std::vector<std::unique_ptr<SimConn>> r;
+  for (int i = 0; i < 3; ++i) r.push_back(c.connect(i));
+  EXPECT_EQ(*call(c, *r[0], {"SET", "k", "old"}).reply, "+OK\r\n");
+  c.run_for(200);
+  // r1 deletes while r2, not having seen the delete, sets a TTL: the key is
+  // gone, and the TTL was for the value that went with it.
+  EXPECT_EQ(*call(c, *r[0], {"DEL", "k"}).reply, ":1\r\n");
+  EXPECT_EQ(*call(c, *r[1], {"EXPIRE", "k", "1"}).reply, ":1\r\n");
+  c.run_for(300);
+  for (auto& conn : r) EXPECT_EQ(*call(c, *conn, {"GET", "k"}).reply, "$-1\r\n");
+  // Written again at once, before any region could forget the tombstone: in
+  // no region does the new value inherit the old TTL (it would be gone 1 s
+  // after the EXPIRE there, and not elsewhere).
+  EXPECT_EQ(*call(c, *r[2], {"SET", "k", "new"}).reply, "+OK\r\n");
+  c.run_for(3000);
+  for (auto& conn : r) {
+    EXPECT_EQ(*call(c, *conn, {"GET", "k"}).reply, "$3\r\nnew\r\n");
+    EXPECT_EQ(*call(c, *conn, {"TTL", "k"}).reply, ":-1\r\n");
+  }
+}
+
 TEST(ReplicationSim, SemiSyncAndSyncWaitForTheNthNearestRegion) {
   SimCluster c(three_regions());
   c.run_for(200);

@@ -231,7 +231,12 @@ void Keyspace::rwrite(std::string_view key, KeyRecord& rec, const KeyRecord* old
     if (counter_keys_.erase(std::string(key)) > 0) r.flags |= KeyRecord::kFlagCounters;
   }
   int64_t expire_before = old != nullptr ? old->expire_at_ms : 0;
-  if (rec.expire_at_ms != expire_before) {
+  // A key written anew over a tombstone that still holds an expiry (an
+  // EXPIRE or PERSIST concurrent with the DEL) replaces it: the old TTL was
+  // for a value that is gone. Other regions may have purged that tombstone
+  // already; this write's expiry, over everything it saw, makes them agree.
+  const bool stale_expiry = old == nullptr && !r.state.expiry.empty();
+  if (rec.expire_at_ms != expire_before || stale_expiry) {
     crdt::Cell& expiry = r.state.expiry;
     expiry.normalize(key_voids(r.state));
     if (is_lww) {

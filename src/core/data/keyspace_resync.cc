@@ -313,6 +313,12 @@ size_t Keyspace::purge_tombstones(const VersionVector& stable, size_t budget) {
     // So counters keep one small tombstone per name, never more.
     if ((rec->flags & KeyRecord::kFlagCounters) || rec->state.value.has_counter()) continue;
     KeyRecord tomb = *rec;
+    // An expiry that survived the DEL (set concurrently with it) stays until
+    // the key is written again (Keyspace::rwrite replaces it then): a region
+    // that forgot it would disagree with one that still holds it about the
+    // next value's TTL.
+    to_replicated(tomb);
+    if (!tomb.state.expiry.empty()) continue;
     if (on_purge) on_purge(k, tomb);
     if (tomb.generation != 0) drop_fields(k, tomb);
     storage_.del(Column::kKeys, k);

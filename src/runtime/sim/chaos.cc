@@ -137,6 +137,7 @@ class Run {
     crash_armed_.assign(o.regions, false);
     for (int i = 0; i < o.regions; ++i) hook(i);
     cluster_->crash_mid_pass = [this](int i) {
+      if (trace_key_ != nullptr) trace(i, "a peer message changed it");
       if (!crash_armed_[i]) return false;
       crash_armed_[i] = false;
       ++mid_pass_crashes_;
@@ -226,11 +227,19 @@ class Run {
       argv = {"PEXPIRE", k, std::to_string(2000 + pick(15000))};
     } else if (r < 38) {
       k = key("r");  // crdt strings: LWW registers, observed-remove DEL
-      if (pick(4) == 0) {
-        argv = {"DEL", k};
-      } else {
-        argv = {"SET", k, "c" + std::to_string(c->id) + "-" + std::to_string(c->n++)};
-      }
+      std::string v = "c" + std::to_string(c->id) + "-" + std::to_string(c->n++);
+      // Read-modify-writes (SETRANGE) store a new register value; GETEX
+      // changes only the expiry.
+      const std::vector<std::vector<std::string>> ops = {
+          {"DEL", k},
+          {"DEL", k},
+          {"SETRANGE", k, std::to_string(pick(6)), v},
+          {"SETEX", k, std::to_string(5 + pick(20)), v},
+          {"GETEX", k, "PX", std::to_string(2000 + pick(15000))},
+          {"GETEX", k, "PERSIST"},
+          {"SET", k, v},
+          {"SET", k, v}};
+      argv = ops[pick(ops.size())];
     } else if (r < 45) {
       k = key("n");  // crdt counters
       int64_t delta = pick(3) == 0 ? -2 : 1;
@@ -283,6 +292,11 @@ class Run {
     }
     int region_index = c->region;
     bool sent = c->conn->send(argv, [=, this](const std::optional<std::string>& raw) {
+      if (trace_key_ != nullptr && k == trace_key_) {
+        std::string a;
+        for (const auto& x : argv) a += x + " ";
+        trace(region_index, a + "-> " + (raw ? *raw : std::string("(no reply)")), true);
+      }
       if (raw) {
         on_reply(c, region_index, *raw, before, mode, needed, k, session_target, quorum_floor);
       }
@@ -460,6 +474,17 @@ class Run {
     }
   }
 
+  // Debugging aid (MERIDIAN_CHAOS_TRACE=key): every command on the key, and
+  // every change of its state in any region, on stderr.
+  const char* trace_key_ = std::getenv("MERIDIAN_CHAOS_TRACE");
+  std::map<int, std::string> traced_;
+  void trace(int i, const std::string& what, bool always = false) {
+    std::string d = cluster_->region(i).keyspace().describe(trace_key_);
+    if (traced_[i] == d && !always) return;
+    traced_[i] = d;
+    std::fprintf(stderr, "t=%lld r%d %s\n    %s\n", static_cast<long long>(cluster_->now()), i + 1,
+                 what.c_str(), d.c_str());
+  }
   std::string dump(int region) {
     Keyspace& ks = cluster_->region(region).keyspace();
     std::vector<std::string> keys;
