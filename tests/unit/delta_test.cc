@@ -375,6 +375,24 @@ RC_GTEST_PROP(Deltas, ApplyingDeltasEqualsMergingWholeStates, ()) {
   RC_ASSERT(merged.counts_agree());
 }
 
+TEST(Deltas, AnOldImageDoesNotBringBackAKeyDeletedAndPurged) {
+  Replica a(1), b(2);
+  auto set = a.command([](Keyspace& ks, int64_t now) { set_string(ks, now, "lk", "old"); });
+  b.apply(*set);
+  // b's image of the key, taken now and delivered late (a resync part resent).
+  Replica stale(3);
+  merge_state(b, stale);
+  auto del_rec = a.command([](Keyspace& ks, int64_t now) { del(ks, now, "lk"); });
+  b.apply(*del_rec);
+  VersionVector all;
+  all.set(1, a.ks.sequence());
+  EXPECT_EQ(a.ks.purge_tombstones(all, 10), 1u);
+  ASSERT_EQ(a.state(), "");
+  merge_state(stale, a);  // everything in it was applied here, then deleted
+  EXPECT_EQ(a.state(), "");
+  EXPECT_FALSE(a.ks.find("lk", a.clock).has_value());
+}
+
 TEST(Deltas, ASetMemberCostsItsBytesNotTheSetsSize) {
   Replica r(1);
   std::optional<LogRecord> last;

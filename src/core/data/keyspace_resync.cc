@@ -79,10 +79,16 @@ void Keyspace::join_chunk(const KeyChunk& chunk, const VersionVector& their_ctx)
       finish(joining_->key, joining_->rec, joining_->before);
       joining_.reset();
     }
-    KeyRecord r = load_replicated(chunk.key);
-    Joining j{chunk.key, r, before(r), 0};
     KeyRecord theirs = chunk.rec;
     to_replicated(theirs);
+    // A key this region holds nothing of, in an image all of whose writes it
+    // has applied: it applied them and then deleted the key and purged the
+    // tombstone. Joining would bring the deleted value back (an lww value
+    // carries no context that could void it), so the key is skipped, and
+    // with it the rest of its chunks.
+    if (!read_record(chunk.key) && applied_().dominates(theirs.vv)) return;
+    KeyRecord r = load_replicated(chunk.key);
+    Joining j{chunk.key, r, before(r), 0};
     // This region's next write must be later than everything it now holds.
     hlc_.observe(theirs.hlc);
     meta_dirty_ = true;
