@@ -172,14 +172,19 @@ def test_a_peer_frozen_for_30_s_catches_up_from_the_log_and_the_writer_stays_bou
         queued = []  # bytes a holds for c: the transport's queue + the unacknowledged window
         os.kill(c["c"].pid, signal.SIGSTOP)
         try:
-            t_stop = time.monotonic()
             writer.start()
             rss = []
-            while time.monotonic() - t_stop < 30:
+            frozen_writes = 30 * writer.rate  # 30 s at the writer's pace
+
+            def sample():
+                # a's queue for c and its memory, until the writes are made
                 peer = next(p for p in c.status("a")["peers"] if p["name"] == "c")
                 queued.append(peer["transport"]["queued_bytes"] + peer["inflight_bytes"])
                 rss.append(rss_mib(c["a"].pid))
-                time.sleep(0.25)  # sampling interval over a fixed 30 s
+                return writer.writes >= frozen_writes
+
+            harness.wait_until(sample, timeout=90, interval=0.25,
+                               desc="%d writes while c is frozen" % frozen_writes)
             writes = writer.stop()
             payload = writer.payload_bytes
             # b kept up all along: a frozen peer does not hold the others back

@@ -11,23 +11,21 @@ namespace meridian {
 class Lifetime {
  public:
   Lifetime() = default;
-  ~Lifetime() { *alive_ = false; }
   Lifetime(const Lifetime&) = delete;
   Lifetime& operator=(const Lifetime&) = delete;
 
-  // `fn`, run only if this Lifetime has not ended; it takes whatever
-  // arguments `fn` takes and returns nothing.
+  // `fn`, run only while this Lifetime exists; it takes whatever arguments
+  // `fn` takes and returns nothing.
   template <typename Fn>
   auto guard(Fn fn) const {
-    return [alive = std::weak_ptr<bool>(alive_), fn = std::move(fn)](auto&&... args) mutable {
-      if (auto a = alive.lock(); a && *a) fn(std::forward<decltype(args)>(args)...);
+    return [alive = std::weak_ptr<const char>(token_), fn = std::move(fn)](auto&&... args) mutable {
+      if (!alive.expired()) fn(std::forward<decltype(args)>(args)...);
     };
   }
-  // Ends it early, from an owner's destructor, before its members go.
-  void end() { *alive_ = false; }
 
  private:
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // Guards hold it weakly: it expires with its owner.
+  std::shared_ptr<const char> token_ = std::make_shared<const char>(0);
 };
 
 }  // namespace meridian

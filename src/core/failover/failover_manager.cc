@@ -76,9 +76,7 @@ FailoverManager::FailoverManager(const RegionSettings& settings, Env env, Replic
   primary_ = initial_primary_;
 }
 
-FailoverManager::~FailoverManager() {
-  lifetime_.end();
-}
+FailoverManager::~FailoverManager() = default;
 
 void FailoverManager::attach(Network* network) {
   network_ = network;

@@ -9,9 +9,7 @@ namespace meridian {
 WriteForwarder::WriteForwarder(Env env, const std::map<RegionId, std::string>& names)
     : env_(env), names_(names) {}
 
-WriteForwarder::~WriteForwarder() {
-  lifetime_.end();
-}
+WriteForwarder::~WriteForwarder() = default;
 
 void WriteForwarder::forward(RegionId primary, const std::vector<std::string>& argv, int proto,
                              int64_t timeout_ms, std::function<void(std::string)> done) {

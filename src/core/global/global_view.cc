@@ -11,9 +11,7 @@ namespace meridian {
 GlobalView::GlobalView(const RegionSettings& settings, Keyspace& keyspace, Env env)
     : settings_(settings), keyspace_(keyspace), env_(env) {}
 
-GlobalView::~GlobalView() {
-  lifetime_.end();
-}
+GlobalView::~GlobalView() = default;
 
 bool GlobalView::local(const std::string& after, const std::string& pattern, size_t count,
                        RegionId asker, std::vector<std::string>* out) {

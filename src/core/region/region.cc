@@ -56,9 +56,7 @@ Region::Region(RegionSettings settings, Env env)
   });
 }
 
-Region::~Region() {
-  lifetime_.end();
-}
+Region::~Region() = default;
 
 void Region::attach_network(Network* network) {
   replicator_.attach(network);

@@ -37,9 +37,7 @@ const RegionInfo& Replicator::leader() const {
   return leader_;
 }
 
-Replicator::~Replicator() {
-  lifetime_.end();
-}
+Replicator::~Replicator() = default;
 
 void Replicator::attach(Network* network) {
   network_ = network;

@@ -43,7 +43,6 @@ Session::Session(Region& region, std::string peer_address)
 }
 
 Session::~Session() {
-  lifetime_.end();
   --region_.stats().connected_clients;
   region_.remove_client(this);
 }

@@ -141,8 +141,7 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   acceptor_.listen(asio::socket_base::max_listen_connections);
   port_ = acceptor_.local_endpoint().port();
   settings.tcp_address = host + ":" + std::to_string(port_);
-  region_ =
-      std::make_unique<Region>(std::move(settings), Env{clock_, random_, passes_, *storage_});
+  region_ = std::make_unique<Region>(std::move(settings), Env{clock_, random_, passes_, *storage_});
   Session::serve_forwarded_writes(*region_);
   region_->warn = [](const std::string& msg) { spdlog::warn("{}", msg); };
   region_->backups = backups_.get();

@@ -143,7 +143,6 @@ void SimCluster::crash_and_restart(int i) {
   conns.swap(n.conns);
   for (auto* c : conns) c->lost();
   n.region.reset();  // its timers hold weak references and become no-ops
-  n.passes.reset();
   n.storage.crash();
   network_.reset_links(id(i));
   start(i);

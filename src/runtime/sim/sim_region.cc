@@ -24,7 +24,6 @@ SimRegion::~SimRegion() = default;
 void SimRegion::start_region() {
   // The old incarnation's timers (each holds a weak reference) end no pass
   // of the new one.
-  passes_.reset();
   region_.reset();
   passes_ = std::make_unique<PassScheduler>(scheduler_, [this] { region_->end_pass(); });
   region_ = std::make_unique<Region>(settings_, Env{clock_, random_, *passes_, storage_});
