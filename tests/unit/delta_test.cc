@@ -239,7 +239,8 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
       return r.command([&](Keyspace& ks, int64_t now) {
         // Soon (a later command finds it expired and deletes it), later, or never.
         int64_t at = b % 3 == 0 ? 0 : (b % 3 == 1 ? now + 1 + b % 4 : kNow + 1'000'000 + b);
-        expire(ks, now, (b % 2 ? "s" : (b % 4 == 0 ? "h" : "t")) + k, at);
+        const char* kind = b % 2 ? "s" : (b % 4 == 0 ? "h" : (b % 8 == 2 ? "lh" : "t"));
+        expire(ks, now, kind + k, at);
       });
     case 10:
       return r.command([&](Keyspace& ks, int64_t now) {
@@ -391,6 +392,28 @@ TEST(Deltas, AnOldImageDoesNotBringBackAKeyDeletedAndPurged) {
   merge_state(stale, a);  // everything in it was applied here, then deleted
   EXPECT_EQ(a.state(), "");
   EXPECT_FALSE(a.ks.find("lk", a.clock).has_value());
+}
+
+// Seed 5003: an HSET that finds its lww hash expired deletes the key and
+// writes the field in one command, with one version. The delete must not
+// void the field it writes, here or anywhere.
+TEST(Deltas, AWriteToAnExpiredLwwKeyKeepsWhatItWrites) {
+  Replica a(1), b(2);
+  b.apply(*a.command([](Keyspace& ks, int64_t now) { hset(ks, now, "lh", "old", "1"); }));
+  b.apply(*a.command([](Keyspace& ks, int64_t now) { expire(ks, now, "lh", now + 1); }));
+  a.clock += 10;
+  auto rec = a.command([](Keyspace& ks, int64_t now) { hset(ks, now, "lh", "new", "2"); });
+  ASSERT_TRUE(rec);
+  b.apply(*rec);
+  for (Replica* r : {&a, &b}) {
+    auto found = r->ks.find("lh", a.clock);
+    ASSERT_TRUE(found) << r->id;
+    EXPECT_EQ(found->count, 1u) << r->id;
+    EXPECT_TRUE(r->ks.get_field("lh", *found, "new")) << r->id;
+    EXPECT_FALSE(r->ks.get_field("lh", *found, "old")) << r->id;
+    EXPECT_TRUE(r->counts_agree()) << r->id;
+  }
+  EXPECT_EQ(a.state(), b.state());
 }
 
 TEST(Deltas, ASetMemberCostsItsBytesNotTheSetsSize) {

@@ -54,6 +54,14 @@ struct Version {
   RegionId origin = 0;
   auto operator<=>(const Version&) const = default;
   bool empty() const { return hlc.packed == 0 && origin == 0; }
+  // The latest version strictly before this one. A whole-key clear made by a
+  // command voids what came before the command, never the command's own
+  // writes, which share its version (an HSET that finds its key expired).
+  Version just_before() const {
+    if (origin > 0) return Version{hlc, origin - 1};
+    if (hlc.packed == 0) return Version{};
+    return Version{Hlc{hlc.packed - 1}, UINT32_MAX};
+  }
 };
 
 }  // namespace meridian

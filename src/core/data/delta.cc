@@ -13,7 +13,8 @@ constexpr uint8_t kWireClear = KeyDelta::kClear;
 constexpr uint8_t kWireValue = 0x04;
 constexpr uint8_t kWireExpiry = 0x08;
 constexpr uint8_t kWireIncrement = 0x10;
-constexpr uint8_t kWireKnown = 0x1f;
+constexpr uint8_t kWireClearPrior = KeyDelta::kClearPrior;
+constexpr uint8_t kWireKnown = 0x3f;
 
 void put_signed(std::string& out, int64_t v) {
   // zigzag
@@ -114,7 +115,7 @@ bool LogRecord::decode(std::string_view in) {
     }
     k.key.assign(name);
     k.type = static_cast<ValueType>(type);
-    k.flags = flags & (kWireRemove | kWireClear);
+    k.flags = flags & (kWireRemove | kWireClear | kWireClearPrior);
     if (flags & kWireValue) {
       k.value.emplace();
       if (!k.value->decode(in, 2, &im)) return false;

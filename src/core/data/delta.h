@@ -49,6 +49,10 @@ struct KeyDelta {
   // A whole-key write under lww (DEL, expiry): void every version at or
   // before the record's.
   static constexpr uint8_t kClear = 2;
+  // A whole-key write under lww that comes before the command's own writes
+  // (the key found expired by the command that then writes it): void every
+  // version before the record's (Version::just_before).
+  static constexpr uint8_t kClearPrior = 0x20;
 
   std::string key;
   ValueType type = ValueType::kNone;  // the type written; none: only a delete

@@ -131,7 +131,7 @@ void Keyspace::remove_expired(std::string_view key, const KeyRecord& rec) {
     meta_dirty_ = true;
     Stamp s = stamp(rec.expire_at_ms);
     touch(key);
-    rerase(key, s);
+    rerase(key, s, /*prior=*/true);
     return;
   }
   ++expired_total_;

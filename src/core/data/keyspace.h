@@ -254,7 +254,8 @@ class Keyspace {
   VersionVector own_context(const Stamp& s) const;
   KeyDelta& delta_for(std::string_view key);
   void rwrite(std::string_view key, KeyRecord& rec, const KeyRecord* old, Stamp s);
-  void rerase(std::string_view key, Stamp s);
+  // A whole-key delete; `prior`: it precedes the command's own writes.
+  void rerase(std::string_view key, Stamp s, bool prior = false);
   void rput_field(std::string_view key, const KeyRecord& rec, std::string_view field,
                   std::string_view value, Stamp s);
   void rdel_field(std::string_view key, const KeyRecord& rec, std::string_view field, Stamp s);

@@ -146,6 +146,10 @@ void Keyspace::apply_key(const LogRecord& rec, const KeyDelta& d, const VersionV
       r.state.cleared = std::max(r.state.cleared, v);
       string = fields = true;
     }
+    if (d.flags & KeyDelta::kClearPrior) {
+      r.state.cleared = std::max(r.state.cleared, v.just_before());
+      string = fields = true;
+    }
   }
   if (d.type != ValueType::kNone) {
     Version mine = r.state.latest_of(b.type);

@@ -253,16 +253,18 @@ void Keyspace::rwrite(std::string_view key, KeyRecord& rec, const KeyRecord* old
   rec = r;
 }
 
-void Keyspace::rerase(std::string_view key, Stamp s) {
+void Keyspace::rerase(std::string_view key, Stamp s, bool prior) {
   KeyRecord r = load_replicated(key);
   const Before b = before(r);
   const Version v{s.hlc, region_};
   VersionVector ctx = own_context(s);
   KeyDelta& d = delta_for(key);
   if (lww(key)) {
-    // The latest write of the whole key: everything at or before it goes.
-    r.state.cleared = std::max(r.state.cleared, v);
-    d.flags |= KeyDelta::kClear;
+    // The latest write of the whole key: everything at or before it goes,
+    // or only what came before the command when the command writes the key
+    // after (an expiry found by the command).
+    r.state.cleared = std::max(r.state.cleared, prior ? v.just_before() : v);
+    d.flags |= prior ? KeyDelta::kClearPrior : KeyDelta::kClear;
   } else {
     // Observed-remove: what this region has seen goes; writes made
     // concurrently elsewhere survive.
