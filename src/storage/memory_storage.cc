@@ -11,8 +11,13 @@ class MemoryIterator final : public StorageIterator {
   // `open`: the storage's count of open iterators (none for a snapshot's).
   MemoryIterator(const Map& map, OpenIterators* open) : map_(map), it_(map.end()), lease_(open) {}
   void seek(std::string_view key) override { it_ = map_.lower_bound(key); }
+  void seek_for_prev(std::string_view key) override {
+    it_ = map_.upper_bound(key);
+    prev();
+  }
   bool valid() const override { return it_ != map_.end(); }
   void next() override { ++it_; }
+  void prev() override { it_ = it_ == map_.begin() ? map_.end() : std::prev(it_); }
   std::string_view key() const override { return it_->first; }
   std::string_view value() const override { return it_->second; }
 

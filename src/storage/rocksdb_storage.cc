@@ -24,8 +24,10 @@ class RocksIterator final : public StorageIterator {
   // `open`: the storage's count of open iterators (none for a snapshot's).
   RocksIterator(rocksdb::Iterator* it, OpenIterators* open) : it_(it), lease_(open) {}
   void seek(std::string_view key) override { it_->Seek(slice(key)); }
+  void seek_for_prev(std::string_view key) override { it_->SeekForPrev(slice(key)); }
   bool valid() const override { return it_->Valid(); }
   void next() override { it_->Next(); }
+  void prev() override { it_->Prev(); }
   std::string_view key() const override {
     auto k = it_->key();
     return {k.data(), k.size()};

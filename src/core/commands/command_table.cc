@@ -5,13 +5,18 @@
 namespace meridian {
 
 CommandTable::CommandTable() {
-  specs_.reserve(96);
+  specs_.reserve(256);
   register_connection_commands(*this);
   register_server_commands(*this);
   register_key_commands(*this);
   register_string_commands(*this);
   register_set_commands(*this);
   register_hash_commands(*this);
+  register_set_algebra_commands(*this);
+  register_scan_commands(*this);
+  register_rename_commands(*this);
+  register_object_command(*this);
+  register_lcs_command(*this);
   register_replication_commands(*this);
   register_conflict_commands(*this);
   register_failover_commands(*this);

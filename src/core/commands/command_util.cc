@@ -77,6 +77,22 @@ bool int_arg(CommandContext& ctx, std::string_view arg, int64_t* out) {
   return true;
 }
 
+bool count_arg(CommandContext& ctx, std::string_view arg, int64_t* out) {
+  if (!int_arg(ctx, arg, out)) return false;
+  if (*out == INT64_MIN) {
+    ctx.reply.error(
+        "ERR value is out of range, value must between -9223372036854775807 and "
+        "9223372036854775807");
+    return false;
+  }
+  if (*out < -kMaxPicks) {
+    ctx.reply.error("ERR count is too large: a reply holds at most " + std::to_string(kMaxPicks) +
+                    " random picks; ask in several calls");
+    return false;
+  }
+  return true;
+}
+
 bool increment(CommandContext& ctx, int64_t incr, int64_t* value) {
   int64_t v = *value;
   if ((incr < 0 && v < 0 && incr < (INT64_MIN - v)) ||

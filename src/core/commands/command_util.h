@@ -46,6 +46,12 @@ void remove_fields(CommandContext& ctx, ValueType type);
 // Parses an integer argument, replying "value is not an integer" on failure.
 bool int_arg(CommandContext& ctx, std::string_view arg, int64_t* out);
 
+// The count of SRANDMEMBER and HRANDFIELD: negative means picks may repeat.
+// Replies Redis' range error beyond +-LONG_MAX, and refuses a reply of more
+// than kMaxPicks elements (it would exhaust memory, not answer anyone).
+inline constexpr int64_t kMaxPicks = 10'000'000;
+bool count_arg(CommandContext& ctx, std::string_view arg, int64_t* out);
+
 // INCRBY / HINCRBY: adds `incr` to `*value` and tells the keyspace the write
 // is an increment (concurrent increments from other regions all count); on
 // overflow replies Redis' error and returns false, changing nothing.

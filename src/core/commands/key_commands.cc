@@ -1,12 +1,13 @@
-// DEL, UNLINK, EXISTS, TOUCH, TYPE, KEYS, SCAN, DBSIZE, EXPIRE family, TTL family
+// DEL, UNLINK, EXISTS, TOUCH, TYPE, KEYS, DBSIZE, RANDOMKEY, EXPIRE family, TTL family
 // (with EXPIRETIME, PEXPIRETIME),
-// PERSIST, FLUSHALL.
+// PERSIST, FLUSHALL, FLUSHDB.
 #include <cerrno>
 #include <cstdlib>
 #include <string>
 
 #include "core/base/glob.h"
 #include "core/commands/command_util.h"
+#include "core/commands/random_pick.h"
 #include "core/region/region.h"
 
 namespace meridian {
@@ -49,71 +50,6 @@ void keys(CommandContext& ctx) {
     if (all || glob_match(pattern, key)) found.emplace_back(key);
     return true;
   });
-  ctx.reply.array(found.size());
-  for (const auto& k : found) ctx.reply.bulk(k);
-}
-
-// Redis' parseScanCursorOrReply: an unsigned decimal.
-bool parse_cursor(std::string_view s, uint64_t* out) {
-  std::string buf(s);
-  if (buf.empty() || std::isspace(static_cast<unsigned char>(buf[0]))) return false;
-  errno = 0;
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
-void scan(CommandContext& ctx) {
-  const auto& argv = ctx.argv;
-  uint64_t cursor = 0;
-  if (!parse_cursor(argv[1], &cursor)) return ctx.reply.error("ERR invalid cursor");
-  int64_t count = 10;
-  std::string_view pattern;
-  bool has_pattern = false;
-  std::string_view type_filter;
-  bool has_type = false;
-  for (size_t i = 2; i < argv.size(); i += 2) {
-    size_t left = argv.size() - i;
-    if (equals_ci(argv[i], "COUNT") && left >= 2) {
-      if (!cmd::int_arg(ctx, argv[i + 1], &count)) return;
-      if (count < 1) return ctx.reply.error(cmd::kSyntax);
-    } else if (equals_ci(argv[i], "MATCH") && left >= 2) {
-      pattern = argv[i + 1];
-      has_pattern = !(pattern == "*");
-    } else if (equals_ci(argv[i], "TYPE") && left >= 2) {
-      type_filter = argv[i + 1];
-      has_type = true;
-    } else {
-      return ctx.reply.error(cmd::kSyntax);
-    }
-  }
-  std::string start;
-  if (cursor != 0) {
-    auto resume = ctx.region.scan_cursors().resume_key(cursor);
-    if (!resume) return ctx.reply.error("ERR invalid cursor");
-    start = *resume;
-  }
-  std::vector<std::string> found;
-  int64_t examined = 0;
-  std::string next_key;
-  bool more = false;
-  ctx.keyspace.for_each_key(start, ctx.now_ms, [&](std::string_view key, const KeyRecord& rec) {
-    if (examined == count) {
-      next_key.assign(key);
-      more = true;
-      return false;
-    }
-    ++examined;
-    if (has_pattern && !glob_match(pattern, key)) return true;
-    if (has_type && !equals_ci(type_filter, type_name(rec.type))) return true;
-    found.emplace_back(key);
-    return true;
-  });
-  uint64_t next = more ? ctx.region.scan_cursors().issue(std::move(next_key)) : 0;
-  ctx.reply.array(2);
-  ctx.reply.bulk(std::to_string(next));
   ctx.reply.array(found.size());
   for (const auto& k : found) ctx.reply.bulk(k);
 }
@@ -218,18 +154,27 @@ void persist(CommandContext& ctx) {
   ctx.reply.integer(1);
 }
 
-void flushall(CommandContext& ctx) {
+// FLUSHALL and FLUSHDB (Meridian has one database): both guarded by
+// enable_flushall, since either empties every region.
+template <bool kDb>
+void flush(CommandContext& ctx) {
   if (ctx.argv.size() > 2 || (ctx.argv.size() == 2 && !equals_ci(ctx.argv[1], "ASYNC") &&
                               !equals_ci(ctx.argv[1], "SYNC"))) {
     return ctx.reply.error(cmd::kSyntax);
   }
   if (!ctx.region.settings().enable_flushall) {
-    return ctx.reply.error(
-        "ERR FLUSHALL is disabled on this region: set enable_flushall = true in the [server] "
-        "section of the config to allow it");
+    return ctx.reply.error(std::string("ERR ") + (kDb ? "FLUSHDB" : "FLUSHALL") +
+                           " is disabled on this region: set enable_flushall = true in the "
+                           "[server] section of the config to allow it");
   }
   ctx.keyspace.clear(ctx.now_ms);
   ctx.reply.ok();
+}
+
+void randomkey(CommandContext& ctx) {
+  auto key = cmd::pick_key(ctx);
+  if (!key) return ctx.reply.null();
+  ctx.reply.bulk(*key);
 }
 
 }  // namespace
@@ -244,7 +189,6 @@ void register_key_commands(CommandTable& t) {
   t.add({"type", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, type});
   t.add({"dbsize", 1, kCmdReadOnly | kCmdFast, 0, 0, 0, dbsize});
   t.add({"keys", 2, kCmdReadOnly, 0, 0, 0, keys});
-  t.add({"scan", -2, kCmdReadOnly, 0, 0, 0, scan});
   t.add({"expire", -3, kCmdWrite | kCmdFast, 1, 1, 1, expire});
   t.add({"pexpire", -3, kCmdWrite | kCmdFast, 1, 1, 1, pexpire});
   t.add({"expireat", -3, kCmdWrite | kCmdFast, 1, 1, 1, expireat});
@@ -254,7 +198,9 @@ void register_key_commands(CommandTable& t) {
   t.add({"expiretime", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, expiretime});
   t.add({"pexpiretime", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, pexpiretime});
   t.add({"persist", 2, kCmdWrite | kCmdFast, 1, 1, 1, persist});
-  t.add({"flushall", -1, kCmdWrite, 0, 0, 0, flushall});
+  t.add({"flushall", -1, kCmdWrite, 0, 0, 0, flush<false>});
+  t.add({"flushdb", -1, kCmdWrite, 0, 0, 0, flush<true>});
+  t.add({"randomkey", 1, kCmdReadOnly, 0, 0, 0, randomkey});
 }
 
 }  // namespace meridian

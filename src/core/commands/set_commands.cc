@@ -1,9 +1,11 @@
-// SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER, SCARD. Each member is a field
-// record of the set's generation; the key record keeps the member count.
+// SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER, SCARD, SPOP, SRANDMEMBER.
+// Each member is a field record of the set's generation; the key record keeps
+// the member count.
 #include <string>
 #include <vector>
 
 #include "core/commands/command_util.h"
+#include "core/commands/random_pick.h"
 #include "core/region/region.h"
 
 namespace meridian {
@@ -64,6 +66,51 @@ void scard(CommandContext& ctx) {
   ctx.reply.integer(rec ? static_cast<int64_t>(rec->count) : 0);
 }
 
+// SPOP key [count]: an SREM of members picked at random. Two regions popping
+// concurrently may pop the same member (docs/conflicts/crdt.md).
+void spop(CommandContext& ctx) {
+  if (ctx.argv.size() > 3) return ctx.reply.error(cmd::kSyntax);
+  const bool with_count = ctx.argv.size() == 3;
+  uint64_t n = 1;
+  if (with_count) {
+    int64_t count = 0;
+    if (!cmd::int_arg(ctx, ctx.argv[2], &count)) return;
+    if (count < 0) return ctx.reply.error("ERR value is out of range, must be positive");
+    n = static_cast<uint64_t>(count);
+  }
+  std::optional<KeyRecord> old;
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kSet, old)) return;
+  if (!old || n == 0) return with_count ? ctx.reply.set(0) : ctx.reply.null();
+  auto picked = cmd::pick_distinct(ctx, ctx.argv[1], *old, n);
+  KeyRecord rec = *old;
+  for (const auto& [m, v] : picked) ctx.keyspace.del_field(ctx.argv[1], rec, m, ctx.now_ms);
+  rec.count -= std::min<uint64_t>(rec.count, picked.size());
+  if (rec.count == 0) {
+    ctx.keyspace.erase(ctx.argv[1], *old, ctx.now_ms);
+  } else {
+    ctx.keyspace.write(ctx.argv[1], rec, &*old, ctx.now_ms);
+  }
+  if (!with_count) return ctx.reply.bulk(picked.front().first);
+  ctx.reply.set(picked.size());
+  for (const auto& [m, v] : picked) ctx.reply.bulk(m);
+}
+
+void srandmember(CommandContext& ctx) {
+  if (ctx.argv.size() > 3) return ctx.reply.error(cmd::kSyntax);
+  const bool with_count = ctx.argv.size() == 3;
+  int64_t count = 1;
+  if (with_count && !cmd::count_arg(ctx, ctx.argv[2], &count)) return;
+  const KeyRecord* found = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kSet, found)) return;
+  if (!found || count == 0) return with_count ? ctx.reply.array(0) : ctx.reply.null();
+  const KeyRecord rec = *found;
+  auto picked = count > 0 ? cmd::pick_distinct(ctx, ctx.argv[1], rec, count)
+                          : cmd::pick_with_repeats(ctx, ctx.argv[1], rec, -count);
+  if (!with_count) return ctx.reply.bulk(picked.front().first);
+  ctx.reply.array(picked.size());
+  for (const auto& [m, v] : picked) ctx.reply.bulk(m);
+}
+
 }  // namespace
 
 void register_set_commands(CommandTable& t) {
@@ -73,6 +120,8 @@ void register_set_commands(CommandTable& t) {
   t.add({"sismember", 3, kCmdReadOnly | kCmdFast, 1, 1, 1, sismember});
   t.add({"smismember", -3, kCmdReadOnly | kCmdFast, 1, 1, 1, smismember});
   t.add({"scard", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, scard});
+  t.add({"spop", -2, kCmdWrite | kCmdFast, 1, 1, 1, spop});
+  t.add({"srandmember", -2, kCmdReadOnly, 1, 1, 1, srandmember});
 }
 
 }  // namespace meridian

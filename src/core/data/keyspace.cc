@@ -204,10 +204,10 @@ void Keyspace::write(std::string_view key, KeyRecord& rec, const KeyRecord* old,
   pending_context_.reset();
 }
 
-void Keyspace::erase(std::string_view key, const KeyRecord& old, int64_t now_ms) {
+void Keyspace::erase(std::string_view key, const KeyRecord& old, int64_t now_ms, bool rewritten) {
   Stamp s = stamp(now_ms);
   touch(key);
-  if (merging()) return rerase(key, s);
+  if (merging()) return rerase(key, s, rewritten);
   release(key, old);
   --keys_;
   storage_.del(Column::kKeys, key);
@@ -274,27 +274,79 @@ void Keyspace::del_field(std::string_view key, const KeyRecord& rec, std::string
 }
 
 void Keyspace::for_each_field(std::string_view key, const KeyRecord& rec,
-                              const std::function<bool(std::string_view, const FieldRecord&)>& fn) {
+                              const std::function<bool(std::string_view, const FieldRecord&)>& fn,
+                              std::string_view from) {
   // Multi-region fields resolve against the key's state (what deletes and
   // type changes voided since they were written).
   std::optional<KeyRecord> stored = read_record(key);
   if (!stored) return;
-  for_each_stored_field(key, rec.generation, [&](std::string_view name, FieldRecord& f) {
-    if (merging() || f.has_cell()) {
-      auto live = live_field(key, stored->state, rec.type, f);
-      return !live || fn(name, *live);
-    }
-    return f.tombstone() || fn(name, f);
-  });
+  for_each_stored_field(
+      key, rec.generation,
+      [&](std::string_view name, FieldRecord& f) {
+        if (merging() || f.has_cell()) {
+          auto live = live_field(key, stored->state, rec.type, f);
+          return !live || fn(name, *live);
+        }
+        return f.tombstone() || fn(name, f);
+      },
+      from);
 }
 
-void Keyspace::for_each_stored_field(
-    std::string_view key, uint64_t generation,
-    const std::function<bool(std::string_view, FieldRecord&)>& fn) {
+namespace {
+
+// A string between `a` and `b` (a <= b) at fraction r / 2^64 of the way,
+// reading the 8 bytes after their common prefix as a number.
+std::string between(std::string_view a, std::string_view b, uint64_t r) {
+  size_t p = 0;
+  while (p < a.size() && p < b.size() && a[p] == b[p]) ++p;
+  auto number = [p](std::string_view s) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; ++i)
+      v = (v << 8) | (p + i < s.size() ? static_cast<unsigned char>(s[p + i]) : 0);
+    return v;
+  };
+  uint64_t lo = number(a), hi = number(b);
+  uint64_t x = lo + static_cast<uint64_t>((static_cast<unsigned __int128>(hi - lo) * r) >> 64);
+  std::string out(a.substr(0, p));
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((x >> (8 * i)) & 0xff));
+  return out;
+}
+
+// The first and last stored keys of `column` under `prefix`, as a pick
+// point between them with the prefix removed.
+std::string pick_point(Storage& storage, Column column, const std::string& prefix, uint64_t r) {
+  auto it = storage.iterate(column);
+  it->seek(prefix);
+  if (!it->valid() || it->key().substr(0, prefix.size()) != prefix) return {};
+  std::string first(it->key().substr(prefix.size()));
+  if (prefix.empty()) {
+    it->seek_for_prev(std::string(1024, '\xff'));
+  } else {
+    std::string end = layout::prefix_end(prefix);
+    it->seek_for_prev(end);
+    if (it->valid() && it->key() == end) it->prev();
+  }
+  if (!it->valid()) return first;
+  return between(first, it->key().substr(prefix.size()), r);
+}
+
+}  // namespace
+
+std::string Keyspace::field_pick_point(std::string_view key, const KeyRecord& rec, uint64_t r) {
+  return pick_point(storage_, Column::kFields, layout::field_prefix(key, rec.generation), r);
+}
+
+std::string Keyspace::key_pick_point(uint64_t r) {
+  return pick_point(storage_, Column::kKeys, {}, r);
+}
+
+void Keyspace::for_each_stored_field(std::string_view key, uint64_t generation,
+                                     const std::function<bool(std::string_view, FieldRecord&)>& fn,
+                                     std::string_view from) {
   std::string prefix = layout::field_prefix(key, generation);
   auto it = storage_.iterate(Column::kFields);
   FieldRecord f;
-  for (it->seek(prefix); it->valid(); it->next()) {
+  for (it->seek(prefix + std::string(from)); it->valid(); it->next()) {
     std::string_view k = it->key();
     if (k.substr(0, prefix.size()) != prefix) break;
     if (!f.decode(it->value())) continue;

@@ -124,7 +124,10 @@ class Keyspace {
   // and drops the fields of an old collection that `rec` replaces.
   void write(std::string_view key, KeyRecord& rec, const KeyRecord* old, int64_t now_ms);
   // Deletes a live key (a write: DEL, GETDEL, a collection left empty).
-  void erase(std::string_view key, const KeyRecord& old, int64_t now_ms);
+  // `rewritten`: the command writes the key again after (RENAME onto it,
+  // SUNIONSTORE): the delete voids what came before the command, never what
+  // the command writes.
+  void erase(std::string_view key, const KeyRecord& old, int64_t now_ms, bool rewritten = false);
 
   // A fresh, empty collection record of the given type (not yet written).
   // In a multi-region cluster a deleted `key` lends its generation, so the
@@ -138,9 +141,18 @@ class Keyspace {
                  std::string_view value, int64_t now_ms);
   void del_field(std::string_view key, const KeyRecord& rec, std::string_view field,
                  int64_t now_ms);
-  // Visits live fields in byte order; stop early by returning false.
+  // Visits live fields in byte order from `from` (inclusive); stop early by
+  // returning false.
   void for_each_field(std::string_view key, const KeyRecord& rec,
-                      const std::function<bool(std::string_view field, const FieldRecord&)>& fn);
+                      const std::function<bool(std::string_view field, const FieldRecord&)>& fn,
+                      std::string_view from = {});
+  // Where a random pick starts (SRANDMEMBER, RANDOMKEY on big data): a name
+  // between the first and the last stored field of `rec` (keys: of the
+  // keyspace), placed by `r`. Uniform over the bytes of the names, so over
+  // names only as far as they are spread evenly; O(log n). Empty when
+  // nothing is stored.
+  std::string field_pick_point(std::string_view key, const KeyRecord& rec, uint64_t r);
+  std::string key_pick_point(uint64_t r);
 
   // Visits live keys from `start` (inclusive) in byte order until fn returns
   // false. Expired keys are skipped (and removed afterwards).
@@ -306,7 +318,8 @@ class Keyspace {
   // Every stored field record of one generation of `key`, as stored (void
   // and removed ones included), in name order, until fn returns false.
   void for_each_stored_field(std::string_view key, uint64_t generation,
-                             const std::function<bool(std::string_view, FieldRecord&)>& fn);
+                             const std::function<bool(std::string_view, FieldRecord&)>& fn,
+                             std::string_view from = {});
   void report(const std::string& key, crdt::Policy policy, const crdt::Entry& winner,
               const crdt::Entry& loser, const char* reason, std::string_view field = {});
   // A fresh generation for `r`, moving the live fields listed; the old

@@ -62,6 +62,9 @@ class Region {
   void end_pass();
 
   int64_t now_ms() { return env_.clock.now_ms(); }
+  // For commands that pick at random (SPOP, RANDOMKEY): seeded by the
+  // simulator, so a seed replays the same picks.
+  Random& random() { return env_.random; }
   const RegionSettings& settings() const { return settings_; }
   Keyspace& keyspace() { return keyspace_; }
   Replicator& replicator() { return replicator_; }

@@ -23,8 +23,11 @@ class StorageIterator {
  public:
   virtual ~StorageIterator() = default;
   virtual void seek(std::string_view key) = 0;
+  // Positions at the last entry at or before `key` (invalid if none).
+  virtual void seek_for_prev(std::string_view key) = 0;
   virtual bool valid() const = 0;
   virtual void next() = 0;
+  virtual void prev() = 0;
   virtual std::string_view key() const = 0;
   virtual std::string_view value() const = 0;
 };

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/base/coding.h"
+#include "runtime/sim/chaos_ops.h"
 #include "runtime/sim/sim_cluster.h"
 
 namespace meridian::sim {
@@ -85,6 +86,7 @@ class Run {
   };
 
   uint64_t pick(uint64_t n) { return rng_.uniform(n); }
+  const Pick picker_ = [this](uint64_t n) { return pick(n); };
   bool coin(int percent) { return static_cast<int>(pick(100)) < percent; }
 
   void fail(const std::string& what) {
@@ -204,7 +206,7 @@ class Run {
     // What the op does to the merged (crdt) keys, for the final checks.
     std::function<void(bool acked)> track;
     if (r >= 22 && r < 27) {
-      big_collection_op(c, &argv, &k);
+      argv = big_collection_op(picker_, OpAuthor{c->id, c->n}, big_size_, &k);
     } else if (r < 27) {
       k = key("k");
       std::string v = "c" + std::to_string(c->id) + "-" + std::to_string(c->n++);
@@ -286,9 +288,11 @@ class Run {
       auto it = sync_floor_.find(k);
       if (it != sync_floor_.end()) quorum_floor = it->second;
       argv = {"MR.ONCE", "QUORUM", "GET", k};
-    } else {
+    } else if (r < 95) {
       k = key("k");
       argv = {"MR.ONCE", "LEADER", "GET", k};
+    } else {
+      argv = whole_key_op(picker_, OpAuthor{c->id, c->n}, &k);
     }
     int region_index = c->region;
     bool sent = c->conn->send(argv, [=, this](const std::optional<std::string>& raw) {
@@ -307,48 +311,6 @@ class Run {
       schedule_step(c);
     });
     if (!sent) schedule_step(c);
-  }
-
-  // Big collections (up to kBigKeyElements each), written in bulk, with
-  // some members and fields removed, and deleted or expired whole: sets b0,
-  // b1 and hashes c0, c1 under crdt
-  // (counter and register fields), hash kb0 under lww.
-  void big_collection_op(Client* c, std::vector<std::string>* argv, std::string* k) {
-    static const char* const kKeys[] = {"b0", "b1", "c0", "c1", "kb0"};
-    *k = kKeys[pick(5)];
-    size_t& size = big_size_[*k];
-    bool set = (*k)[0] == 'b';
-    int r = static_cast<int>(pick(100));
-    if (r < 8 || size >= kBigKeyElements) {
-      *argv = {"DEL", *k};
-      size = 0;
-    } else if (r < 15) {
-      *argv = {"PEXPIRE", *k, std::to_string(100 + pick(2900))};
-    } else if (set && r < 30) {
-      *argv = {"SREM", *k};
-      for (int i = 0; i < 5; ++i)
-        argv->push_back("m" + std::to_string(pick(8)) + "-" + std::to_string(pick(2000)));
-    } else if (set) {
-      *argv = {"SADD", *k};
-      size_t n = 100 + pick(400);
-      for (size_t i = 0; i < n; ++i)
-        argv->push_back("m" + std::to_string(c->id % 8) + "-" + std::to_string(pick(2000)));
-      size += n;
-    } else if (r < 22) {
-      *argv = {"HDEL", *k};
-      for (int i = 0; i < 5; ++i) argv->push_back("f" + std::to_string(pick(20000)));
-    } else if ((*k)[0] == 'c' && r < 40) {
-      *argv = {"HINCRBY", *k, "f" + std::to_string(pick(20000)), std::to_string(1 + pick(3))};
-      size += 1;
-    } else {
-      *argv = {"HSET", *k};
-      size_t n = 50 + pick(300);
-      for (size_t i = 0; i < n; ++i) {
-        argv->push_back("f" + std::to_string(pick(20000)));
-        argv->push_back("v" + std::to_string(c->id) + "-" + std::to_string(c->n++));
-      }
-      size += n;
-    }
   }
 
   Version record_version(int region, const std::string& k) {
@@ -379,7 +341,10 @@ class Run {
              std::to_string(w.seq));
       }
       hlcs[w.seq] = w.hlc;
-      writes_.push_back(w);
+      // A command over several keys (SMOVE, RENAME) may leave the key it is
+      // filed under as it was: it is a write of that key only if it wrote it.
+      meridian::Version kv = cluster_->region(region).keyspace().version_of(k);
+      if (kv.hlc == w.hlc && kv.origin == w.origin) writes_.push_back(w);
       if (k[0] == 'k') lww_writes_.push_back(w);
       if (mode != 0 && v.kind != '-') {
         // Acknowledged under semi-sync/sync: enough regions must have it now.
@@ -662,7 +627,6 @@ class Run {
   SimRandom rng_;
   bool broken_join_ = false;
   std::vector<Write> lww_writes_;
-  static constexpr size_t kBigKeyElements = 10000;
   std::map<std::string, size_t> big_size_;
   std::map<std::string, Range> counters_;
   std::map<std::string, std::vector<std::string>> members_;

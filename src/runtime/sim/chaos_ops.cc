@@ -1,0 +1,77 @@
+#include "runtime/sim/chaos_ops.h"
+
+namespace meridian::sim {
+
+std::vector<std::string> big_collection_op(const Pick& pick, OpAuthor a,
+                                           std::map<std::string, size_t>& sizes, std::string* key) {
+  static const char* const kKeys[] = {"b0", "b1", "c0", "c1", "kb0"};
+  const std::string k = kKeys[pick(5)];
+  *key = k;
+  size_t& size = sizes[k];
+  const bool set = k[0] == 'b';
+  const int r = static_cast<int>(pick(100));
+  std::vector<std::string> argv;
+  if (r < 8 || size >= kBigKeyElements) {
+    argv = {"DEL", k};
+    size = 0;
+  } else if (r < 15) {
+    argv = {"PEXPIRE", k, std::to_string(100 + pick(2900))};
+  } else if (set && r < 30) {
+    argv = {"SREM", k};
+    for (int i = 0; i < 5; ++i)
+      argv.push_back("m" + std::to_string(pick(8)) + "-" + std::to_string(pick(2000)));
+  } else if (set) {
+    argv = {"SADD", k};
+    size_t n = 100 + pick(400);
+    for (size_t i = 0; i < n; ++i)
+      argv.push_back("m" + std::to_string(a.id % 8) + "-" + std::to_string(pick(2000)));
+    size += n;
+  } else if (r < 22) {
+    argv = {"HDEL", k};
+    for (int i = 0; i < 5; ++i) argv.push_back("f" + std::to_string(pick(20000)));
+  } else if (k[0] == 'c' && r < 40) {
+    argv = {"HINCRBY", k, "f" + std::to_string(pick(20000)), std::to_string(1 + pick(3))};
+    size += 1;
+  } else {
+    argv = {"HSET", k};
+    size_t n = 50 + pick(300);
+    for (size_t i = 0; i < n; ++i) {
+      argv.push_back("f" + std::to_string(pick(20000)));
+      argv.push_back("v" + std::to_string(a.id) + "-" + std::to_string(a.n++));
+    }
+    size += n;
+  }
+  return argv;
+}
+
+std::vector<std::string> whole_key_op(const Pick& pick, OpAuthor a, std::string* key) {
+  const std::string family = pick(2) == 0 ? "u" : "ku";
+  auto some = [&] { return family + std::to_string(pick(3)); };
+  const std::string k = some(), other = some();
+  *key = k;
+  auto member = [&] { return "m" + std::to_string(pick(12)); };
+  switch (pick(10)) {
+    case 0:
+    case 1:
+      return {"SADD", k, member(), member(),
+              "m" + std::to_string(a.id) + "-" + std::to_string(a.n++)};
+    case 2:
+      return {"SUNIONSTORE", k, other, some()};
+    case 3:
+      return {"SINTERSTORE", k, other, some()};
+    case 4:
+      return {"SDIFFSTORE", k, other, some()};
+    case 5:
+      return {"SMOVE", other, k, member()};
+    case 6:
+      return {"RENAME", other, k};
+    case 7:
+      return {"COPY", other, k, "REPLACE"};
+    case 8:
+      return {"SPOP", k, std::to_string(1 + pick(3))};
+    default:
+      return {"SREM", k, member(), member()};
+  }
+}
+
+}  // namespace meridian::sim

@@ -1,0 +1,35 @@
+#pragma once
+// Random commands of the replication chaos run (chaos.cc) for key families
+// whose outcome it checks only by convergence: every region must end with
+// the same state. `pick(n)` is the run's seeded uniform choice in [0, n).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace meridian::sim {
+
+using Pick = std::function<uint64_t(uint64_t)>;
+
+// A client of the run, as the generators see it: its id and a counter that
+// makes its values unique.
+struct OpAuthor {
+  int id;
+  uint64_t& n;
+};
+
+// Big collections (up to kBigKeyElements each), written in bulk, with some
+// members and fields removed, and deleted or expired whole: sets b0, b1 and
+// hashes c0, c1 under crdt (counter and register fields), hash kb0 under lww.
+// `sizes` tracks how big each has grown since its last DEL.
+std::vector<std::string> big_collection_op(const Pick& pick, OpAuthor a,
+                                           std::map<std::string, size_t>& sizes, std::string* key);
+inline constexpr size_t kBigKeyElements = 10000;
+
+// Commands that write a key whole from other keys (SUNIONSTORE and the
+// other STOREs, SMOVE, RENAME, COPY, SPOP) over small sets: u0-u2 under
+// crdt, ku0-ku2 under lww. Sources and destination are of one family.
+std::vector<std::string> whole_key_op(const Pick& pick, OpAuthor a, std::string* key);
+
+}  // namespace meridian::sim

@@ -1,0 +1,92 @@
+// Commands that write a key whole from other keys (RENAME, COPY, SMOVE, the
+// STORE forms) replicate as a delete plus a create: every region ends with
+// the same value, TTL included, under the merging policies and under lww,
+// and a member added concurrently elsewhere survives under crdt.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/sim/sim_cluster.h"
+#include "sim_call.h"
+
+namespace meridian::sim {
+namespace {
+
+SimClusterOptions three_regions() {
+  SimClusterOptions o;
+  o.regions = 3;
+  o.one_way_ms = {{0, 35, 50}, {35, 0, 100}, {50, 100, 0}};
+  o.replication.heartbeat_ms = 50;
+  KeyspacePolicy lww;
+  lww.pattern = "lww:*";
+  lww.conflict = crdt::Policy::kLww;
+  o.replication.keyspaces = {lww};
+  return o;
+}
+
+struct Cluster {
+  SimCluster c{three_regions()};
+  std::vector<std::unique_ptr<SimConn>> r;
+  Cluster() {
+    c.run_for(200);
+    for (int i = 0; i < 3; ++i) r.push_back(c.connect(i));
+  }
+  std::string at(int i, const std::vector<std::string>& argv) { return *call(c, *r[i], argv); }
+  // The same reply in every region.
+  void expect_everywhere(const std::vector<std::string>& argv, const std::string& want) {
+    for (int i = 0; i < 3; ++i)
+      EXPECT_EQ(at(i, argv), want) << argv[0] << " " << argv[1] << " r" << i + 1;
+  }
+};
+
+class WholeKeyWrites : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(WholeKeyWrites, ReachEveryRegionAsTheWritingRegionShowsThem) {
+  const std::string p = GetParam();  // "" (crdt) or "lww:"
+  Cluster k;
+  EXPECT_EQ(k.at(0, {"HSET", p + "h", "f", "1", "g", "2"}), ":2\r\n");
+  EXPECT_EQ(k.at(0, {"EXPIRE", p + "h", "1000"}), ":1\r\n");
+  EXPECT_EQ(k.at(0, {"SADD", p + "a", "x", "y", "z"}), ":3\r\n");
+  EXPECT_EQ(k.at(0, {"SADD", p + "b", "y", "z", "w"}), ":3\r\n");
+  EXPECT_EQ(k.at(0, {"SET", p + "dst", "a string"}), "+OK\r\n");
+  k.c.run_for(300);
+  // From another region, over keys that exist everywhere.
+  EXPECT_EQ(k.at(1, {"RENAME", p + "h", p + "h2"}), "+OK\r\n");
+  EXPECT_EQ(k.at(1, {"COPY", p + "h2", p + "h3"}), ":1\r\n");
+  EXPECT_EQ(k.at(1, {"SUNIONSTORE", p + "dst", p + "a", p + "b"}), ":4\r\n");
+  EXPECT_EQ(k.at(1, {"SINTERSTORE", p + "a", p + "a", p + "b"}), ":2\r\n");
+  EXPECT_EQ(k.at(1, {"SMOVE", p + "b", p + "a", "w"}), ":1\r\n");
+  EXPECT_EQ(k.at(1, {"SPOP", p + "b", "5"}), "*2\r\n$1\r\ny\r\n$1\r\nz\r\n");
+  k.c.run_for(300);
+  k.expect_everywhere({"EXISTS", p + "h", p + "b"}, ":0\r\n");
+  k.expect_everywhere({"HGETALL", p + "h2"}, "*4\r\n$1\r\nf\r\n$1\r\n1\r\n$1\r\ng\r\n$1\r\n2\r\n");
+  k.expect_everywhere({"HGETALL", p + "h3"}, "*4\r\n$1\r\nf\r\n$1\r\n1\r\n$1\r\ng\r\n$1\r\n2\r\n");
+  k.expect_everywhere({"TTL", p + "h3"}, ":999\r\n");
+  k.expect_everywhere({"SMEMBERS", p + "dst"},
+                      "*4\r\n$1\r\nw\r\n$1\r\nx\r\n$1\r\ny\r\n$1\r\nz\r\n");
+  k.expect_everywhere({"SMEMBERS", p + "a"}, "*3\r\n$1\r\nw\r\n$1\r\ny\r\n$1\r\nz\r\n");
+  k.expect_everywhere({"SCARD", p + "a"}, ":3\r\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(Policies, WholeKeyWrites, ::testing::Values("", "lww:"),
+                         [](const auto& info) { return info.param.empty() ? "crdt" : "lww"; });
+
+// A STORE is a delete plus a create: under crdt a member added concurrently
+// to the destination in another region survives it, like after a DEL.
+TEST(WholeKeyWrites, AMemberAddedConcurrentlyToTheDestinationSurvivesUnderCrdt) {
+  Cluster k;
+  EXPECT_EQ(k.at(0, {"SADD", "src", "a"}), ":1\r\n");
+  EXPECT_EQ(k.at(0, {"SADD", "dst", "old"}), ":1\r\n");
+  k.c.run_for(300);
+  k.c.network().isolate(k.c.id(0));
+  EXPECT_EQ(k.at(0, {"SUNIONSTORE", "dst", "src"}), ":1\r\n");
+  EXPECT_EQ(k.at(1, {"SADD", "dst", "concurrent"}), ":1\r\n");
+  k.c.network().heal();
+  k.c.run_for(2000);
+  k.expect_everywhere({"SMEMBERS", "dst"}, "*2\r\n$1\r\na\r\n$10\r\nconcurrent\r\n");
+}
+
+}  // namespace
+}  // namespace meridian::sim
