@@ -16,12 +16,16 @@ Step.kind tells the runner how to compare replies:
   unordered  elements of the top-level aggregate compared as a multiset
   pairs      like unordered but field/value pairs (HGETALL; RESP2 flat array)
   ttl        TTL/PTTL: negative replies exact, positive within step.tol
-  scan       full SCAN iteration on each server; compare the union of keys
+  scan       full SCAN / SSCAN / HSCAN iteration on each server; compare the
+             union of keys (members, field/value pairs)
+  rand       random replies (SPOP, ...): same shape, see difftools.check_rand
   hello      HELLO: compare with the server/version/id fields removed
   wait       not a command: wait until the short TTLs of step.keys are over
 """
 
 import random
+
+from cmdgen_collections import COLLECTION_OPS, NEW_ARITY, CollectionOps
 
 KEYS = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "a*b", "h[x]"]
 FIELDS = ["f0", "f1", "f2", "f3", "", "1"]
@@ -60,6 +64,7 @@ ARITY = {
     "SUBSTR": 4, "SETRANGE": 4, "MSETNX": -3, "TOUCH": -2, "EXPIRETIME": 2,
     "PEXPIRETIME": 2, "HSTRLEN": 3,
 }
+ALL_ARITY = dict(ARITY, **NEW_ARITY)
 
 SHORT_TTL_MAX_MS = 2000      # anything up to this is a "short" TTL (waited out)
 LONG_TTL_MIN_S = 1000        # long TTLs never expire during a run
@@ -90,7 +95,7 @@ class Step:
         return "Step(%s)" % self.show()
 
 
-class Generator:
+class Generator(CollectionOps):
     def __init__(self, seed, t0, keys=KEYS):
         self.r = random.Random(seed)
         self.t0 = int(t0)
@@ -230,8 +235,8 @@ class Generator:
 
     # ------------------------------------------------------------------ arity
     def op_arity(self):
-        name = self.ch(sorted(ARITY))
-        a = ARITY[name]
+        name = self.ch(sorted(ALL_ARITY))
+        a = ALL_ARITY[name]
         if a > 0:
             choices = [n for n in (a - 1, a + 1, a + 2) if n >= 1]
             n = self.ch(choices)
@@ -621,4 +626,4 @@ OPS = [
     ("hexists", 2), ("hlen", 2), ("hkeys", 2), ("hincrby", 5),
     ("setex", 3), ("getex", 4), ("getrange", 3), ("setrange", 3), ("msetnx", 2),
     ("touch", 2), ("hstrlen", 2),
-]
+] + COLLECTION_OPS

@@ -1,16 +1,20 @@
 """Run the same steps against the reference redis-server and the SUT and
-compare replies (see cmdgen.Step for the comparison kinds)."""
+compare replies (see cmdgen.Step for the comparison kinds), and the runner of
+the curated scripts of test_fixed_diff*.py (parse_line, run_fixed_script)."""
 
 import contextlib
 import os
+import shlex
 import sys
+import time
 
 import pytest
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
 
 from lib.harness import wait_until, WaitTimeout  # noqa: E402
-from lib.resp import parse, normalize_unordered, Err, RespMap, Array  # noqa: E402
+from lib.resp import (parse, normalize_unordered, is_null, Err, RespMap, RespSet,  # noqa: E402
+                      Array, Push)
 
 from cmdgen import SHORT_PTTL_THRESHOLD, Step  # noqa: E402
 
@@ -48,11 +52,20 @@ def hello_fields(raw):
             sorted(bytes(k) for k, _ in pairs if isinstance(k, bytes)))
 
 
+# where the cursor is in SCAN-like commands; *SCAN of a hash/zset returns pairs
+SCAN_CURSOR_INDEX = {"SCAN": 1, "SSCAN": 2, "HSCAN": 2, "ZSCAN": 2}
+SCAN_PAIRS = {"HSCAN", "ZSCAN"}
+
+
 def scan_all(conn, args, max_iters=10000):
-    """Iterate SCAN from cursor 0 to the end. Returns ('err', raw) or
-    ('ok', sorted keys, n_calls). Raises ValueError on a malformed reply."""
+    """Iterate SCAN / SSCAN / HSCAN from cursor 0 to the end. Returns
+    ('err', raw) or ('ok', sorted keys) (HSCAN: sorted (field, value) pairs).
+    Raises ValueError on a malformed reply."""
     args = list(args)
-    assert args[1] == "0"
+    name = str(args[0]).upper()
+    ci = SCAN_CURSOR_INDEX.get(name, 1)
+    pairs = name in SCAN_PAIRS
+    assert args[ci] == "0"
     keys = set()
     calls = 0
     while True:
@@ -62,19 +75,25 @@ def scan_all(conn, args, max_iters=10000):
         if isinstance(v, Err):
             if calls == 1:
                 return ("err", raw)
-            raise ValueError("SCAN error in the middle of an iteration: %r" % raw)
+            raise ValueError("%s error in the middle of an iteration: %r" % (name, raw))
         if not (isinstance(v, Array) and len(v) == 2 and isinstance(v[0], bytes)
-                and isinstance(v[1], list) and all(isinstance(x, bytes) for x in v[1])):
-            raise ValueError("malformed SCAN reply %r" % raw)
-        keys.update(_bulk_list(v[1]))
+                and isinstance(v[1], Array) and all(isinstance(x, bytes) for x in v[1])):
+            raise ValueError("malformed %s reply %r" % (name, raw))
+        items = _bulk_list(v[1])
+        if pairs:
+            if len(items) % 2:
+                raise ValueError("odd number of elements in a %s reply %r" % (name, raw))
+            keys.update(zip(items[0::2], items[1::2]))
+        else:
+            keys.update(items)
         cursor = v[0].decode()
         if cursor == "0":
             return ("ok", sorted(keys))
         if not cursor.isdigit():
-            raise ValueError("non-integer SCAN cursor %r" % v[0])
+            raise ValueError("non-integer %s cursor %r" % (name, v[0]))
         if calls > max_iters:
-            raise ValueError("SCAN did not finish in %d calls" % max_iters)
-        args[1] = cursor
+            raise ValueError("%s did not finish in %d calls" % (name, max_iters))
+        args[ci] = cursor
 
 
 def short_ttl_over(conn, key):
@@ -110,12 +129,20 @@ def run_step(step, ref, sut, wait_timeout=10.0):
                            "SCAN full-iteration union differs")
         return (repr(a).encode(), repr(b).encode())
 
+    if step.kind == "rand":
+        domains = (rand_domain(ref, step.args), rand_domain(sut, step.args))
+        return check_reply(step, ref.call_raw(*step.args), sut.call_raw(*step.args),
+                           domains)
+
     return check_reply(step, ref.call_raw(*step.args), sut.call_raw(*step.args))
 
 
-def check_reply(step, ra, rb):
+def check_reply(step, ra, rb, domains=None):
     """Compare one reply pair, normalized as the step's kind allows; return
-    (ra, rb) or raise Mismatch."""
+    (ra, rb) or raise Mismatch. `domains` (kind rand only): what each reply
+    may contain, see rand_domain."""
+    if step.kind == "rand":
+        return check_rand(step, ra, rb, domains)
     if ra == rb:
         return ra, rb
     if step.kind == "unordered":
@@ -133,6 +160,135 @@ def check_reply(step, ra, rb):
         if hello_fields(ra) == _safe(hello_fields, rb):
             return ra, rb
     raise Mismatch(step, ra, rb)
+
+
+# ------------------------------------------------------------ random replies
+# Kind "rand" (`@rand` in scripts): SPOP, SRANDMEMBER, HRANDFIELD, RANDOMKEY.
+# The replies cannot be compared byte for byte; instead
+#   * both must have the same shape: the same RESP type at every level and
+#     the same number of elements in every aggregate (errors: same text);
+#   * every element the SUT returns must be in its domain: the set members /
+#     hash fields / (field, value) pairs / keys the SUT held before the command
+#     (fetched from each server just before, see rand_domain);
+#   * with a non-negative count, the elements must be distinct;
+#   * when the reply is forced (the reference returned its whole domain and
+#     either the count asks for distinct elements or the domain has a single
+#     element) and both domains are equal, the multisets must be equal.
+# The reference reply is put through the same checks: if it fails them, the
+# checker is wrong (RuntimeError, not a mismatch).
+
+RAND_DOMAIN_CMD = {"SPOP": "SMEMBERS", "SRANDMEMBER": "SMEMBERS", "HRANDFIELD": "HGETALL",
+                   "RANDOMKEY": "KEYS"}
+
+
+def _rand_withvalues(args):
+    return (str(args[0]).upper() == "HRANDFIELD" and len(args) >= 4
+            and str(args[3]).upper() == "WITHVALUES")
+
+
+def _rand_count(args):
+    """The count argument of SPOP/SRANDMEMBER/HRANDFIELD as an int, or None."""
+    if str(args[0]).upper() in ("SPOP", "SRANDMEMBER", "HRANDFIELD") and len(args) >= 3:
+        try:
+            return int(args[2])
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def rand_domain(conn, args):
+    """The values a random reply of `args` may hold on conn, as a set: set
+    members, hash fields ((field, value) pairs with WITHVALUES) or keys;
+    None when the command is not known or the key holds no such value."""
+    name = str(args[0]).upper()
+    cmd = RAND_DOMAIN_CMD.get(name)
+    if cmd is None or (cmd != "KEYS" and len(args) < 2):
+        return None
+    v = parse(conn.call_raw(*((cmd, "*") if cmd == "KEYS" else (cmd, args[1]))))
+    if isinstance(v, Err):
+        return None
+    if cmd == "HGETALL":
+        if isinstance(v, RespMap):
+            pairs = [(bytes(f), bytes(x)) for f, x in v]
+        else:
+            pairs = list(zip(_bulk_list(v[0::2]), _bulk_list(v[1::2])))
+        return set(pairs) if _rand_withvalues(args) else {f for f, _ in pairs}
+    return set(_bulk_list(v))
+
+
+def reply_shape(v):
+    """RESP types and aggregate sizes of a parsed reply, without the values
+    (errors keep their text)."""
+    if isinstance(v, Err):
+        return ("error", str(v))
+    if isinstance(v, RespMap):
+        return ("map", len(v), tuple((reply_shape(a), reply_shape(b)) for a, b in v))
+    if isinstance(v, (Array, RespSet, Push)):
+        return (type(v).__name__, len(v), tuple(reply_shape(x) for x in v))
+    if is_null(v):
+        return repr(v)
+    return type(v).__name__
+
+
+def rand_elements(v, withvalues):
+    """The elements of a random reply: a list of values, or of (field, value)
+    tuples with WITHVALUES (RESP2: a flat array; RESP3: an array of pairs)."""
+    if isinstance(v, bytes):
+        return [bytes(v)]
+    if is_null(v) or not isinstance(v, list):
+        return []
+    if not withvalues:
+        return [bytes(x) if isinstance(x, bytes) else x for x in v]
+    if v and all(isinstance(x, list) for x in v):
+        return [tuple(bytes(y) for y in x) for x in v]
+    return list(zip(v[0::2], v[1::2]))
+
+
+def rand_problem(args, v, domain):
+    """Why the parsed random reply v of `args` is impossible given the domain
+    (None when it is possible)."""
+    if isinstance(v, Err) or is_null(v):
+        return None
+    withvalues = _rand_withvalues(args)
+    elems = rand_elements(v, withvalues)
+    if withvalues and isinstance(v, list) and any(
+            not (isinstance(e, tuple) and len(e) == 2) for e in elems):
+        return "WITHVALUES reply is not made of field/value pairs"
+    if domain is not None:
+        outside = [e for e in elems if e not in domain]
+        if outside:
+            return "returned %r, not held by the key(s) before the command" % outside[:5]
+    count = _rand_count(args)
+    if count is not None and count >= 0:
+        keys = [e[0] if withvalues else e for e in elems]
+        if len(set(keys)) != len(keys):
+            return "repeated elements with a non-negative count"
+    return None
+
+
+def check_rand(step, ra, rb, domains=None):
+    da, db = domains if domains is not None else (None, None)
+    va = parse(ra)
+    problem = rand_problem(step.args, va, da)
+    if problem:
+        raise RuntimeError("reference redis fails the @rand checks on %s (%s): %r"
+                           % (step.show(), problem, ra))
+    vb = _safe(parse, rb)
+    if ra == rb:
+        return ra, rb
+    if reply_shape(va) != _safe(reply_shape, vb):
+        raise Mismatch(step, ra, rb, "random reply of another RESP type or size")
+    problem = _safe(rand_problem, step.args, vb, db)
+    if problem:
+        raise Mismatch(step, ra, rb, "meridian: %s" % (problem,))
+    if da is not None and da == db and isinstance(va, (list, bytes)):
+        withvalues = _rand_withvalues(step.args)
+        ea, eb = rand_elements(va, withvalues), rand_elements(vb, withvalues)
+        count = _rand_count(step.args)
+        forced = set(ea) == da and (len(da) == 1 or count is None or count >= 0)
+        if forced and sorted(ea) != sorted(eb):
+            raise Mismatch(step, ra, rb, "the reply is forced (whole key) but differs")
+    return ra, rb
 
 
 def _safe(fn, *a, **kw):
@@ -255,3 +411,77 @@ def fail_on(report):
     if report:
         print(report)
         pytest.fail(report, pytrace=False)
+
+
+# ------------------------------------------------------------ fixed scripts
+# A script line is a command in shell syntax; a prefix selects how replies are
+# compared: `~` unordered multiset, `%` field/value pairs, `@ttl` / `@pttl`
+# tolerance, `@scan` full-iteration union (SCAN, SSCAN, HSCAN), `@hello` HELLO
+# without server/version/id, `@rand` random replies (see check_rand). Items
+# may also be tuples of arguments (binary data) or Steps.
+
+PREFIX_KIND = {"~": "unordered", "%": "pairs", "@ttl": "ttl", "@pttl": "ttl",
+               "@scan": "scan", "@hello": "hello", "@rand": "rand"}
+T0 = int(time.time())
+
+
+def parse_line(line):
+    if isinstance(line, Step):
+        return line
+    if isinstance(line, tuple):
+        return Step(list(line))
+    line = line.replace("{T+}", str(T0 + 100000)).replace("{T-}", str(T0 - 100))
+    line = line.replace("{MT+}", str((T0 + 100000) * 1000))
+    words = shlex.split(line)
+    kind, tol = "exact", 0
+    if words[0] in PREFIX_KIND:
+        p = words.pop(0)
+        kind = PREFIX_KIND[p]
+        tol = {"@ttl": 1, "@pttl": 1500}.get(p, 0)
+    return Step(words, kind=kind, tol=tol)
+
+
+def arity_error_lines(arity):
+    """Commands with one argument too few / too many (upper and lower case)."""
+    lines = []
+    for name, a in sorted(arity.items()):
+        if a > 0:
+            counts = [n for n in (a - 1, a + 1) if n >= 1]
+        else:
+            counts = list(range(1, -a))
+        for n in counts:
+            lines.append(" ".join([name] + ["k"] * (n - 1)))
+            lines.append(" ".join([name.lower()] + ["k"] * (n - 1)))
+    return lines
+
+
+def run_fixed_script(live_pair, name, lines, proto):
+    """Run one curated script on fresh connections of both servers over RESP
+    `proto`, on an empty key space; fail the test listing every mismatching
+    reply (the script goes on after a mismatch)."""
+    ref_srv, sut_srv = live_pair
+    ref, sut = ref_srv.conn(), sut_srv.conn()
+    try:
+        if proto == 3:
+            switch_to_resp3(ref, sut)
+        reset_keyspace(ref, sut, ["k", "s", "h"])
+        history = []
+        failures = []
+        for i, line in enumerate(lines):
+            step = parse_line(line)
+            try:
+                ra, _ = run_step(step, ref, sut)
+            except Mismatch as m:
+                failures.append(format_mismatch(m, name, i, proto, history[-3:]))
+                # resynchronizing the SUT's key state is not possible in
+                # general; keep going to list further mismatches of this script
+                continue
+            history.append((i, step, ra))
+        if failures:
+            report = ("%d mismatching replies in script %r (RESP%d):\n" %
+                      (len(failures), name, proto)) + "\n".join(failures[:25])
+            print(report)
+            pytest.fail(report, pytrace=False)
+    finally:
+        ref.close()
+        sut.close()

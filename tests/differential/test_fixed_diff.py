@@ -3,39 +3,19 @@
 Each case runs on an empty key space, on fresh connections, over RESP2 and
 RESP3. A script line is a command in shell syntax; a prefix selects how replies
 are compared: `~` unordered multiset, `%` field/value pairs, `@ttl` / `@pttl`
-tolerance, `@scan` full-iteration union, `@hello` HELLO without server/version/id.
-Items may also be tuples of arguments (for binary data).
+tolerance, `@scan` full-iteration union, `@hello` HELLO without server/version/id,
+`@rand` random replies (see difftools.check_rand). Items may also be tuples of
+arguments (for binary data). The parser and the runner are in difftools.py
+(shared with test_fixed_diff_collections.py).
 """
 
 import itertools
 import shlex
-import time
 
 import pytest
 
 from cmdgen import Step, ARITY
-from difftools import run_step, reset_keyspace, switch_to_resp3, Mismatch, format_mismatch
-
-PREFIX_KIND = {"~": "unordered", "%": "pairs", "@ttl": "ttl", "@pttl": "ttl",
-               "@scan": "scan", "@hello": "hello"}
-T0 = int(time.time())
-
-
-def parse_line(line):
-    if isinstance(line, Step):
-        return line
-    if isinstance(line, tuple):
-        return Step(list(line))
-    line = line.replace("{T+}", str(T0 + 100000)).replace("{T-}", str(T0 - 100))
-    line = line.replace("{MT+}", str((T0 + 100000) * 1000))
-    words = shlex.split(line)
-    kind, tol = "exact", 0
-    if words[0] in PREFIX_KIND:
-        p = words.pop(0)
-        kind = PREFIX_KIND[p]
-        tol = {"@ttl": 1, "@pttl": 1500}.get(p, 0)
-    return Step(words, kind=kind, tol=tol)
-
+from difftools import arity_error_lines, run_fixed_script
 
 CASES = {}
 
@@ -264,15 +244,7 @@ case("wrongtype", type_error_lines())
 
 
 def arity_lines():
-    lines = []
-    for name, a in sorted(ARITY.items()):
-        if a > 0:
-            counts = [n for n in (a - 1, a + 1) if n >= 1]
-        else:
-            counts = list(range(1, -a))
-        for n in counts:
-            lines.append(" ".join([name] + ["k"] * (n - 1)))
-            lines.append(" ".join([name.lower()] + ["k"] * (n - 1)))
+    lines = arity_error_lines(ARITY)
     lines += ["CLIENT", "CLIENT SETNAME", "CLIENT SETNAME a b", "CLIENT GETNAME x",
               "CLIENT ID x", "CLIENT BOGUS", "client bogus x", "SELECT", "SELECT 0 1",
               "HELLO 3 AUTH", "HELLO 3 AUTH a", "HELLO 3 SETNAME", "ECHO", "ECHO a b",
@@ -340,29 +312,4 @@ case("empty-aggregates-deleted", [
 @pytest.mark.parametrize("proto", [2, 3], ids=["resp2", "resp3"])
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_fixed_script(live_pair, name, proto):
-    ref_srv, sut_srv = live_pair
-    ref, sut = ref_srv.conn(), sut_srv.conn()
-    try:
-        if proto == 3:
-            switch_to_resp3(ref, sut)
-        reset_keyspace(ref, sut, ["k", "s", "h"])
-        history = []
-        failures = []
-        for i, line in enumerate(CASES[name]):
-            step = parse_line(line)
-            try:
-                ra, _ = run_step(step, ref, sut)
-            except Mismatch as m:
-                failures.append(format_mismatch(m, name, i, proto, history[-3:]))
-                # resynchronize the SUT's key state is not possible in general;
-                # keep going to list further mismatches of this script
-                continue
-            history.append((i, step, ra))
-        if failures:
-            report = ("%d mismatching replies in script %r (RESP%d):\n" %
-                      (len(failures), name, proto)) + "\n".join(failures[:25])
-            print(report)
-            pytest.fail(report, pytrace=False)
-    finally:
-        ref.close()
-        sut.close()
+    run_fixed_script(live_pair, name, CASES[name], proto)

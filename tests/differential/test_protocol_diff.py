@@ -180,7 +180,7 @@ AUTH_SCRIPTS = {
 
 @pytest.mark.parametrize("name", sorted(AUTH_SCRIPTS))
 def test_auth_like_redis(auth_pair, name):
-    from test_fixed_diff import parse_line
+    from difftools import parse_line
     ref_srv, sut_srv = auth_pair
     ref = RespConn(ref_srv.host, ref_srv.port)
     sut = RespConn(sut_srv.host, sut_srv.port)

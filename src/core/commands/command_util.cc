@@ -85,12 +85,14 @@ bool count_arg(CommandContext& ctx, std::string_view arg, int64_t* out) {
         "9223372036854775807");
     return false;
   }
-  if (*out < -kMaxPicks) {
-    ctx.reply.error("ERR count is too large: a reply holds at most " + std::to_string(kMaxPicks) +
-                    " random picks; ask in several calls");
-    return false;
-  }
   return true;
+}
+
+bool picks_allowed(CommandContext& ctx, int64_t count) {
+  if (count >= -kMaxPicks) return true;
+  ctx.reply.error("ERR count is too large: a reply holds at most " + std::to_string(kMaxPicks) +
+                  " random picks; ask in several calls");
+  return false;
 }
 
 bool increment(CommandContext& ctx, int64_t incr, int64_t* value) {

@@ -47,10 +47,12 @@ void remove_fields(CommandContext& ctx, ValueType type);
 bool int_arg(CommandContext& ctx, std::string_view arg, int64_t* out);
 
 // The count of SRANDMEMBER and HRANDFIELD: negative means picks may repeat.
-// Replies Redis' range error beyond +-LONG_MAX, and refuses a reply of more
-// than kMaxPicks elements (it would exhaust memory, not answer anyone).
-inline constexpr int64_t kMaxPicks = 10'000'000;
+// Replies Redis' range error beyond +-LONG_MAX.
 bool count_arg(CommandContext& ctx, std::string_view arg, int64_t* out);
+// Refuses (replying) a negative count of more than kMaxPicks repeated picks:
+// the reply would exhaust memory, not answer anyone (Redis builds it).
+inline constexpr int64_t kMaxPicks = 10'000'000;
+bool picks_allowed(CommandContext& ctx, int64_t count);
 
 // INCRBY / HINCRBY: adds `incr` to `*value` and tells the keyspace the write
 // is an increment (concurrent increments from other regions all count); on

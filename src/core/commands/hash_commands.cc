@@ -180,6 +180,10 @@ void hrandfield(CommandContext& ctx) {
   if (argv.size() > 4 || (argv.size() == 4 && !with_values)) return ctx.reply.error(cmd::kSyntax);
   int64_t count = 1;
   if (with_count && !cmd::count_arg(ctx, argv[2], &count)) return;
+  if (with_values && (count > INT64_MAX / 2 || count < -(INT64_MAX / 2))) {
+    return ctx.reply.error("ERR value is out of range");
+  }
+  if (!cmd::picks_allowed(ctx, count)) return;
   const KeyRecord* found = nullptr;
   if (!cmd::peek(ctx, argv[1], ValueType::kHash, found)) return;
   if (!found || count == 0) return with_count ? ctx.reply.array(0) : ctx.reply.null();

@@ -20,6 +20,15 @@ struct Range {
 
 void lcs(CommandContext& ctx) {
   const auto& argv = ctx.argv;
+  std::string values[2];
+  for (int k = 0; k < 2; ++k) {
+    const KeyRecord* rec = ctx.keyspace.peek(argv[1 + k], ctx.now_ms);
+    if (rec == nullptr) continue;
+    if (rec->type != ValueType::kString) {
+      return ctx.reply.error("ERR The specified keys must contain string values");
+    }
+    values[k] = rec->payload;
+  }
   bool getlen = false, getidx = false, withmatchlen = false;
   int64_t minmatchlen = 0;
   for (size_t i = 3; i < argv.size(); ++i) {
@@ -35,15 +44,6 @@ void lcs(CommandContext& ctx) {
     } else {
       return ctx.reply.error(cmd::kSyntax);
     }
-  }
-  std::string values[2];
-  for (int k = 0; k < 2; ++k) {
-    const KeyRecord* rec = ctx.keyspace.peek(argv[1 + k], ctx.now_ms);
-    if (rec == nullptr) continue;
-    if (rec->type != ValueType::kString) {
-      return ctx.reply.error("ERR The specified keys must contain string values");
-    }
-    values[k] = rec->payload;
   }
   if (getidx && getlen) {
     return ctx.reply.error("ERR If you want both the length and indexes, please just use IDX.");

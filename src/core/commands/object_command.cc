@@ -17,7 +17,7 @@ namespace {
 // Redis 7.0's defaults: set-max-intset-entries, hash-max-listpack-entries,
 // hash-max-listpack-value, OBJ_ENCODING_EMBSTR_SIZE_LIMIT.
 constexpr uint64_t kMaxIntsetEntries = 512;
-constexpr uint64_t kMaxListpackEntries = 128;
+constexpr uint64_t kMaxListpackEntries = 512;  // the compiled default (redis.conf ships 128)
 constexpr size_t kMaxListpackValue = 64;
 constexpr size_t kEmbstrLimit = 44;
 constexpr int64_t kSharedIntegers = 10000;  // OBJ_SHARED_INTEGERS

@@ -18,8 +18,9 @@ using cmd::equals_ci;
 
 // Redis' parseScanCursorOrReply: an unsigned decimal.
 bool parse_cursor(std::string_view s, uint64_t* out) {
+  // strtoul's reading: "" is 0 and "-1" is 2^64 - 1.
   std::string buf(s);
-  if (buf.empty() || std::isspace(static_cast<unsigned char>(buf[0]))) return false;
+  if (!buf.empty() && std::isspace(static_cast<unsigned char>(buf[0]))) return false;
   errno = 0;
   char* end = nullptr;
   unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
@@ -128,25 +129,31 @@ void scan(CommandContext& ctx) {
 // replies each matching field followed by its value).
 template <ValueType kType>
 void collection_scan(CommandContext& ctx) {
-  ScanOptions o;
-  if (!parse_scan(ctx, 2, false, &o)) return;
+  uint64_t cursor = 0;
+  if (!parse_cursor(ctx.argv[2], &cursor)) return ctx.reply.error("ERR invalid cursor");
   const KeyRecord* found_rec = nullptr;
   if (!cmd::peek(ctx, ctx.argv[1], kType, found_rec)) return;
+  if (found_rec == nullptr) {
+    // Redis answers a missing key before it reads the options.
+    ctx.reply.array(2);
+    ctx.reply.bulk("0");
+    return ctx.reply.array(0);
+  }
+  const KeyRecord rec = *found_rec;
+  ScanOptions o;
+  if (!parse_scan(ctx, 2, false, &o)) return;
   std::vector<std::string> found;
   Page page(o);
-  if (found_rec != nullptr) {
-    const KeyRecord rec = *found_rec;
-    ctx.keyspace.for_each_field(
-        ctx.argv[1], rec,
-        [&](std::string_view name, const FieldRecord& f) {
-          if (!page.visit(name)) return false;
-          if (!page.matches(name)) return true;
-          found.emplace_back(name);
-          if (kType == ValueType::kHash) found.push_back(f.value);
-          return true;
-        },
-        o.start);
-  }
+  ctx.keyspace.for_each_field(
+      ctx.argv[1], rec,
+      [&](std::string_view name, const FieldRecord& f) {
+        if (!page.visit(name)) return false;
+        if (!page.matches(name)) return true;
+        found.emplace_back(name);
+        if (kType == ValueType::kHash) found.push_back(f.value);
+        return true;
+      },
+      o.start);
   page.reply(ctx, found);
 }
 

@@ -114,8 +114,8 @@ void set_op_store(CommandContext& ctx) {
 // SINTERCARD numkeys key [key ...] [LIMIT limit]
 void sintercard(CommandContext& ctx) {
   const auto& argv = ctx.argv;
-  int64_t numkeys = 0;
-  if (!cmd::int_arg(ctx, argv[1], &numkeys)) return;
+  auto numkeys_arg = parse_int64(argv[1]);
+  int64_t numkeys = numkeys_arg.value_or(0);
   if (numkeys <= 0) return ctx.reply.error("ERR numkeys should be greater than 0");
   if (numkeys > static_cast<int64_t>(argv.size()) - 2) {
     return ctx.reply.error("ERR Number of keys can't be greater than number of args");

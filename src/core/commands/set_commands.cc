@@ -73,10 +73,9 @@ void spop(CommandContext& ctx) {
   const bool with_count = ctx.argv.size() == 3;
   uint64_t n = 1;
   if (with_count) {
-    int64_t count = 0;
-    if (!cmd::int_arg(ctx, ctx.argv[2], &count)) return;
-    if (count < 0) return ctx.reply.error("ERR value is out of range, must be positive");
-    n = static_cast<uint64_t>(count);
+    auto count = parse_int64(ctx.argv[2]);
+    if (!count || *count < 0) return ctx.reply.error("ERR value is out of range, must be positive");
+    n = static_cast<uint64_t>(*count);
   }
   std::optional<KeyRecord> old;
   if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kSet, old)) return;
@@ -100,6 +99,7 @@ void srandmember(CommandContext& ctx) {
   const bool with_count = ctx.argv.size() == 3;
   int64_t count = 1;
   if (with_count && !cmd::count_arg(ctx, ctx.argv[2], &count)) return;
+  if (!cmd::picks_allowed(ctx, count)) return;
   const KeyRecord* found = nullptr;
   if (!cmd::peek(ctx, ctx.argv[1], ValueType::kSet, found)) return;
   if (!found || count == 0) return with_count ? ctx.reply.array(0) : ctx.reply.null();
