@@ -27,6 +27,7 @@
 
 #include "core/base/numbers.h"
 #include "core/data/keyspace.h"
+#include "core/data/list_position.h"
 #include "storage/memory_storage.h"
 
 namespace meridian {
@@ -190,12 +191,48 @@ void expire(Keyspace& ks, int64_t now, const std::string& key, int64_t at) {
   ks.write(key, rec, &*old, now);
 }
 
+// RPUSH (or, `head`, LPUSH) of one element, and LPOP: a list's elements are
+// fields named by their positions.
+void push(Keyspace& ks, int64_t now, const std::string& key, const std::string& v, bool head) {
+  auto old = ks.find(key, now);
+  if (old && old->type != ValueType::kList) return;
+  KeyRecord rec = old ? *old : ks.new_collection(ValueType::kList, key);
+  std::string end;
+  auto take = [&](std::string_view pos, const FieldRecord&) {
+    end.assign(pos);
+    return false;
+  };
+  if (old && head) ks.for_each_field(key, rec, take);
+  if (old && !head) ks.for_each_field_reverse(key, rec, take);
+  uint64_t counter = ks.command_seq(now);
+  std::string pos = head ? list_position::between({}, end, ks.region_id(), counter)
+                         : list_position::between(end, {}, ks.region_id(), counter);
+  ks.put_field(key, rec, pos, v, now);
+  ++rec.count;
+  ks.write(key, rec, old ? &*old : nullptr, now);
+}
+
+void pop_head(Keyspace& ks, int64_t now, const std::string& key) {
+  auto old = ks.find(key, now);
+  if (!old || old->type != ValueType::kList) return;
+  std::string first;
+  ks.for_each_field(key, *old, [&](std::string_view pos, const FieldRecord&) {
+    first.assign(pos);
+    return false;
+  });
+  if (first.empty()) return;
+  KeyRecord rec = *old;
+  ks.del_field(key, rec, first, now);
+  if (--rec.count == 0) return ks.erase(key, *old, now);
+  ks.write(key, rec, &*old, now);
+}
+
 void del(Keyspace& ks, int64_t now, const std::string& key) {
   if (auto old = ks.find(key, now)) ks.erase(key, *old, now);
 }
 
 // One random write: keys s* sets, h* hashes (counters and registers), n*
-// counters, t* strings, l* lww (strings and hashes), x* keys that change
+// counters, t* strings, l* lww (strings, hashes, lists lq*), q* lists, x* keys that change
 // type; small pools so writes collide.
 std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
   std::string k = std::to_string(a % 2);
@@ -206,7 +243,7 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
     if (b % 5 == 0) ms.push_back(ms.front());  // the same member twice in one command
     return ms;
   };
-  switch (op % 16) {
+  switch (op % 19) {
     case 0:
     case 1:
       return r.command([&](Keyspace& ks, int64_t now) { sadd(ks, now, "s" + k, member_list()); });
@@ -260,6 +297,14 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
       return r.command([&](Keyspace& ks, int64_t now) {
         set_string(ks, now, "x" + k, "v" + std::to_string(b));
       });
+    case 16:  // lists: pushes at both ends (q* crdt, lq* lww), x* changes type
+      return r.command([&](Keyspace& ks, int64_t now) {
+        const char* kind = b % 3 == 0 ? "lq" : (b % 3 == 1 ? "q" : "x");
+        push(ks, now, kind + k, "v" + std::to_string(b), b % 2 == 0);
+      });
+    case 17:
+      return r.command(
+          [&](Keyspace& ks, int64_t now) { pop_head(ks, now, (b % 2 ? "q" : "lq") + k); });
     default:
       return r.command([&](Keyspace& ks, int64_t now) { sadd(ks, now, "x" + k, member_list()); });
   }
@@ -414,6 +459,29 @@ TEST(Deltas, AWriteToAnExpiredLwwKeyKeepsWhatItWrites) {
     EXPECT_TRUE(r->counts_agree()) << r->id;
   }
   EXPECT_EQ(a.state(), b.state());
+}
+
+// Seed 5736, for one element of an lww list (or field of an lww hash): an
+// image taken before the element was popped, delivered late, must not bring
+// it back once the pop's removal has been purged.
+TEST(Deltas, AnOldImageDoesNotBringBackAFieldRemovedAndPurged) {
+  Replica a(1), b(2);
+  b.apply(*a.command([](Keyspace& ks, int64_t now) { hset(ks, now, "lh", "f", "1"); }));
+  b.apply(*a.command([](Keyspace& ks, int64_t now) { hset(ks, now, "lh", "g", "2"); }));
+  Replica stale(3);
+  merge_state(b, stale);  // b's image, with f, delivered late
+  b.apply(*a.command(
+      [](Keyspace& ks, int64_t now) { remove_fields(ks, now, "lh", ValueType::kHash, {"f"}); }));
+  VersionVector all;
+  all.set(1, a.ks.sequence());
+  a.ks.purge_tombstones(all, 10);
+  const std::string after_purge = a.state();
+  merge_state(stale, a);  // everything in it was applied here, then f removed
+  EXPECT_EQ(a.state(), after_purge);
+  auto rec = a.ks.find("lh", a.clock);
+  ASSERT_TRUE(rec);
+  EXPECT_FALSE(a.ks.get_field("lh", *rec, "f"));
+  EXPECT_EQ(rec->count, 1u);
 }
 
 TEST(Deltas, ASetMemberCostsItsBytesNotTheSetsSize) {

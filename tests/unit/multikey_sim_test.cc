@@ -88,5 +88,50 @@ TEST(WholeKeyWrites, AMemberAddedConcurrentlyToTheDestinationSurvivesUnderCrdt) 
   k.expect_everywhere({"SMEMBERS", "dst"}, "*2\r\n$1\r\na\r\n$10\r\nconcurrent\r\n");
 }
 
+// Lists are a sequence CRDT: pushes made at once in every region, while
+// they cannot talk, are all kept, in the same order everywhere; LMOVE is a
+// pop and a push in one record.
+TEST_P(WholeKeyWrites, ConcurrentPushesAreAllKeptInOneOrderEverywhere) {
+  const std::string p = GetParam();
+  Cluster k;
+  EXPECT_EQ(k.at(0, {"RPUSH", p + "l", "a", "b"}), ":2\r\n");
+  k.c.run_for(300);
+  for (int i = 0; i < 3; ++i) k.c.network().isolate(k.c.id(i));
+  for (int i = 0; i < 3; ++i) {
+    std::string me = "r" + std::to_string(i + 1);
+    EXPECT_EQ(k.at(i, {"RPUSH", p + "l", me + "-tail"}), ":3\r\n");
+    EXPECT_EQ(k.at(i, {"LPUSH", p + "l", me + "-head"}), ":4\r\n");
+    EXPECT_EQ(k.at(i, {"LINSERT", p + "l", "AFTER", "a", me + "-mid"}), ":5\r\n");
+  }
+  k.c.network().heal();
+  k.c.run_for(2000);
+  k.expect_everywhere({"LLEN", p + "l"}, ":11\r\n");
+  const std::string order = k.at(0, {"LRANGE", p + "l", "0", "-1"});
+  k.expect_everywhere({"LRANGE", p + "l", "0", "-1"}, order);
+  // Each region's own writes keep their places: heads before a, the
+  // inserts right after a, then b, then the tails.
+  k.expect_everywhere({"LRANGE", p + "l", "3", "3"}, "*1\r\n$1\r\na\r\n");
+  k.expect_everywhere({"LINDEX", p + "l", "7"}, "$1\r\nb\r\n");
+  EXPECT_EQ(k.at(1, {"LMOVE", p + "l", p + "m", "LEFT", "RIGHT"}).substr(0, 4), "$7\r\n");
+  k.c.run_for(300);
+  EXPECT_EQ(k.at(2, {"LPOP", p + "l", "2"}).substr(0, 4), "*2\r\n");
+  k.c.run_for(300);
+  k.expect_everywhere({"LLEN", p + "l"}, ":8\r\n");
+  k.expect_everywhere({"LLEN", p + "m"}, ":1\r\n");
+  k.expect_everywhere({"LRANGE", p + "l", "0", "-1"}, k.at(0, {"LRANGE", p + "l", "0", "-1"}));
+}
+
+// Two regions popping the head at once both get it (at-least-once, as
+// Redis Active-Active): each removed what it saw, which was the same element.
+TEST(WholeKeyWrites, AConcurrentPopOfOneElementGivesItToBothRegions) {
+  Cluster k;
+  EXPECT_EQ(k.at(0, {"RPUSH", "q", "job1", "job2"}), ":2\r\n");
+  k.c.run_for(300);
+  EXPECT_EQ(k.at(0, {"LPOP", "q"}), "$4\r\njob1\r\n");
+  EXPECT_EQ(k.at(1, {"LPOP", "q"}), "$4\r\njob1\r\n");  // r2 has not seen r1's pop yet
+  k.c.run_for(300);
+  k.expect_everywhere({"LRANGE", "q", "0", "-1"}, "*1\r\n$4\r\njob2\r\n");
+}
+
 }  // namespace
 }  // namespace meridian::sim

@@ -17,6 +17,8 @@ CommandTable::CommandTable() {
   register_rename_commands(*this);
   register_object_command(*this);
   register_lcs_command(*this);
+  register_list_commands(*this);
+  register_list_move_commands(*this);
   register_replication_commands(*this);
   register_conflict_commands(*this);
   register_failover_commands(*this);

@@ -73,6 +73,8 @@ void register_scan_commands(CommandTable& table);
 void register_rename_commands(CommandTable& table);
 void register_object_command(CommandTable& table);
 void register_lcs_command(CommandTable& table);
+void register_list_commands(CommandTable& table);
+void register_list_move_commands(CommandTable& table);
 void register_replication_commands(CommandTable& table);
 void register_conflict_commands(CommandTable& table);
 void register_failover_commands(CommandTable& table);

@@ -276,6 +276,18 @@ void Keyspace::del_field(std::string_view key, const KeyRecord& rec, std::string
 void Keyspace::for_each_field(std::string_view key, const KeyRecord& rec,
                               const std::function<bool(std::string_view, const FieldRecord&)>& fn,
                               std::string_view from) {
+  visit_fields(key, rec, fn, from, false);
+}
+
+void Keyspace::for_each_field_reverse(
+    std::string_view key, const KeyRecord& rec,
+    const std::function<bool(std::string_view, const FieldRecord&)>& fn) {
+  visit_fields(key, rec, fn, {}, true);
+}
+
+void Keyspace::visit_fields(std::string_view key, const KeyRecord& rec,
+                            const std::function<bool(std::string_view, const FieldRecord&)>& fn,
+                            std::string_view from, bool reverse) {
   // Multi-region fields resolve against the key's state (what deletes and
   // type changes voided since they were written).
   std::optional<KeyRecord> stored = read_record(key);
@@ -289,7 +301,7 @@ void Keyspace::for_each_field(std::string_view key, const KeyRecord& rec,
         }
         return f.tombstone() || fn(name, f);
       },
-      from);
+      from, reverse);
 }
 
 namespace {
@@ -342,11 +354,18 @@ std::string Keyspace::key_pick_point(uint64_t r) {
 
 void Keyspace::for_each_stored_field(std::string_view key, uint64_t generation,
                                      const std::function<bool(std::string_view, FieldRecord&)>& fn,
-                                     std::string_view from) {
+                                     std::string_view from, bool reverse) {
   std::string prefix = layout::field_prefix(key, generation);
   auto it = storage_.iterate(Column::kFields);
   FieldRecord f;
-  for (it->seek(prefix + std::string(from)); it->valid(); it->next()) {
+  if (reverse) {
+    std::string end = layout::prefix_end(prefix);
+    it->seek_for_prev(end);
+    if (it->valid() && it->key() == end) it->prev();
+  } else {
+    it->seek(prefix + std::string(from));
+  }
+  for (; it->valid(); reverse ? it->prev() : it->next()) {
     std::string_view k = it->key();
     if (k.substr(0, prefix.size()) != prefix) break;
     if (!f.decode(it->value())) continue;

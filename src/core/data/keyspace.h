@@ -129,6 +129,12 @@ class Keyspace {
   // the command writes.
   void erase(std::string_view key, const KeyRecord& old, int64_t now_ms, bool rewritten = false);
 
+  // What makes names unique to one command (list positions): this region
+  // and the command's dot. Stamps the command as a write: call it only when
+  // the command writes.
+  RegionId region_id() const { return region_; }
+  uint64_t command_seq(int64_t now_ms) { return stamp(now_ms).seq; }
+
   // A fresh, empty collection record of the given type (not yet written).
   // In a multi-region cluster a deleted `key` lends its generation, so the
   // counter history of its fields carries over.
@@ -146,6 +152,10 @@ class Keyspace {
   void for_each_field(std::string_view key, const KeyRecord& rec,
                       const std::function<bool(std::string_view field, const FieldRecord&)>& fn,
                       std::string_view from = {});
+  // As for_each_field, from the last field backwards (list tails).
+  void for_each_field_reverse(
+      std::string_view key, const KeyRecord& rec,
+      const std::function<bool(std::string_view field, const FieldRecord&)>& fn);
   // Where a random pick starts (SRANDMEMBER, RANDOMKEY on big data): a name
   // between the first and the last stored field of `rec` (keys: of the
   // keyspace), placed by `r`. Uniform over the bytes of the names, so over
@@ -319,7 +329,10 @@ class Keyspace {
   // and removed ones included), in name order, until fn returns false.
   void for_each_stored_field(std::string_view key, uint64_t generation,
                              const std::function<bool(std::string_view, FieldRecord&)>& fn,
-                             std::string_view from = {});
+                             std::string_view from = {}, bool reverse = false);
+  void visit_fields(std::string_view key, const KeyRecord& rec,
+                    const std::function<bool(std::string_view, const FieldRecord&)>& fn,
+                    std::string_view from, bool reverse);
   void report(const std::string& key, crdt::Policy policy, const crdt::Entry& winner,
               const crdt::Entry& loser, const char* reason, std::string_view field = {});
   // A fresh generation for `r`, moving the live fields listed; the old

@@ -105,6 +105,15 @@ std::pair<bool, bool> Keyspace::join_field(std::string_view key, KeyRecord& r,
   crdt::Voids fv = r.state.voids(f.type, watermark());
   crdt::Cell in = theirs != nullptr ? *theirs : crdt::Cell{};
   in.normalize(fv);
+  if (!stored && lww(key)) {
+    // A field this region holds nothing of, arriving in an image with
+    // writes it has applied: it applied them, then removed the field and
+    // purged the removal. Joining would bring the value back (an lww entry
+    // carries no context that could void it); those entries are dropped.
+    const VersionVector applied = applied_();
+    std::erase_if(in.entries, [&](const crdt::Entry& e) { return e.covered_by(applied); });
+    if (in.empty()) return {false, false};
+  }
   if (lww(key)) {
     join_lww_reporting(key, name, f.cell, in, their_ctx, report_conflicts);
     note_lww_removal(key, name, f.cell);

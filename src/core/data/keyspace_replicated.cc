@@ -88,7 +88,7 @@ std::optional<FieldRecord> Keyspace::live_field(std::string_view key, const KeyS
   if (f.type != type) return std::nullopt;  // an item of another (losing) type
   f.cell.normalize(st.voids(f.type, watermark()));
   if (!f.cell.present()) return std::nullopt;
-  if (type == ValueType::kHash) f.value = crdt::resolved_value(f.cell, resolver(key)).value_or("");
+  if (has_field_values(type)) f.value = crdt::resolved_value(f.cell, resolver(key)).value_or("");
   return f;
 }
 

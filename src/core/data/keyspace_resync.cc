@@ -224,6 +224,27 @@ std::string describe_vv(const VersionVector& v) {
 
 }  // namespace
 
+namespace {
+
+// Binary names (list positions) as text: other bytes as \xNN.
+std::string printable(std::string_view s) {
+  static const char* const kHex = "0123456789abcdef";
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f && u != '\\') {
+      out.push_back(c);
+    } else {
+      out += "\\x";
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 15]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string Keyspace::describe(std::string_view key) {
   const auto& stored = read_record(key);
   if (!stored) return "(none)";
@@ -244,7 +265,7 @@ std::string Keyspace::describe(std::string_view key) {
          " payload=" + r.payload;
   if (r.generation != 0) {
     for_each_stored_field(key, r.generation, [&](std::string_view name, FieldRecord& f) {
-      out += "\n    " + std::string(name) + " " + type_name(f.type) + " " + describe_cell(f.cell);
+      out += "\n    " + printable(name) + " " + type_name(f.type) + " " + describe_cell(f.cell);
       return true;
     });
   }

@@ -12,6 +12,8 @@ const char* type_name(ValueType t) {
       return "set";
     case ValueType::kHash:
       return "hash";
+    case ValueType::kList:
+      return "list";
     case ValueType::kNone:
       break;
   }

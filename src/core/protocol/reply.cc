@@ -46,6 +46,10 @@ void Reply::null() {
   out_.append(proto_ >= 3 ? "_\r\n" : "$-1\r\n");
 }
 
+void Reply::null_array() {
+  out_.append(proto_ >= 3 ? "_\r\n" : "*-1\r\n");
+}
+
 void Reply::map(size_t pairs) {
   if (proto_ >= 3) {
     header('%', pairs);

@@ -23,7 +23,8 @@ class Reply {
   void error(std::string_view msg);
   void integer(int64_t v);
   void bulk(std::string_view s);
-  void null();  // missing value: $-1 (RESP2) or _ (RESP3)
+  void null();        // missing value: $-1 (RESP2) or _ (RESP3)
+  void null_array();  // missing aggregate: *-1 (RESP2) or _ (RESP3)
   void array(size_t n) { header('*', n); }
   void map(size_t pairs);                // RESP2: array of 2n
   void set(size_t n);                    // RESP2: array

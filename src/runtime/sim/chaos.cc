@@ -288,11 +288,13 @@ class Run {
       auto it = sync_floor_.find(k);
       if (it != sync_floor_.end()) quorum_floor = it->second;
       argv = {"MR.ONCE", "QUORUM", "GET", k};
-    } else if (r < 95) {
+    } else if (r < 93) {
       k = key("k");
       argv = {"MR.ONCE", "LEADER", "GET", k};
-    } else {
+    } else if (r < 96) {
       argv = whole_key_op(picker_, OpAuthor{c->id, c->n}, &k);
+    } else {
+      argv = list_op(picker_, OpAuthor{c->id, c->n}, &k);
     }
     int region_index = c->region;
     bool sent = c->conn->send(argv, [=, this](const std::optional<std::string>& raw) {
@@ -344,8 +346,10 @@ class Run {
       // A command over several keys (SMOVE, RENAME) may leave the key it is
       // filed under as it was: it is a write of that key only if it wrote it.
       meridian::Version kv = cluster_->region(region).keyspace().version_of(k);
-      if (kv.hlc == w.hlc && kv.origin == w.origin) writes_.push_back(w);
-      if (k[0] == 'k') lww_writes_.push_back(w);
+      if (kv.hlc == w.hlc && kv.origin == w.origin) {
+        writes_.push_back(w);
+        if (k[0] == 'k') lww_writes_.push_back(w);
+      }
       if (mode != 0 && v.kind != '-') {
         // Acknowledged under semi-sync/sync: enough regions must have it now.
         int have = 0;

@@ -74,4 +74,39 @@ std::vector<std::string> whole_key_op(const Pick& pick, OpAuthor a, std::string*
   }
 }
 
+std::vector<std::string> list_op(const Pick& pick, OpAuthor a, std::string* key) {
+  const std::string family = pick(2) == 0 ? "q" : "kq";
+  auto some = [&] { return family + std::to_string(pick(3)); };
+  const std::string k = some();
+  *key = k;
+  auto value = [&] { return "e" + std::to_string(a.id) + "-" + std::to_string(a.n++); };
+  const std::string index = std::to_string(static_cast<int64_t>(pick(9)) - 4);
+  switch (pick(12)) {
+    case 0:
+    case 1:
+      return {"RPUSH", k, value(), value()};
+    case 2:
+      return {"LPUSH", k, value()};
+    case 3:
+      return {"LINSERT", k, pick(2) ? "BEFORE" : "AFTER", "e" + std::to_string(pick(8)) + "-0",
+              value()};
+    case 4:
+      return {"LPOP", k};
+    case 5:
+      return {"RPOP", k, std::to_string(1 + pick(2))};
+    case 6:
+      return {"LSET", k, index, value()};
+    case 7:
+      return {"LREM", k, index, "e" + std::to_string(pick(8)) + "-" + std::to_string(pick(4))};
+    case 8:
+      return {"LTRIM", k, std::to_string(pick(2)), std::to_string(-1 - static_cast<int>(pick(2)))};
+    case 9:
+      return {"LMOVE", some(), k, pick(2) ? "LEFT" : "RIGHT", pick(2) ? "LEFT" : "RIGHT"};
+    case 10:
+      return {"RPUSHX", k, value()};
+    default:
+      return {"DEL", k};
+  }
+}
+
 }  // namespace meridian::sim

@@ -32,4 +32,9 @@ inline constexpr size_t kBigKeyElements = 10000;
 // crdt, ku0-ku2 under lww. Sources and destination are of one family.
 std::vector<std::string> whole_key_op(const Pick& pick, OpAuthor a, std::string* key);
 
+// List commands over q0-q2 (crdt) and kq0-kq2 (lww): pushes at both ends,
+// inserts, pops, LSET, LREM, LTRIM and LMOVE between them. Convergence
+// means one order of the elements everywhere.
+std::vector<std::string> list_op(const Pick& pick, OpAuthor a, std::string* key);
+
 }  // namespace meridian::sim

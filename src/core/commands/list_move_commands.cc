@@ -1,0 +1,109 @@
+// LMOVE, RPOPLPUSH, LMPOP: pops that may push elsewhere or look at several
+// lists. LMOVE is a pop and a push in one replicated record: no region shows
+// the element in neither list or, from this move, in both.
+#include <string>
+#include <vector>
+
+#include "core/commands/command_util.h"
+#include "core/commands/list_access.h"
+#include "core/region/region.h"
+
+namespace meridian {
+namespace {
+
+// LEFT or RIGHT; replies a syntax error otherwise.
+bool parse_side(CommandContext& ctx, std::string_view word, bool* tail) {
+  if (cmd::equals_ci(word, "LEFT")) {
+    *tail = false;
+  } else if (cmd::equals_ci(word, "RIGHT")) {
+    *tail = true;
+  } else {
+    ctx.reply.error(cmd::kSyntax);
+    return false;
+  }
+  return true;
+}
+
+void move(CommandContext& ctx, bool from_tail, bool to_tail) {
+  const auto& argv = ctx.argv;
+  std::optional<KeyRecord> src;
+  if (!cmd::lookup(ctx, argv[1], ValueType::kList, src)) return;
+  if (!src) return ctx.reply.null();
+  std::optional<KeyRecord> dst;
+  if (!cmd::lookup(ctx, argv[2], ValueType::kList, dst)) return;
+  auto items = cmd::list_items(ctx, argv[1], *src, 0, 1, from_tail);
+  if (items.empty()) return ctx.reply.null();
+  const std::string value = items.front().value;
+  cmd::list_remove(ctx, argv[1], *src, items, argv[1] == argv[2]);
+  // The destination as it is now (the same list when rotating).
+  std::optional<KeyRecord> now = ctx.keyspace.find(argv[2], ctx.now_ms);
+  KeyRecord rec = now ? *now : ctx.keyspace.new_collection(ValueType::kList, argv[2]);
+  std::string end;
+  if (now) {
+    auto edge = cmd::list_items(ctx, argv[2], rec, 0, 1, to_tail);
+    if (!edge.empty()) end = std::move(edge.front().pos);
+  }
+  if (to_tail) {
+    cmd::list_insert(ctx, argv[2], rec, end, {}, {value}, true);
+  } else {
+    cmd::list_insert(ctx, argv[2], rec, {}, end, {value}, false);
+  }
+  ctx.keyspace.write(argv[2], rec, now ? &*now : nullptr, ctx.now_ms);
+  ctx.reply.bulk(value);
+}
+
+void lmove(CommandContext& ctx) {
+  bool from_tail = false, to_tail = false;
+  if (!parse_side(ctx, ctx.argv[3], &from_tail) || !parse_side(ctx, ctx.argv[4], &to_tail)) return;
+  move(ctx, from_tail, to_tail);
+}
+
+void rpoplpush(CommandContext& ctx) {
+  move(ctx, true, false);
+}
+
+// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first
+// non-empty list; replies [key, [elements]] or a nil array.
+void lmpop(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  auto numkeys = parse_int64(argv[1]);
+  if (!numkeys || *numkeys <= 0) return ctx.reply.error("ERR numkeys should be greater than 0");
+  if (*numkeys > static_cast<int64_t>(argv.size()) - 3) return ctx.reply.error(cmd::kSyntax);
+  const size_t side = 2 + static_cast<size_t>(*numkeys);
+  bool tail = false;
+  if (!parse_side(ctx, argv[side], &tail)) return;
+  int64_t count = -1;
+  for (size_t i = side + 1; i < argv.size(); ++i) {
+    if (count != -1 || !cmd::equals_ci(argv[i], "COUNT") || i + 1 >= argv.size()) {
+      return ctx.reply.error(cmd::kSyntax);
+    }
+    auto v = parse_int64(argv[++i]);
+    if (!v || *v <= 0) return ctx.reply.error("ERR count should be greater than 0");
+    count = *v;
+  }
+  if (count == -1) count = 1;
+  for (size_t k = 2; k < side; ++k) {
+    std::optional<KeyRecord> old;
+    if (!cmd::lookup(ctx, argv[k], ValueType::kList, old)) return;
+    if (!old || old->count == 0) continue;
+    auto items = cmd::list_items(ctx, argv[k], *old, 0, static_cast<uint64_t>(count), tail);
+    cmd::list_remove(ctx, argv[k], *old, items);
+    ctx.reply.array(2);
+    ctx.reply.bulk(argv[k]);
+    ctx.reply.array(items.size());
+    for (const auto& it : items) ctx.reply.bulk(it.value);
+    return;
+  }
+  ctx.reply.null_array();
+}
+
+}  // namespace
+
+void register_list_move_commands(CommandTable& t) {
+  t.add({"lmove", 5, kCmdWrite | kCmdDenyOom, 1, 2, 1, lmove});
+  t.add({"rpoplpush", 3, kCmdWrite | kCmdDenyOom, 1, 2, 1, rpoplpush});
+  // Keys follow numkeys (Redis: movablekeys, no fixed key positions).
+  t.add({"lmpop", -4, kCmdWrite, 0, 0, 0, lmpop});
+}
+
+}  // namespace meridian
