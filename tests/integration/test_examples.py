@@ -43,3 +43,16 @@ def test_cart(regions):
     out = run_example("cart.py", arg)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "apple x60" in out.stdout and "gift-wrap x12" in out.stdout
+
+
+def test_work_queue(regions):
+    c, arg = regions
+    out = run_example("work_queue.py", arg)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "150 jobs done in every region, queues empty" in out.stdout, out.stdout
+    assert "0 taken twice" in out.stdout, out.stdout
+    # each region ran exactly its own jobs, pushed from all three regions
+    # (job i of each producer goes to region i % 3 of ap, eu, us)
+    assert "taken per region: ap 51, eu 51, us 48" in out.stdout, out.stdout
+    assert c.client("ap").scard("jobs:done") == 150
+    assert c.client("us").llen("jobs:eu") == 0
