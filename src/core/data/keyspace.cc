@@ -229,7 +229,16 @@ void Keyspace::drop_fields(std::string_view key, const KeyRecord& rec) {
 void Keyspace::put_field_record(const std::string& fk, FieldRecord f) {
   uint64_t generation = 0;
   std::string_view name;
-  if (layout::parse_field_key(fk, &generation, &name)) filters_.add(generation, name);
+  if (layout::parse_field_key(fk, &generation, &name)) {
+    filters_.add(generation, name);
+    if (!end_hints_.empty()) {
+      auto it = end_hints_.find(fk.substr(0, fk.size() - name.size()));
+      if (it != end_hints_.end()) {
+        if (it->second.head && name < *it->second.head) it->second.head->assign(name);
+        if (it->second.tail && name > *it->second.tail) it->second.tail->assign(name);
+      }
+    }
+  }
   storage_.put(Column::kFields, fk, f.encode());
   fields_cache_.update(fk, std::move(f));
 }
@@ -292,16 +301,36 @@ void Keyspace::visit_fields(std::string_view key, const KeyRecord& rec,
   // type changes voided since they were written).
   std::optional<KeyRecord> stored = read_record(key);
   if (!stored) return;
+  // A read from an end starts at that end's hint, and leaves the first
+  // live name it met as the new one.
+  const bool from_end = from.empty();
+  std::string prefix;
+  std::optional<std::string> hint;
+  if (from_end) {
+    prefix = layout::field_prefix(key, rec.generation);
+    auto it = end_hints_.find(prefix);
+    if (it != end_hints_.end()) hint = reverse ? it->second.tail : it->second.head;
+  }
+  std::optional<std::string> first_live;
   for_each_stored_field(
       key, rec.generation,
       [&](std::string_view name, FieldRecord& f) {
+        std::optional<FieldRecord> live;
         if (merging() || f.has_cell()) {
-          auto live = live_field(key, stored->state, rec.type, f);
-          return !live || fn(name, *live);
+          live = live_field(key, stored->state, rec.type, f);
+        } else if (!f.tombstone()) {
+          live = std::move(f);
         }
-        return f.tombstone() || fn(name, f);
+        if (!live) return true;
+        if (from_end && !first_live) first_live.emplace(name);
+        return fn(name, *live);
       },
-      from, reverse);
+      hint ? std::string_view(*hint) : from, reverse);
+  if (first_live) {
+    if (end_hints_.size() >= kMaxEndHints && end_hints_.count(prefix) == 0) end_hints_.clear();
+    auto& h = end_hints_[prefix];
+    (reverse ? h.tail : h.head) = std::move(first_live);
+  }
 }
 
 namespace {
@@ -358,7 +387,9 @@ void Keyspace::for_each_stored_field(std::string_view key, uint64_t generation,
   std::string prefix = layout::field_prefix(key, generation);
   auto it = storage_.iterate(Column::kFields);
   FieldRecord f;
-  if (reverse) {
+  if (reverse && !from.empty()) {
+    it->seek_for_prev(prefix + std::string(from));
+  } else if (reverse) {
     std::string end = layout::prefix_end(prefix);
     it->seek_for_prev(end);
     if (it->valid() && it->key() == end) it->prev();
@@ -440,6 +471,7 @@ void Keyspace::clear(int64_t now_ms) {
   keys_cache_.clear();
   fields_cache_.clear();
   filters_.clear();
+  end_hints_.clear();
 }
 
 std::vector<Keyspace::Miscount> Keyspace::miscounts() {

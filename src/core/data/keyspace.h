@@ -16,6 +16,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/base/assert.h"
@@ -345,6 +346,16 @@ class Keyspace {
   // Keyed by the field's storage key: an old generation's entries are never
   // looked up again and age out.
   RecordCache<FieldRecord> fields_cache_;
+  // Where reads from an end of a collection start (list pops): per field
+  // prefix, a name no live field precedes (head) and one none follows
+  // (tail), so a read skips what earlier pops deleted (RocksDB would step
+  // over each deletion again). Every field write past a hint moves it; in
+  // memory only, and dropped whole past kMaxEndHints prefixes.
+  struct EndHints {
+    std::optional<std::string> head, tail;
+  };
+  static constexpr size_t kMaxEndHints = 4096;
+  std::unordered_map<std::string, EndHints> end_hints_;
   FieldFilters filters_;
   HlcClock hlc_;
   uint64_t seq_ = 0;         // this region's write sequence: the counter of its dots
