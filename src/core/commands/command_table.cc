@@ -19,6 +19,7 @@ CommandTable::CommandTable() {
   register_lcs_command(*this);
   register_list_commands(*this);
   register_list_move_commands(*this);
+  register_introspection_commands(*this);
   register_replication_commands(*this);
   register_conflict_commands(*this);
   register_failover_commands(*this);

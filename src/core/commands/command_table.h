@@ -75,6 +75,7 @@ void register_object_command(CommandTable& table);
 void register_lcs_command(CommandTable& table);
 void register_list_commands(CommandTable& table);
 void register_list_move_commands(CommandTable& table);
+void register_introspection_commands(CommandTable& table);
 void register_replication_commands(CommandTable& table);
 void register_conflict_commands(CommandTable& table);
 void register_failover_commands(CommandTable& table);

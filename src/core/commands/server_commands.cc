@@ -1,5 +1,6 @@
 // INFO, COMMAND, CONFIG GET.
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,12 @@ void info(CommandContext& ctx) {
     if (wanted.empty()) return true;
     for (const auto& w : wanted)
       if (w == name || w == "all" || w == "everything" || w == "default") return true;
+    return false;
+  };
+  // As Redis: per-command sections only when asked for (or "all").
+  auto want_extra = [&](const char* name) {
+    for (const auto& w : wanted)
+      if (w == name || w == "all" || w == "everything") return true;
     return false;
   };
 
@@ -140,6 +147,33 @@ void info(CommandContext& ctx) {
     field(out, "hlc", ks.last_hlc().packed);
     field(out, "write_sequence", ks.sequence());
   }
+  const CommandStats& cs = r.command_stats();
+  if (want_extra("commandstats")) {
+    section(out, "Commandstats");
+    char buf[64];
+    for (const auto& [name, c] : cs.commands()) {
+      double per_call = c.calls ? static_cast<double>(c.usec) / static_cast<double>(c.calls) : 0;
+      std::snprintf(buf, sizeof(buf), "%.2f", per_call);
+      out.append("cmdstat_" + name + ":calls=" + std::to_string(c.calls) +
+                 ",usec=" + std::to_string(c.usec) + ",usec_per_call=" + buf + ",rejected_calls=" +
+                 std::to_string(c.rejected) + ",failed_calls=" + std::to_string(c.failed) + "\r\n");
+    }
+  }
+  if (want("errorstats")) {
+    section(out, "Errorstats");
+    for (const auto& [kind, n] : cs.errors())
+      out.append("errorstat_" + kind + ":count=" + std::to_string(n) + "\r\n");
+  }
+  if (want_extra("latencystats")) {
+    section(out, "Latencystats");
+    char buf[128];
+    for (const auto& [name, c] : cs.commands()) {
+      if (c.latency.count() == 0) continue;
+      std::snprintf(buf, sizeof(buf), "p50=%.3f,p99=%.3f,p99.9=%.3f", c.latency.percentile(50),
+                    c.latency.percentile(99), c.latency.percentile(99.9));
+      out.append("latency_percentiles_usec_" + name + ":" + buf + "\r\n");
+    }
+  }
   if (want("keyspace")) {
     section(out, "Keyspace");
     if (ks.key_count() > 0) {
@@ -217,13 +251,75 @@ void command(CommandContext& ctx) {
                   "'. Try COMMAND HELP.");
 }
 
+// CONFIG SET name value [name value ...]: the settings that change at run
+// time; the others are named in the error with where to change them.
+void config_set(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  if (argv.size() < 4 || argv.size() % 2 != 0) return cmd::arity_error(ctx.reply, "config|set");
+  static const char* const kFileOnly[] = {"appendonly",
+                                          "appendfsync",
+                                          "save",
+                                          "databases",
+                                          "maxclients",
+                                          "proto-max-bulk-len",
+                                          "client-query-buffer-limit",
+                                          "hz",
+                                          "requirepass",
+                                          "port",
+                                          "bind",
+                                          "dir"};
+  CommandStats& cs = ctx.region.command_stats();
+  // All or nothing, as Redis: every pair is checked before any is applied.
+  struct Change {
+    std::string name;
+    int64_t value;
+  };
+  std::vector<Change> changes;
+  for (size_t i = 2; i + 1 < argv.size(); i += 2) {
+    std::string name(argv[i]);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool runtime = name == "slowlog-log-slower-than" || name == "slowlog-max-len" ||
+                         name == "latency-monitor-threshold";
+    if (!runtime) {
+      for (const char* f : kFileOnly) {
+        if (name == f) {
+          return ctx.reply.error("ERR CONFIG SET failed (possibly related to argument '" + name +
+                                 "') - '" + name +
+                                 "' is set in the region's config file and read at start: "
+                                 "change it there and restart the region");
+        }
+      }
+      return ctx.reply.error("ERR Unknown option or number of arguments for CONFIG SET - '" +
+                             std::string(cmd::as_c_string(argv[i])) + "'");
+    }
+    auto v = parse_int64(argv[i + 1]);
+    const int64_t low = name == "slowlog-log-slower-than" ? -1 : 0;
+    if (!v || *v < low) {
+      return ctx.reply.error("ERR CONFIG SET failed (possibly related to argument '" + name +
+                             "') - argument couldn't be parsed into an integer");
+    }
+    changes.push_back({name, *v});
+  }
+  for (const auto& c : changes) {
+    if (c.name == "slowlog-log-slower-than") cs.slowlog_slower_than_us = c.value;
+    if (c.name == "slowlog-max-len") cs.slowlog_max_len = static_cast<uint64_t>(c.value);
+    if (c.name == "latency-monitor-threshold")
+      cs.latency_threshold_ms = static_cast<uint64_t>(c.value);
+  }
+  ctx.reply.ok();
+}
+
 void config(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   const auto& s = ctx.region.settings();
   std::string_view sub = argv[1];
   if (equals_ci(sub, "GET")) {
     if (argv.size() < 3) return cmd::arity_error(ctx.reply, "config|get");
+    const CommandStats& cs = ctx.region.command_stats();
     const std::pair<const char*, std::string> params[] = {
+        {"slowlog-log-slower-than", std::to_string(cs.slowlog_slower_than_us)},
+        {"slowlog-max-len", std::to_string(cs.slowlog_max_len)},
+        {"latency-monitor-threshold", std::to_string(cs.latency_threshold_ms)},
         {"appendonly", "yes"},
         {"appendfsync", fsync_name(s.fsync)},
         {"save", ""},
@@ -249,11 +345,11 @@ void config(CommandContext& ctx) {
     }
     return;
   }
-  if (equals_ci(sub, "SET")) {
-    return ctx.reply.error(
-        "ERR CONFIG SET is not supported: change the region's config file and restart it");
+  if (equals_ci(sub, "SET")) return config_set(ctx);
+  if (equals_ci(sub, "RESETSTAT")) {
+    ctx.region.command_stats().reset();
+    return ctx.reply.ok();
   }
-  if (equals_ci(sub, "RESETSTAT")) return ctx.reply.ok();
   ctx.reply.error("ERR unknown subcommand '" + std::string(cmd::as_c_string(sub).substr(0, 128)) +
                   "'. Try CONFIG HELP.");
 }

@@ -10,6 +10,9 @@ class Clock {
   virtual ~Clock() = default;
   // Milliseconds since the Unix epoch.
   virtual int64_t now_ms() = 0;
+  // Microseconds of a steady clock, for how long commands take (SLOWLOG,
+  // INFO commandstats). The simulator's virtual time has milliseconds only.
+  virtual int64_t now_us() { return now_ms() * 1000; }
 };
 
 }  // namespace meridian

@@ -23,6 +23,7 @@
 #include "core/failover/write_forwarder.h"
 #include "core/global/global_view.h"
 #include "core/region/client.h"
+#include "core/region/command_stats.h"
 #include "core/region/scan_cursors.h"
 #include "core/region/stats.h"
 #include "core/replication/conflict_feed.h"
@@ -76,6 +77,8 @@ class Region {
   const std::map<RegionId, std::string>& region_names() const { return names_; }
   ScanCursors& scan_cursors() { return cursors_; }
   Stats& stats() { return stats_; }
+  CommandStats& command_stats() { return command_stats_; }
+  int64_t now_us() { return env_.clock.now_us(); }
   int64_t start_time_ms() const { return start_ms_; }
   // Open client connections, oldest first (CLIENT LIST). A client adds
   // itself when it opens and removes itself when it closes.
@@ -96,6 +99,7 @@ class Region {
   std::map<RegionId, std::string> names_;
   ScanCursors cursors_;
   Stats stats_;
+  CommandStats command_stats_;
   std::vector<Client*> clients_;
   uint64_t next_client_id_ = 1;
   int64_t start_ms_ = 0;

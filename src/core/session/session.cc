@@ -135,14 +135,22 @@ std::vector<std::string> command_keys(const CommandSpec& spec,
 
 void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
   Reply reply(out, proto_, &region_.stats().total_error_replies);
+  CommandStats& stats = region_.command_stats();
   const CommandSpec* spec = command_table().find(argv[0]);
-  if (spec == nullptr) return reply.error(unknown_command_error(argv));
+  if (spec == nullptr) {
+    reply.error(unknown_command_error(argv));
+    return stats.error("ERR");
+  }
   const int argc = static_cast<int>(argv.size());
   if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity) {
-    return cmd::arity_error(reply, spec->name);
+    cmd::arity_error(reply, spec->name);
+    stats.reject(spec->name);
+    return stats.error("ERR");
   }
   if (!authenticated_ && !(spec->flags & kCmdNoAuth)) {
-    return reply.error("NOAUTH Authentication required.");
+    reply.error("NOAUTH Authentication required.");
+    stats.reject(spec->name);
+    return stats.error("NOAUTH");
   }
   if (spec->name == "mr.once") return run_once(argv, out);
   execute(*spec, argv, out);
@@ -228,11 +236,15 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
   ++region_.stats().total_commands_processed;
   last_command_ms_ = region_.now_ms();
   last_command_ = spec.name;
+  // A refusal before the command runs (Redis' rejected_calls).
+  auto refuse = [&](const std::string& msg) {
+    Reply(out, proto_, &region_.stats().total_error_replies).error(msg);
+    region_.command_stats().reject(spec.name);
+    region_.command_stats().error(msg);
+  };
   if (repl.enabled() && !(spec.flags & kCmdStale) && !region_.failover().serves_clients()) {
     // A pilot light: only connection and admin commands until promoted.
-    Reply(out, proto_, &region_.stats().total_error_replies)
-        .error(region_.failover().standby_refusal());
-    return;
+    return refuse(region_.failover().standby_refusal());
   }
   home_allowed_.clear();
   if (repl.enabled() && spec.first_key > 0 && !region_.settings().placement.empty() &&
@@ -256,21 +268,21 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
     }
     // active-passive (or a standby tier): only the primary, while it holds
     // its lease, writes.
-    Reply(out, proto_, &region_.stats().total_error_replies).error(fm.write_refusal());
-    return;
+    return refuse(fm.write_refusal());
   }
   if ((spec.flags & kCmdWrite) && repl.resyncing()) {
     // A full resync is being joined in: a write now would claim to have
     // seen state this region does not have yet.
-    Reply(out, proto_, &region_.stats().total_error_replies).error(repl.resync_refusal());
-    return;
+    return refuse(repl.resync_refusal());
   }
   Keyspace& ks = region_.keyspace();
   size_t reply_start = out.size();
   ks.begin_command();
   Reply reply(out, proto_, &region_.stats().total_error_replies);
   CommandContext ctx{region_, *this, ks, argv, reply, last_command_ms_};
+  const int64_t started_us = region_.now_us();
   spec.handler(ctx);
+  account(spec, argv, out, reply_start, started_us);
   if (ks.writes().seq == 0) return;
   repl.log_command(ks.writes());
   last_write_seq_ = ks.writes().seq;
@@ -280,6 +292,17 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
   if (!repl.enabled()) return;
   WritePolicy wp = write_policy(spec, argv);
   if (wp.mode != WriteMode::kAsync) hold_write(wp, out, reply_start);
+}
+
+void Session::account(const CommandSpec& spec, const std::vector<std::string_view>& argv,
+                      const std::string& out, size_t reply_start, int64_t started_us) {
+  CommandStats& stats = region_.command_stats();
+  const auto usec = static_cast<uint64_t>(std::max<int64_t>(0, region_.now_us() - started_us));
+  const bool failed = out.size() > reply_start && out[reply_start] == '-';
+  const int64_t now = region_.now_ms();
+  stats.record(spec.name, usec, failed, now);
+  if (failed) stats.error(std::string_view(out).substr(reply_start + 1));
+  stats.slow(argv, usec, now, peer_address(), name());
 }
 
 RegionId Session::acting_home(const Placement::Decision& d) const {
@@ -447,7 +470,10 @@ bool Session::defer_read(const CommandSpec& spec, const std::vector<std::string_
     CommandContext ctx{region_, *this, ks, av, reply, region_.now_ms()};
     // A read writes too when it finds a key expired (a replicated delete).
     ks.begin_command();
+    const size_t start = o.size();
+    const int64_t started_us = region_.now_us();
     s->handler(ctx);
+    account(*s, av, o, start, started_us);
     if (ks.writes().seq != 0) region_.replicator().log_command(ks.writes());
     ks.begin_command();
   };

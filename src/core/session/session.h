@@ -66,6 +66,9 @@ class Session : public Client, public ForwardedClient {
   void process(std::string& out);
   void dispatch(std::vector<std::string_view>& argv, std::string& out);
   void execute(const CommandSpec& spec, std::vector<std::string_view>& argv, std::string& out);
+  // Records a command that ran (its time, an error reply, the slow log).
+  void account(const CommandSpec& spec, const std::vector<std::string_view>& argv,
+               const std::string& out, size_t reply_start, int64_t started_us);
   bool defer_read(const CommandSpec& spec, const std::vector<std::string_view>& argv,
                   const ReadPolicy& policy);
   void hold_write(const WritePolicy& policy, std::string& out, size_t reply_start);

@@ -1,0 +1,126 @@
+"""What an operator asks a region about its commands: SLOWLOG, LATENCY,
+INFO commandstats / errorstats / latencystats and CONFIG SET of the settings
+that change at run time, on the real binary. Reply shapes follow Redis 7.0
+(checked against a real redis-server where they must match exactly)."""
+
+from lib.harness import RedisServer
+from lib.resp import Err
+
+
+def info_section(conn, name):
+    text = conn.call("INFO", name)
+    text = text.decode() if isinstance(text, bytes) else str(text)
+    return dict(line.split(":", 1) for line in text.splitlines()
+                if line and not line.startswith("#"))
+
+
+def test_slowlog_records_commands_slower_than_the_threshold(sut_factory):
+    s = sut_factory()
+    c = s.conn()
+    assert c.call("SLOWLOG", "LEN") == 0  # the default threshold is 10 ms
+    assert c.call("CONFIG", "SET", "slowlog-log-slower-than", "0") == "OK"
+    c.call("CLIENT", "SETNAME", "ops")
+    c.call("SET", "k", "v")
+    c.call("RPUSH", "l", *["x" * 200] + ["y"] * 40)
+    entries = c.call("SLOWLOG", "GET", "2")
+    assert len(entries) == 2
+    newest, older = entries
+    assert newest[0] > older[0]  # ids grow
+    assert isinstance(newest[1], int) and isinstance(newest[2], int)
+    # long argument lists and values are cut as Redis cuts them
+    args = newest[3]
+    assert args[0] == b"RPUSH" and len(args) == 32, args
+    assert args[2] == b"x" * 128 + b"... (72 more bytes)"
+    assert args[-1] == b"... (12 more arguments)"  # 43 - 31
+    assert newest[5] == b"ops" and newest[4].startswith(b"127.0.0.1:")
+    assert older[3] == [b"SET", b"k", b"v"]
+    assert c.call("SLOWLOG", "LEN") >= 3
+    assert c.call("CONFIG", "SET", "slowlog-max-len", "2") == "OK"
+    c.call("PING")
+    assert c.call("SLOWLOG", "LEN") == 2
+    assert c.call("SLOWLOG", "RESET") == "OK"
+    # CONFIG SET itself is logged after the reset, as in Redis
+    assert c.call("SLOWLOG", "LEN") <= 1
+    assert c.call("CONFIG", "SET", "slowlog-log-slower-than", "-1") == "OK"
+    c.call("SLOWLOG", "RESET")
+    c.call("GET", "k")
+    assert c.call("SLOWLOG", "LEN") == 0
+    assert isinstance(c.call("SLOWLOG", "GET", "-2"), Err)
+    assert c.call("CONFIG", "GET", "slowlog-*") == [
+        b"slowlog-log-slower-than", b"-1", b"slowlog-max-len", b"2"]
+
+
+def test_info_counts_calls_errors_and_latency_per_command(sut_factory):
+    s = sut_factory()
+    c = s.conn()
+    c.call("SET", "k", "v")
+    for _ in range(3):
+        c.call("GET", "k")
+    assert isinstance(c.call("LPUSH", "k", "x"), Err)  # WRONGTYPE: a failed call
+    assert isinstance(c.call("GET"), Err)  # arity: a rejected call
+    assert isinstance(c.call("NOSUCHCMD"), Err)
+    stats = info_section(c, "commandstats")
+    get = dict(kv.split("=") for kv in stats["cmdstat_get"].split(","))
+    assert get["calls"] == "3" and get["rejected_calls"] == "1" and get["failed_calls"] == "0"
+    lpush = dict(kv.split("=") for kv in stats["cmdstat_lpush"].split(","))
+    assert lpush["failed_calls"] == "1"
+    errors = info_section(c, "errorstats")
+    assert errors["errorstat_WRONGTYPE"] == "count=1"
+    assert errors["errorstat_ERR"] == "count=2"
+    latency = info_section(c, "latencystats")
+    assert latency["latency_percentiles_usec_get"].startswith("p50=")
+    # the default INFO has errorstats but not the per-command sections
+    default = c.call("INFO").decode()
+    assert "# Errorstats" in default and "# Commandstats" not in default
+    assert c.call("CONFIG", "RESETSTAT") == "OK"
+    assert "cmdstat_get" not in info_section(c, "commandstats")
+
+
+def test_latency_monitor_is_off_until_a_threshold_is_set(sut_factory):
+    s = sut_factory()
+    c = s.conn()
+    assert c.call("LATENCY", "LATEST") == []
+    assert c.call("LATENCY", "HISTORY", "command") == []
+    assert c.call("LATENCY", "RESET") == 0
+    assert c.call("CONFIG", "SET", "latency-monitor-threshold", "1") == "OK"
+    # a command of a millisecond or more: a big LRANGE reply
+    c.call("RPUSH", "l", *[str(i) for i in range(20000)])
+    for _ in range(20):
+        c.call("LRANGE", "l", "0", "-1")
+    latest = c.call("LATENCY", "LATEST")
+    assert latest and latest[0][0] == b"command", latest
+    assert latest[0][3] >= latest[0][2] >= 1
+    assert len(c.call("LATENCY", "HISTORY", "command")) >= 1
+    assert c.call("LATENCY", "RESET", "command") == 1
+    assert c.call("LATENCY", "LATEST") == []
+
+
+def test_config_set_changes_runtime_settings_and_names_the_others(sut_factory):
+    s = sut_factory()
+    c = s.conn()
+    assert c.call("CONFIG", "SET", "slowlog-max-len", "5", "latency-monitor-threshold", "3") == "OK"
+    assert c.call("CONFIG", "GET", "latency-monitor-threshold") == [
+        b"latency-monitor-threshold", b"3"]
+    err = c.call("CONFIG", "SET", "maxclients", "10")
+    assert isinstance(err, Err) and "config file" in err, err
+    # all or nothing: a bad pair leaves the good one unapplied
+    err = c.call("CONFIG", "SET", "slowlog-max-len", "7", "slowlog-log-slower-than", "abc")
+    assert isinstance(err, Err)
+    assert c.call("CONFIG", "GET", "slowlog-max-len") == [b"slowlog-max-len", b"5"]
+
+
+def test_replies_match_redis_for_the_same_requests(sut_factory):
+    ref = RedisServer()
+    ref.start()
+    try:
+        r, m = ref.conn(), sut_factory().conn()
+        for args in (["SLOWLOG", "LEN"], ["SLOWLOG", "RESET"], ["SLOWLOG", "GET", "abc"],
+                     ["SLOWLOG", "GET", "-2"], ["SLOWLOG", "BOGUS"], ["SLOWLOG", "LEN", "x"],
+                     ["SLOWLOG", "HELP"], ["LATENCY", "LATEST"], ["LATENCY", "RESET"],
+                     ["LATENCY", "HISTORY", "command"], ["LATENCY", "BOGUS"],
+                     ["CONFIG", "SET", "nosuch", "1"], ["CONFIG", "SET", "slowlog-max-len"],
+                     ["CONFIG", "SET", "slowlog-log-slower-than", "abc"],
+                     ["CONFIG", "GET", "slowlog-max-len"]):
+            assert m.call_raw(*args) == r.call_raw(*args), args
+    finally:
+        ref.cleanup()
