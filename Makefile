@@ -69,6 +69,7 @@ bench: build
 	$(PY) bench/geo_bench.py
 	$(PY) bench/dns_bench.py
 	$(PY) bench/delta_bench.py
+	$(PY) bench/list_bench.py
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
