@@ -124,3 +124,29 @@ def test_replies_match_redis_for_the_same_requests(sut_factory):
             assert m.call_raw(*args) == r.call_raw(*args), args
     finally:
         ref.cleanup()
+
+
+def test_command_getkeys_and_memory_usage(sut_factory):
+    ref = RedisServer()
+    ref.start()
+    try:
+        r, m = ref.conn(), sut_factory().conn()
+        for args in (["COMMAND", "GETKEYS", "SET", "a", "b"], ["COMMAND", "GETKEYS", "nosuch", "a"],
+                     ["COMMAND", "GETKEYS", "GET", "a", "b"], ["COMMAND", "GETKEYS", "PING", "x"],
+                     ["COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2"],
+                     ["COMMAND", "GETKEYS", "SINTERCARD", "2", "a", "b", "LIMIT", "1"],
+                     ["COMMAND", "GETKEYS", "LMPOP", "2", "a", "b", "LEFT"],
+                     ["COMMAND", "GETKEYS", "RENAME", "a", "b"], ["COMMAND", "GETKEYS"],
+                     ["MEMORY", "USAGE", "nokey"], ["MEMORY", "USAGE"], ["MEMORY", "BOGUS"],
+                     ["MEMORY", "PURGE"], ["MEMORY", "USAGE", "k", "FOO"]):
+            assert m.call_raw(*args) == r.call_raw(*args), args
+        m.call("SET", "small", "v")
+        m.call("RPUSH", "big", *["element-%d" % i for i in range(2000)])
+        small, big = m.call("MEMORY", "USAGE", "small"), m.call("MEMORY", "USAGE", "big")
+        assert 0 < small < big
+        # sampled (default 5) and whole (SAMPLES 0) estimates agree for even elements
+        whole = m.call("MEMORY", "USAGE", "big", "SAMPLES", "0")
+        assert abs(whole - big) < big * 0.2, (whole, big)
+        assert isinstance(m.call("MEMORY", "USAGE", "big", "SAMPLES", "-1"), Err)
+    finally:
+        ref.cleanup()

@@ -1,6 +1,8 @@
 #include "core/commands/command_table.h"
 
+#include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace meridian {
 
@@ -20,11 +22,34 @@ CommandTable::CommandTable() {
   register_list_commands(*this);
   register_list_move_commands(*this);
   register_introspection_commands(*this);
+  register_memory_command(*this);
   register_replication_commands(*this);
   register_conflict_commands(*this);
   register_failover_commands(*this);
   register_backup_commands(*this);
   register_global_commands(*this);
+}
+
+std::vector<std::string_view> command_keys(const CommandSpec& spec,
+                                           const std::vector<std::string_view>& argv) {
+  std::vector<std::string_view> keys;
+  const int argc = static_cast<int>(argv.size());
+  if (spec.numkeys_at > 0 && spec.numkeys_at < argc) {
+    int64_t n = 0;
+    auto s = argv[static_cast<size_t>(spec.numkeys_at)];
+    auto r = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size() || n <= 0) return keys;
+    for (int64_t i = 0; i < n && spec.numkeys_at + 1 + i < argc; ++i) {
+      keys.push_back(argv[static_cast<size_t>(spec.numkeys_at + 1 + i)]);
+    }
+    return keys;
+  }
+  if (spec.first_key <= 0 || spec.first_key >= argc) return keys;
+  int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
+  for (int i = spec.first_key; i <= last && i < argc; i += std::max(1, spec.step)) {
+    keys.push_back(argv[static_cast<size_t>(i)]);
+  }
+  return keys;
 }
 
 const CommandTable& command_table() {

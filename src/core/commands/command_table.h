@@ -42,7 +42,14 @@ struct CommandSpec {
   uint32_t flags;
   int first_key, last_key, step;
   CommandHandler handler;
+  // Commands whose keys follow a count (SINTERCARD, LMPOP: Redis'
+  // movablekeys): the position of that count, 0 for none.
+  int numkeys_at = 0;
 };
+
+// The keys a command names, by its key positions (or its key count).
+std::vector<std::string_view> command_keys(const CommandSpec& spec,
+                                           const std::vector<std::string_view>& argv);
 
 class CommandTable {
  public:
@@ -76,6 +83,7 @@ void register_lcs_command(CommandTable& table);
 void register_list_commands(CommandTable& table);
 void register_list_move_commands(CommandTable& table);
 void register_introspection_commands(CommandTable& table);
+void register_memory_command(CommandTable& table);
 void register_replication_commands(CommandTable& table);
 void register_conflict_commands(CommandTable& table);
 void register_failover_commands(CommandTable& table);

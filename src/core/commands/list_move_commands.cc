@@ -103,7 +103,7 @@ void register_list_move_commands(CommandTable& t) {
   t.add({"lmove", 5, kCmdWrite | kCmdDenyOom, 1, 2, 1, lmove});
   t.add({"rpoplpush", 3, kCmdWrite | kCmdDenyOom, 1, 2, 1, rpoplpush});
   // Keys follow numkeys (Redis: movablekeys, no fixed key positions).
-  t.add({"lmpop", -4, kCmdWrite, 0, 0, 0, lmpop});
+  t.add({"lmpop", -4, kCmdWrite, 0, 0, 0, lmpop, 1});
 }
 
 }  // namespace meridian

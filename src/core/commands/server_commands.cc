@@ -243,6 +243,21 @@ void command(CommandContext& ctx) {
     for (const auto& c : all) ctx.reply.bulk(c.name);
     return;
   }
+  if (equals_ci(sub, "GETKEYS")) {
+    if (argv.size() < 3) return cmd::arity_error(ctx.reply, "command|getkeys");
+    const CommandSpec* c = command_table().find(argv[2]);
+    if (c == nullptr) return ctx.reply.error("ERR Invalid command specified");
+    std::vector<std::string_view> args(argv.begin() + 2, argv.end());
+    const int argc = static_cast<int>(args.size());
+    if ((c->arity > 0 && c->arity != argc) || argc < -c->arity) {
+      return ctx.reply.error("ERR Invalid number of arguments specified for command");
+    }
+    auto keys = command_keys(*c, args);
+    if (keys.empty()) return ctx.reply.error("ERR The command has no key arguments");
+    ctx.reply.array(keys.size());
+    for (auto k : keys) ctx.reply.bulk(k);
+    return;
+  }
   if (equals_ci(sub, "DOCS")) {
     // No documentation is shipped; clients fall back to their built-in help.
     return ctx.reply.map(0);

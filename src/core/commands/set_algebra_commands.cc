@@ -174,7 +174,7 @@ void register_set_algebra_commands(CommandTable& t) {
   t.add({"sunionstore", -3, kCmdWrite | kCmdDenyOom, 1, -1, 1, set_op_store<Op::kUnion>});
   t.add({"sdiffstore", -3, kCmdWrite | kCmdDenyOom, 1, -1, 1, set_op_store<Op::kDiff>});
   // Keys follow numkeys (Redis: movablekeys, no fixed key positions).
-  t.add({"sintercard", -3, kCmdReadOnly, 0, 0, 0, sintercard});
+  t.add({"sintercard", -3, kCmdReadOnly, 0, 0, 0, sintercard, 1});
   t.add({"smove", 4, kCmdWrite | kCmdFast, 1, 2, 1, smove});
 }
 

@@ -118,19 +118,6 @@ std::string unknown_command_error(const std::vector<std::string_view>& argv) {
   return msg;
 }
 
-// The keys of a command, by its key positions.
-std::vector<std::string> command_keys(const CommandSpec& spec,
-                                      const std::vector<std::string_view>& argv) {
-  std::vector<std::string> keys;
-  int argc = static_cast<int>(argv.size());
-  if (spec.first_key <= 0 || spec.first_key >= argc) return keys;
-  int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
-  for (int i = spec.first_key; i <= last && i < argc; i += std::max(1, spec.step)) {
-    keys.emplace_back(argv[i]);
-  }
-  return keys;
-}
-
 }  // namespace
 
 void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
@@ -504,7 +491,8 @@ bool Session::defer_read(const CommandSpec& spec, const std::vector<std::string_
       }
       auto source = policy.level == ReadLevel::kLeader ? Replicator::Source::kLeader
                                                        : Replicator::Source::kQuorum;
-      std::vector<std::string> keys = command_keys(spec, argv);
+      std::vector<std::string> keys;
+      for (auto k : command_keys(spec, argv)) keys.emplace_back(k);
       suspend([&](std::function<void(Finish)> complete) {
         repl.fetch(std::move(keys), source, policy.timeout_ms,
                    [complete, run, errors](std::optional<std::string> err) {
