@@ -13,7 +13,6 @@
 namespace meridian {
 namespace {
 
-using cmd::equals_ci;
 
 void help(CommandContext& ctx, const std::vector<const char*>& lines) {
   ctx.reply.array(lines.size());
