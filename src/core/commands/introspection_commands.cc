@@ -13,7 +13,6 @@
 namespace meridian {
 namespace {
 
-
 void help(CommandContext& ctx, const std::vector<const char*>& lines) {
   ctx.reply.array(lines.size());
   for (const char* l : lines) ctx.reply.simple(l);
