@@ -179,3 +179,29 @@ def test_every_command_the_server_lists_is_named_in_a_test(sut_factory):
                 if not re.search(r"[\"' (]" + re.escape(n) + r"[\"' ]", text)
                 and not re.search(r"\." + re.escape(n.replace(".", "_")) + r"\(", text)]
     assert untested == [], untested
+
+
+def test_client_kill_closes_other_connections(sut_factory):
+    s = sut_factory()
+    admin, victim, waiting = s.conn(), s.conn(), s.conn()
+    victim_id = victim.call("CLIENT", "ID")
+    victim.call("CLIENT", "SETNAME", "victim")
+    assert admin.call("CLIENT", "KILL", "ID", str(victim_id)) == 1
+    # the victim's socket is closed by the server
+    assert victim.read_until_close(timeout=5) == b""
+    assert b"name=victim" not in admin.call("CLIENT", "LIST")
+    # a client blocked in WAIT (forever) is closed too
+    waiting_id = waiting.call("CLIENT", "ID")
+    waiting.call("SET", "k", "v")
+    waiting.send("WAIT", "1", "0")
+    assert admin.call("CLIENT", "KILL", "ID", str(waiting_id), "SKIPME", "yes") == 1
+    waiting.read_until_close(timeout=5)
+    # the old form, and errors as Redis words them
+    assert admin.call("CLIENT", "KILL", "127.0.0.1:1") == Err("ERR No such client")
+    assert admin.call("CLIENT", "KILL", "ID", "0") == Err("ERR client-id should be greater than 0")
+    assert admin.call("CLIENT", "KILL", "BOGUS", "x") == Err("ERR syntax error")
+    assert admin.call("CLIENT", "NO-EVICT", "on") == "OK"
+    # SKIPME no kills the caller after its reply
+    me = admin.call("CLIENT", "ID")
+    assert admin.call("CLIENT", "KILL", "ID", str(me), "SKIPME", "no") == 1
+    assert admin.read_until_close(timeout=5) == b""

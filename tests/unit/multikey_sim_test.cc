@@ -133,5 +133,18 @@ TEST(WholeKeyWrites, AConcurrentPopOfOneElementGivesItToBothRegions) {
   k.expect_everywhere({"LRANGE", "q", "0", "-1"}, "*1\r\n$4\r\njob2\r\n");
 }
 
+// CLIENT KILL from one connection closes another, in the simulator's
+// runtime as in the real one.
+TEST(Connections, ClientKillClosesTheOtherConnection) {
+  Cluster k;
+  auto victim = k.c.connect(0);
+  std::string id = *call(k.c, *victim, {"CLIENT", "ID"});
+  id = id.substr(1, id.size() - 3);  // ":N\r\n"
+  EXPECT_EQ(k.at(0, {"CLIENT", "KILL", "ID", id}), ":1\r\n");
+  k.c.run_for(1);
+  EXPECT_FALSE(victim->open());
+  EXPECT_EQ(k.at(0, {"CLIENT", "KILL", "ID", id}), ":0\r\n");
+}
+
 }  // namespace
 }  // namespace meridian::sim

@@ -1,5 +1,7 @@
 // PING, ECHO, HELLO, AUTH, CLIENT, SELECT, QUIT.
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/commands/command_util.h"
 #include "core/region/client.h"
@@ -145,6 +147,63 @@ std::string client_line(const Client& s, int64_t now_ms) {
          " cmd=" + std::string(s.last_command()) + "\n";
 }
 
+// CLIENT KILL addr (replies OK), or CLIENT KILL [ID id] [ADDR addr] [USER
+// name] [SKIPME yes|no] (replies how many). The caller itself is closed
+// after its reply, as Redis does.
+void client_kill(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  if (argv.size() < 3) return cmd::arity_error(ctx.reply, "client|kill");
+  const bool old_form = argv.size() == 3;
+  std::optional<uint64_t> id;
+  std::optional<std::string_view> addr, user;
+  bool skipme = !old_form;
+  if (old_form) {
+    addr = argv[2];
+  } else {
+    if (argv.size() % 2 != 0) return ctx.reply.error(cmd::kSyntax);
+    for (size_t i = 2; i + 1 < argv.size(); i += 2) {
+      std::string_view opt = argv[i], v = argv[i + 1];
+      if (equals_ci(opt, "ID")) {
+        auto n = parse_int64(v);
+        if (!n || *n <= 0) return ctx.reply.error("ERR client-id should be greater than 0");
+        id = static_cast<uint64_t>(*n);
+      } else if (equals_ci(opt, "ADDR")) {
+        addr = v;
+      } else if (equals_ci(opt, "USER")) {
+        user = v;
+      } else if (equals_ci(opt, "SKIPME")) {
+        if (equals_ci(v, "YES")) {
+          skipme = true;
+        } else if (equals_ci(v, "NO")) {
+          skipme = false;
+        } else {
+          return ctx.reply.error(cmd::kSyntax);
+        }
+      } else {
+        return ctx.reply.error(cmd::kSyntax);
+      }
+    }
+  }
+  std::vector<Client*> victims;
+  for (Client* c : ctx.region.clients()) {
+    if (id && c->id() != *id) continue;
+    if (addr && c->peer_address() != *addr) continue;
+    if (user && c->user() != *user) continue;
+    if (skipme && c == &ctx.session) continue;
+    victims.push_back(c);
+  }
+  for (Client* c : victims) {
+    if (c == &ctx.session) {
+      c->close_after_reply();
+    } else {
+      c->kill();
+    }
+  }
+  if (!old_form) return ctx.reply.integer(static_cast<int64_t>(victims.size()));
+  if (victims.empty()) return ctx.reply.error("ERR No such client");
+  ctx.reply.ok();
+}
+
 void client(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   std::string_view sub = argv[1];
@@ -181,6 +240,15 @@ void client(CommandContext& ctx) {
     for (const Client* s : ctx.region.clients()) out += client_line(*s, ctx.now_ms);
     return ctx.reply.verbatim(out);
   }
+  if (equals_ci(sub, "KILL")) return client_kill(ctx);
+  if (equals_ci(sub, "NO-EVICT")) {
+    // Meridian evicts no keys (maxmemory-policy noeviction): the flag changes nothing.
+    if (argv.size() != 3) return cmd::arity_error(ctx.reply, "client|no-evict");
+    if (!equals_ci(argv[2], "ON") && !equals_ci(argv[2], "OFF")) {
+      return ctx.reply.error(cmd::kSyntax);
+    }
+    return ctx.reply.ok();
+  }
   if (equals_ci(sub, "HELP")) {
     static const char* kHelp[] = {"CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                                   "GETNAME",
@@ -189,6 +257,18 @@ void client(CommandContext& ctx) {
                                   "    Return the ID of the current connection.",
                                   "INFO",
                                   "    Return information about the current client connection.",
+                                  "KILL <ip:port>",
+                                  "    Kill connection made from <ip:port>.",
+                                  "KILL <option> <value> [<option> <value> [...]]",
+                                  "    Kill connections. Options are:",
+                                  "    * ADDR (<ip:port>|<unixsocket>:0)",
+                                  "      Kill connections made from the specified address",
+                                  "    * ID <client-id>",
+                                  "      Kill connections by client id.",
+                                  "    * USER <username>",
+                                  "      Kill connections authenticated by <username>.",
+                                  "    * SKIPME (YES|NO)",
+                                  "      Skip killing current connection (default: yes).",
                                   "LIST",
                                   "    Return information about all client connections.",
                                   "SETNAME <name>",

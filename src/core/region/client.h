@@ -42,6 +42,10 @@ class Client {
   bool authenticated() const { return authenticated_; }
   const std::string& user() const { return user_; }
   void close_after_reply() { closing_ = true; }
+  // CLIENT KILL from another connection: closes this one as soon as the
+  // runtime can (the session wakes its runtime; a plain client just closes
+  // after its next reply).
+  virtual void kill() { closing_ = true; }
   int64_t created_ms() const { return created_ms_; }
   int64_t last_command_ms() const { return last_command_ms_; }
   // Name of the last command run, "NULL" before the first (as Redis shows it).

@@ -71,6 +71,13 @@ bool Session::resume(std::string& out) {
   return !closing_;
 }
 
+void Session::kill() {
+  closing_ = true;
+  // The runtime calls resume(), which reports the session closed; a wait in
+  // progress is abandoned (its completion finds the session gone).
+  if (ready_hook_) ready_hook_();
+}
+
 void Session::suspend(const std::function<void(std::function<void(Finish)>)>& start) {
   blocked_ = true;
   // A client that went away before its wait ended gets nothing.

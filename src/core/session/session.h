@@ -55,6 +55,7 @@ class Session : public Client, public ForwardedClient {
   bool blocked() const override { return blocked_; }
   // Same return value as feed().
   bool resume(std::string& out) override;
+  void kill() override;
 
   // Client: blocks this session until `start`'s function is called.
   void suspend(const std::function<void(std::function<void(Finish)> complete)>& start) override;

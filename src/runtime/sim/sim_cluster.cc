@@ -1,5 +1,7 @@
 #include "runtime/sim/sim_cluster.h"
 
+#include <algorithm>
+
 namespace meridian::sim {
 namespace {
 
@@ -128,9 +130,13 @@ std::unique_ptr<SimConn> SimCluster::connect(int region) {
       auto& conns = nodes_[region]->conns;
       if (std::find(conns.begin(), conns.end(), raw) == conns.end() || !raw->session_) return;
       std::string out;
-      raw->session_->resume(out);
+      const bool open = raw->session_->resume(out);
       pass(region);
       raw->deliver(out);
+      if (open) return;
+      auto& now = nodes_[region]->conns;  // CLIENT KILL: closed, as a socket would be
+      now.erase(std::remove(now.begin(), now.end(), raw), now.end());
+      raw->lost();
     });
   });
   nodes_[region]->conns.push_back(raw);
