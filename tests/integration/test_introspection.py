@@ -205,3 +205,37 @@ def test_client_kill_closes_other_connections(sut_factory):
     me = admin.call("CLIENT", "ID")
     assert admin.call("CLIENT", "KILL", "ID", str(me), "SKIPME", "no") == 1
     assert admin.read_until_close(timeout=5) == b""
+
+
+def test_monitor_streams_every_command_as_redis_shows_it(sut_factory):
+    import re
+    from lib.harness import wait_until
+
+    def monitor_lines(server_conn_factory):
+        mon, c = server_conn_factory(), server_conn_factory()
+        assert mon.call("MONITOR") == "OK"
+        c.call("SET", "k", 'a b"c\n\x01')
+        c.call("GET", "k")
+        c.call("CONFIG", "GET", "hz")  # admin: not shown, as in Redis
+        c.call("DEL", "k")
+        lines = []
+
+        def got_three():
+            try:
+                lines.append(mon.read_raw(timeout=0.2))
+            except Exception:  # noqa: BLE001 - nothing yet
+                pass
+            return len(lines) >= 3
+        wait_until(got_three, timeout=10)
+        # the time and the client address differ between servers
+        return [re.sub(rb"^\+[0-9]+\.[0-9]{6} \[0 [0-9.:]+\] ", b"+T [0 A] ", l) for l in lines]
+
+    ref = RedisServer()
+    ref.start()
+    try:
+        expected = monitor_lines(ref.conn)
+        got = monitor_lines(sut_factory().conn)
+        assert got == expected
+        assert expected[0] == b'+T [0 A] "SET" "k" "a b\\"c\\n\\x01"\r\n'
+    finally:
+        ref.cleanup()

@@ -295,6 +295,13 @@ void select(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
+// MONITOR: from now on this connection is shown every command the region
+// runs (but admin commands), as Redis shows them.
+void monitor(CommandContext& ctx) {
+  ctx.reply.ok();
+  ctx.region.add_monitor(&ctx.session);
+}
+
 void quit(CommandContext& ctx) {
   ctx.reply.ok();
   ctx.session.close_after_reply();
@@ -309,6 +316,7 @@ void register_connection_commands(CommandTable& t) {
   t.add({"hello", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading, 0, 0, 0, hello});
   t.add({"client", -2, kCmdStale | kCmdLoading, 0, 0, 0, client});
   t.add({"select", 2, kCmdFast | kCmdLoading | kCmdStale, 0, 0, 0, select});
+  t.add({"monitor", 1, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, monitor});
   t.add({"quit", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading, 0, 0, 0, quit});
 }
 

@@ -46,6 +46,9 @@ class Client {
   // runtime can (the session wakes its runtime; a plain client just closes
   // after its next reply).
   virtual void kill() { closing_ = true; }
+  // MONITOR: bytes for this client outside any reply of its own. A session
+  // buffers them (bounded) and wakes its runtime.
+  virtual void push(std::string_view bytes) { (void)bytes; }
   int64_t created_ms() const { return created_ms_; }
   int64_t last_command_ms() const { return last_command_ms_; }
   // Name of the last command run, "NULL" before the first (as Redis shows it).

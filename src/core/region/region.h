@@ -7,6 +7,7 @@
 // event-loop pass, before sending that pass's replies. Timers are events
 // too: the runtime's Scheduler ends a pass after each (PassScheduler), so no
 // part of the core starts a commit itself.
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -84,7 +85,15 @@ class Region {
   // itself when it opens and removes itself when it closes.
   const std::vector<Client*>& clients() const { return clients_; }
   void add_client(Client* c) { clients_.push_back(c); }
-  void remove_client(Client* c) { std::erase(clients_, c); }
+  void remove_client(Client* c) {
+    std::erase(clients_, c);
+    std::erase(monitors_, c);
+  }
+  // MONITOR: clients shown every command the region runs.
+  void add_monitor(Client* c) {
+    if (std::find(monitors_.begin(), monitors_.end(), c) == monitors_.end()) monitors_.push_back(c);
+  }
+  const std::vector<Client*>& monitors() const { return monitors_; }
   uint64_t next_client_id() { return next_client_id_++; }
 
  private:
@@ -101,6 +110,7 @@ class Region {
   Stats stats_;
   CommandStats command_stats_;
   std::vector<Client*> clients_;
+  std::vector<Client*> monitors_;
   uint64_t next_client_id_ = 1;
   int64_t start_ms_ = 0;
   WriteForwarder forwarder_;

@@ -60,6 +60,8 @@ bool Session::feed(std::string_view bytes, std::string& out) {
 }
 
 bool Session::resume(std::string& out) {
+  out.append(pushed_);
+  pushed_.clear();
   if (!finish_) return !closing_;
   Finish f = std::move(*finish_);
   finish_.reset();
@@ -69,6 +71,17 @@ bool Session::resume(std::string& out) {
   MERIDIAN_ASSERT(out.size() > before, "a command that waited ended without a reply");
   process(out);
   return !closing_;
+}
+
+void Session::push(std::string_view bytes) {
+  if (closing_) return;
+  if (pushed_.size() + bytes.size() > kMaxPushed) {
+    pushed_.clear();
+    return kill();
+  }
+  const bool wake = pushed_.empty();
+  pushed_.append(bytes);
+  if (wake && ready_hook_) ready_hook_();
 }
 
 void Session::kill() {
@@ -297,6 +310,58 @@ void Session::account(const CommandSpec& spec, const std::vector<std::string_vie
   stats.record(spec.name, usec, failed, now);
   if (failed) stats.error(std::string_view(out).substr(reply_start + 1));
   stats.slow(argv, usec, now, peer_address(), name());
+  if (!region_.monitors().empty() && !(spec.flags & kCmdAdmin)) feed_monitors(argv, now);
+}
+
+void Session::feed_monitors(const std::vector<std::string_view>& argv, int64_t now_ms) {
+  // Redis' line: +<unix seconds>.<microseconds> [<db> <addr>] "arg" ...
+  static const char* const kHex = "0123456789abcdef";
+  std::string line = "+" + std::to_string(now_ms / 1000) + ".";
+  std::string frac = std::to_string(now_ms % 1000 * 1000);
+  line.append(6 - frac.size(), '0').append(frac);
+  line += " [0 " + peer_address() + "]";
+  for (auto a : argv) {
+    line += " \"";
+    for (char ch : a) {
+      auto u = static_cast<unsigned char>(ch);
+      switch (ch) {
+        case '\\':
+          line += "\\\\";
+          break;
+        case '"':
+          line += "\\\"";
+          break;
+        case '\n':
+          line += "\\n";
+          break;
+        case '\r':
+          line += "\\r";
+          break;
+        case '\t':
+          line += "\\t";
+          break;
+        case '\a':
+          line += "\\a";
+          break;
+        case '\b':
+          line += "\\b";
+          break;
+        default:
+          if (u >= 0x20 && u < 0x7f) {
+            line.push_back(ch);
+          } else {
+            line += "\\x";
+            line.push_back(kHex[u >> 4]);
+            line.push_back(kHex[u & 15]);
+          }
+      }
+    }
+    line += "\"";
+  }
+  line += "\r\n";
+  for (Client* m : region_.monitors()) {
+    if (m != this) m->push(line);
+  }
 }
 
 RegionId Session::acting_home(const Placement::Decision& d) const {

@@ -56,6 +56,10 @@ class Session : public Client, public ForwardedClient {
   // Same return value as feed().
   bool resume(std::string& out) override;
   void kill() override;
+  void push(std::string_view bytes) override;
+  // A MONITOR client that falls this far behind is closed (Redis'
+  // client-output-buffer-limit for monitors, in spirit).
+  static constexpr size_t kMaxPushed = size_t{32} << 20;
 
   // Client: blocks this session until `start`'s function is called.
   void suspend(const std::function<void(std::function<void(Finish)> complete)>& start) override;
@@ -70,6 +74,7 @@ class Session : public Client, public ForwardedClient {
   // Records a command that ran (its time, an error reply, the slow log).
   void account(const CommandSpec& spec, const std::vector<std::string_view>& argv,
                const std::string& out, size_t reply_start, int64_t started_us);
+  void feed_monitors(const std::vector<std::string_view>& argv, int64_t now_ms);
   bool defer_read(const CommandSpec& spec, const std::vector<std::string_view>& argv,
                   const ReadPolicy& policy);
   void hold_write(const WritePolicy& policy, std::string& out, size_t reply_start);
@@ -97,6 +102,7 @@ class Session : public Client, public ForwardedClient {
   bool blocked_ = false;
   std::optional<Finish> finish_;  // set when a blocked command's wait ended
   std::function<void()> ready_hook_;
+  std::string pushed_;  // MONITOR lines not yet handed to the runtime
   Lifetime lifetime_;
 };
 
