@@ -239,3 +239,24 @@ def test_monitor_streams_every_command_as_redis_shows_it(sut_factory):
         assert expected[0] == b'+T [0 A] "SET" "k" "a b\\"c\\n\\x01"\r\n'
     finally:
         ref.cleanup()
+
+
+def test_latency_histogram_is_cumulative_per_command(sut_factory):
+    def pairs(flat):  # a RESP2 map: a flat array of keys and values
+        return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
+    c = sut_factory().conn()
+    for i in range(50):
+        c.call("SET", "k%d" % i, "v")
+    c.call("GET", "k1")
+    h = dict(pairs(c.call("LATENCY", "HISTOGRAM", "set", "nosuch")))
+    assert list(h) == [b"set"], h
+    row = dict(pairs(h[b"set"]))
+    assert row[b"calls"] == 50
+    buckets = pairs(row[b"histogram_usec"])
+    bounds = [b for b, _ in buckets]
+    counts = [n for _, n in buckets]
+    assert all(b & (b - 1) == 0 for b in bounds) and bounds == sorted(bounds)
+    assert counts == sorted(counts) and counts[-1] == 50
+    assert c.call_raw("LATENCY", "HISTOGRAM", "nosuch") == b"*0\r\n"
+    names = [k for k, _ in pairs(c.call("LATENCY", "HISTOGRAM"))]
+    assert b"get" in names and b"set" in names

@@ -88,7 +88,11 @@ void latency(CommandContext& ctx) {
          "    Return time-latency samples for the <event> class.", "LATEST",
          "    Return the latest latency samples for all events.", "RESET [<event> ...]",
          "    Reset latency data of one or more <event> classes.",
-         "    (default: reset all data for all event classes)", "HELP", "    Prints this help."});
+         "    (default: reset all data for all event classes)", "HISTOGRAM [COMMAND ...]",
+         "    Return a cumulative distribution of latencies in the format of a histogram for the "
+         "specified command names.",
+         "    If no commands are specified then all histograms are replied.", "HELP",
+         "    Prints this help."});
   }
   if (sub == "latest" && argv.size() == 2) {
     ctx.reply.array(cs.latency().size());
@@ -109,6 +113,31 @@ void latency(CommandContext& ctx) {
       ctx.reply.array(2);
       ctx.reply.integer(s.unix_s);
       ctx.reply.integer(static_cast<int64_t>(s.ms));
+    }
+    return;
+  }
+  if (sub == "histogram") {
+    // Every command run so far, or the ones named (unknown names are left out).
+    std::vector<const std::pair<const std::string, CommandStats::PerCommand>*> rows;
+    for (const auto& entry : cs.commands()) {
+      if (entry.second.latency.count() == 0) continue;
+      bool named = argv.size() == 2;
+      for (size_t i = 2; i < argv.size() && !named; ++i) named = lower(argv[i]) == entry.first;
+      if (named) rows.push_back(&entry);
+    }
+    ctx.reply.map(rows.size());
+    for (const auto* row : rows) {
+      ctx.reply.bulk(row->first);
+      ctx.reply.map(2);
+      ctx.reply.bulk("calls");
+      ctx.reply.integer(static_cast<int64_t>(row->second.calls));
+      ctx.reply.bulk("histogram_usec");
+      auto buckets = row->second.latency.cumulative_pow2();
+      ctx.reply.map(buckets.size());
+      for (const auto& [bound, n] : buckets) {
+        ctx.reply.integer(static_cast<int64_t>(bound));
+        ctx.reply.integer(static_cast<int64_t>(n));
+      }
     }
     return;
   }

@@ -35,6 +35,24 @@ double LatencyHistogram::percentile(double p) const {
   return upper(kBuckets - 1);
 }
 
+std::vector<std::pair<uint64_t, uint64_t>> LatencyHistogram::cumulative_pow2() const {
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  uint64_t seen = 0;
+  for (int b = 0; b < kBuckets; ++b) {
+    const uint64_t n = counts_[static_cast<size_t>(b)];
+    if (n == 0) continue;
+    seen += n;
+    // The power of two at or above the bucket's upper bound.
+    const auto bound = std::bit_ceil(static_cast<uint64_t>(upper(b)));
+    if (!out.empty() && out.back().first == bound) {
+      out.back().second = seen;
+    } else {
+      out.emplace_back(bound, seen);
+    }
+  }
+  return out;
+}
+
 void CommandStats::record(std::string_view name, uint64_t usec, bool failed, int64_t unix_ms) {
   auto it = commands_.find(name);
   if (it == commands_.end()) it = commands_.emplace(std::string(name), PerCommand{}).first;

@@ -11,6 +11,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace meridian {
@@ -23,6 +24,9 @@ class LatencyHistogram {
   uint64_t count() const { return count_; }
   // The smallest bucket bound under which `p` percent of the samples lie.
   double percentile(double p) const;
+  // LATENCY HISTOGRAM: per power of two (its upper bound, in us) that holds
+  // samples, how many samples lie at or below it.
+  std::vector<std::pair<uint64_t, uint64_t>> cumulative_pow2() const;
 
  private:
   static constexpr int kSub = 8;
