@@ -115,6 +115,12 @@ def test_a_region_added_to_a_running_cluster_bootstraps_a_million_member_set():
         c.wait_linked(names=["a", "b"])
         a, b = c.client("a"), c.client("b")
         fill_set(a, "big", 0, MILLION // 2)
+        # With a 20-record log, b may fall behind a's writes and join a's
+        # full state instead, refusing writes (-LOADING) meanwhile: b writes
+        # its half once it holds a's and is no longer joining.
+        harness.wait_until(lambda: b.scard("big") == MILLION // 2
+                           and int(c.info("b")["resyncing"]) == 0,
+                           timeout=120, desc="b holds a's half and is not resyncing")
         fill_set(b, "big", MILLION // 2, MILLION // 2)
         harness.wait_until(lambda: a.scard("big") == MILLION and b.scard("big") == MILLION,
                            timeout=120, desc="a and b hold the 1M-member set")
