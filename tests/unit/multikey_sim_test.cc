@@ -10,15 +10,14 @@
 
 #include "runtime/sim/sim_cluster.h"
 #include "sim_call.h"
+#include "sim_three_regions.h"
 
 namespace meridian::sim {
 namespace {
 
-SimClusterOptions three_regions() {
-  SimClusterOptions o;
-  o.regions = 3;
-  o.one_way_ms = {{0, 35, 50}, {35, 0, 100}, {50, 100, 0}};
-  o.replication.heartbeat_ms = 50;
+// three_regions(), with keys lww:* under lww.
+SimClusterOptions with_lww_keys() {
+  SimClusterOptions o = three_regions();
   KeyspacePolicy lww;
   lww.pattern = "lww:*";
   lww.conflict = crdt::Policy::kLww;
@@ -27,7 +26,7 @@ SimClusterOptions three_regions() {
 }
 
 struct Cluster {
-  SimCluster c{three_regions()};
+  SimCluster c{with_lww_keys()};
   std::vector<std::unique_ptr<SimConn>> r;
   Cluster() {
     c.run_for(200);

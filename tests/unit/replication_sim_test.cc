@@ -9,18 +9,10 @@
 #include "chaos_seeds.h"
 #include "runtime/sim/chaos.h"
 #include "runtime/sim/sim_cluster.h"
+#include "sim_three_regions.h"
 
 namespace meridian::sim {
 namespace {
-
-// One-way delays: r1-r2 35 ms, r1-r3 50 ms, r2-r3 100 ms.
-SimClusterOptions three_regions() {
-  SimClusterOptions o;
-  o.regions = 3;
-  o.one_way_ms = {{0, 35, 50}, {35, 0, 100}, {50, 100, 0}};
-  o.replication.heartbeat_ms = 50;
-  return o;
-}
 
 // Sends a command and runs virtual time until its reply (or `limit_ms`).
 struct Call {

@@ -23,6 +23,22 @@ bool equals_ci(std::string_view a, std::string_view b) {
   return true;
 }
 
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void reply_help(Reply& reply, std::span<const char* const> lines) {
+  reply.array(lines.size());
+  for (const char* l : lines) reply.simple(l);
+}
+
+void unknown_subcommand(Reply& reply, std::string_view sub, std::string_view command) {
+  reply.error("ERR unknown subcommand '" + std::string(as_c_string(sub).substr(0, 128)) +
+              "'. Try " + std::string(command) + " HELP.");
+}
+
 bool lookup(CommandContext& ctx, std::string_view key, ValueType type,
             std::optional<KeyRecord>& out) {
   const KeyRecord* rec = nullptr;

@@ -2,6 +2,8 @@
 // Helpers shared by command implementations: Redis' standard error replies and
 // typed key lookups.
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 
 #include "core/base/numbers.h"
@@ -22,6 +24,13 @@ inline constexpr std::string_view kOverflow = "ERR increment or decrement would 
 void arity_error(Reply& reply, std::string_view fullname);
 
 bool equals_ci(std::string_view a, std::string_view b);
+// `s` in lower case (subcommand and option names, as Redis prints them).
+std::string lower(std::string_view s);
+
+// A container command's HELP: one simple string per line.
+void reply_help(Reply& reply, std::span<const char* const> lines);
+// Redis' error for an unknown subcommand `sub` of `command` ("OBJECT").
+void unknown_subcommand(Reply& reply, std::string_view sub, std::string_view command);
 
 // What Redis' "%s" prints of an argument: up to its first NUL byte.
 inline std::string_view as_c_string(std::string_view s) {

@@ -275,12 +275,9 @@ void client(CommandContext& ctx) {
                                   "    Assign the name <name> to the current connection.",
                                   "HELP",
                                   "    Print this help."};
-    ctx.reply.array(std::size(kHelp));
-    for (const char* l : kHelp) ctx.reply.simple(l);
-    return;
+    return cmd::reply_help(ctx.reply, kHelp);
   }
-  ctx.reply.error("ERR unknown subcommand '" + std::string(cmd::as_c_string(sub).substr(0, 128)) +
-                  "'. Try CLIENT HELP.");
+  cmd::unknown_subcommand(ctx.reply, sub, "CLIENT");
 }
 
 void select(CommandContext& ctx) {

@@ -13,35 +13,20 @@
 namespace meridian {
 namespace {
 
-void help(CommandContext& ctx, const std::vector<const char*>& lines) {
-  ctx.reply.array(lines.size());
-  for (const char* l : lines) ctx.reply.simple(l);
-}
-
-void unknown_subcommand(CommandContext& ctx, const char* command) {
-  ctx.reply.error("ERR unknown subcommand '" +
-                  std::string(cmd::as_c_string(ctx.argv[1]).substr(0, 128)) + "'. Try " + command +
-                  " HELP.");
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 void slowlog(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   CommandStats& cs = ctx.region.command_stats();
-  const std::string sub = lower(argv[1]);
+  const std::string sub = cmd::lower(argv[1]);
   if (sub == "help" && argv.size() == 2) {
-    return help(
-        ctx, {"SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET [<count>]",
-              "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
-              "    Entries are made of:",
-              "    id, timestamp, time in microseconds, arguments array, client IP and port,",
-              "    client name", "LEN", "    Return the length of the slowlog.", "RESET",
-              "    Reset the slowlog.", "HELP", "    Prints this help."});
+    return cmd::reply_help(
+        ctx.reply,
+        std::vector<const char*>{
+            "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "GET [<count>]",
+            "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+            "    Entries are made of:",
+            "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+            "    client name", "LEN", "    Return the length of the slowlog.", "RESET",
+            "    Reset the slowlog.", "HELP", "    Prints this help."});
   }
   if (sub == "len" && argv.size() == 2) return ctx.reply.integer(cs.slowlog().size());
   if (sub == "reset" && argv.size() == 2) {
@@ -74,25 +59,27 @@ void slowlog(CommandContext& ctx) {
   if (sub == "get" || sub == "len" || sub == "reset" || sub == "help") {
     return cmd::arity_error(ctx.reply, "slowlog|" + sub);
   }
-  unknown_subcommand(ctx, "SLOWLOG");
+  cmd::unknown_subcommand(ctx.reply, argv[1], "SLOWLOG");
 }
 
 void latency(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   CommandStats& cs = ctx.region.command_stats();
-  const std::string sub = lower(argv[1]);
+  const std::string sub = cmd::lower(argv[1]);
   if (sub == "help" && argv.size() == 2) {
-    return help(
-        ctx,
-        {"LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "HISTORY <event>",
-         "    Return time-latency samples for the <event> class.", "LATEST",
-         "    Return the latest latency samples for all events.", "RESET [<event> ...]",
-         "    Reset latency data of one or more <event> classes.",
-         "    (default: reset all data for all event classes)", "HISTOGRAM [COMMAND ...]",
-         "    Return a cumulative distribution of latencies in the format of a histogram for the "
-         "specified command names.",
-         "    If no commands are specified then all histograms are replied.", "HELP",
-         "    Prints this help."});
+    return cmd::reply_help(
+        ctx.reply,
+        std::vector<const char*>{
+            "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", "HISTORY <event>",
+            "    Return time-latency samples for the <event> class.", "LATEST",
+            "    Return the latest latency samples for all events.", "RESET [<event> ...]",
+            "    Reset latency data of one or more <event> classes.",
+            "    (default: reset all data for all event classes)", "HISTOGRAM [COMMAND ...]",
+            "    Return a cumulative distribution of latencies in the format of a histogram for "
+            "the "
+            "specified command names.",
+            "    If no commands are specified then all histograms are replied.", "HELP",
+            "    Prints this help."});
   }
   if (sub == "latest" && argv.size() == 2) {
     ctx.reply.array(cs.latency().size());
@@ -122,7 +109,7 @@ void latency(CommandContext& ctx) {
     for (const auto& entry : cs.commands()) {
       if (entry.second.latency.count() == 0) continue;
       bool named = argv.size() == 2;
-      for (size_t i = 2; i < argv.size() && !named; ++i) named = lower(argv[i]) == entry.first;
+      for (size_t i = 2; i < argv.size() && !named; ++i) named = cmd::lower(argv[i]) == entry.first;
       if (named) rows.push_back(&entry);
     }
     ctx.reply.map(rows.size());
@@ -148,7 +135,7 @@ void latency(CommandContext& ctx) {
   if (sub == "latest" || sub == "history" || sub == "help") {
     return cmd::arity_error(ctx.reply, "latency|" + sub);
   }
-  unknown_subcommand(ctx, "LATENCY");
+  cmd::unknown_subcommand(ctx.reply, argv[1], "LATENCY");
 }
 
 }  // namespace

@@ -65,6 +65,17 @@ void list_insert(CommandContext& ctx, std::string_view key, KeyRecord& rec,
   rec.count += values.size();
 }
 
+void list_push(CommandContext& ctx, std::string_view key, KeyRecord& rec, bool existing,
+               const std::vector<std::string_view>& values, bool tail) {
+  std::string end;  // the current last (or first) element's position
+  if (existing) {
+    auto edge = list_items(ctx, key, rec, 0, 1, tail);
+    if (!edge.empty()) end = std::move(edge.front().pos);
+  }
+  if (tail) return list_insert(ctx, key, rec, end, {}, values, true);
+  list_insert(ctx, key, rec, {}, end, values, false);
+}
+
 void list_remove(CommandContext& ctx, std::string_view key, const KeyRecord& old,
                  const std::vector<ListItem>& items, bool rewritten) {
   if (items.empty()) return;

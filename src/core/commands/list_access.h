@@ -41,6 +41,12 @@ void list_insert(CommandContext& ctx, std::string_view key, KeyRecord& rec,
                  std::string_view after_pos, std::string_view before_pos,
                  const std::vector<std::string_view>& values, bool toward_tail);
 
+// LPUSH / RPUSH of `values` onto the list `key` (`existing`: it already has
+// elements): each goes next to the current end. Adds them to rec.count; the
+// caller writes rec.
+void list_push(CommandContext& ctx, std::string_view key, KeyRecord& rec, bool existing,
+               const std::vector<std::string_view>& values, bool tail);
+
 // Removes the elements at `items` (positions of `key`), then writes or, when
 // it is left empty, deletes the list. `old` is the live record before.
 // `rewritten`: the command pushes to the same list after (LMOVE onto itself).

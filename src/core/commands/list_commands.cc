@@ -31,18 +31,8 @@ void push(CommandContext& ctx) {
   if (!cmd::lookup(ctx, argv[1], ValueType::kList, old)) return;
   if (kExisting && !old) return ctx.reply.integer(0);
   KeyRecord rec = old ? *old : ctx.keyspace.new_collection(ValueType::kList, argv[1]);
-  // The end it is pushed to: the current last (or first) element.
-  std::string end;
-  if (old) {
-    auto edge = cmd::list_items(ctx, argv[1], rec, 0, 1, kTail);
-    if (!edge.empty()) end = std::move(edge.front().pos);
-  }
   std::vector<std::string_view> values(argv.begin() + 2, argv.end());
-  if (kTail) {
-    cmd::list_insert(ctx, argv[1], rec, end, {}, values, true);
-  } else {
-    cmd::list_insert(ctx, argv[1], rec, {}, end, values, false);
-  }
+  cmd::list_push(ctx, argv[1], rec, old.has_value(), values, kTail);
   ctx.keyspace.write(argv[1], rec, old ? &*old : nullptr, ctx.now_ms);
   ctx.reply.integer(static_cast<int64_t>(rec.count));
 }

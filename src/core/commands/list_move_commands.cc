@@ -38,16 +38,7 @@ void move(CommandContext& ctx, bool from_tail, bool to_tail) {
   // The destination as it is now (the same list when rotating).
   std::optional<KeyRecord> now = ctx.keyspace.find(argv[2], ctx.now_ms);
   KeyRecord rec = now ? *now : ctx.keyspace.new_collection(ValueType::kList, argv[2]);
-  std::string end;
-  if (now) {
-    auto edge = cmd::list_items(ctx, argv[2], rec, 0, 1, to_tail);
-    if (!edge.empty()) end = std::move(edge.front().pos);
-  }
-  if (to_tail) {
-    cmd::list_insert(ctx, argv[2], rec, end, {}, {value}, true);
-  } else {
-    cmd::list_insert(ctx, argv[2], rec, {}, end, {value}, false);
-  }
+  cmd::list_push(ctx, argv[2], rec, now.has_value(), {value}, to_tail);
   ctx.keyspace.write(argv[2], rec, now ? &*now : nullptr, ctx.now_ms);
   ctx.reply.bulk(value);
 }

@@ -43,8 +43,7 @@ void usage(CommandContext& ctx) {
 
 void memory(CommandContext& ctx) {
   const auto& argv = ctx.argv;
-  std::string sub(argv[1]);
-  for (auto& c : sub) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string sub = cmd::lower(argv[1]);
   if (sub == "usage") {
     if (argv.size() < 3) return cmd::arity_error(ctx.reply, "memory|usage");
     return usage(ctx);
@@ -74,15 +73,12 @@ void memory(CommandContext& ctx) {
         "HELP",
         "    Prints this help.",
     };
-    ctx.reply.array(std::size(kHelp));
-    for (const char* l : kHelp) ctx.reply.simple(l);
-    return;
+    return cmd::reply_help(ctx.reply, kHelp);
   }
   if (sub == "doctor" || sub == "malloc-stats" || sub == "purge" || sub == "help") {
     return cmd::arity_error(ctx.reply, "memory|" + sub);
   }
-  ctx.reply.error("ERR unknown subcommand '" +
-                  std::string(cmd::as_c_string(argv[1]).substr(0, 128)) + "'. Try MEMORY HELP.");
+  cmd::unknown_subcommand(ctx.reply, argv[1], "MEMORY");
 }
 
 }  // namespace

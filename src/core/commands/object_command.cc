@@ -59,14 +59,10 @@ void object(CommandContext& ctx) {
   const bool known = help || cmd::equals_ci(sub, "ENCODING") || cmd::equals_ci(sub, "REFCOUNT") ||
                      cmd::equals_ci(sub, "IDLETIME") || cmd::equals_ci(sub, "FREQ");
   if (!known) {
-    return ctx.reply.error("ERR unknown subcommand '" +
-                           std::string(cmd::as_c_string(sub).substr(0, 128)) +
-                           "'. Try OBJECT HELP.");
+    return cmd::unknown_subcommand(ctx.reply, sub, "OBJECT");
   }
   if (argv.size() != (help ? 2u : 3u)) {
-    std::string name(sub);
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return cmd::arity_error(ctx.reply, "object|" + name);
+    return cmd::arity_error(ctx.reply, "object|" + cmd::lower(sub));
   }
   if (help) {
     static const char* const kHelp[] = {
@@ -86,9 +82,7 @@ void object(CommandContext& ctx) {
         "HELP",
         "    Prints this help.",
     };
-    ctx.reply.array(std::size(kHelp));
-    for (const char* line : kHelp) ctx.reply.simple(line);
-    return;
+    return cmd::reply_help(ctx.reply, kHelp);
   }
   const KeyRecord* found = ctx.keyspace.peek(argv[2], ctx.now_ms);
   if (found == nullptr) return ctx.reply.null();

@@ -47,9 +47,7 @@ void info(CommandContext& ctx) {
 
   std::vector<std::string> wanted;
   for (size_t i = 1; i < ctx.argv.size(); ++i) {
-    std::string w(ctx.argv[i]);
-    for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    wanted.push_back(w);
+    wanted.push_back(cmd::lower(ctx.argv[i]));
   }
   auto want = [&](const char* name) {
     if (wanted.empty()) return true;
@@ -262,8 +260,7 @@ void command(CommandContext& ctx) {
     // No documentation is shipped; clients fall back to their built-in help.
     return ctx.reply.map(0);
   }
-  ctx.reply.error("ERR unknown subcommand '" + std::string(cmd::as_c_string(sub).substr(0, 128)) +
-                  "'. Try COMMAND HELP.");
+  cmd::unknown_subcommand(ctx.reply, sub, "COMMAND");
 }
 
 // CONFIG SET name value [name value ...]: the settings that change at run
@@ -291,8 +288,7 @@ void config_set(CommandContext& ctx) {
   };
   std::vector<Change> changes;
   for (size_t i = 2; i + 1 < argv.size(); i += 2) {
-    std::string name(argv[i]);
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string name = cmd::lower(argv[i]);
     const bool runtime = name == "slowlog-log-slower-than" || name == "slowlog-max-len" ||
                          name == "latency-monitor-threshold";
     if (!runtime) {
@@ -365,8 +361,7 @@ void config(CommandContext& ctx) {
     ctx.region.command_stats().reset();
     return ctx.reply.ok();
   }
-  ctx.reply.error("ERR unknown subcommand '" + std::string(cmd::as_c_string(sub).substr(0, 128)) +
-                  "'. Try CONFIG HELP.");
+  cmd::unknown_subcommand(ctx.reply, sub, "CONFIG");
 }
 
 }  // namespace
