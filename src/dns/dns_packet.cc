@@ -47,6 +47,38 @@ bool name_text(const ldns_rdf* dname, std::string* out) {
   return true;
 }
 
+// The shape every query we answer has: one question with an uncompressed
+// name, no answer or authority records, and at most one additional record,
+// an OPT with the root owner whose options fill its RDATA exactly. Checked
+// before libldns sees the bytes because ldns_wire2pkt leaks the record it
+// was decoding when a later field is malformed (found by fuzz/).
+bool query_shape_ok(const uint8_t* data, size_t size) {
+  auto u16 = [data](size_t at) { return static_cast<size_t>(data[at] << 8 | data[at + 1]); };
+  if (u16(4) != 1 || u16(6) != 0 || u16(8) != 0 || u16(10) > 1) return false;
+  size_t at = 12;
+  for (;;) {  // question name: plain labels, no pointers, at most 255 bytes
+    if (at >= size || at - 12 >= 255) return false;
+    uint8_t len = data[at++];
+    if (len == 0) break;
+    if (len > 63 || size - at < len) return false;
+    at += len;
+  }
+  if (size - at < 4) return false;
+  at += 4;  // QTYPE, QCLASS
+  if (u16(10) == 1) {
+    if (size - at < 11 || data[at] != 0 || u16(at + 1) != 41) return false;
+    size_t rdlen = u16(at + 9);
+    at += 11;
+    if (size - at < rdlen) return false;
+    size_t end = at + rdlen;
+    while (at < end) {  // options: code, length, data
+      if (end - at < 4 || end - at - 4 < u16(at + 2)) return false;
+      at += 4 + u16(at + 2);
+    }
+  }
+  return at == size;
+}
+
 }  // namespace
 
 Parsed parse_query(const uint8_t* data, size_t size, Query* out) {
@@ -54,6 +86,7 @@ Parsed parse_query(const uint8_t* data, size_t size, Query* out) {
   if (data[2] & 0x80) return Parsed::kDrop;  // QR: a response, never answer it
   uint8_t opcode = (data[2] >> 3) & 0x0f;
   if (opcode != 0) return Parsed::kNotImp;
+  if (!query_shape_ok(data, size)) return Parsed::kFormErr;
   ldns_pkt* raw = nullptr;
   if (ldns_wire2pkt(&raw, data, size) != LDNS_STATUS_OK || raw == nullptr) {
     return Parsed::kFormErr;
