@@ -11,7 +11,7 @@
 namespace meridian {
 namespace {
 
-const char* const kColumnNames[kColumnCount] = {"default", "keys", "fields", "expiry", "log"};
+const char* const kColumnNames[kColumnCount] = {"default", "keys", "fields", "expiry", "log", "scores"};
 
 // An empty string_view may have a null data pointer, which RocksDB's
 // comparator asserts against.

@@ -21,6 +21,9 @@ CommandTable::CommandTable() {
   register_lcs_command(*this);
   register_list_commands(*this);
   register_list_move_commands(*this);
+  register_zset_commands(*this);
+  register_zset_range_commands(*this);
+  register_zset_store_commands(*this);
   register_introspection_commands(*this);
   register_memory_command(*this);
   register_replication_commands(*this);
@@ -39,6 +42,10 @@ std::vector<std::string_view> command_keys(const CommandSpec& spec,
     auto s = argv[static_cast<size_t>(spec.numkeys_at)];
     auto r = std::from_chars(s.data(), s.data() + s.size(), n);
     if (r.ec != std::errc() || r.ptr != s.data() + s.size() || n <= 0) return keys;
+    // A destination before the count (ZUNIONSTORE dest numkeys key...).
+    if (spec.first_key > 0 && spec.first_key < spec.numkeys_at) {
+      keys.push_back(argv[static_cast<size_t>(spec.first_key)]);
+    }
     for (int64_t i = 0; i < n && spec.numkeys_at + 1 + i < argc; ++i) {
       keys.push_back(argv[static_cast<size_t>(spec.numkeys_at + 1 + i)]);
     }

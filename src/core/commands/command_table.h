@@ -43,7 +43,8 @@ struct CommandSpec {
   int first_key, last_key, step;
   CommandHandler handler;
   // Commands whose keys follow a count (SINTERCARD, LMPOP: Redis'
-  // movablekeys): the position of that count, 0 for none.
+  // movablekeys): the position of that count, 0 for none. A first_key
+  // before it is a destination key (ZUNIONSTORE).
   int numkeys_at = 0;
 };
 
@@ -82,6 +83,9 @@ void register_object_command(CommandTable& table);
 void register_lcs_command(CommandTable& table);
 void register_list_commands(CommandTable& table);
 void register_list_move_commands(CommandTable& table);
+void register_zset_commands(CommandTable& table);
+void register_zset_range_commands(CommandTable& table);
+void register_zset_store_commands(CommandTable& table);
 void register_introspection_commands(CommandTable& table);
 void register_memory_command(CommandTable& table);
 void register_replication_commands(CommandTable& table);

@@ -123,6 +123,41 @@ bool increment(CommandContext& ctx, int64_t incr, int64_t* value) {
   return true;
 }
 
+bool mpop_args(CommandContext& ctx, std::string_view first_end, std::string_view second_end,
+               size_t* end_at, bool* second, int64_t* count) {
+  const auto& argv = ctx.argv;
+  auto numkeys = parse_int64(argv[1]);
+  if (!numkeys || *numkeys <= 0) {
+    ctx.reply.error("ERR numkeys should be greater than 0");
+    return false;
+  }
+  if (*numkeys > static_cast<int64_t>(argv.size()) - 3) {
+    ctx.reply.error(kSyntax);
+    return false;
+  }
+  *end_at = 2 + static_cast<size_t>(*numkeys);
+  *second = equals_ci(argv[*end_at], second_end);
+  if (!*second && !equals_ci(argv[*end_at], first_end)) {
+    ctx.reply.error(kSyntax);
+    return false;
+  }
+  *count = -1;
+  for (size_t i = *end_at + 1; i < argv.size(); ++i) {
+    if (*count != -1 || !equals_ci(argv[i], "COUNT") || i + 1 >= argv.size()) {
+      ctx.reply.error(kSyntax);
+      return false;
+    }
+    auto v = parse_int64(argv[++i]);
+    if (!v || *v <= 0) {
+      ctx.reply.error("ERR count should be greater than 0");
+      return false;
+    }
+    *count = *v;
+  }
+  if (*count == -1) *count = 1;
+  return true;
+}
+
 void reply_has_field(CommandContext& ctx, ValueType type) {
   const KeyRecord* rec = nullptr;
   if (!peek(ctx, ctx.argv[1], type, rec)) return;

@@ -68,6 +68,12 @@ bool picks_allowed(CommandContext& ctx, int64_t count);
 // overflow replies Redis' error and returns false, changing nothing.
 bool increment(CommandContext& ctx, int64_t incr, int64_t* value);
 
+// LMPOP / ZMPOP: numkeys key [key ...] <end> [COUNT count], where <end> is
+// `first_end` or `second_end` (LEFT/RIGHT, MIN/MAX). Sets the index of the
+// end word, whether it is the second, and the count (1 without COUNT);
+// replies Redis' error and returns false on a bad argument.
+bool mpop_args(CommandContext& ctx, std::string_view first_end, std::string_view second_end,
+               size_t* end_at, bool* second, int64_t* count);
 // SISMEMBER / HEXISTS: 1 if the collection at argv[1] holds argv[2].
 void reply_has_field(CommandContext& ctx, ValueType type);
 

@@ -22,11 +22,19 @@ void clear_destination(CommandContext& ctx, std::string_view dst, bool rewritten
 }  // namespace
 
 void store_set(CommandContext& ctx, std::string_view dst, const std::vector<std::string>& members) {
-  clear_destination(ctx, dst, !members.empty());
-  if (members.empty()) return;
-  KeyRecord rec = ctx.keyspace.new_collection(ValueType::kSet, dst);
-  for (const auto& m : members) ctx.keyspace.put_field(dst, rec, m, {}, ctx.now_ms);
-  rec.count = members.size();
+  std::vector<std::pair<std::string, std::string>> fields;
+  fields.reserve(members.size());
+  for (const auto& m : members) fields.emplace_back(m, std::string());
+  store_fields(ctx, dst, ValueType::kSet, fields);
+}
+
+void store_fields(CommandContext& ctx, std::string_view dst, ValueType type,
+                  const std::vector<std::pair<std::string, std::string>>& fields) {
+  clear_destination(ctx, dst, !fields.empty());
+  if (fields.empty()) return;
+  KeyRecord rec = ctx.keyspace.new_collection(type, dst);
+  for (const auto& [f, v] : fields) ctx.keyspace.put_field(dst, rec, f, v, ctx.now_ms);
+  rec.count = fields.size();
   ctx.keyspace.write(dst, rec, nullptr, ctx.now_ms);
 }
 

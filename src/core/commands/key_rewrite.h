@@ -6,6 +6,7 @@
 // (docs/conflicts/crdt.md). The cost is the size of what is written.
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/commands/command_table.h"
@@ -15,6 +16,10 @@ namespace meridian::cmd {
 
 // Makes `dst` the set of `members` (empty: deletes dst), whatever it held.
 void store_set(CommandContext& ctx, std::string_view dst, const std::vector<std::string>& members);
+// Makes `dst` a collection of `type` holding (name, value) `fields` (distinct
+// names; empty: deletes dst), whatever it held.
+void store_fields(CommandContext& ctx, std::string_view dst, ValueType type,
+                  const std::vector<std::pair<std::string, std::string>>& fields);
 
 // Makes `dst` a copy of `src`'s value and expiry, whatever it held. `from`
 // is src's live record; src itself is left as it is.

@@ -57,22 +57,10 @@ void rpoplpush(CommandContext& ctx) {
 // non-empty list; replies [key, [elements]] or a nil array.
 void lmpop(CommandContext& ctx) {
   const auto& argv = ctx.argv;
-  auto numkeys = parse_int64(argv[1]);
-  if (!numkeys || *numkeys <= 0) return ctx.reply.error("ERR numkeys should be greater than 0");
-  if (*numkeys > static_cast<int64_t>(argv.size()) - 3) return ctx.reply.error(cmd::kSyntax);
-  const size_t side = 2 + static_cast<size_t>(*numkeys);
+  size_t side = 0;
   bool tail = false;
-  if (!parse_side(ctx, argv[side], &tail)) return;
-  int64_t count = -1;
-  for (size_t i = side + 1; i < argv.size(); ++i) {
-    if (count != -1 || !cmd::equals_ci(argv[i], "COUNT") || i + 1 >= argv.size()) {
-      return ctx.reply.error(cmd::kSyntax);
-    }
-    auto v = parse_int64(argv[++i]);
-    if (!v || *v <= 0) return ctx.reply.error("ERR count should be greater than 0");
-    count = *v;
-  }
-  if (count == -1) count = 1;
+  int64_t count = 1;
+  if (!cmd::mpop_args(ctx, "LEFT", "RIGHT", &side, &tail, &count)) return;
   for (size_t k = 2; k < side; ++k) {
     std::optional<KeyRecord> old;
     if (!cmd::lookup(ctx, argv[k], ValueType::kList, old)) return;

@@ -18,6 +18,7 @@ namespace {
 // hash-max-listpack-value, OBJ_ENCODING_EMBSTR_SIZE_LIMIT.
 constexpr uint64_t kMaxIntsetEntries = 512;
 constexpr uint64_t kMaxListpackEntries = 512;  // the compiled default (redis.conf ships 128)
+constexpr uint64_t kMaxZsetListpackEntries = 128;  // zset-max-listpack-entries
 constexpr size_t kMaxListpackValue = 64;
 constexpr size_t kEmbstrLimit = 44;
 constexpr int64_t kSharedIntegers = 10000;  // OBJ_SHARED_INTEGERS
@@ -38,17 +39,20 @@ std::string encoding(CommandContext& ctx, std::string_view key, const KeyRecord&
     if (integer_encoded(rec.payload, &v)) return "int";
     return rec.payload.size() <= kEmbstrLimit ? "embstr" : "raw";
   }
-  bool compact = rec.type == ValueType::kSet ? rec.count <= kMaxIntsetEntries
-                                             : rec.count <= kMaxListpackEntries;
+  bool compact = rec.type == ValueType::kSet    ? rec.count <= kMaxIntsetEntries
+                 : rec.type == ValueType::kZSet ? rec.count <= kMaxZsetListpackEntries
+                                                : rec.count <= kMaxListpackEntries;
   if (compact) {
     ctx.keyspace.for_each_field(key, rec, [&](std::string_view f, const FieldRecord& r) {
-      compact = rec.type == ValueType::kSet
-                    ? integer_encoded(f, &v)
-                    : f.size() <= kMaxListpackValue && r.value.size() <= kMaxListpackValue;
+      compact = rec.type == ValueType::kSet    ? integer_encoded(f, &v)
+                : rec.type == ValueType::kZSet ? f.size() <= kMaxListpackValue
+                                               : f.size() <= kMaxListpackValue &&
+                                                     r.value.size() <= kMaxListpackValue;
       return compact;
     });
   }
   if (rec.type == ValueType::kSet) return compact ? "intset" : "hashtable";
+  if (rec.type == ValueType::kZSet) return compact ? "listpack" : "skiplist";
   return compact ? "listpack" : "hashtable";
 }
 

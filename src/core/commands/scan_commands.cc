@@ -125,8 +125,9 @@ void scan(CommandContext& ctx) {
   page.reply(ctx, found);
 }
 
-// SSCAN and HSCAN: the same over one collection's members or fields (HSCAN
-// replies each matching field followed by its value).
+// SSCAN, HSCAN and ZSCAN: the same over one collection's members or fields
+// (HSCAN replies each matching field followed by its value, ZSCAN each
+// member followed by its score).
 template <ValueType kType>
 void collection_scan(CommandContext& ctx) {
   uint64_t cursor = 0;
@@ -150,7 +151,7 @@ void collection_scan(CommandContext& ctx) {
         if (!page.visit(name)) return false;
         if (!page.matches(name)) return true;
         found.emplace_back(name);
-        if (kType == ValueType::kHash) found.push_back(f.value);
+        if (kType != ValueType::kSet) found.push_back(f.value);  // HSCAN value, ZSCAN score
         return true;
       },
       o.start);
@@ -163,6 +164,7 @@ void register_scan_commands(CommandTable& t) {
   t.add({"scan", -2, kCmdReadOnly, 0, 0, 0, scan});
   t.add({"sscan", -3, kCmdReadOnly, 1, 1, 1, collection_scan<ValueType::kSet>});
   t.add({"hscan", -3, kCmdReadOnly, 1, 1, 1, collection_scan<ValueType::kHash>});
+  t.add({"zscan", -3, kCmdReadOnly, 1, 1, 1, collection_scan<ValueType::kZSet>});
 }
 
 }  // namespace meridian

@@ -1,5 +1,7 @@
 #include "core/data/keyspace.h"
+#include "core/data/zset_score.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "core/base/coding.h"
@@ -224,9 +226,36 @@ void Keyspace::drop_fields(std::string_view key, const KeyRecord& rec) {
   filters_.drop(rec.generation);
   std::string prefix = layout::field_prefix(key, rec.generation);
   storage_.del_range(Column::kFields, prefix, layout::prefix_end(prefix));
+  // In a cluster a generation may hold members of a type that lost to
+  // another (a concurrent ZADD and HSET): its index goes too.
+  if (rec.type == ValueType::kZSet || merging()) scores_.drop(prefix);
 }
 
-void Keyspace::put_field_record(const std::string& fk, FieldRecord f) {
+std::optional<double> Keyspace::indexed_score(std::string_view key, const FieldRecord& f,
+                                              ValueType local_type) const {
+  if (f.tombstone()) return std::nullopt;
+  if (f.has_cell()) {
+    if (f.type != ValueType::kZSet) return std::nullopt;
+    return zset::cell_score(f.cell, resolver(key));
+  }
+  if (local_type != ValueType::kZSet) return std::nullopt;
+  return zset::parse_score(f.value);
+}
+
+void Keyspace::reindex(const std::string& fk, const FieldRecord* old, const FieldRecord* now,
+                       ValueType local_type) {
+  uint64_t generation = 0;
+  std::string_view name, key;
+  if (!layout::parse_field_key(fk, &generation, &name, &key)) return;
+  auto was = old ? indexed_score(key, *old, local_type) : std::nullopt;
+  auto is = now ? indexed_score(key, *now, local_type) : std::nullopt;
+  if (was == is || (was && is && *was == *is)) return;
+  std::string_view prefix(fk.data(), fk.size() - name.size());
+  if (was) scores_.remove(prefix, *was, name);
+  if (is) scores_.add(prefix, *is, name);
+}
+
+void Keyspace::put_field_record(const std::string& fk, FieldRecord f, ValueType local_type) {
   uint64_t generation = 0;
   std::string_view name;
   if (layout::parse_field_key(fk, &generation, &name)) {
@@ -239,11 +268,19 @@ void Keyspace::put_field_record(const std::string& fk, FieldRecord f) {
       }
     }
   }
+  if (f.has_cell() ? merging() : local_type == ValueType::kZSet) {
+    const auto& old = read_field(fk);
+    reindex(fk, old ? &*old : nullptr, &f, local_type);
+  }
   storage_.put(Column::kFields, fk, f.encode());
   fields_cache_.update(fk, std::move(f));
 }
 
-void Keyspace::del_field_record(const std::string& fk) {
+void Keyspace::del_field_record(const std::string& fk, ValueType local_type) {
+  if (merging() || local_type == ValueType::kZSet) {
+    const auto& old = read_field(fk);
+    if (old) reindex(fk, &*old, nullptr, local_type);
+  }
   storage_.del(Column::kFields, fk);
   fields_cache_.update(fk, std::nullopt);
 }
@@ -269,7 +306,7 @@ void Keyspace::put_field(std::string_view key, const KeyRecord& rec, std::string
     f.origin = region_;
     f.seq = s.seq;
     f.value.assign(value);
-    put_field_record(layout::field_key(key, rec.generation, field), std::move(f));
+    put_field_record(layout::field_key(key, rec.generation, field), std::move(f), rec.type);
   }
   pending_increment_.reset();
 }
@@ -279,7 +316,7 @@ void Keyspace::del_field(std::string_view key, const KeyRecord& rec, std::string
   Stamp s = stamp(now_ms);
   touch(key);
   if (merging()) return rdel_field(key, rec, field, s);
-  del_field_record(layout::field_key(key, rec.generation, field));
+  del_field_record(layout::field_key(key, rec.generation, field), rec.type);
 }
 
 void Keyspace::for_each_field(std::string_view key, const KeyRecord& rec,
@@ -487,6 +524,25 @@ std::vector<Keyspace::Miscount> Keyspace::miscounts() {
       return true;
     });
     if (n != rec.count) out.push_back({k, rec.count, n});
+    if (rec.type != ValueType::kZSet) continue;
+    // The score index: its buckets count its entries, and (when exact) its
+    // entries are the live members.
+    auto [entries, counted] = scores_.audit(layout::field_prefix(k, rec.generation));
+    if (entries != counted) out.push_back({k + " (score index buckets)", counted, entries});
+    if (!scores_exact(k)) continue;
+    if (entries != rec.count) out.push_back({k + " (score index)", rec.count, entries});
+    // And its order is the members' (score, name) order.
+    std::vector<std::string> by_fields, by_index;
+    for_each_field(k, rec, [&](std::string_view m, const FieldRecord& f) {
+      by_fields.push_back(ScoreIndex::position(zset::parse_score(f.value).value_or(0), m));
+      return true;
+    });
+    std::sort(by_fields.begin(), by_fields.end());
+    zscan(k, rec, {}, false, [&](double score, std::string_view m) {
+      by_index.push_back(ScoreIndex::position(score, m));
+      return true;
+    });
+    if (by_fields != by_index) out.push_back({k + " (score order)", by_fields.size(), entries});
   }
   return out;
 }

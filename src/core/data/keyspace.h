@@ -27,6 +27,7 @@
 #include "core/data/field_filter.h"
 #include "core/data/record_cache.h"
 #include "core/data/records.h"
+#include "core/data/score_index.h"
 #include "core/storage/storage.h"
 
 namespace meridian {
@@ -40,7 +41,8 @@ class Keyspace {
         region_(region),
         keys_cache_(cache_bytes / 4 * 3),
         fields_cache_(cache_bytes / 4),
-        filters_(cache_bytes / 8) {}
+        filters_(cache_bytes / 8),
+        scores_(storage) {}
 
   // Reads the region-wide records (sequence, HLC, counts) written by flush_meta().
   void load();
@@ -165,6 +167,18 @@ class Keyspace {
   std::string field_pick_point(std::string_view key, const KeyRecord& rec, uint64_t r);
   std::string key_pick_point(uint64_t r);
 
+  // Sorted sets: members in (score, member) order through the score index
+  // (keyspace_scores.cc). A position is ScoreIndex::position(score, member)
+  // or a prefix of one. zscan visits live members from `pos` forward (the
+  // first at or after it) or in reverse (the last before it; an empty pos:
+  // from the end) until fn returns false; O(log n + visited).
+  void zscan(std::string_view key, const KeyRecord& rec, std::string_view pos, bool reverse,
+             const std::function<bool(double score, std::string_view member)>& fn);
+  // Live members before `pos`, and the position of the member of a rank;
+  // O(n / ScoreIndex::kMaxBucket + kMaxBucket) reads.
+  uint64_t zcount_before(std::string_view key, const KeyRecord& rec, std::string_view pos);
+  std::optional<std::string> zat_rank(std::string_view key, const KeyRecord& rec, uint64_t rank);
+
   // Visits live keys from `start` (inclusive) in byte order until fn returns
   // false. Expired keys are skipped (and removed afterwards).
   void for_each_key(std::string_view start, int64_t now_ms,
@@ -255,8 +269,22 @@ class Keyspace {
   const std::optional<KeyRecord>& read_record(std::string_view key);
   // A field record by its storage key, tombstones included.
   const std::optional<FieldRecord>& read_field(const std::string& field_key);
-  void put_field_record(const std::string& fk, FieldRecord f);
-  void del_field_record(const std::string& fk);
+  // `local_type`: the collection's type, for single-region records (which
+  // do not store it); the sorted-set index follows every change here.
+  void put_field_record(const std::string& fk, FieldRecord f,
+                        ValueType local_type = ValueType::kNone);
+  void del_field_record(const std::string& fk, ValueType local_type = ValueType::kNone);
+  // The score a stored field record is indexed under (a present member of a
+  // sorted set), or nothing.
+  std::optional<double> indexed_score(std::string_view key, const FieldRecord& f,
+                                      ValueType local_type) const;
+  // Whether the score index of `key` holds only its live members: not while
+  // a delete's void fields wait for reclaim() (they are still indexed).
+  bool scores_exact(std::string_view key) const;
+  // Keeps the score index equal to the stored field records: `old` is
+  // replaced by `now` (nullptr: none) at storage key `fk`.
+  void reindex(const std::string& fk, const FieldRecord* old, const FieldRecord* now,
+               ValueType local_type);
 
   // ---- multi-region (keyspace_replicated.cc) ----
   // What a key was before a write, for the counts and the expiry index.
@@ -357,6 +385,7 @@ class Keyspace {
   static constexpr size_t kMaxEndHints = 4096;
   std::unordered_map<std::string, EndHints> end_hints_;
   FieldFilters filters_;
+  ScoreIndex scores_;
   HlcClock hlc_;
   uint64_t seq_ = 0;         // this region's write sequence: the counter of its dots
   uint64_t generation_ = 0;  // counter of collection generations (local only)

@@ -12,6 +12,7 @@
 #include "core/base/assert.h"
 #include "core/base/coding.h"
 #include "core/data/keyspace.h"
+#include "core/data/zset_score.h"
 #include "core/data/keyspace_detail.h"
 
 namespace meridian {
@@ -88,7 +89,11 @@ std::optional<FieldRecord> Keyspace::live_field(std::string_view key, const KeyS
   if (f.type != type) return std::nullopt;  // an item of another (losing) type
   f.cell.normalize(st.voids(f.type, watermark()));
   if (!f.cell.present()) return std::nullopt;
-  if (has_field_values(type)) f.value = crdt::resolved_value(f.cell, resolver(key)).value_or("");
+  if (type == ValueType::kZSet) {
+    f.value = zset::format_score(zset::cell_score(f.cell, resolver(key)).value_or(0));
+  } else if (has_field_values(type)) {
+    f.value = crdt::resolved_value(f.cell, resolver(key)).value_or("");
+  }
   return f;
 }
 

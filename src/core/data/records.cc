@@ -14,6 +14,8 @@ const char* type_name(ValueType t) {
       return "hash";
     case ValueType::kList:
       return "list";
+    case ValueType::kZSet:
+      return "zset";
     case ValueType::kNone:
       break;
   }
@@ -159,9 +161,11 @@ std::string field_key(std::string_view key, uint64_t generation, std::string_vie
   return out;
 }
 
-bool parse_field_key(std::string_view k, uint64_t* generation, std::string_view* field) {
+bool parse_field_key(std::string_view k, uint64_t* generation, std::string_view* field,
+                     std::string_view* key) {
   uint64_t n = 0;
   if (!coding::get_varint(k, &n) || n > k.size()) return false;
+  if (key != nullptr) *key = k.substr(0, n);
   k.remove_prefix(n);
   if (!coding::get_fixed64_be(k, generation)) return false;
   *field = k;

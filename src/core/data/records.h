@@ -88,7 +88,8 @@ namespace layout {
 std::string field_prefix(std::string_view key, uint64_t generation);
 std::string field_key(std::string_view key, uint64_t generation, std::string_view field);
 // The generation and field name of a Column::kFields key.
-bool parse_field_key(std::string_view k, uint64_t* generation, std::string_view* field);
+bool parse_field_key(std::string_view k, uint64_t* generation, std::string_view* field,
+                     std::string_view* key = nullptr);
 // The smallest key greater than every key that starts with `prefix`.
 std::string prefix_end(std::string_view prefix);
 // Column::kExpiry key: be64(expire_at_ms) key.

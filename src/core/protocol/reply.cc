@@ -42,6 +42,13 @@ void Reply::bulk(std::string_view s) {
   out_.append("\r\n");
 }
 
+void Reply::dbl(std::string_view text) {
+  if (proto_ < 3) return bulk(text);
+  out_.push_back(',');
+  out_.append(text);
+  out_.append("\r\n");
+}
+
 void Reply::null() {
   out_.append(proto_ >= 3 ? "_\r\n" : "$-1\r\n");
 }

@@ -29,6 +29,8 @@ class Reply {
   void map(size_t pairs);                // RESP2: array of 2n
   void set(size_t n);                    // RESP2: array
   void verbatim(std::string_view text);  // RESP3 '=' txt; RESP2 bulk
+  // A double already in Redis' text form ("1.5", "inf"): RESP3 ',', RESP2 bulk.
+  void dbl(std::string_view text);
 
  private:
   void header(char type, size_t n);

@@ -12,11 +12,12 @@ namespace meridian {
 enum class Column : uint8_t {
   kMeta = 0,    // region-wide records: HLC high-water mark, sequence, key counts
   kKeys = 1,    // user key -> KeyRecord (type, HLC, origin, version vector, expiry, value)
-  kFields = 2,  // (key, generation, field) -> FieldRecord for sets and hashes
+  kFields = 2,  // (key, generation, field) -> FieldRecord of a collection's element
   kExpiry = 3,  // (expire-at, key) -> "" : index for the active expiry cycle
   kLog = 4,     // be32(origin) be64(seq) -> LogRecord: every origin's recent writes
+  kScores = 5,  // sorted sets' (score, member) order and rank buckets (ScoreIndex)
 };
-inline constexpr int kColumnCount = 5;
+inline constexpr int kColumnCount = 6;
 
 // Ordered iteration over one column, positioned by seek().
 class StorageIterator {

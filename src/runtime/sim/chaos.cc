@@ -283,11 +283,21 @@ class Run {
       k = w.key;
       argv = {"MR.ONCE", "SESSION", std::to_string(w.origin) + ":" + std::to_string(w.seq), "GET",
               k};
-    } else if (r < 90) {
+    } else if (r < 83) {
       k = key("k");
       auto it = sync_floor_.find(k);
       if (it != sync_floor_.end()) quorum_floor = it->second;
       argv = {"MR.ONCE", "QUORUM", "GET", k};
+    } else if (r < 85) {
+      // A leaderboard fed from every region: whole-number ZINCRBY steps
+      // must all count.
+      k = "zl" + std::to_string(pick(2));
+      std::string m = "p" + std::to_string(pick(4));
+      int64_t delta = pick(4) == 0 ? -1 : 2;
+      argv = {"ZINCRBY", k, std::to_string(delta), m};
+      track = [this, k, m, delta](bool acked) { count(counters_[k + "/" + m], delta, acked); };
+    } else if (r < 90) {
+      argv = zset_op(picker_, &k);
     } else if (r < 93) {
       k = key("k");
       argv = {"MR.ONCE", "LEADER", "GET", k};

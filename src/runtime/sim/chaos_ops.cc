@@ -109,4 +109,50 @@ std::vector<std::string> list_op(const Pick& pick, OpAuthor a, std::string* key)
   }
 }
 
+std::vector<std::string> zset_op(const Pick& pick, std::string* key) {
+  const std::string family = pick(2) == 0 ? "z" : "kz";
+  auto some = [&] { return family + std::to_string(pick(3)); };
+  const std::string k = some();
+  *key = k;
+  // Few member names, so regions write the same members concurrently.
+  auto member = [&] { return "m" + std::to_string(pick(8)); };
+  auto score = [&] {
+    const char* special[] = {"-inf", "+inf", "0.5", "-2.25"};
+    if (pick(10) == 0) return std::string(special[pick(4)]);
+    return std::to_string(static_cast<int64_t>(pick(20)) - 5);
+  };
+  switch (pick(16)) {
+    case 0:
+    case 1:
+      return {"ZADD", k, score(), member(), score(), member()};
+    case 2:
+      return {"ZADD", k, pick(2) ? "GT" : "LT", "CH", score(), member()};
+    case 3:
+    case 4:
+      return {"ZINCRBY", k, std::to_string(1 + pick(3)), member()};
+    case 5:
+      return {"ZINCRBY", k, "0.5", member()};
+    case 6:
+      return {"ZREM", k, member(), member()};
+    case 7:
+      return {pick(2) ? "ZPOPMIN" : "ZPOPMAX", k};
+    case 8:
+      return {"ZREMRANGEBYSCORE", k, "(" + std::to_string(pick(10)), "+inf"};
+    case 9:
+      return {"ZREMRANGEBYRANK", k, "0", std::to_string(pick(2))};
+    case 10:
+      return {"ZUNIONSTORE", k, "2", some(), some(), "AGGREGATE", pick(2) ? "MAX" : "SUM"};
+    case 11:
+      return {"ZINTERSTORE", k, "2", some(), some()};
+    case 12:
+      return {"ZRANGESTORE", k, some(), "0", std::to_string(pick(4))};
+    case 13:
+      return {"ZMPOP", "2", some(), some(), pick(2) ? "MIN" : "MAX", "COUNT", "2"};
+    case 14:
+      return {"PEXPIRE", k, std::to_string(2000 + pick(15000))};
+    default:
+      return {"DEL", k};
+  }
+}
+
 }  // namespace meridian::sim

@@ -37,4 +37,10 @@ std::vector<std::string> whole_key_op(const Pick& pick, OpAuthor a, std::string*
 // means one order of the elements everywhere.
 std::vector<std::string> list_op(const Pick& pick, OpAuthor a, std::string* key);
 
+// Sorted-set commands over z0-z2 (crdt) and kz0-kz2 (lww): ZADD (with GT /
+// LT), whole-number and fractional ZINCRBY, removals by member, rank, score
+// and pops, and the STOREs between them. Convergence means the same members,
+// scores and order everywhere (the score index is audited too).
+std::vector<std::string> zset_op(const Pick& pick, std::string* key);
+
 }  // namespace meridian::sim
