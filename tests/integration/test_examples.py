@@ -56,3 +56,15 @@ def test_work_queue(regions):
     assert "taken per region: ap 51, eu 51, us 48" in out.stdout, out.stdout
     assert c.client("ap").scard("jobs:done") == 150
     assert c.client("us").llen("jobs:eu") == 0
+
+
+def test_leaderboard(regions):
+    c, arg = regions
+    out = run_example("leaderboard.py", arg)
+    assert out.returncode == 0, out.stdout + out.stderr
+    # 60 games x 3 regions; every point counted though all regions wrote at once
+    assert "891 points from 180 games in 3 regions, all counted in every region" in out.stdout
+    assert "top 3 in every region: player-02 143, player-09 140, player-01 116" in out.stdout
+    for n in c.names:
+        assert c.client(n).zscore("leaderboard:season-1", "player-02") == 143.0
+        assert c.client(n).zrevrank("leaderboard:season-1", "player-09") == 1

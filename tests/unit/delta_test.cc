@@ -27,6 +27,7 @@
 
 #include "core/base/numbers.h"
 #include "core/data/keyspace.h"
+#include "core/data/zset_score.h"
 #include "core/data/list_position.h"
 #include "storage/memory_storage.h"
 
@@ -227,6 +228,21 @@ void pop_head(Keyspace& ks, int64_t now, const std::string& key) {
   ks.write(key, rec, &*old, now);
 }
 
+// ZADD of one member, or (`incr`) ZINCRBY by a whole number: a sorted set's
+// members are fields whose value is the score, and the keyspace indexes them.
+void zadd(Keyspace& ks, int64_t now, const std::string& key, const std::string& m, int64_t score,
+          bool incr) {
+  auto old = ks.find(key, now);
+  if (old && old->type != ValueType::kZSet) return;
+  KeyRecord rec = old ? *old : ks.new_collection(ValueType::kZSet, key);
+  auto cur = ks.get_field(key, rec, m);
+  double base = cur && incr ? zset::parse_score(cur->value).value_or(0) : 0;
+  if (incr) ks.note_increment(score);
+  ks.put_field(key, rec, m, zset::format_score(base + static_cast<double>(score)), now);
+  if (!cur) ++rec.count;
+  ks.write(key, rec, old ? &*old : nullptr, now);
+}
+
 void del(Keyspace& ks, int64_t now, const std::string& key) {
   if (auto old = ks.find(key, now)) ks.erase(key, *old, now);
 }
@@ -243,7 +259,7 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
     if (b % 5 == 0) ms.push_back(ms.front());  // the same member twice in one command
     return ms;
   };
-  switch (op % 19) {
+  switch (op % 22) {
     case 0:
     case 1:
       return r.command([&](Keyspace& ks, int64_t now) { sadd(ks, now, "s" + k, member_list()); });
@@ -305,6 +321,19 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
     case 17:
       return r.command(
           [&](Keyspace& ks, int64_t now) { pop_head(ks, now, (b % 2 ? "q" : "lq") + k); });
+    case 18:  // sorted sets: z* crdt, lz* lww; x* changes type
+      return r.command([&](Keyspace& ks, int64_t now) {
+        const char* kind = b % 4 == 0 ? "lz" : (b % 4 == 3 ? "x" : "z");
+        zadd(ks, now, kind + k, m, b % 9 - 4, false);
+      });
+    case 19:
+      return r.command(
+          [&](Keyspace& ks, int64_t now) { zadd(ks, now, (b % 3 ? "z" : "lz") + k, m, b % 4, true); });
+    case 20:
+      return r.command([&](Keyspace& ks, int64_t now) {
+        if (b % 4 == 0) return del(ks, now, (b % 8 ? "z" : "lz") + k);
+        remove_fields(ks, now, (b % 3 ? "z" : "lz") + k, ValueType::kZSet, member_list());
+      });
     default:
       return r.command([&](Keyspace& ks, int64_t now) { sadd(ks, now, "x" + k, member_list()); });
   }

@@ -175,7 +175,7 @@ class Keyspace {
   void zscan(std::string_view key, const KeyRecord& rec, std::string_view pos, bool reverse,
              const std::function<bool(double score, std::string_view member)>& fn);
   // Live members before `pos`, and the position of the member of a rank;
-  // O(n / ScoreIndex::kMaxBucket + kMaxBucket) reads.
+  // O(log n) reads (ScoreIndex).
   uint64_t zcount_before(std::string_view key, const KeyRecord& rec, std::string_view pos);
   std::optional<std::string> zat_rank(std::string_view key, const KeyRecord& rec, uint64_t rank);
 

@@ -98,9 +98,18 @@ std::pair<bool, bool> Keyspace::join_field(std::string_view key, KeyRecord& r,
   }
   if (theirs == nullptr && !stored) return {false, false};
   if (theirs != nullptr && f.type != their_type) {
-    // The slot held an item of another type, normalized above under its
-    // own type's voids; the incoming type takes it over.
-    f.type = their_type;
+    if (their_type == newest) {
+      // The slot held an item of a type that lost the key: void for good
+      // (at or below the newest type's write), so the incoming type takes
+      // the slot over, and the old entries normalize away below.
+      f.type = their_type;
+    } else {
+      // The incoming item's type lost the key: it is void for good, and
+      // the slot keeps what it holds (whichever order the two arrive in).
+      // Nothing to join: their side lacks our item because its slot holds
+      // another type's, not because it removed ours.
+      return {live_before, live_before};
+    }
   }
   crdt::Voids fv = r.state.voids(f.type, watermark());
   crdt::Cell in = theirs != nullptr ? *theirs : crdt::Cell{};

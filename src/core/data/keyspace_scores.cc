@@ -41,7 +41,7 @@ uint64_t Keyspace::zcount_before(std::string_view key, const KeyRecord& rec, std
 std::optional<std::string> Keyspace::zat_rank(std::string_view key, const KeyRecord& rec,
                                               uint64_t rank) {
   if (scores_exact(key)) {
-    return scores_.at_rank(layout::field_prefix(key, rec.generation), rank, rec.count);
+    return scores_.at_rank(layout::field_prefix(key, rec.generation), rank);
   }
   std::optional<std::string> out;
   uint64_t i = 0;
