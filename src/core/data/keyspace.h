@@ -280,7 +280,7 @@ class Keyspace {
                                       ValueType local_type) const;
   // Whether the score index of `key` holds only its live members: not while
   // a delete's void fields wait for reclaim() (they are still indexed).
-  bool scores_exact(std::string_view key) const;
+  bool scores_exact(std::string_view key);
   // Keeps the score index equal to the stored field records: `old` is
   // replaced by `now` (nullptr: none) at storage key `fk`.
   void reindex(const std::string& fk, const FieldRecord* old, const FieldRecord* now,

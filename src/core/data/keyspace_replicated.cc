@@ -386,7 +386,8 @@ void Keyspace::raise(std::string_view key, KeyRecord& r, const VersionVector& ct
   r.count = live;
   if (r.flags & KeyRecord::kFlagCounters) {
     // Counter history must outlive the delete: the generation stays and its
-    // void fields go in the background.
+    // void fields go in the background (the flag survives a restart).
+    r.flags |= KeyRecord::kFlagVoidFields;
     if (std::find(reclaim_.begin(), reclaim_.end(), key) == reclaim_.end()) {
       reclaim_.emplace_back(key);
     }

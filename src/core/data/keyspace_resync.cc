@@ -400,6 +400,12 @@ size_t Keyspace::reclaim(size_t budget) {
     if (end) {
       reclaim_.pop_front();
       reclaim_cursor_.clear();
+      const auto& now = read_record(key);
+      if (now && (now->flags & KeyRecord::kFlagVoidFields) && now->generation == r.generation) {
+        KeyRecord done = *now;
+        done.flags &= static_cast<uint8_t>(~KeyRecord::kFlagVoidFields);
+        put_record(key, done);
+      }
     } else if (!batch.empty()) {
       reclaim_cursor_ = batch.back().first.substr(prefix.size());
       reclaim_cursor_.push_back('\0');  // the next name after it

@@ -9,8 +9,15 @@
 
 namespace meridian {
 
-bool Keyspace::scores_exact(std::string_view key) const {
-  return !merging() || std::find(reclaim_.begin(), reclaim_.end(), key) == reclaim_.end();
+bool Keyspace::scores_exact(std::string_view key) {
+  if (!merging()) return true;
+  const auto& rec = read_record(key);
+  if (!rec || !(rec->flags & KeyRecord::kFlagVoidFields)) return true;
+  // After a restart the queue is empty: the flag puts the key back on it.
+  if (std::find(reclaim_.begin(), reclaim_.end(), key) == reclaim_.end()) {
+    reclaim_.emplace_back(key);
+  }
+  return false;
 }
 
 void Keyspace::zscan(std::string_view key, const KeyRecord& rec, std::string_view pos, bool reverse,

@@ -23,6 +23,9 @@ struct KeyRecord {
   // instead of being dropped in one range delete.
   static constexpr uint8_t kFlagCounters = 2;
   static constexpr uint8_t kFlagReplicated = 4;  // `state` is set (multi-region)
+  // The generation still holds fields a delete made void (it was kept for
+  // their counters' history) until Keyspace::reclaim() has visited them.
+  static constexpr uint8_t kFlagVoidFields = 8;
 
   ValueType type = ValueType::kNone;
   uint8_t flags = 0;
