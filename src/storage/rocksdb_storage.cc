@@ -11,7 +11,8 @@
 namespace meridian {
 namespace {
 
-const char* const kColumnNames[kColumnCount] = {"default", "keys", "fields", "expiry", "log", "scores"};
+const char* const kColumnNames[kColumnCount] = {"default", "keys", "fields",
+                                                "expiry",  "log",  "scores"};
 
 // An empty string_view may have a null data pointer, which RocksDB's
 // comparator asserts against.
@@ -23,6 +24,14 @@ class RocksIterator final : public StorageIterator {
  public:
   // `open`: the storage's count of open iterators (none for a snapshot's).
   RocksIterator(rocksdb::Iterator* it, OpenIterators* open) : it_(it), lease_(open) {}
+  // The bounds of an iterator over a range: RocksDB keeps pointers to the
+  // slices, so they live (on the heap, never moving) as long as it does.
+  struct Bounds {
+    std::string lower, upper;
+    rocksdb::Slice lo, hi;
+  };
+  RocksIterator(std::unique_ptr<Bounds> bounds, rocksdb::Iterator* it, OpenIterators* open)
+      : bounds_(std::move(bounds)), it_(it), lease_(open) {}
   void seek(std::string_view key) override { it_->Seek(slice(key)); }
   void seek_for_prev(std::string_view key) override { it_->SeekForPrev(slice(key)); }
   bool valid() const override { return it_->Valid(); }
@@ -38,6 +47,7 @@ class RocksIterator final : public StorageIterator {
   }
 
  private:
+  std::unique_ptr<Bounds> bounds_;  // destroyed after it_
   std::unique_ptr<rocksdb::Iterator> it_;
   OpenIterators::Lease lease_;
 };
@@ -173,6 +183,21 @@ void RocksDbStorage::del_range(Column column, std::string_view begin, std::strin
 std::unique_ptr<StorageIterator> RocksDbStorage::iterate(Column column) {
   auto* base = db_->NewIterator(read_options_, cf(column));
   return std::make_unique<RocksIterator>(batch_.NewIteratorWithBase(cf(column), base), &open_);
+}
+
+std::unique_ptr<StorageIterator> RocksDbStorage::iterate(Column column, std::string_view lower,
+                                                         std::string_view upper) {
+  auto bounds = std::make_unique<RocksIterator::Bounds>();
+  bounds->lower.assign(lower);
+  bounds->upper.assign(upper);
+  bounds->lo = rocksdb::Slice(bounds->lower);
+  bounds->hi = rocksdb::Slice(bounds->upper);
+  rocksdb::ReadOptions o = read_options_;
+  o.iterate_lower_bound = &bounds->lo;
+  o.iterate_upper_bound = bounds->upper.empty() ? nullptr : &bounds->hi;
+  auto* base = db_->NewIterator(o, cf(column));
+  return std::make_unique<RocksIterator>(std::move(bounds),
+                                         batch_.NewIteratorWithBase(cf(column), base), &open_);
 }
 
 bool RocksDbStorage::uncommitted() {

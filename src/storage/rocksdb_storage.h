@@ -36,6 +36,8 @@ class RocksDbStorage final : public Storage {
   void del(Column column, std::string_view key) override;
   void del_range(Column column, std::string_view begin, std::string_view end) override;
   std::unique_ptr<StorageIterator> iterate(Column column) override;
+  std::unique_ptr<StorageIterator> iterate(Column column, std::string_view lower,
+                                           std::string_view upper) override;
   std::unique_ptr<StorageSnapshot> snapshot() override;
   bool commit(bool sync) override;
   bool uncommitted() override;

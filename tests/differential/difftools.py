@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")
 
 from lib.harness import wait_until, WaitTimeout  # noqa: E402
 from lib.resp import (parse, normalize_unordered, is_null, Err, RespMap, RespSet,  # noqa: E402
-                      Array, Push)
+                      Array, Push, Double)
 
 from cmdgen import SHORT_PTTL_THRESHOLD, Step  # noqa: E402
 
@@ -163,12 +163,14 @@ def check_reply(step, ra, rb, domains=None):
 
 
 # ------------------------------------------------------------ random replies
-# Kind "rand" (`@rand` in scripts): SPOP, SRANDMEMBER, HRANDFIELD, RANDOMKEY.
+# Kind "rand" (`@rand` in scripts): SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER,
+# RANDOMKEY.
 # The replies cannot be compared byte for byte; instead
 #   * both must have the same shape: the same RESP type at every level and
 #     the same number of elements in every aggregate (errors: same text);
 #   * every element the SUT returns must be in its domain: the set members /
-#     hash fields / (field, value) pairs / keys the SUT held before the command
+#     hash fields / (field, value) pairs / sorted-set members / (member, score)
+#     pairs / keys the SUT held before the command
 #     (fetched from each server just before, see rand_domain);
 #   * with a non-negative count, the elements must be distinct;
 #   * when the reply is forced (the reference returned its whole domain and
@@ -178,17 +180,27 @@ def check_reply(step, ra, rb, domains=None):
 # checker is wrong (RuntimeError, not a mismatch).
 
 RAND_DOMAIN_CMD = {"SPOP": "SMEMBERS", "SRANDMEMBER": "SMEMBERS", "HRANDFIELD": "HGETALL",
-                   "RANDOMKEY": "KEYS"}
+                   "ZRANDMEMBER": "ZRANGE", "RANDOMKEY": "KEYS"}
+# the word that makes a random reply one of (element, value) pairs
+RAND_WITH_WORD = {"HRANDFIELD": "WITHVALUES", "ZRANDMEMBER": "WITHSCORES"}
 
 
 def _rand_withvalues(args):
-    return (str(args[0]).upper() == "HRANDFIELD" and len(args) >= 4
-            and str(args[3]).upper() == "WITHVALUES")
+    word = RAND_WITH_WORD.get(str(args[0]).upper())
+    return word is not None and len(args) >= 4 and str(args[3]).upper() == word
+
+
+def _elem(x):
+    """An element of a random reply as bytes (a RESP3 double: its text)."""
+    if isinstance(x, Double):
+        return bytes(x.raw)
+    return bytes(x)
 
 
 def _rand_count(args):
     """The count argument of SPOP/SRANDMEMBER/HRANDFIELD as an int, or None."""
-    if str(args[0]).upper() in ("SPOP", "SRANDMEMBER", "HRANDFIELD") and len(args) >= 3:
+    if (str(args[0]).upper() in ("SPOP", "SRANDMEMBER", "HRANDFIELD", "ZRANDMEMBER")
+            and len(args) >= 3):
         try:
             return int(args[2])
         except (TypeError, ValueError):
@@ -198,15 +210,28 @@ def _rand_count(args):
 
 def rand_domain(conn, args):
     """The values a random reply of `args` may hold on conn, as a set: set
-    members, hash fields ((field, value) pairs with WITHVALUES) or keys;
+    members, hash fields ((field, value) pairs with WITHVALUES), sorted-set
+    members ((member, score) pairs with WITHSCORES) or keys;
     None when the command is not known or the key holds no such value."""
     name = str(args[0]).upper()
     cmd = RAND_DOMAIN_CMD.get(name)
     if cmd is None or (cmd != "KEYS" and len(args) < 2):
         return None
-    v = parse(conn.call_raw(*((cmd, "*") if cmd == "KEYS" else (cmd, args[1]))))
+    if cmd == "KEYS":
+        call = (cmd, "*")
+    elif cmd == "ZRANGE":
+        call = (cmd, args[1], "0", "-1", "WITHSCORES")
+    else:
+        call = (cmd, args[1])
+    v = parse(conn.call_raw(*call))
     if isinstance(v, Err):
         return None
+    if cmd == "ZRANGE":
+        if v and all(isinstance(x, list) for x in v):   # RESP3 pairs
+            pairs = [(_elem(m), _elem(sc)) for m, sc in v]
+        else:
+            pairs = list(zip(_bulk_list(v[0::2]), _bulk_list(v[1::2])))
+        return set(pairs) if _rand_withvalues(args) else {m for m, _ in pairs}
     if cmd == "HGETALL":
         if isinstance(v, RespMap):
             pairs = [(bytes(f), bytes(x)) for f, x in v]
@@ -240,8 +265,8 @@ def rand_elements(v, withvalues):
     if not withvalues:
         return [bytes(x) if isinstance(x, bytes) else x for x in v]
     if v and all(isinstance(x, list) for x in v):
-        return [tuple(bytes(y) for y in x) for x in v]
-    return list(zip(v[0::2], v[1::2]))
+        return [tuple(_elem(y) for y in x) for x in v]
+    return list(zip(_bulk_list(v[0::2]), _bulk_list(v[1::2])))
 
 
 def rand_problem(args, v, domain):
@@ -416,7 +441,7 @@ def fail_on(report):
 # ------------------------------------------------------------ fixed scripts
 # A script line is a command in shell syntax; a prefix selects how replies are
 # compared: `~` unordered multiset, `%` field/value pairs, `@ttl` / `@pttl`
-# tolerance, `@scan` full-iteration union (SCAN, SSCAN, HSCAN), `@hello` HELLO
+# tolerance, `@scan` full-iteration union (SCAN, SSCAN, HSCAN, ZSCAN), `@hello` HELLO
 # without server/version/id, `@rand` random replies (see check_rand). Items
 # may also be tuples of arguments (binary data) or Steps.
 

@@ -3,12 +3,14 @@
 // element present for the whole iteration is returned once; one added or
 // removed meanwhile may or may not be, as in Redis.
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "core/base/glob.h"
 #include "core/commands/command_util.h"
+#include "core/data/zset_score.h"
 #include "core/region/region.h"
 
 namespace meridian {
@@ -125,6 +127,36 @@ void scan(CommandContext& ctx) {
   page.reply(ctx, found);
 }
 
+// Redis 7.0's zset-max-listpack-entries / -value defaults.
+constexpr uint64_t kZsetListpackEntries = 128;
+constexpr size_t kZsetListpackValue = 64;
+
+// Whether Redis would hold this sorted set as a listpack (ZSCAN's score text
+// depends on it). A set that grew past the limits and shrank back is a
+// skiplist in Redis for good; that history is not known here.
+bool zset_compact(CommandContext& ctx, std::string_view key, const KeyRecord& rec) {
+  if (rec.count > kZsetListpackEntries) return false;
+  bool compact = true;
+  ctx.keyspace.for_each_field(key, rec, [&](std::string_view name, const FieldRecord&) {
+    compact = name.size() <= kZsetListpackValue;
+    return compact;
+  });
+  return compact;
+}
+
+// ZSCAN's score: a listpack holds d2string's text, which prints a whole
+// number within +-LLONG_MAX/2 as an integer (1e17 as 100000000000000000, -0
+// as 0); a skiplist's score is printed as "%.17Lg" (the stored text).
+std::string zscan_score(std::string_view stored, bool compact) {
+  if (!compact) return std::string(stored);
+  auto v = zset::parse_score(stored);
+  constexpr double kHalf = static_cast<double>(INT64_MAX / 2);
+  if (!v || !std::isfinite(*v) || *v < -kHalf || *v > kHalf) return std::string(stored);
+  const auto ll = static_cast<long long>(*v);
+  if (static_cast<double>(ll) != *v) return std::string(stored);
+  return std::to_string(ll);
+}
+
 // SSCAN, HSCAN and ZSCAN: the same over one collection's members or fields
 // (HSCAN replies each matching field followed by its value, ZSCAN each
 // member followed by its score).
@@ -143,6 +175,7 @@ void collection_scan(CommandContext& ctx) {
   const KeyRecord rec = *found_rec;
   ScanOptions o;
   if (!parse_scan(ctx, 2, false, &o)) return;
+  const bool compact = kType == ValueType::kZSet && zset_compact(ctx, ctx.argv[1], rec);
   std::vector<std::string> found;
   Page page(o);
   ctx.keyspace.for_each_field(
@@ -151,7 +184,11 @@ void collection_scan(CommandContext& ctx) {
         if (!page.visit(name)) return false;
         if (!page.matches(name)) return true;
         found.emplace_back(name);
-        if (kType != ValueType::kSet) found.push_back(f.value);  // HSCAN value, ZSCAN score
+        if (kType == ValueType::kZSet) {
+          found.push_back(zscan_score(f.value, compact));
+        } else if (kType != ValueType::kSet) {
+          found.push_back(f.value);  // HSCAN value
+        }
         return true;
       },
       o.start);

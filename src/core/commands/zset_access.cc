@@ -17,8 +17,9 @@ namespace {
 const std::string kEnd(9, '\xff');
 
 // zslParseRange's number: strtod over the rest (an empty rest is 0), no NaN.
+// Redis reads the argument as a C string: it ends at its first NUL byte.
 bool range_score(std::string_view s, double* out) {
-  std::string text(s);
+  std::string text(cmd::as_c_string(s));
   char* end = nullptr;
   double v = std::strtod(text.c_str(), &end);
   if (end != text.c_str() + text.size() || std::isnan(v)) return false;
@@ -55,8 +56,13 @@ bool score_range(CommandContext& ctx, std::string_view min, std::string_view max
 
 bool lex_range(CommandContext& ctx, std::string_view key, const KeyRecord& rec,
                std::string_view min, std::string_view max, Range* out) {
-  auto valid = [](std::string_view b) {
-    return b == "-" || b == "+" || (!b.empty() && (b[0] == '[' || b[0] == '('));
+  // zslParseLexRangeItem: "-" and "+" are checked as C strings (so "+\0x"
+  // is "+"), "[" and "(" take the rest of the argument, NULs included.
+  auto is = [](std::string_view b, char c) {
+    return !b.empty() && b[0] == c && (b.size() == 1 || b[1] == '\0');
+  };
+  auto valid = [&](std::string_view b) {
+    return is(b, '-') || is(b, '+') || (!b.empty() && (b[0] == '[' || b[0] == '('));
   };
   if (!valid(min) || !valid(max)) {
     ctx.reply.error(kNotLexRange);
@@ -65,16 +71,16 @@ bool lex_range(CommandContext& ctx, std::string_view key, const KeyRecord& rec,
   std::string base;
   if (auto first = ctx.keyspace.zat_rank(key, rec, 0)) base = first->substr(0, 8);
   auto bound = [&](std::string_view b, bool upper) {
-    if (b == "-") return upper ? std::string() : std::string();
-    if (b == "+") return kEnd;
+    if (is(b, '-')) return std::string();
+    if (is(b, '+')) return kEnd;
     std::string pos = base;
     pos.append(b.substr(1));
     // [x as an upper bound and (x as a lower one: just past x.
     if ((b[0] == '[') == upper) pos.push_back('\0');
     return pos;
   };
-  out->lo = min == "+" ? kEnd : bound(min, false);
-  out->hi = max == "-" ? std::string() : bound(max, true);
+  out->lo = bound(min, false);
+  out->hi = bound(max, true);
   return true;
 }
 

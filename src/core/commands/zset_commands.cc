@@ -206,18 +206,21 @@ void zrevrank(CommandContext& ctx) {
   rank(ctx, true);
 }
 
-// ZCOUNT and ZLEXCOUNT: members between two positions.
+// ZCOUNT and ZLEXCOUNT: members between two positions. As in Redis the
+// range is parsed before the key is looked up (a bad range is an error on
+// a key of another type too).
 void count_range(CommandContext& ctx, bool lex) {
+  zset_cmd::Range r;
+  if (lex ? !zset_cmd::lex_range(ctx, ctx.argv[1], KeyRecord{}, ctx.argv[2], ctx.argv[3], &r)
+          : !zset_cmd::score_range(ctx, ctx.argv[2], ctx.argv[3], &r)) {
+    return;
+  }
   const KeyRecord* found = nullptr;
   if (!cmd::peek(ctx, ctx.argv[1], ValueType::kZSet, found)) return;
   std::optional<KeyRecord> rec;
   if (found) rec = *found;
-  zset_cmd::Range r;
-  if (lex ? !zset_cmd::lex_range(ctx, ctx.argv[1], rec.value_or(KeyRecord{}), ctx.argv[2],
-                                 ctx.argv[3], &r)
-          : !zset_cmd::score_range(ctx, ctx.argv[2], ctx.argv[3], &r)) {
-    return;
-  }
+  // Lex positions need the set's score; the syntax was checked above.
+  if (lex && rec) zset_cmd::lex_range(ctx, ctx.argv[1], *rec, ctx.argv[2], ctx.argv[3], &r);
   if (!rec || r.empty()) return ctx.reply.integer(0);
   uint64_t hi = ctx.keyspace.zcount_before(ctx.argv[1], *rec, r.hi);
   uint64_t lo = ctx.keyspace.zcount_before(ctx.argv[1], *rec, r.lo);
@@ -300,9 +303,10 @@ void zrandmember(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   const bool with_count = argv.size() >= 3;
   const bool with_scores = argv.size() == 4 && cmd::equals_ci(argv[3], "WITHSCORES");
-  if (argv.size() > 4 || (argv.size() == 4 && !with_scores)) return ctx.reply.error(cmd::kSyntax);
   int64_t count = 1;
+  // Redis parses the count before it looks at the words after it.
   if (with_count && !cmd::count_arg(ctx, argv[2], &count)) return;
+  if (argv.size() > 4 || (argv.size() == 4 && !with_scores)) return ctx.reply.error(cmd::kSyntax);
   if (with_scores && (count > INT64_MAX / 2 || count < -(INT64_MAX / 2))) {
     return ctx.reply.error("ERR value is out of range");
   }

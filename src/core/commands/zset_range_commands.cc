@@ -23,7 +23,6 @@ struct Request {
   bool rev = false, rev_fixed = false;
   bool with_scores = false;
   int64_t offset = 0, limit = -1;
-  bool has_limit = false;
 };
 
 // Options after key, min and max. Forms that fix the type or direction
@@ -41,7 +40,6 @@ bool parse_options(CommandContext& ctx, Request* rq, bool store) {
           !cmd::int_arg(ctx, argv[j + 2], &rq->limit)) {
         return false;
       }
-      rq->has_limit = true;
       j += 2;
     } else if (!rq->rev_fixed && !rq->rev && cmd::equals_ci(a, "REV")) {
       rq->rev = true;
@@ -55,7 +53,9 @@ bool parse_options(CommandContext& ctx, Request* rq, bool store) {
     }
   }
   if (rq->by == By::kAuto) rq->by = By::kRank;
-  if (rq->has_limit && rq->by == By::kRank) {
+  // Redis tells a LIMIT by its count: "LIMIT x -1" is no LIMIT at all (and
+  // its offset is ignored) with ranks too.
+  if (rq->limit != -1 && rq->by == By::kRank) {
     ctx.reply.error(
         "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
     return false;

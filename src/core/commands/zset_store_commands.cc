@@ -87,9 +87,11 @@ bool parse(CommandContext& ctx, size_t at, Op op, bool store, bool card, Request
       rq->with_scores = true;
       ++j;
     } else if (card && left >= 2 && cmd::equals_ci(argv[j], "LIMIT")) {
+      // getPositiveLongFromObjectOrReply with a message: it is the reply
+      // for a negative LIMIT and for one that is not an integer alike.
       auto v = parse_int64(argv[j + 1]);
       if (!v || *v < 0) {
-        ctx.reply.error(v ? "ERR LIMIT can't be negative" : cmd::kNotInteger);
+        ctx.reply.error("ERR LIMIT can't be negative");
         return false;
       }
       rq->limit = *v;
@@ -99,10 +101,20 @@ bool parse(CommandContext& ctx, size_t at, Op op, bool store, bool card, Request
       return false;
     }
   }
+  // Redis then sorts the inputs of a union or an intersection by size (a
+  // stable sort: glibc's qsort is a merge sort), which fixes the order in
+  // which scores are aggregated: it shows in float rounding and in where an
+  // inf + -inf sum (NaN, counted as 0) happens.
+  if (op != Op::kDiff) {
+    std::stable_sort(rq->sources.begin(), rq->sources.end(), [](const Source& a, const Source& b) {
+      return (a.rec ? a.rec->count : 0) < (b.rec ? b.rec->count : 0);
+    });
+  }
   return true;
 }
 
-// Every member of a source with its (weighted) score.
+// Every member of a source with its (weighted) score; a NaN product
+// (0 * inf) counts as 0.
 std::vector<Item> members(CommandContext& ctx, const Source& s) {
   std::vector<Item> out;
   if (!s.rec) return out;
@@ -121,19 +133,21 @@ void aggregate(Aggregate a, double* into, double v) {
     *into += v;
     if (std::isnan(*into)) *into = 0;  // inf + -inf
   } else if (a == Aggregate::kMin) {
-    *into = std::min(*into, v);
+    *into = v < *into ? v : *into;  // as Redis writes it: a NaN v keeps *into
   } else {
-    *into = std::max(*into, v);
+    *into = v > *into ? v : *into;
   }
 }
 
+// A member's weighted score in a later input of an intersection. Unlike the
+// first input's, a NaN product (0 * inf) is aggregated as it is, as Redis
+// does: a SUM with it gives NaN, counted as 0; MIN and MAX keep the score.
 std::optional<double> weighted_score(CommandContext& ctx, const Source& s, std::string_view m) {
   if (!s.rec) return std::nullopt;
   auto f = ctx.keyspace.get_field(s.key, *s.rec, m);
   if (!f) return std::nullopt;
   double score = s.rec->type == ValueType::kSet ? 1.0 : zset::parse_score(f->value).value_or(0);
-  double v = score * s.weight;
-  return std::isnan(v) ? 0.0 : v;
+  return score * s.weight;
 }
 
 // The result in (score, member) order. ZINTERCARD stops at `limit`.

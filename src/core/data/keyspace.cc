@@ -422,7 +422,9 @@ void Keyspace::for_each_stored_field(std::string_view key, uint64_t generation,
                                      const std::function<bool(std::string_view, FieldRecord&)>& fn,
                                      std::string_view from, bool reverse) {
   std::string prefix = layout::field_prefix(key, generation);
-  auto it = storage_.iterate(Column::kFields);
+  // Bounded to the collection: a walk never steps over a neighbour's
+  // deletions (list tails next to a key just deleted).
+  auto it = storage_.iterate(Column::kFields, prefix, layout::prefix_end(prefix));
   FieldRecord f;
   if (reverse && !from.empty()) {
     it->seek_for_prev(prefix + std::string(from));

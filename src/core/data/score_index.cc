@@ -10,6 +10,7 @@
 namespace meridian {
 namespace {
 
+constexpr char kSentinel = 'a';
 constexpr char kBucket = 'b';
 constexpr char kEntry = 'e';
 
@@ -36,6 +37,12 @@ bool starts_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
 }
 
+// Iterators stay within one set's keys: a reverse seek must not walk over
+// the deletions of a set dropped next to it.
+std::unique_ptr<StorageIterator> bounded(Storage& storage, std::string_view prefix) {
+  return storage.iterate(Column::kScores, prefix, layout::prefix_end(prefix));
+}
+
 void decode(std::string_view v, uint64_t* entries, uint64_t* children) {
   *entries = *children = 0;
   coding::get_varint(v, entries);
@@ -52,13 +59,14 @@ std::string ScoreIndex::position(double score, std::string_view member) {
 
 ScoreIndex::Bucket ScoreIndex::holder(std::string_view prefix, int level, std::string_view pos) {
   const std::string head = bucket_key(prefix, level);
-  auto it = storage_.iterate(Column::kScores);
+  auto it = bounded(storage_, prefix);
   it->seek_for_prev(bucket_key(prefix, level, pos));
   Bucket b;
   b.level = level;
   if (it->valid() && starts_with(it->key(), head)) {
     b.fence.assign(it->key().substr(head.size()));
     decode(it->value(), &b.entries, &b.children);
+    b.stored = true;
   } else {
     b.children = level == 0 ? 0 : 1;  // the first bucket of the level below
   }
@@ -82,7 +90,7 @@ void ScoreIndex::split(std::string_view prefix, Bucket& b, Bucket* parent) {
   upper.level = b.level;
   uint64_t moved_entries = 0;  // entries of the lower half (level > 0)
   {
-    auto it = storage_.iterate(Column::kScores);
+    auto it = bounded(storage_, prefix);
     if (b.level == 0) {
       const std::string head = entry_key(prefix);
       it->seek(entry_key(prefix, b.fence));
@@ -126,6 +134,11 @@ void ScoreIndex::add(std::string_view prefix, double score, std::string_view mem
     ++path[k].entries;
   }
   ++path[0].children;  // a level-0 bucket's children are its entries
+  if (!path[0].stored) {
+    std::string sentinel(prefix);
+    sentinel.push_back(kSentinel);
+    storage_.put(Column::kScores, sentinel, {});
+  }
   // Split bottom-up: a split adds a child to the level above.
   for (int k = 0; k < kLevels; ++k) {
     Bucket* parent = k + 1 < kLevels ? &path[k + 1] : nullptr;
@@ -177,7 +190,7 @@ uint64_t ScoreIndex::count_before(std::string_view prefix, std::string_view pos)
     const std::string head = bucket_key(prefix, k);
     const std::string target = bucket_key(prefix, k, pos);
     uint64_t last = 0;
-    auto it = storage_.iterate(Column::kScores);
+    auto it = bounded(storage_, prefix);
     for (it->seek(bucket_key(prefix, k, lo));
          it->valid() && starts_with(it->key(), head) && it->key() <= target; it->next()) {
       before += last;
@@ -187,7 +200,7 @@ uint64_t ScoreIndex::count_before(std::string_view prefix, std::string_view pos)
     }
   }
   const std::string end = entry_key(prefix, pos);
-  auto it = storage_.iterate(Column::kScores);
+  auto it = bounded(storage_, prefix);
   for (it->seek(entry_key(prefix, lo)); it->valid() && it->key() < end; it->next()) ++before;
   return before;
 }
@@ -201,7 +214,7 @@ std::optional<std::string> ScoreIndex::at_rank(std::string_view prefix, uint64_t
   for (int k = kLevels - 1; k >= 0; --k) {
     const std::string head = bucket_key(prefix, k);
     const std::string stop = hi.empty() ? bucket_key(prefix, k + 1) : bucket_key(prefix, k, hi);
-    auto it = storage_.iterate(Column::kScores);
+    auto it = bounded(storage_, prefix);
     bool found = false;
     if (known && rank >= total / 2) {
       // Nearer the end of the span: walk it backwards.
@@ -248,7 +261,7 @@ std::optional<std::string> ScoreIndex::at_rank(std::string_view prefix, uint64_t
     known = true;
   }
   const std::string head = entry_key(prefix);
-  auto it = storage_.iterate(Column::kScores);
+  auto it = bounded(storage_, prefix);
   if (rank < total / 2) {
     it->seek(entry_key(prefix, lo));
     for (uint64_t i = 0; i < rank && it->valid(); ++i) it->next();
@@ -266,7 +279,7 @@ std::optional<std::string> ScoreIndex::at_rank(std::string_view prefix, uint64_t
 void ScoreIndex::scan(std::string_view prefix, std::string_view pos, bool reverse,
                       const std::function<bool(double, std::string_view)>& fn) {
   const std::string entries = entry_key(prefix);
-  auto it = storage_.iterate(Column::kScores);
+  auto it = bounded(storage_, prefix);
   if (!reverse) {
     it->seek(entry_key(prefix, pos));
   } else {
@@ -287,7 +300,7 @@ void ScoreIndex::scan(std::string_view prefix, std::string_view pos, bool revers
 std::pair<uint64_t, bool> ScoreIndex::audit(std::string_view prefix) {
   uint64_t entries = 0;
   std::array<uint64_t, kLevels> counted{}, children{}, buckets{};
-  auto it = storage_.iterate(Column::kScores);
+  auto it = bounded(storage_, prefix);
   const std::string e = entry_key(prefix);
   for (it->seek(prefix); it->valid() && starts_with(it->key(), prefix); it->next()) {
     if (starts_with(it->key(), e)) ++entries;

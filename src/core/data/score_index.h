@@ -4,6 +4,12 @@
 // order, and a tree of counted buckets over those entries so that a rank or
 // a count costs O(log n) reads instead of O(n):
 //
+//   P 'a'                            -> ""      a sentinel: the first key of
+//                                               the set, so a reverse seek
+//                                               stops at it instead of walking
+//                                               over the deletions of the key
+//                                               before (RocksDB skips deleted
+//                                               entries one by one)
 //   P 'e' order_key(score) member    -> ""      an entry
 //   P 'b' level position             -> varint entries, varint children
 //
@@ -64,6 +70,7 @@ class ScoreIndex {
     int level = 0;
     std::string fence;
     uint64_t entries = 0, children = 0;
+    bool stored = false;  // found in storage (else the first, made empty)
   };
   // The bucket of `level` holding `pos`: the last at or before it (the
   // first bucket, made empty, when there is none yet).

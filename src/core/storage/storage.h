@@ -86,6 +86,16 @@ class Storage {
   // generations of a collection), so it may take effect lazily, at commit.
   virtual void del_range(Column column, std::string_view begin, std::string_view end) = 0;
   virtual std::unique_ptr<StorageIterator> iterate(Column column) = 0;
+  // As iterate(), over keys in [lower, upper) only: the iterator never
+  // visits (nor steps over the deletions of) what lies outside, which keeps
+  // reverse seeks cheap next to a range deleted a moment ago. Callers still
+  // check where keys end; the default ignores the bounds.
+  virtual std::unique_ptr<StorageIterator> iterate(Column column, std::string_view lower,
+                                                   std::string_view upper) {
+    (void)lower;
+    (void)upper;
+    return iterate(column);
+  }
   // The committed data as of now (writes since the last commit excluded).
   virtual std::unique_ptr<StorageSnapshot> snapshot() = 0;
   // Returns false when nothing was written since the last commit (no I/O).
