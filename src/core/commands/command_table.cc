@@ -21,6 +21,7 @@ CommandTable::CommandTable() {
   register_lcs_command(*this);
   register_list_commands(*this);
   register_list_move_commands(*this);
+  register_hll_commands(*this);
   register_introspection_commands(*this);
   register_memory_command(*this);
   register_replication_commands(*this);

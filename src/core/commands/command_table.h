@@ -82,6 +82,7 @@ void register_object_command(CommandTable& table);
 void register_lcs_command(CommandTable& table);
 void register_list_commands(CommandTable& table);
 void register_list_move_commands(CommandTable& table);
+void register_hll_commands(CommandTable& table);
 void register_introspection_commands(CommandTable& table);
 void register_memory_command(CommandTable& table);
 void register_replication_commands(CommandTable& table);

@@ -11,6 +11,7 @@
 
 #include "core/base/assert.h"
 #include "core/base/coding.h"
+#include "core/data/hyperloglog.h"
 #include "core/data/keyspace.h"
 #include "core/data/keyspace_detail.h"
 
@@ -88,7 +89,14 @@ std::optional<FieldRecord> Keyspace::live_field(std::string_view key, const KeyS
   if (f.type != type) return std::nullopt;  // an item of another (losing) type
   f.cell.normalize(st.voids(f.type, watermark()));
   if (!f.cell.present()) return std::nullopt;
-  if (has_field_values(type)) f.value = crdt::resolved_value(f.cell, resolver(key)).value_or("");
+  if (type == ValueType::kHll) {
+    // A register is the maximum of its concurrent raises, whatever the
+    // key's policy: any register value was reached, and the union of the
+    // sets is what every region must count.
+    f.value = hll::rank_value(max_rank(f.cell));
+  } else if (has_field_values(type)) {
+    f.value = crdt::resolved_value(f.cell, resolver(key)).value_or("");
+  }
   return f;
 }
 
@@ -120,7 +128,13 @@ void Keyspace::rput_field(std::string_view key, const KeyRecord& rec, std::strin
   }
   f.type = rec.type;
   Increment inc;
-  if (lww(key)) {
+  if (rec.type == ValueType::kHll) {
+    // A raise replaces every entry it observed (all lower: the command
+    // raises only past the maximum); concurrent raises elsewhere stay
+    // beside it and the read takes the maximum. Never an lww register,
+    // which would let a later, lower raise win.
+    f.cell.assign(region_, s.seq, s.hlc, std::string(value));
+  } else if (lww(key)) {
     f.cell.lww_assign(region_, s.seq, s.hlc, std::string(value));
   } else if (pending_increment_) {
     if (const auto* p = f.cell.part(region_)) {
