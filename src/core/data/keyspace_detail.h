@@ -41,18 +41,6 @@ inline int64_t resolve_expiry(const crdt::Cell& c) {
   return best < 0 ? 0 : best;
 }
 
-// A HyperLogLog register's rank: the highest of its live raises (one byte
-// each, hyperloglog.h).
-inline uint8_t max_rank(const crdt::Cell& c) {
-  uint8_t best = 0;
-  for (const auto& e : c.entries) {
-    if (e.kind == crdt::Entry::kValue && !e.value.empty()) {
-      best = std::max(best, static_cast<uint8_t>(e.value[0]));
-    }
-  }
-  return best;
-}
-
 inline size_t value_entries(const crdt::Cell& c) {
   return static_cast<size_t>(std::count_if(c.entries.begin(), c.entries.end(), [](const auto& e) {
     return e.kind == crdt::Entry::kValue;

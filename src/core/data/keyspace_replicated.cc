@@ -11,7 +11,7 @@
 
 #include "core/base/assert.h"
 #include "core/base/coding.h"
-#include "core/data/hyperloglog.h"
+#include "core/data/hll_store.h"
 #include "core/data/keyspace.h"
 #include "core/data/keyspace_detail.h"
 
@@ -93,7 +93,7 @@ std::optional<FieldRecord> Keyspace::live_field(std::string_view key, const KeyS
     // A register is the maximum of its concurrent raises, whatever the
     // key's policy: any register value was reached, and the union of the
     // sets is what every region must count.
-    f.value = hll::rank_value(max_rank(f.cell));
+    f.value = hll::rank_value(hll::max_rank(f.cell));
   } else if (has_field_values(type)) {
     f.value = crdt::resolved_value(f.cell, resolver(key)).value_or("");
   }
