@@ -12,7 +12,7 @@ import platform
 import shlex
 import subprocess
 
-from throughput_runner import PIPELINES, REPO, TARGET_RATIO, bench_argv
+from throughput_runner import CUSTOM, PIPELINES, REPO, TARGET_RATIO, bench_argv
 
 ANALYSIS_MARKER = "<!-- analysis -->"
 ANALYSIS_DEFAULT = "## Analysis\n\n(written by hand after profiling)\n"
@@ -192,7 +192,9 @@ def write_doc(path, ctx):
         % sut,
         "",
         "redis-benchmark arguments (one test per invocation; `-t` takes each "
-        "of %s in turn):" % ", ".join(ctx["tests"]),
+        "of %s in turn%s):" % (", ".join(t for t in ctx["tests"] if t not in CUSTOM),
+                               "".join("; %s runs `%s` instead" % (t, " ".join(CUSTOM[t]))
+                                       for t in ctx["tests"] if t in CUSTOM)),
         "",
         arg_lines,
         "",

@@ -23,12 +23,15 @@ from lib.resp import Err, ProtocolViolation, plain  # noqa: E402
 DEFAULT_MERIDIAN = os.path.join(REPO, "build", "meridian")
 TARGET_RATIO = 0.8
 TESTS = ["set", "get", "incr", "sadd", "hset", "lpush", "lpop", "lrange_100", "zadd", "zincrby",
-         "zrange_100"]
+         "zrange_100", "pfadd"]
 # Tests redis-benchmark has no -t for: the command line it runs instead
-# (after -t zadd has filled myzset with up to KEYSPACE members).
+# (its __rand_int__ is a number below the keyspace). ZINCRBY and ZRANGE
+# read the set -t zadd filled; PFADD adds random elements to one
+# HyperLogLog, as its SADD test adds to one set.
 CUSTOM = {
     "zincrby": ["ZINCRBY", "myzset", "1", "element:__rand_int__"],
     "zrange_100": ["ZRANGE", "myzset", "-inf", "+inf", "BYSCORE", "LIMIT", "0", "100"],
+    "pfadd": ["PFADD", "hll", "element:__rand_int__"],
 }
 PIPELINES = [1, 16]
 # requests per redis-benchmark run, by pipeline depth

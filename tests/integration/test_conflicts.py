@@ -1,7 +1,8 @@
 """Conflict policies with real processes: three regions whose links are
 slowed to 2 s round trips, so writes made in every region within a few
 milliseconds are concurrent; after they meet, every region shows the
-policy's documented winner and the conflict feed lists what was discarded."""
+policy's documented winner and the conflict feed lists what was discarded
+(HyperLogLogs: the union of every region's elements under every policy)."""
 
 import subprocess
 
@@ -129,3 +130,35 @@ def test_crdt_merges_counters_sets_and_carts(cluster):
     c.client("c").incr("likes")
     for n in c.names:
         harness.wait_until(lambda n=n: c.client(n).get("likes") == b"1", timeout=15)
+
+
+def test_hyperloglogs_merge_by_register_maximum_under_every_policy(cluster):
+    """Every region PFADDs its own (overlapping) elements at once, under each
+    policy: each region ends with the count of the union, exactly the number
+    redis-server gives for all the elements in one HLL."""
+    policies = ["lww", "fww", "siblings"]
+    c = cluster([{"pattern": p + ":*", "conflict": p} for p in policies])
+    keys = ["visits"] + [p + ":visits" for p in policies]
+    added = []
+    for i, n in enumerate(c.names):
+        elements = ["user:%d" % j for j in range(i * 2000, i * 2000 + 3000)]
+        added += elements
+        for k in keys:
+            assert c.client(n).pfadd(k, *elements) == 1
+    # a PFMERGE raises the destination's registers to the sources' in each region
+    for n in c.names:
+        assert c.client(n).pfmerge("merged", "visits", "lww:visits")
+    ref = harness.RedisServer()
+    try:
+        ref.start()
+        r = redis.Redis(port=ref.port)
+        for i in range(0, len(added), 1000):
+            r.pfadd("all", *added[i:i + 1000])
+        want = r.pfcount("all")
+    finally:
+        ref.cleanup()
+    assert 6500 < want < 7500
+    for n in c.names:
+        for k in keys + ["merged"]:
+            harness.wait_until(lambda n=n, k=k: c.client(n).pfcount(k) == want, timeout=20,
+                               desc="PFCOUNT %s in %s is %d" % (k, n, want))

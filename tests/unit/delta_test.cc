@@ -8,7 +8,8 @@
 // dependencies (a record whose cause has not arrived is held back), in any
 // interleaving the test draws, with duplicates. Checked, for every type and
 // policy (sets, hashes with register and counter fields, strings and
-// counters, expiry, observed-remove DEL, lww whole-key DEL, type changes):
+// counters, lists, HyperLogLogs, expiry, observed-remove DEL, lww whole-key
+// DEL, type changes):
 // - convergence: all replicas end identical, and each one's counts match
 //   its data;
 // - deltas == states: applying the deltas of a set of writes gives the same
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "core/base/numbers.h"
+#include "core/data/hll_store.h"
 #include "core/data/keyspace.h"
 #include "core/data/zset_score.h"
 #include "core/data/list_position.h"
@@ -247,9 +249,22 @@ void del(Keyspace& ks, int64_t now, const std::string& key) {
   if (auto old = ks.find(key, now)) ks.erase(key, *old, now);
 }
 
+// PFADD of chosen registers: few indexes and ranks, so that regions raise
+// the same register to different ranks concurrently (real elements would
+// rarely meet in one register). No slots: PFADD with no element.
+void pfadd(Keyspace& ks, int64_t now, const std::string& key, int b) {
+  auto old = ks.find(key, now);
+  if (old && old->type != ValueType::kHll) return;
+  std::vector<hll::Slot> slots;
+  for (int i = 0; i < b % 3; ++i) {
+    slots.push_back({static_cast<uint16_t>((b / 3 + i) % 4), static_cast<uint8_t>(1 + b % 7)});
+  }
+  hll::raise_registers(ks, key, old ? &*old : nullptr, slots, now);
+}
+
 // One random write: keys s* sets, h* hashes (counters and registers), n*
-// counters, t* strings, l* lww (strings, hashes, lists lq*), q* lists, x* keys that change
-// type; small pools so writes collide.
+// counters, t* strings, l* lww (strings, hashes, lists lq*, HyperLogLogs ly*), q* lists,
+// y* HyperLogLogs, x* keys that change type; small pools so writes collide.
 std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
   std::string k = std::to_string(a % 2);
   std::string m = "m" + std::to_string(b % 6);
@@ -259,7 +274,7 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
     if (b % 5 == 0) ms.push_back(ms.front());  // the same member twice in one command
     return ms;
   };
-  switch (op % 22) {
+  switch (op % 24) {
     case 0:
     case 1:
       return r.command([&](Keyspace& ks, int64_t now) { sadd(ks, now, "s" + k, member_list()); });
@@ -285,8 +300,8 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
         set_string(ks, now, "t" + k, "v" + std::to_string(b));
       });
     case 8: {
-      static const char* const kDeletable[] = {"s", "h", "n", "t", "x"};
-      return r.command([&](Keyspace& ks, int64_t now) { del(ks, now, kDeletable[b % 5] + k); });
+      static const char* const kDeletable[] = {"s", "h", "n", "t", "x", "y"};
+      return r.command([&](Keyspace& ks, int64_t now) { del(ks, now, kDeletable[b % 6] + k); });
     }
     case 9:
       return r.command([&](Keyspace& ks, int64_t now) {
@@ -333,6 +348,15 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
       return r.command([&](Keyspace& ks, int64_t now) {
         if (b % 4 == 0) return del(ks, now, (b % 8 ? "z" : "lz") + k);
         remove_fields(ks, now, (b % 3 ? "z" : "lz") + k, ValueType::kZSet, member_list());
+      });
+    case 21:  // HyperLogLogs (y* crdt, ly* lww); x* changes type
+      return r.command([&](Keyspace& ks, int64_t now) {
+        pfadd(ks, now, (b % 5 == 0 ? "x" : (b % 2 ? "y" : "ly")) + k, b);
+      });
+    case 22:
+      return r.command([&](Keyspace& ks, int64_t now) {
+        if (b % 4 == 0) return del(ks, now, "ly" + k);
+        pfadd(ks, now, "y" + k, b);
       });
     default:
       return r.command([&](Keyspace& ks, int64_t now) { sadd(ks, now, "x" + k, member_list()); });
@@ -573,6 +597,35 @@ TEST(Deltas, ADeleteRemovesOnlyTheCounterIncrementsItSaw) {
     EXPECT_EQ(f->value, "2");
   }
   EXPECT_EQ(a.state(), b.state());
+}
+
+// A register raised concurrently in two regions reads as the higher raise
+// everywhere, under every policy: a later, lower raise must not win as the
+// latest write would (ly*: lww, y*: crdt).
+TEST(Deltas, ConcurrentRaisesOfARegisterKeepTheHighestUnderEveryPolicy) {
+  for (std::string key : {"ly", "y"}) {
+    Replica a(1), b(2);
+    auto raise = [&](Replica& r, uint8_t rank) {
+      return r.command([&](Keyspace& ks, int64_t now) {
+        auto old = ks.find(key, now);
+        hll::raise_registers(ks, key, old ? &*old : nullptr, {{7, rank}}, now);
+      });
+    };
+    auto high = raise(a, 5);
+    b.clock += 100;  // b's lower raise is the later write
+    auto low = raise(b, 3);
+    a.apply(*low);
+    b.apply(*high);
+    for (Replica* r : {&a, &b}) {
+      auto rec = r->ks.find(key, r->clock);
+      ASSERT_TRUE(rec) << key;
+      auto f = r->ks.get_field(key, *rec, hll::register_name(7));
+      ASSERT_TRUE(f) << key;
+      EXPECT_EQ(hll::rank_of(f->value), 5) << key << " in " << r->id;
+      EXPECT_EQ(rec->count, 1u) << key;
+    }
+    EXPECT_EQ(a.state(), b.state()) << key;
+  }
 }
 
 }  // namespace

@@ -114,7 +114,11 @@ std::pair<bool, bool> Keyspace::join_field(std::string_view key, KeyRecord& r,
   crdt::Voids fv = r.state.voids(f.type, watermark());
   crdt::Cell in = theirs != nullptr ? *theirs : crdt::Cell{};
   in.normalize(fv);
-  if (!stored && lww(key)) {
+  // HyperLogLog registers merge as multi-value cells under every policy
+  // (reads take the maximum): the causal join already drops what this
+  // region saw replaced.
+  const bool as_lww = lww(key) && f.type != ValueType::kHll;
+  if (!stored && as_lww) {
     // A field this region holds nothing of, arriving in an image with
     // writes it has applied: it applied them, then removed the field and
     // purged the removal. Joining would bring the value back (an lww entry
@@ -123,7 +127,7 @@ std::pair<bool, bool> Keyspace::join_field(std::string_view key, KeyRecord& r,
     std::erase_if(in.entries, [&](const crdt::Entry& e) { return e.covered_by(applied); });
     if (in.empty()) return {false, false};
   }
-  if (lww(key)) {
+  if (as_lww) {
     join_lww_reporting(key, name, f.cell, in, their_ctx, report_conflicts);
     note_lww_removal(key, name, f.cell);
   } else {

@@ -11,6 +11,7 @@
 
 #include "core/base/assert.h"
 #include "core/base/coding.h"
+#include "core/data/hll_store.h"
 #include "core/data/keyspace.h"
 #include "core/data/zset_score.h"
 #include "core/data/keyspace_detail.h"
@@ -91,6 +92,11 @@ std::optional<FieldRecord> Keyspace::live_field(std::string_view key, const KeyS
   if (!f.cell.present()) return std::nullopt;
   if (type == ValueType::kZSet) {
     f.value = zset::format_score(zset::cell_score(f.cell, resolver(key)).value_or(0));
+  } else if (type == ValueType::kHll) {
+    // A register is the maximum of its concurrent raises, whatever the
+    // key's policy: any register value was reached, and the union of the
+    // sets is what every region must count.
+    f.value = hll::rank_value(hll::max_rank(f.cell));
   } else if (has_field_values(type)) {
     f.value = crdt::resolved_value(f.cell, resolver(key)).value_or("");
   }
@@ -125,7 +131,13 @@ void Keyspace::rput_field(std::string_view key, const KeyRecord& rec, std::strin
   }
   f.type = rec.type;
   Increment inc;
-  if (lww(key)) {
+  if (rec.type == ValueType::kHll) {
+    // A raise replaces every entry it observed (all lower: the command
+    // raises only past the maximum); concurrent raises elsewhere stay
+    // beside it and the read takes the maximum. Never an lww register,
+    // which would let a later, lower raise win.
+    f.cell.assign(region_, s.seq, s.hlc, std::string(value));
+  } else if (lww(key)) {
     f.cell.lww_assign(region_, s.seq, s.hlc, std::string(value));
   } else if (pending_increment_) {
     if (const auto* p = f.cell.part(region_)) {

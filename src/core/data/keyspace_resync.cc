@@ -199,33 +199,6 @@ std::string Keyspace::canonical(std::string_view key) {
 
 namespace {
 
-std::string describe_cell(const crdt::Cell& c) {
-  std::string out = "{";
-  for (const auto& e : c.entries) {
-    out += " " + std::to_string(e.origin) + ":" + std::to_string(e.seq) + "@" +
-           std::to_string(e.hlc.packed) + "/" + std::to_string(e.kind) + "=" +
-           (e.value.size() == 8 && e.kind != crdt::Entry::kRemoved
-                ? std::to_string(from_be64(e.value)) + "?"
-                : e.value);
-  }
-  for (const auto& p : c.counter) {
-    out += " [" + std::to_string(p.region) + " p" + std::to_string(p.p) + " n" +
-           std::to_string(p.n) + " bp" + std::to_string(p.bp) + " bn" + std::to_string(p.bn) +
-           " last" + std::to_string(p.last) + "]";
-  }
-  return out + " }";
-}
-
-std::string describe_vv(const VersionVector& v) {
-  std::string out;
-  for (const auto& [o, s] : v.entries()) out += std::to_string(o) + "=" + std::to_string(s) + ",";
-  return out;
-}
-
-}  // namespace
-
-namespace {
-
 // Binary names (list positions) as text: other bytes as \xNN.
 std::string printable(std::string_view s) {
   static const char* const kHex = "0123456789abcdef";
@@ -243,6 +216,34 @@ std::string printable(std::string_view s) {
   return out;
 }
 
+std::string describe_cell(const crdt::Cell& c) {
+  std::string out = "{";
+  for (const auto& e : c.entries) {
+    out += " " + std::to_string(e.origin) + ":" + std::to_string(e.seq) + "@" +
+           std::to_string(e.hlc.packed) + "/" + std::to_string(e.kind) + "=" +
+           (e.value.size() == 8 && e.kind != crdt::Entry::kRemoved
+                ? std::to_string(from_be64(e.value)) + "?"
+                : printable(e.value));
+  }
+  for (const auto& p : c.counter) {
+    out += " [" + std::to_string(p.region) + " p" + std::to_string(p.p) + " n" +
+           std::to_string(p.n) + " bp" + std::to_string(p.bp) + " bn" + std::to_string(p.bn) +
+           " last" + std::to_string(p.last) + "]";
+  }
+  return out + " }";
+}
+
+// Type names for debugging: a HyperLogLog is no "string" here.
+std::string kind(ValueType t) {
+  return t == ValueType::kHll ? "hll" : type_name(t);
+}
+
+std::string describe_vv(const VersionVector& v) {
+  std::string out;
+  for (const auto& [o, s] : v.entries()) out += std::to_string(o) + "=" + std::to_string(s) + ",";
+  return out;
+}
+
 }  // namespace
 
 std::string Keyspace::describe(std::string_view key) {
@@ -250,22 +251,21 @@ std::string Keyspace::describe(std::string_view key) {
   if (!stored) return "(none)";
   KeyRecord r = *stored;
   to_replicated(r);
-  std::string out =
-      "type=" + std::string(type_name(r.type)) + " newest=" + type_name(r.state.newest_type()) +
-      (r.tombstone() ? " tombstone" : " live") + " ver=" + std::to_string(r.hlc.packed) + "/" +
-      std::to_string(r.origin) + " count=" + std::to_string(r.count) +
-      " expire=" + std::to_string(r.expire_at_ms) + " vv=" + describe_vv(r.vv) +
-      " removed=" + describe_vv(r.state.removed) +
-      " cleared=" + std::to_string(r.state.cleared.hlc.packed) + " latest=";
+  std::string out = "type=" + kind(r.type) + " newest=" + kind(r.state.newest_type()) +
+                    (r.tombstone() ? " tombstone" : " live") +
+                    " ver=" + std::to_string(r.hlc.packed) + "/" + std::to_string(r.origin) +
+                    " count=" + std::to_string(r.count) +
+                    " expire=" + std::to_string(r.expire_at_ms) + " vv=" + describe_vv(r.vv) +
+                    " removed=" + describe_vv(r.state.removed) +
+                    " cleared=" + std::to_string(r.state.cleared.hlc.packed) + " latest=";
   for (const auto& [t, v] : r.state.latest) {
-    out += std::string(type_name(t)) + "@" + std::to_string(v.hlc.packed) + "/" +
-           std::to_string(v.origin) + ",";
+    out += kind(t) + "@" + std::to_string(v.hlc.packed) + "/" + std::to_string(v.origin) + ",";
   }
   out += " value=" + describe_cell(r.state.value) + " expiry=" + describe_cell(r.state.expiry) +
          " payload=" + r.payload;
   if (r.generation != 0) {
     for_each_stored_field(key, r.generation, [&](std::string_view name, FieldRecord& f) {
-      out += "\n    " + printable(name) + " " + type_name(f.type) + " " + describe_cell(f.cell);
+      out += "\n    " + printable(name) + " " + kind(f.type) + " " + describe_cell(f.cell);
       return true;
     });
   }

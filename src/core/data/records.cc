@@ -7,6 +7,7 @@ namespace meridian {
 const char* type_name(ValueType t) {
   switch (t) {
     case ValueType::kString:
+    case ValueType::kHll:  // Redis keeps a HyperLogLog in a string
       return "string";
     case ValueType::kSet:
       return "set";

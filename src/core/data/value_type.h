@@ -4,19 +4,32 @@
 namespace meridian {
 
 // The Redis type of a key. Numbered as stored: never renumber.
-enum class ValueType : uint8_t { kNone = 0, kString = 1, kSet = 2, kHash = 3, kList = 4, kZSet = 5 };
-inline constexpr uint8_t kMaxValueType = 5;
+// 5: sorted sets. kHll: a HyperLogLog, whose fields are its nonzero
+// registers (core/data/hyperloglog.h); Redis calls it a string.
+enum class ValueType : uint8_t {
+  kNone = 0,
+  kString = 1,
+  kSet = 2,
+  kHash = 3,
+  kList = 4,
+  kZSet = 5,
+  kHll = 6,
+};
+inline constexpr uint8_t kMaxValueType = 6;
 
-const char* type_name(ValueType t);  // "string", "set", "hash", "list", "zset", "none"
+// "string", "set", "hash", "list", "zset", "none"; a HyperLogLog is a
+// "string", as TYPE and SCAN TYPE report it in Redis.
+const char* type_name(ValueType t);
 
 inline bool is_collection(ValueType t) {
   return t == ValueType::kSet || t == ValueType::kHash || t == ValueType::kList ||
-         t == ValueType::kZSet;
+         t == ValueType::kZSet || t == ValueType::kHll;
 }
 // Collections whose fields carry a value (a set's members carry none; a
 // sorted set's carry the score).
 inline bool has_field_values(ValueType t) {
-  return t == ValueType::kHash || t == ValueType::kList || t == ValueType::kZSet;
+  return t == ValueType::kHash || t == ValueType::kList || t == ValueType::kZSet ||
+         t == ValueType::kHll;
 }
 
 }  // namespace meridian

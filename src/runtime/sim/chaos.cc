@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/base/coding.h"
+#include "runtime/sim/chaos_hll.h"
 #include "runtime/sim/chaos_ops.h"
 #include "runtime/sim/sim_cluster.h"
 
@@ -283,12 +284,12 @@ class Run {
       k = w.key;
       argv = {"MR.ONCE", "SESSION", std::to_string(w.origin) + ":" + std::to_string(w.seq), "GET",
               k};
-    } else if (r < 83) {
+    } else if (r < 80) {
       k = key("k");
       auto it = sync_floor_.find(k);
       if (it != sync_floor_.end()) quorum_floor = it->second;
       argv = {"MR.ONCE", "QUORUM", "GET", k};
-    } else if (r < 85) {
+    } else if (r < 82) {
       // A leaderboard fed from every region: whole-number ZINCRBY steps
       // must all count.
       k = "zl" + std::to_string(pick(2));
@@ -296,8 +297,13 @@ class Run {
       int64_t delta = pick(4) == 0 ? -1 : 2;
       argv = {"ZINCRBY", k, std::to_string(delta), m};
       track = [this, k, m, delta](bool acked) { count(counters_[k + "/" + m], delta, acked); };
-    } else if (r < 90) {
+    } else if (r < 87) {
       argv = zset_op(picker_, &k);
+    } else if (r < 90) {
+      argv = hll_op(picker_, &k);
+      track = [this, argv](bool acked) {
+        if (acked) hll_.acknowledged(argv);
+      };
     } else if (r < 93) {
       k = key("k");
       argv = {"MR.ONCE", "LEADER", "GET", k};
@@ -596,6 +602,7 @@ class Run {
              " to " + w.key + " is lost");
       }
     }
+    for (const auto& v : hll_.check(*cluster_)) fail(v);
     for (int i = 0; i < cluster_->size(); ++i) {
       VersionVector a = cluster_->region(i).replicator().applied();
       for (const auto& [origin, seq] : must_keep_[i]) {
@@ -645,6 +652,7 @@ class Run {
   std::map<std::string, Range> counters_;
   std::map<std::string, std::vector<std::string>> members_;
   std::map<std::string, std::set<std::string>> added_, removed_;
+  HllChecker hll_;
   std::vector<std::map<std::string, Version>> purged_;
   std::unique_ptr<SimCluster> cluster_;
   std::vector<std::unique_ptr<Client>> clients_;

@@ -17,7 +17,9 @@
 //   increasing sequence, never twice;
 // - HLC: a region's own writes get increasing timestamps, across restarts;
 // - reads: a session read sees the session's write; a quorum read sees
-//   every write acknowledged under sync before it started.
+//   every write acknowledged under sync before it started;
+// - HyperLogLogs: every region counts each alike, and no acknowledged
+//   PFADD's raise is lost (chaos_hll.h).
 #include <cstdint>
 
 #include "runtime/sim/chaos_result.h"
