@@ -200,6 +200,27 @@ std::unique_ptr<StorageIterator> RocksDbStorage::iterate(Column column, std::str
                                          batch_.NewIteratorWithBase(cf(column), base), &open_);
 }
 
+uint64_t RocksDbStorage::memory_bytes() {
+  uint64_t total = 0, v = 0;
+  for (auto* h : handles_) {
+    if (db_->GetIntProperty(h, rocksdb::DB::Properties::kCurSizeAllMemTables, &v)) total += v;
+  }
+  // One cache shared by every column: counted once.
+  if (!handles_.empty() &&
+      db_->GetIntProperty(handles_[0], rocksdb::DB::Properties::kBlockCacheUsage, &v)) {
+    total += v;
+  }
+  return total;
+}
+
+uint64_t RocksDbStorage::disk_bytes() {
+  uint64_t total = 0, v = 0;
+  for (auto* h : handles_) {
+    if (db_->GetIntProperty(h, rocksdb::DB::Properties::kLiveSstFilesSize, &v)) total += v;
+  }
+  return total;
+}
+
 bool RocksDbStorage::uncommitted() {
   return batch_.GetWriteBatch()->Count() > 0 || !range_deletes_.empty();
 }

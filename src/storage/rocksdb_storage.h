@@ -36,6 +36,10 @@ class RocksDbStorage final : public Storage {
   void del(Column column, std::string_view key) override;
   void del_range(Column column, std::string_view begin, std::string_view end) override;
   std::unique_ptr<StorageIterator> iterate(Column column) override;
+  // RocksDB's memory in use (memtables of every column, block cache) and
+  // the size of its live table files.
+  uint64_t memory_bytes();
+  uint64_t disk_bytes();
   std::unique_ptr<StorageIterator> iterate(Column column, std::string_view lower,
                                            std::string_view upper) override;
   std::unique_ptr<StorageSnapshot> snapshot() override;

@@ -260,3 +260,31 @@ def test_latency_histogram_is_cumulative_per_command(sut_factory):
     assert c.call_raw("LATENCY", "HISTOGRAM", "nosuch") == b"*0\r\n"
     names = [k for k, _ in pairs(c.call("LATENCY", "HISTOGRAM"))]
     assert b"get" in names and b"set" in names
+
+
+def test_info_memory_and_memory_stats_measure_the_process(sut_factory):
+    ref = RedisServer()
+    ref.start()
+    try:
+        r, m = ref.conn(), sut_factory().conn()
+        m.call("SET", "k", "v")
+        r.call("SET", "k", "v")
+        info = info_section(m, "memory")
+        rss, used = int(info["used_memory_rss"]), int(info["used_memory"])
+        # a real process: megabytes resident, a heap, a peak at least as high
+        assert rss > 1 << 20 and used > 0, info
+        assert int(info["used_memory_peak"]) >= used
+        assert info["used_memory_human"].endswith(("B", "K", "M", "G"))
+        assert info["maxmemory_policy"] == "noeviction"
+        # MEMORY STATS: Redis' fields (values are Meridian's own)
+        def fields(conn):
+            flat = conn.call("MEMORY", "STATS")
+            return [flat[i] for i in range(0, len(flat), 2)]
+        assert fields(m) == fields(r)
+        stats = m.call("MEMORY", "STATS")
+        stats = dict(zip(stats[0::2], stats[1::2]))
+        assert stats[b"keys.count"] == 1 and stats[b"total.allocated"] > 0
+        for args in (["MEMORY", "STATS", "x"], ["MEMORY", "HELP"]):
+            assert m.call_raw(*args) == r.call_raw(*args), args
+    finally:
+        ref.cleanup()

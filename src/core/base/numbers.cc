@@ -78,4 +78,18 @@ std::string format_int64(int64_t v) {
   return std::string(buf, r.ptr);
 }
 
+std::string bytes_to_human(uint64_t n) {
+  static const char* const kUnits = "KMGTPE";
+  if (n < 1024) return std::to_string(n) + "B";
+  double d = static_cast<double>(n) / 1024;
+  int unit = 0;
+  while (d >= 1024 && kUnits[unit + 1] != '\0') {
+    d /= 1024;
+    ++unit;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.2f%c", d, kUnits[unit]);
+  return buf;
+}
+
 }  // namespace meridian

@@ -15,5 +15,7 @@ std::optional<long double> parse_long_double(std::string_view s);
 // Redis' ld2string(LD_STR_HUMAN): "%.17Lf" with trailing zeros removed.
 std::string format_long_double(long double v);
 std::string format_int64(int64_t v);
+// Redis' bytesToHuman: "512B", "1.50K", "2.00M", ... (INFO memory).
+std::string bytes_to_human(uint64_t n);
 
 }  // namespace meridian

@@ -78,6 +78,32 @@ void info(CommandContext& ctx) {
     field(out, "connected_clients", st.connected_clients);
     field(out, "maxclients", static_cast<uint64_t>(s.maxclients));
   }
+  if (want("memory")) {
+    // Meridian's data lives in RocksDB: used_memory is the heap (RocksDB's
+    // memtables and block cache included), not the dataset.
+    MemoryUse m = r.memory ? r.memory->sample() : MemoryUse{};
+    section(out, "Memory");
+    field(out, "used_memory", m.allocated);
+    field(out, "used_memory_human", bytes_to_human(m.allocated));
+    field(out, "used_memory_rss", m.resident);
+    field(out, "used_memory_rss_human", bytes_to_human(m.resident));
+    field(out, "used_memory_peak", m.peak_allocated);
+    field(out, "used_memory_peak_human", bytes_to_human(m.peak_allocated));
+    field(out, "used_memory_dataset", m.storage);
+    field(out, "storage_memory", m.storage);
+    field(out, "storage_memory_human", bytes_to_human(m.storage));
+    field(out, "storage_disk", m.storage_disk);
+    field(out, "storage_disk_human", bytes_to_human(m.storage_disk));
+    field(out, "maxmemory", "0");
+    field(out, "maxmemory_human", "0B");
+    field(out, "maxmemory_policy", "noeviction");
+    char ratio[32];
+    std::snprintf(ratio, sizeof(ratio), "%.2f",
+                  m.allocated ? static_cast<double>(m.resident) / static_cast<double>(m.allocated)
+                              : 0.0);
+    field(out, "mem_fragmentation_ratio", ratio);
+    field(out, "mem_allocator", "libc");
+  }
   if (want("persistence")) {
     section(out, "Persistence");
     field(out, "storage_engine", "rocksdb");

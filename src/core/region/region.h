@@ -17,6 +17,7 @@
 
 #include "core/data/keyspace.h"
 #include "core/env/backups.h"
+#include "core/env/memory_probe.h"
 #include "core/env/env.h"
 #include "core/env/lifetime.h"
 #include "core/env/network.h"
@@ -48,6 +49,8 @@ class Region {
   // Backups of this region's storage (BGSAVE, MR.BACKUP); the runtime sets
   // it, or leaves it null where it cannot make them (the simulator).
   Backups* backups = nullptr;
+  // The process's memory (INFO memory, MEMORY STATS); null in the simulator.
+  MemoryProbe* memory = nullptr;
 
   // Before start(): the links to the other regions of the cluster (the
   // runtime owns them). Without it the region runs alone.

@@ -145,6 +145,8 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   Session::serve_forwarded_writes(*region_);
   region_->warn = [](const std::string& msg) { spdlog::warn("{}", msg); };
   region_->backups = backups_.get();
+  memory_ = std::make_unique<ProcessMemory>(*storage_);
+  region_->memory = memory_.get();
   if (links) {
     transport_ = std::make_unique<PeerTransport>(io_, links->transport, links->peers);
     region_->attach_network(transport_.get());

@@ -19,6 +19,7 @@
 #include "core/env/pass_scheduler.h"
 #include "core/region/region.h"
 #include "runtime/real/backup_service.h"
+#include "runtime/real/process_memory.h"
 #include "runtime/real/failover_hooks.h"
 #include "runtime/real/http_status.h"
 #include "runtime/real/peer_transport.h"
@@ -73,6 +74,7 @@ class RegionServer {
   PassScheduler passes_{scheduler_, [this] { schedule_flush(nullptr); }};
   std::unique_ptr<RocksDbStorage> storage_;
   std::unique_ptr<BackupService> backups_;  // uses storage_'s database
+  std::unique_ptr<ProcessMemory> memory_;   // likewise
   std::unique_ptr<asio::steady_timer> backup_timer_;
   std::unique_ptr<Region> region_;
   std::unique_ptr<PeerTransport> transport_;

@@ -1,0 +1,24 @@
+#pragma once
+// What the process holds in memory, for INFO memory and MEMORY STATS. The
+// runtime measures it (the real one from the allocator, /proc and RocksDB;
+// the simulator has none); the core only reports it.
+#include <cstdint>
+
+namespace meridian {
+
+struct MemoryUse {
+  uint64_t allocated = 0;       // bytes the allocator has handed out (Redis' used_memory)
+  uint64_t peak_allocated = 0;  // the most seen since start
+  uint64_t resident = 0;        // the process's resident set (used_memory_rss)
+  uint64_t storage = 0;         // of `allocated`: RocksDB's memtables and block cache in use
+  uint64_t storage_disk = 0;    // RocksDB's live table files on disk
+};
+
+class MemoryProbe {
+ public:
+  virtual ~MemoryProbe() = default;
+  // Measures now; cheap enough for every INFO.
+  virtual MemoryUse sample() = 0;
+};
+
+}  // namespace meridian

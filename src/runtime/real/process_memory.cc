@@ -1,0 +1,29 @@
+#include "runtime/real/process_memory.h"
+
+#include <malloc.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace meridian {
+
+MemoryUse ProcessMemory::sample() {
+  MemoryUse m;
+  struct mallinfo2 mi = mallinfo2();
+  // In use: small blocks from the arenas plus blocks mmap()ed on their own.
+  m.allocated = mi.uordblks + mi.hblkhd;
+  peak_ = std::max(peak_, m.allocated);
+  m.peak_allocated = peak_;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    unsigned long size = 0, resident = 0;
+    if (std::fscanf(f, "%lu %lu", &size, &resident) == 2) {
+      m.resident = static_cast<uint64_t>(resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+    }
+    std::fclose(f);
+  }
+  m.storage = storage_.memory_bytes();
+  m.storage_disk = storage_.disk_bytes();
+  return m;
+}
+
+}  // namespace meridian
