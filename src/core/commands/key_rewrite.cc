@@ -12,14 +12,13 @@ namespace {
 // is open, and a big source is never held whole.
 constexpr size_t kCopyBatch = 1024;
 
-// Deletes what `dst` holds, if anything, before the command writes it anew.
+}  // namespace
+
 void clear_destination(CommandContext& ctx, std::string_view dst, bool rewritten) {
   if (auto old = ctx.keyspace.find(dst, ctx.now_ms)) {
     ctx.keyspace.erase(dst, *old, ctx.now_ms, rewritten);
   }
 }
-
-}  // namespace
 
 void store_set(CommandContext& ctx, std::string_view dst, const std::vector<std::string>& members) {
   std::vector<std::pair<std::string, std::string>> fields;

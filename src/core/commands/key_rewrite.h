@@ -14,6 +14,10 @@
 
 namespace meridian::cmd {
 
+// Deletes what `dst` holds, if anything, before the command writes it anew
+// (`rewritten`: it does, so the delete voids only what came before).
+void clear_destination(CommandContext& ctx, std::string_view dst, bool rewritten);
+
 // Makes `dst` the set of `members` (empty: deletes dst), whatever it held.
 void store_set(CommandContext& ctx, std::string_view dst, const std::vector<std::string>& members);
 // Makes `dst` a collection of `type` holding (name, value) `fields` (distinct
