@@ -86,6 +86,8 @@ void register_list_move_commands(CommandTable& table);
 void register_zset_commands(CommandTable& table);
 void register_zset_range_commands(CommandTable& table);
 void register_zset_store_commands(CommandTable& table);
+void register_geo_commands(CommandTable& table);
+void register_geo_search_commands(CommandTable& table);
 void register_introspection_commands(CommandTable& table);
 void register_memory_command(CommandTable& table);
 void register_replication_commands(CommandTable& table);
