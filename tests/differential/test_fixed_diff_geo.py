@@ -377,6 +377,33 @@ def scatter_lines():
 
 case("geo-scatter", scatter_lines())
 
+
+def dense_lines():
+    """300 points in each of seven latitude bands from -70 to 83, and
+    searches whose shapes end near the edges of their geohash boxes: where
+    Redis widens the boxes and which neighbours it skips depend on the exact
+    bounding box (northern and southern hemispheres differ)."""
+    r = random.Random(5)
+    lines = []
+    for lat0 in (-70, -45, -10, 10, 45, 70, 83):
+        pts = ["%.5f %.5f p%d_%d" % (r.uniform(-20, 20), max(-85, min(85, lat0 + r.uniform(-8, 8))),
+                                     lat0, i) for i in range(300)]
+        lines.append("GEOADD d " + " ".join(pts))
+    q = random.Random(9)
+    for _ in range(150):
+        lat = q.choice((-70, -45, -10, 10, 45, 70, 83)) + q.uniform(-6, 6)
+        lon = q.uniform(-15, 15)
+        if q.random() < 0.5:
+            radius = q.choice([q.uniform(1, 50), q.uniform(50, 600)])
+            lines.append("GEORADIUS d %.4f %.4f %.1f km ASC" % (lon, lat, radius))
+        else:
+            lines.append("GEOSEARCH d FROMLONLAT %.4f %.4f BYBOX %.1f %.1f km ASC"
+                         % (lon, lat, q.uniform(1, 900), q.uniform(1, 900)))
+    return lines
+
+
+case("geo-dense", dense_lines())
+
 # ---------------------------------------------------------------- types
 case("geo-zset", [
     # a geo key is a sorted set: ZREM removes a position, ZADD writes one
