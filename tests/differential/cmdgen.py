@@ -132,6 +132,15 @@ class Generator(CollectionOps, ListOps, GeoOps):
         ks = self.free_keys()
         return self.ch(ks) if ks else None
 
+    def preferred_key(self, preferred, prob=0.8):
+        """With probability `prob` one of `preferred`, else any key; never one
+        with a pending short TTL (None when there is none)."""
+        free = self.free_keys()
+        if not free:
+            return None
+        pref = [k for k in preferred if k in free]
+        return self.ch(pref) if pref and self.p(prob) else self.ch(free)
+
     def keys_multi(self, lo=1, hi=4):
         ks = self.free_keys()
         if not ks:

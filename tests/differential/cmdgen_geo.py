@@ -51,11 +51,8 @@ def Step(args, **kw):  # noqa: N802
 class GeoOps:
     # ------------------------------------------------------------ helpers
     def gkey(self):
-        free = self.free_keys()
-        if not free:
-            return None
-        pref = [k for k in GEO_KEYS if k in free]
-        return self.ch(pref) if pref and self.p(0.8) else self.ch(free)
+        """A key for a geo op: usually g0, sometimes any key."""
+        return self.preferred_key(GEO_KEYS)
 
     def gmember(self):
         return self.ch(GEO_MEMBERS)

@@ -55,40 +55,22 @@ void geoadd(CommandContext& ctx) {
 
 // GEOHASH key member...: 11-character geohashes, null for a missing member.
 void geohash(CommandContext& ctx) {
-  const KeyRecord* found = nullptr;
-  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kZSet, found)) return;
-  std::optional<KeyRecord> rec;
-  if (found) rec = *found;
-  ctx.reply.array(ctx.argv.size() - 2);
-  for (size_t i = 2; i < ctx.argv.size(); ++i) {
-    auto s = rec ? zset_cmd::score_of(ctx, ctx.argv[1], *rec, ctx.argv[i]) : std::nullopt;
-    if (s) {
-      ctx.reply.bulk(geo::geohash_string(*s));
-    } else {
-      ctx.reply.null();
-    }
-  }
+  zset_cmd::reply_per_member(ctx, [&](std::optional<double> s) {
+    if (s) return ctx.reply.bulk(geo::geohash_string(*s));
+    ctx.reply.null();
+  });
 }
 
 // GEOPOS key member...: [lon, lat] pairs, a null array for a missing member.
 void geopos(CommandContext& ctx) {
-  const KeyRecord* found = nullptr;
-  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kZSet, found)) return;
-  std::optional<KeyRecord> rec;
-  if (found) rec = *found;
-  ctx.reply.array(ctx.argv.size() - 2);
-  for (size_t i = 2; i < ctx.argv.size(); ++i) {
-    auto s = rec ? zset_cmd::score_of(ctx, ctx.argv[1], *rec, ctx.argv[i]) : std::nullopt;
-    if (!s) {
-      ctx.reply.null_array();
-      continue;
-    }
+  zset_cmd::reply_per_member(ctx, [&](std::optional<double> s) {
+    if (!s) return ctx.reply.null_array();
     double lon = 0, lat = 0;
     geo::decode_score(*s, &lon, &lat);
     ctx.reply.array(2);
     geo_cmd::reply_coord(ctx, lon);
     geo_cmd::reply_coord(ctx, lat);
-  }
+  });
 }
 
 // GEODIST key member1 member2 [unit]: the unit is checked before the key.

@@ -76,34 +76,29 @@ Area decode_with(const Span& lon_range, const Span& lat_range, const Bits& hash)
   return a;
 }
 
-// One cell east (d > 0) or west: the odd bits as one number.
-void move_x(Bits& h, int d) {
-  uint64_t x = h.bits & 0xaaaaaaaaaaaaaaaaULL;
-  const uint64_t y = h.bits & 0x5555555555555555ULL;
-  const uint64_t zz = 0x5555555555555555ULL >> (64 - h.step * 2);
+// One cell up (d > 0) or down along the axis whose bits `axis` selects (the
+// odd bits: longitude, east; the even ones: latitude, north), those bits
+// taken as one number and the others kept.
+void move(Bits& h, int d, uint64_t axis) {
+  const uint64_t shift = 64 - h.step * 2;
+  uint64_t v = h.bits & axis;
+  const uint64_t zz = ~axis >> shift;
   if (d > 0) {
-    x = x + (zz + 1);
+    v = v + (zz + 1);
   } else {
-    x = x | zz;
-    x = x - (zz + 1);
+    v = v | zz;
+    v = v - (zz + 1);
   }
-  x &= (0xaaaaaaaaaaaaaaaaULL >> (64 - h.step * 2));
-  h.bits = x | y;
+  v &= axis >> shift;
+  h.bits = v | (h.bits & ~axis);
 }
-
-// One cell north (d > 0) or south: the even bits as one number.
+constexpr uint64_t kLonBits = 0xaaaaaaaaaaaaaaaaULL;
+constexpr uint64_t kLatBits = 0x5555555555555555ULL;
+void move_x(Bits& h, int d) {
+  move(h, d, kLonBits);
+}
 void move_y(Bits& h, int d) {
-  const uint64_t x = h.bits & 0xaaaaaaaaaaaaaaaaULL;
-  uint64_t y = h.bits & 0x5555555555555555ULL;
-  const uint64_t zz = 0xaaaaaaaaaaaaaaaaULL >> (64 - h.step * 2);
-  if (d > 0) {
-    y = y + (zz + 1);
-  } else {
-    y = y | zz;
-    y = y - (zz + 1);
-  }
-  y &= (0x5555555555555555ULL >> (64 - h.step * 2));
-  h.bits = x | y;
+  move(h, d, kLatBits);
 }
 
 // geohashEstimateStepsByRadius: boxes about as large as the radius, larger
