@@ -8,8 +8,9 @@ Adding a command: write a method `op_<name>(self)` that returns a Step (or None
 to skip), and register it in OPS with a weight (the ops of the later key / set /
 hash commands are in cmdgen_collections.py, those of the lists in
 cmdgen_lists.py, those of the sorted sets in cmdgen_zsets.py, those of
-HyperLogLogs in cmdgen_hll.py, mixins of Generator with their own op lists and
-arities). Use `self.key()` to pick a key
+HyperLogLogs in cmdgen_hll.py, those of the GEO commands in cmdgen_geo.py:
+mixins of Generator with their own op lists and arities). Use `self.key()`
+to pick a key
 (never one that has a pending short TTL), `self.keys_multi()` for several keys,
 and set `step.global_read=True` for commands whose reply depends on the whole
 key space (KEYS, DBSIZE, SCAN): those are only generated while no short TTL is
@@ -33,10 +34,12 @@ import random
 
 from cmdgen_collections import COLLECTION_OPS, NEW_ARITY, CollectionOps
 from cmdgen_hll import HLL_ARITY, HLL_OPS, HllOps
+from cmdgen_geo import GEO_ARITY, GEO_OPS, GeoOps
 from cmdgen_lists import LIST_ARITY, LIST_OPS, ListOps
 from cmdgen_zsets import ZSET_ARITY, ZSET_OPS, ZSetOps
 
-KEYS = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "a*b", "h[x]", "l0", "l1", "z0", "z1"]
+KEYS = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "a*b", "h[x]", "l0", "l1", "z0", "z1",
+        "g0"]
 FIELDS = ["f0", "f1", "f2", "f3", "", "1"]
 MEMBERS = ["m0", "m1", "m2", "m3", "1", "2", "-3", ""]
 
@@ -73,7 +76,7 @@ ARITY = {
     "SUBSTR": 4, "SETRANGE": 4, "MSETNX": -3, "TOUCH": -2, "EXPIRETIME": 2,
     "PEXPIRETIME": 2, "HSTRLEN": 3,
 }
-ALL_ARITY = dict(ARITY, **NEW_ARITY, **LIST_ARITY, **ZSET_ARITY, **HLL_ARITY)
+ALL_ARITY = dict(ARITY, **NEW_ARITY, **LIST_ARITY, **ZSET_ARITY, **HLL_ARITY, **GEO_ARITY)
 
 SHORT_TTL_MAX_MS = 2000      # anything up to this is a "short" TTL (waited out)
 LONG_TTL_MIN_S = 1000        # long TTLs never expire during a run
@@ -104,7 +107,7 @@ class Step:
         return "Step(%s)" % self.show()
 
 
-class Generator(CollectionOps, ListOps, ZSetOps, HllOps):
+class Generator(CollectionOps, ListOps, ZSetOps, HllOps, GeoOps):
     def __init__(self, seed, t0, keys=KEYS):
         self.r = random.Random(seed)
         self.t0 = int(t0)
@@ -135,6 +138,15 @@ class Generator(CollectionOps, ListOps, ZSetOps, HllOps):
     def key(self):
         ks = self.free_keys()
         return self.ch(ks) if ks else None
+
+    def preferred_key(self, preferred, prob=0.8):
+        """With probability `prob` one of `preferred`, else any key; never one
+        with a pending short TTL (None when there is none)."""
+        free = self.free_keys()
+        if not free:
+            return None
+        pref = [k for k in preferred if k in free]
+        return self.ch(pref) if pref and self.p(prob) else self.ch(free)
 
     def keys_multi(self, lo=1, hi=4):
         ks = self.free_keys()
@@ -635,4 +647,4 @@ OPS = [
     ("hexists", 2), ("hlen", 2), ("hkeys", 2), ("hincrby", 5),
     ("setex", 3), ("getex", 4), ("getrange", 3), ("setrange", 3), ("msetnx", 2),
     ("touch", 2), ("hstrlen", 2),
-] + COLLECTION_OPS + LIST_OPS + ZSET_OPS + HLL_OPS
+] + COLLECTION_OPS + LIST_OPS + ZSET_OPS + HLL_OPS + GEO_OPS

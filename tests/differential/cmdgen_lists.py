@@ -65,13 +65,8 @@ def Step(args, **kw):  # noqa: N802
 class ListOps:
     # ------------------------------------------------------------ helpers
     def lkey(self):
-        """A key for a list op: usually one of LIST_KEYS, sometimes any key;
-        never one with a pending short TTL (None when there is none)."""
-        free = self.free_keys()
-        if not free:
-            return None
-        pref = [k for k in LIST_KEYS if k in free]
-        return self.ch(pref) if pref and self.p(0.8) else self.ch(free)
+        """A key for a list op: usually one of LIST_KEYS, sometimes any key."""
+        return self.preferred_key(LIST_KEYS)
 
     def lelem(self):
         return self.ch(LIST_ELEMENTS)

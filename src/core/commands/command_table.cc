@@ -26,6 +26,8 @@ CommandTable::CommandTable() {
   register_zset_store_commands(*this);
   register_hll_commands(*this);
   register_dump_commands(*this);
+  register_geo_commands(*this);
+  register_geo_search_commands(*this);
   register_introspection_commands(*this);
   register_memory_command(*this);
   register_replication_commands(*this);

@@ -88,6 +88,8 @@ void register_zset_range_commands(CommandTable& table);
 void register_zset_store_commands(CommandTable& table);
 void register_hll_commands(CommandTable& table);
 void register_dump_commands(CommandTable& table);
+void register_geo_commands(CommandTable& table);
+void register_geo_search_commands(CommandTable& table);
 void register_introspection_commands(CommandTable& table);
 void register_memory_command(CommandTable& table);
 void register_replication_commands(CommandTable& table);

@@ -150,6 +150,18 @@ void reply_score(CommandContext& ctx, double score) {
   ctx.reply.dbl(zset::format_score(score));
 }
 
+void reply_per_member(CommandContext& ctx,
+                      const std::function<void(std::optional<double> score)>& each) {
+  const KeyRecord* found = nullptr;
+  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kZSet, found)) return;
+  std::optional<KeyRecord> rec;
+  if (found) rec = *found;
+  ctx.reply.array(ctx.argv.size() - 2);
+  for (size_t i = 2; i < ctx.argv.size(); ++i) {
+    each(rec ? score_of(ctx, ctx.argv[1], *rec, ctx.argv[i]) : std::nullopt);
+  }
+}
+
 void reply_items(CommandContext& ctx, const std::vector<Item>& items, bool with_scores) {
   const bool pairs = with_scores && ctx.reply.proto() >= 3;
   ctx.reply.array(with_scores && !pairs ? items.size() * 2 : items.size());

@@ -53,6 +53,11 @@ std::vector<Item> by_rank(CommandContext& ctx, std::string_view key, const KeyRe
                           uint64_t first, uint64_t last, bool reverse);
 
 void reply_score(CommandContext& ctx, double score);
+// ZMSCORE, GEOHASH, GEOPOS: for each member argv[2..] of the sorted set at
+// argv[1], in one array, what `each` replies for its score (nothing when the
+// member or the key is missing). Replies WRONGTYPE for another type.
+void reply_per_member(CommandContext& ctx,
+                      const std::function<void(std::optional<double> score)>& each);
 // An array of members, with scores (RESP2: flat; RESP3: [member, score] pairs).
 void reply_items(CommandContext& ctx, const std::vector<Item>& items, bool with_scores);
 // Removes members from the set (deleting the key when none is left).

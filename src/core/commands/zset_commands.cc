@@ -167,19 +167,10 @@ void zscore(CommandContext& ctx) {
 }
 
 void zmscore(CommandContext& ctx) {
-  const KeyRecord* found = nullptr;
-  if (!cmd::peek(ctx, ctx.argv[1], ValueType::kZSet, found)) return;
-  std::optional<KeyRecord> rec;
-  if (found) rec = *found;
-  ctx.reply.array(ctx.argv.size() - 2);
-  for (size_t i = 2; i < ctx.argv.size(); ++i) {
-    auto s = rec ? zset_cmd::score_of(ctx, ctx.argv[1], *rec, ctx.argv[i]) : std::nullopt;
-    if (s) {
-      zset_cmd::reply_score(ctx, *s);
-    } else {
-      ctx.reply.null();
-    }
-  }
+  zset_cmd::reply_per_member(ctx, [&](std::optional<double> s) {
+    if (s) return zset_cmd::reply_score(ctx, *s);
+    ctx.reply.null();
+  });
 }
 
 void zcard(CommandContext& ctx) {
