@@ -7,7 +7,7 @@ replies, so a failing sequence can be reproduced from its seed.
 Adding a command: write a method `op_<name>(self)` that returns a Step (or None
 to skip), and register it in OPS with a weight (the ops of the later key / set /
 hash commands are in cmdgen_collections.py, those of the lists in
-cmdgen_lists.py, mixins of Generator with their own op lists and arities). Use `self.key()` to pick a key
+cmdgen_lists.py, those of the bitmaps and SORT in cmdgen_bits.py, mixins of Generator with their own op lists and arities). Use `self.key()` to pick a key
 (never one that has a pending short TTL), `self.keys_multi()` for several keys,
 and set `step.global_read=True` for commands whose reply depends on the whole
 key space (KEYS, DBSIZE, SCAN): those are only generated while no short TTL is
@@ -27,6 +27,7 @@ Step.kind tells the runner how to compare replies:
 
 import random
 
+from cmdgen_bits import BIT_ARITY, BIT_OPS, BitOps
 from cmdgen_collections import COLLECTION_OPS, NEW_ARITY, CollectionOps
 from cmdgen_lists import LIST_ARITY, LIST_OPS, ListOps
 
@@ -67,7 +68,7 @@ ARITY = {
     "SUBSTR": 4, "SETRANGE": 4, "MSETNX": -3, "TOUCH": -2, "EXPIRETIME": 2,
     "PEXPIRETIME": 2, "HSTRLEN": 3,
 }
-ALL_ARITY = dict(ARITY, **NEW_ARITY, **LIST_ARITY)
+ALL_ARITY = dict(ARITY, **NEW_ARITY, **LIST_ARITY, **BIT_ARITY)
 
 SHORT_TTL_MAX_MS = 2000      # anything up to this is a "short" TTL (waited out)
 LONG_TTL_MIN_S = 1000        # long TTLs never expire during a run
@@ -98,7 +99,7 @@ class Step:
         return "Step(%s)" % self.show()
 
 
-class Generator(CollectionOps, ListOps):
+class Generator(CollectionOps, ListOps, BitOps):
     def __init__(self, seed, t0, keys=KEYS):
         self.r = random.Random(seed)
         self.t0 = int(t0)
@@ -629,4 +630,4 @@ OPS = [
     ("hexists", 2), ("hlen", 2), ("hkeys", 2), ("hincrby", 5),
     ("setex", 3), ("getex", 4), ("getrange", 3), ("setrange", 3), ("msetnx", 2),
     ("touch", 2), ("hstrlen", 2),
-] + COLLECTION_OPS + LIST_OPS
+] + COLLECTION_OPS + LIST_OPS + BIT_OPS

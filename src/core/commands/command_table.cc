@@ -19,6 +19,9 @@ CommandTable::CommandTable() {
   register_rename_commands(*this);
   register_object_command(*this);
   register_lcs_command(*this);
+  register_bit_commands(*this);
+  register_bitfield_commands(*this);
+  register_sort_commands(*this);
   register_list_commands(*this);
   register_list_move_commands(*this);
   register_zset_commands(*this);

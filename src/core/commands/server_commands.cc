@@ -1,4 +1,4 @@
-// INFO, COMMAND, CONFIG GET.
+// INFO, COMMAND, CONFIG, TIME.
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -364,12 +364,22 @@ void config(CommandContext& ctx) {
   cmd::unknown_subcommand(ctx.reply, sub, "CONFIG");
 }
 
+// TIME: seconds and microseconds of the region's wall clock (the simulator's
+// virtual time, in the deterministic runtime).
+void time_cmd(CommandContext& ctx) {
+  const int64_t us = ctx.region.wall_us();
+  ctx.reply.array(2);
+  ctx.reply.bulk(std::to_string(us / 1'000'000));
+  ctx.reply.bulk(std::to_string(us % 1'000'000));
+}
+
 }  // namespace
 
 void register_server_commands(CommandTable& t) {
   t.add({"info", -1, kCmdLoading | kCmdStale, 0, 0, 0, info});
   t.add({"command", -1, kCmdLoading | kCmdStale, 0, 0, 0, command});
   t.add({"config", -2, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, config});
+  t.add({"time", 1, kCmdFast | kCmdLoading | kCmdStale, 0, 0, 0, time_cmd});
 }
 
 }  // namespace meridian
