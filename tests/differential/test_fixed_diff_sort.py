@@ -167,6 +167,17 @@ case("sort-errors", [
 ] + arity_error_lines({"SORT": -2, "SORT_RO": -2}))
 
 
+# the keys: SORT's own, and the last STORE's (options' arguments skipped)
+case("sort-getkeys", [
+    "COMMAND GETKEYS SORT l", "COMMAND GETKEYS SORT l STORE d",
+    "COMMAND GETKEYS SORT l STORE d STORE e", "COMMAND GETKEYS SORT l GET store STORE x",
+    "COMMAND GETKEYS SORT l LIMIT store x", "COMMAND GETKEYS SORT l BY store",
+    "COMMAND GETKEYS SORT l STORE", "COMMAND GETKEYS sort l store d",
+    "COMMAND GETKEYS SORT_RO l", "COMMAND GETKEYS SORT_RO l STORE d",
+    "COMMAND GETKEYS SORT", "COMMAND GETKEYS LMPOP 2 a b LEFT",
+])
+
+
 def test_every_command_covered():
     used = {str(line if isinstance(line, str) else line[0]).split()[0].upper()
             for lines in CASES.values() for line in lines}

@@ -38,6 +38,7 @@ CommandTable::CommandTable() {
 
 std::vector<std::string_view> command_keys(const CommandSpec& spec,
                                            const std::vector<std::string_view>& argv) {
+  if (spec.find_keys != nullptr) return spec.find_keys(argv);
   std::vector<std::string_view> keys;
   const int argc = static_cast<int>(argv.size());
   if (spec.numkeys_at > 0 && spec.numkeys_at < argc) {

@@ -191,6 +191,7 @@ void flag_names(const CommandSpec& c, std::vector<const char*>& out) {
   if (c.flags & kCmdLoading) out.push_back("loading");
   if (c.flags & kCmdStale) out.push_back("stale");
   if (c.flags & kCmdFast) out.push_back("fast");
+  if (c.movable_keys()) out.push_back("movablekeys");
 }
 
 // One COMMAND entry in Redis 7's ten-element layout.
@@ -242,7 +243,7 @@ void command(CommandContext& ctx) {
     return;
   }
   if (equals_ci(sub, "GETKEYS")) {
-    if (argv.size() < 3) return cmd::arity_error(ctx.reply, "command|getkeys");
+    if (argv.size() < 4) return cmd::arity_error(ctx.reply, "command|getkeys");  // arity -4
     const CommandSpec* c = command_table().find(argv[2]);
     if (c == nullptr) return ctx.reply.error("ERR Invalid command specified");
     std::vector<std::string_view> args(argv.begin() + 2, argv.end());

@@ -293,11 +293,37 @@ void sort_ro(CommandContext& ctx) {
   sort_generic(ctx, true);
 }
 
+// Redis' sortGetKeys: the key, and the last STORE's destination (options
+// with arguments are skipped, so a GET pattern named "store" is no key).
+std::vector<std::string_view> sort_keys(const std::vector<std::string_view>& argv) {
+  std::vector<std::string_view> keys;
+  if (argv.size() < 2) return keys;
+  keys.push_back(argv[1]);
+  std::optional<std::string_view> store;
+  for (size_t i = 2; i < argv.size(); ++i) {
+    if (cmd::equals_ci(argv[i], "LIMIT")) {
+      i += 2;
+    } else if (cmd::equals_ci(argv[i], "GET") || cmd::equals_ci(argv[i], "BY")) {
+      i += 1;
+    } else if (cmd::equals_ci(argv[i], "STORE") && i + 1 < argv.size()) {
+      store = argv[i + 1];
+    }
+  }
+  if (store) keys.push_back(*store);
+  return keys;
+}
+
+// SORT_RO has no STORE: its key only (Redis flags it movablekeys all the same).
+std::vector<std::string_view> sort_ro_keys(const std::vector<std::string_view>& argv) {
+  if (argv.size() < 2) return {};
+  return {argv[1]};
+}
+
 }  // namespace
 
 void register_sort_commands(CommandTable& t) {
-  t.add({"sort", -2, kCmdWrite | kCmdDenyOom, 1, 1, 1, sort});
-  t.add({"sort_ro", -2, kCmdReadOnly, 1, 1, 1, sort_ro});
+  t.add({"sort", -2, kCmdWrite | kCmdDenyOom, 1, 1, 1, sort, 0, sort_keys});
+  t.add({"sort_ro", -2, kCmdReadOnly, 1, 1, 1, sort_ro, 0, sort_ro_keys});
 }
 
 }  // namespace meridian
