@@ -8,9 +8,9 @@ Adding a command: write a method `op_<name>(self)` that returns a Step (or None
 to skip), and register it in OPS with a weight (the ops of the later key / set /
 hash commands are in cmdgen_collections.py, those of the lists in
 cmdgen_lists.py, those of the sorted sets in cmdgen_zsets.py, those of
-HyperLogLogs in cmdgen_hll.py, those of the GEO commands in cmdgen_geo.py:
-mixins of Generator with their own op lists and arities). Use `self.key()`
-to pick a key
+HyperLogLogs in cmdgen_hll.py, those of the GEO commands in cmdgen_geo.py,
+those of the bitmaps and SORT in cmdgen_bits.py: mixins of Generator with
+their own op lists and arities). Use `self.key()` to pick a key
 (never one that has a pending short TTL), `self.keys_multi()` for several keys,
 and set `step.global_read=True` for commands whose reply depends on the whole
 key space (KEYS, DBSIZE, SCAN): those are only generated while no short TTL is
@@ -32,6 +32,7 @@ Step.kind tells the runner how to compare replies:
 
 import random
 
+from cmdgen_bits import BIT_ARITY, BIT_OPS, BitOps
 from cmdgen_collections import COLLECTION_OPS, NEW_ARITY, CollectionOps
 from cmdgen_hll import HLL_ARITY, HLL_OPS, HllOps
 from cmdgen_geo import GEO_ARITY, GEO_OPS, GeoOps
@@ -76,7 +77,8 @@ ARITY = {
     "SUBSTR": 4, "SETRANGE": 4, "MSETNX": -3, "TOUCH": -2, "EXPIRETIME": 2,
     "PEXPIRETIME": 2, "HSTRLEN": 3,
 }
-ALL_ARITY = dict(ARITY, **NEW_ARITY, **LIST_ARITY, **ZSET_ARITY, **HLL_ARITY, **GEO_ARITY)
+ALL_ARITY = dict(ARITY, **NEW_ARITY, **LIST_ARITY, **ZSET_ARITY, **HLL_ARITY, **GEO_ARITY,
+                 **BIT_ARITY)
 
 SHORT_TTL_MAX_MS = 2000      # anything up to this is a "short" TTL (waited out)
 LONG_TTL_MIN_S = 1000        # long TTLs never expire during a run
@@ -107,7 +109,7 @@ class Step:
         return "Step(%s)" % self.show()
 
 
-class Generator(CollectionOps, ListOps, ZSetOps, HllOps, GeoOps):
+class Generator(CollectionOps, ListOps, ZSetOps, HllOps, GeoOps, BitOps):
     def __init__(self, seed, t0, keys=KEYS):
         self.r = random.Random(seed)
         self.t0 = int(t0)
@@ -647,4 +649,4 @@ OPS = [
     ("hexists", 2), ("hlen", 2), ("hkeys", 2), ("hincrby", 5),
     ("setex", 3), ("getex", 4), ("getrange", 3), ("setrange", 3), ("msetnx", 2),
     ("touch", 2), ("hstrlen", 2),
-] + COLLECTION_OPS + LIST_OPS + ZSET_OPS + HLL_OPS + GEO_OPS
+] + COLLECTION_OPS + LIST_OPS + ZSET_OPS + HLL_OPS + GEO_OPS + BIT_OPS

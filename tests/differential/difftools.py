@@ -101,9 +101,29 @@ def short_ttl_over(conn, key):
     return isinstance(v, int) and (v < 0 or v > SHORT_PTTL_THRESHOLD)
 
 
+# Redis 7.0's SORT checks `errno == ERANGE` after strtod without clearing
+# errno first, so a stale ERANGE (left by an earlier "1e400" in a SORT, an
+# INCRBYFLOAT, ...) makes it refuse valid numbers. Before each SORT the
+# reference gets a command that clears errno and changes nothing: INCRBYFLOAT
+# of a missing key parses the increment (errno = 0) and fails.
+ERRNO_RESET = ("INCRBYFLOAT", "difftools:errno-reset", "x")
+SORTS = {"SORT", "SORT_RO"}
+
+
+def _clears_errno_first(step):
+    if not step.args:
+        return False
+    name = step.args[0]
+    if isinstance(name, bytes):
+        name = name.decode("latin-1")
+    return name.upper() in SORTS
+
+
 def run_step(step, ref, sut, wait_timeout=10.0):
     """Execute one step on both connections; raise Mismatch on a difference.
     Returns (ref_reply, sut_reply) for the history."""
+    if step.kind != "wait" and _clears_errno_first(step):
+        ref.call_raw(*ERRNO_RESET)
     if step.kind == "wait":
         for k in step.keys:
             for name, c in (("redis", ref), ("meridian", sut)):

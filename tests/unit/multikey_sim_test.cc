@@ -87,6 +87,43 @@ TEST(WholeKeyWrites, AMemberAddedConcurrentlyToTheDestinationSurvivesUnderCrdt) 
   k.expect_everywhere({"SMEMBERS", "dst"}, "*2\r\n$1\r\na\r\n$10\r\nconcurrent\r\n");
 }
 
+// Bitmaps are strings: BITOP, BITFIELD and SETBIT write the whole value and
+// SORT ... STORE writes its destination list whole; every region ends with
+// what the writing region showed.
+TEST_P(WholeKeyWrites, BitmapsAndSortStoreReachEveryRegion) {
+  const std::string p = GetParam();
+  Cluster k;
+  EXPECT_EQ(k.at(0, {"RPUSH", p + "l", "3", "1", "2"}), ":3\r\n");
+  EXPECT_EQ(k.at(0, {"SETBIT", p + "b", "9", "1"}), ":0\r\n");
+  k.c.run_for(300);
+  EXPECT_EQ(k.at(1, {"SORT", p + "l", "STORE", p + "sorted"}), ":3\r\n");
+  EXPECT_EQ(k.at(1, {"BITOP", "NOT", p + "nb", p + "b"}), ":2\r\n");
+  EXPECT_EQ(k.at(1, {"BITFIELD", p + "b", "INCRBY", "u8", "8", "5"}), "*1\r\n:69\r\n");
+  k.c.run_for(300);
+  k.expect_everywhere({"LRANGE", p + "sorted", "0", "-1"},
+                      "*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
+  k.expect_everywhere({"GET", p + "nb"}, "$2\r\n\xff\xbf\r\n");
+  k.expect_everywhere({"GET", p + "b"}, std::string("$2\r\n\x00\x45\r\n", 8));
+}
+
+// A bitmap is a register across regions: SETBITs of different bits made at
+// once in two regions keep one of the two bitmaps, the same everywhere, not
+// both bits (docs/conflicts/crdt.md).
+TEST_P(WholeKeyWrites, ConcurrentSetbitsKeepOneBitmap) {
+  const std::string p = GetParam();
+  Cluster k;
+  EXPECT_EQ(k.at(0, {"SETBIT", p + "bm", "0", "1"}), ":0\r\n");
+  k.c.run_for(300);
+  k.c.network().isolate(k.c.id(0));
+  EXPECT_EQ(k.at(0, {"SETBIT", p + "bm", "3", "1"}), ":0\r\n");
+  EXPECT_EQ(k.at(1, {"SETBIT", p + "bm", "5", "1"}), ":0\r\n");
+  k.c.network().heal();
+  k.c.run_for(2000);
+  const std::string v = k.at(0, {"GET", p + "bm"});
+  EXPECT_TRUE(v == "$1\r\n\x90\r\n" || v == "$1\r\n\x84\r\n") << v;
+  k.expect_everywhere({"GET", p + "bm"}, v);
+}
+
 // Lists are a sequence CRDT: pushes made at once in every region, while
 // they cannot talk, are all kept, in the same order everywhere; LMOVE is a
 // pop and a push in one record.

@@ -33,6 +33,10 @@ rc::Gen<std::string> gen_value() {
       rc::gen::map(rc::gen::inRange<int>(-1000, 1000), [](int v) { return std::to_string(v); }));
 }
 
+rc::Gen<std::string> gen_bit_offset() {
+  return rc::gen::element<std::string>("0", "7", "9", "100", "#3", "-1", "abc", "4294967296");
+}
+
 rc::Gen<std::string> gen_int() {
   return rc::gen::oneOf(
       rc::gen::element<std::string>("0", "1", "-1", "9223372036854775807", "-9223372036854775808",
@@ -150,6 +154,33 @@ rc::Gen<Args> gen_command() {
        })},
       {2, exec([] {
          return Args{"INCRBYFLOAT", *gen_key(), *gen_float()};
+       })},
+      // Bitmaps and SORT (offsets stay small or out of range: no big strings).
+      {3, exec([] {
+         return Args{"SETBIT", *gen_key(), *gen_bit_offset(), *element<std::string>("0", "1", "2")};
+       })},
+      {2, exec([] {
+         return Args{*element<std::string>("GETBIT", "BITPOS"), *gen_key(), *gen_bit_offset()};
+       })},
+      {2, exec([] {
+         return Args{"BITFIELD",
+                     *gen_key(),
+                     *element<std::string>("SET", "INCRBY", "GET"),
+                     *element<std::string>("u8", "i64", "u63", "i1", "u64"),
+                     *gen_bit_offset(),
+                     *gen_int()};
+       })},
+      {2, exec([] {
+         return Args{"BITOP", *element<std::string>("AND", "OR", "XOR", "NOT"), *gen_key(),
+                     *gen_key()};
+       })},
+      {2, exec([] {
+         return Args{"SORT",
+                     *gen_key(),
+                     *element<std::string>("ALPHA", "DESC", "BY", "GET"),
+                     *element<std::string>("nosort", "k*", "#", "ALPHA"),
+                     "STORE",
+                     *gen_key()};
        })},
       // Sets.
       {8, exec([] {

@@ -323,6 +323,15 @@ Snapshot check_invariants(sim::SimRegion& region, const std::string& when, bool 
       if (generated && stored.size() > kMemberUniverse.size())
         fail("HGETALL " + k + " has unknown fields");
       snap.fields += static_cast<uint64_t>(len.integer);
+    } else if (type.str == "list") {
+      // SORT ... STORE writes lists: one field record per element.
+      Resp len = rd({"LLEN", key});
+      Resp elems = rd({"LRANGE", key, "0", "-1"});
+      if (len.integer < 1) fail("empty list " + k + " exists");
+      if (len.integer != static_cast<int64_t>(elems.size()))
+        fail("LLEN " + k + " = " + std::to_string(len.integer) + " but LRANGE has " +
+             std::to_string(elems.size()));
+      snap.fields += static_cast<uint64_t>(len.integer);
     } else {
       fail("KEYS * lists " + k + " of type '" + type.str + "'");
     }

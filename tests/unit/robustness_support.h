@@ -124,7 +124,7 @@ Resp call(sim::SimClient& c, const Args& args, std::string* log = nullptr);
 struct Snapshot {
   std::set<std::string> keys;
   int64_t with_ttl = 0;
-  uint64_t fields = 0;  // sum of SCARD and HLEN
+  uint64_t fields = 0;  // sum of SCARD, HLEN and LLEN
   std::string replies;  // every reply the check read, to compare two regions
 };
 

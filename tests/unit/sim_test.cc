@@ -82,6 +82,21 @@ TEST(Simulator, CrashLosesNothingAcknowledged) {
   }
 }
 
+// TIME reads the region's clock: in the simulator, virtual time (whole
+// milliseconds).
+TEST(Simulator, TimeIsTheVirtualClock) {
+  sim::SimRegion region(test_settings(), 7);
+  auto c = region.connect();
+  region.advance(1234);
+  const int64_t ms = region.clock().now_ms();
+  const std::string s = std::to_string(ms / 1000), us = std::to_string(ms % 1000 * 1000);
+  EXPECT_EQ(c->send_raw(encode_command({"TIME"})), "*2\r\n$" + std::to_string(s.size()) + "\r\n" +
+                                                       s + "\r\n$" + std::to_string(us.size()) +
+                                                       "\r\n" + us + "\r\n");
+  EXPECT_EQ(c->send_raw(encode_command({"TIME", "x"})),
+            "-ERR wrong number of arguments for 'time' command\r\n");
+}
+
 TEST(Simulator, ActiveExpiryFollowsVirtualTime) {
   sim::SimRegion region(test_settings(), 7);
   auto c = region.connect();

@@ -19,6 +19,9 @@ CommandTable::CommandTable() {
   register_rename_commands(*this);
   register_object_command(*this);
   register_lcs_command(*this);
+  register_bit_commands(*this);
+  register_bitfield_commands(*this);
+  register_sort_commands(*this);
   register_list_commands(*this);
   register_list_move_commands(*this);
   register_zset_commands(*this);
@@ -39,6 +42,7 @@ CommandTable::CommandTable() {
 
 std::vector<std::string_view> command_keys(const CommandSpec& spec,
                                            const std::vector<std::string_view>& argv) {
+  if (spec.find_keys != nullptr) return spec.find_keys(argv);
   std::vector<std::string_view> keys;
   const int argc = static_cast<int>(argv.size());
   if (spec.numkeys_at > 0 && spec.numkeys_at < argc) {

@@ -24,6 +24,9 @@ struct CommandContext {
 };
 
 using CommandHandler = void (*)(CommandContext&);
+// The keys of a command whose key positions depend on its options (SORT's
+// STORE destination), as Redis' getkeys_proc finds them.
+using KeysFinder = std::vector<std::string_view> (*)(const std::vector<std::string_view>& argv);
 
 enum CommandFlag : uint32_t {
   kCmdWrite = 1 << 0,
@@ -46,6 +49,10 @@ struct CommandSpec {
   // movablekeys): the position of that count, 0 for none. A first_key
   // before it is a destination key (ZUNIONSTORE).
   int numkeys_at = 0;
+  // Set: the keys are what it finds (Redis' movablekeys), first_key..step
+  // are only what COMMAND INFO reports.
+  KeysFinder find_keys = nullptr;
+  bool movable_keys() const { return numkeys_at > 0 || find_keys != nullptr; }
 };
 
 // The keys a command names, by its key positions (or its key count).
@@ -81,6 +88,9 @@ void register_scan_commands(CommandTable& table);
 void register_rename_commands(CommandTable& table);
 void register_object_command(CommandTable& table);
 void register_lcs_command(CommandTable& table);
+void register_bit_commands(CommandTable& table);
+void register_bitfield_commands(CommandTable& table);
+void register_sort_commands(CommandTable& table);
 void register_list_commands(CommandTable& table);
 void register_list_move_commands(CommandTable& table);
 void register_zset_commands(CommandTable& table);

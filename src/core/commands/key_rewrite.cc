@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/commands/list_access.h"
 #include "core/region/region.h"
 
 namespace meridian::cmd {
@@ -25,6 +26,15 @@ void store_set(CommandContext& ctx, std::string_view dst, const std::vector<std:
   fields.reserve(members.size());
   for (const auto& m : members) fields.emplace_back(m, std::string());
   store_fields(ctx, dst, ValueType::kSet, fields);
+}
+
+void store_list(CommandContext& ctx, std::string_view dst, const std::vector<std::string>& values) {
+  clear_destination(ctx, dst, !values.empty());
+  if (values.empty()) return;
+  KeyRecord rec = ctx.keyspace.new_collection(ValueType::kList, dst);
+  const std::vector<std::string_view> views(values.begin(), values.end());
+  list_push(ctx, dst, rec, false, views, true);
+  ctx.keyspace.write(dst, rec, nullptr, ctx.now_ms);
 }
 
 void store_fields(CommandContext& ctx, std::string_view dst, ValueType type,

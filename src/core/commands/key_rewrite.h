@@ -20,6 +20,9 @@ void clear_destination(CommandContext& ctx, std::string_view dst, bool rewritten
 
 // Makes `dst` the set of `members` (empty: deletes dst), whatever it held.
 void store_set(CommandContext& ctx, std::string_view dst, const std::vector<std::string>& members);
+// Makes `dst` the list of `values` in that order (empty: deletes dst),
+// whatever it held (SORT ... STORE).
+void store_list(CommandContext& ctx, std::string_view dst, const std::vector<std::string>& values);
 // Makes `dst` a collection of `type` holding (name, value) `fields` (distinct
 // names; empty: deletes dst), whatever it held.
 void store_fields(CommandContext& ctx, std::string_view dst, ValueType type,

@@ -1,4 +1,4 @@
-// INFO, COMMAND, CONFIG GET.
+// INFO, COMMAND, CONFIG, TIME.
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -217,6 +217,7 @@ void flag_names(const CommandSpec& c, std::vector<const char*>& out) {
   if (c.flags & kCmdLoading) out.push_back("loading");
   if (c.flags & kCmdStale) out.push_back("stale");
   if (c.flags & kCmdFast) out.push_back("fast");
+  if (c.movable_keys()) out.push_back("movablekeys");
 }
 
 // One COMMAND entry in Redis 7's ten-element layout.
@@ -268,7 +269,7 @@ void command(CommandContext& ctx) {
     return;
   }
   if (equals_ci(sub, "GETKEYS")) {
-    if (argv.size() < 3) return cmd::arity_error(ctx.reply, "command|getkeys");
+    if (argv.size() < 4) return cmd::arity_error(ctx.reply, "command|getkeys");  // arity -4
     const CommandSpec* c = command_table().find(argv[2]);
     if (c == nullptr) return ctx.reply.error("ERR Invalid command specified");
     std::vector<std::string_view> args(argv.begin() + 2, argv.end());
@@ -390,12 +391,22 @@ void config(CommandContext& ctx) {
   cmd::unknown_subcommand(ctx.reply, sub, "CONFIG");
 }
 
+// TIME: seconds and microseconds of the region's wall clock (the simulator's
+// virtual time, in the deterministic runtime).
+void time_cmd(CommandContext& ctx) {
+  const int64_t us = ctx.region.wall_us();
+  ctx.reply.array(2);
+  ctx.reply.bulk(std::to_string(us / 1'000'000));
+  ctx.reply.bulk(std::to_string(us % 1'000'000));
+}
+
 }  // namespace
 
 void register_server_commands(CommandTable& t) {
   t.add({"info", -1, kCmdLoading | kCmdStale, 0, 0, 0, info});
   t.add({"command", -1, kCmdLoading | kCmdStale, 0, 0, 0, command});
   t.add({"config", -2, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, config});
+  t.add({"time", 1, kCmdFast | kCmdLoading | kCmdStale, 0, 0, 0, time_cmd});
 }
 
 }  // namespace meridian

@@ -13,6 +13,9 @@ class Clock {
   // Microseconds of a steady clock, for how long commands take (SLOWLOG,
   // INFO commandstats). The simulator's virtual time has milliseconds only.
   virtual int64_t now_us() { return now_ms() * 1000; }
+  // Microseconds since the Unix epoch (TIME). now_ms() in finer units where
+  // the clock has them: the simulator's virtual time has milliseconds only.
+  virtual int64_t wall_us() { return now_ms() * 1000; }
 };
 
 }  // namespace meridian

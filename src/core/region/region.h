@@ -83,6 +83,7 @@ class Region {
   Stats& stats() { return stats_; }
   CommandStats& command_stats() { return command_stats_; }
   int64_t now_us() { return env_.clock.now_us(); }
+  int64_t wall_us() { return env_.clock.wall_us(); }
   int64_t start_time_ms() const { return start_ms_; }
   // Open client connections, oldest first (CLIENT LIST). A client adds
   // itself when it opens and removes itself when it closes.
