@@ -42,10 +42,12 @@ ZMEMBERS = ["a", "b", "c", "d", "e", "m0", "m1", "1", "-3", "", "x" * 70, b"\x00
 LEX_MEMBERS = ["a", "b", "c", "d", "aa", "ab", "b0", "", "A", "z", "1", b"\x00", b"\xff"]
 
 # scores that print exactly and add up without rounding surprises, plus the
-# special ones; "-0" is left to the fixed scripts (see test_fixed_diff_zsets)
+# special ones; "-0" is left to the fixed scripts (see test_fixed_diff_zsets),
+# and so are whole numbers between 2^52 and 2^62: ZSCAN prints them as Redis'
+# encoding of the set has them, which depends on the set's history (a set
+# that once held a long member stays a skiplist), not only on what it holds
 ZSCORES = ["0", "1", "2", "3", "-1", "-2.5", "1.5", "10", "100", "0.1", "0.5", "1e308",
-           "-1e308", "1e-300", "inf", "-inf", "+inf", "3e2", "123456789.123456789", "7",
-           "4503599627370496", "1e17"]
+           "-1e308", "1e-300", "inf", "-inf", "+inf", "3e2", "123456789.123456789", "7"]
 BAD_ZSCORES = ["abc", "", "nan", " 1", "1e400", "0x"]
 
 # score range bounds (ZCOUNT, BYSCORE, ZREMRANGEBYSCORE)
