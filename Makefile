@@ -70,6 +70,7 @@ bench: build
 	$(PY) bench/dns_bench.py
 	$(PY) bench/delta_bench.py
 	$(PY) bench/list_bench.py
+	$(PY) bench/zset_bench.py
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
