@@ -29,8 +29,8 @@
 #include "core/base/numbers.h"
 #include "core/data/hll_store.h"
 #include "core/data/keyspace.h"
-#include "core/data/zset_score.h"
 #include "core/data/list_position.h"
+#include "core/data/zset_score.h"
 #include "storage/memory_storage.h"
 
 namespace meridian {
@@ -342,8 +342,9 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
         zadd(ks, now, kind + k, m, b % 9 - 4, false);
       });
     case 19:
-      return r.command(
-          [&](Keyspace& ks, int64_t now) { zadd(ks, now, (b % 3 ? "z" : "lz") + k, m, b % 4, true); });
+      return r.command([&](Keyspace& ks, int64_t now) {
+        zadd(ks, now, (b % 3 ? "z" : "lz") + k, m, b % 4, true);
+      });
     case 20:
       return r.command([&](Keyspace& ks, int64_t now) {
         if (b % 4 == 0) return del(ks, now, (b % 8 ? "z" : "lz") + k);

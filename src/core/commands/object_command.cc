@@ -17,7 +17,7 @@ namespace {
 // Redis 7.0's defaults: set-max-intset-entries, hash-max-listpack-entries,
 // hash-max-listpack-value, OBJ_ENCODING_EMBSTR_SIZE_LIMIT.
 constexpr uint64_t kMaxIntsetEntries = 512;
-constexpr uint64_t kMaxListpackEntries = 512;  // the compiled default (redis.conf ships 128)
+constexpr uint64_t kMaxListpackEntries = 512;      // the compiled default (redis.conf ships 128)
 constexpr uint64_t kMaxZsetListpackEntries = 128;  // zset-max-listpack-entries
 constexpr size_t kMaxListpackValue = 64;
 constexpr size_t kEmbstrLimit = 44;
@@ -45,10 +45,10 @@ std::string encoding(CommandContext& ctx, std::string_view key, const KeyRecord&
                                                 : rec.count <= kMaxListpackEntries;
   if (compact) {
     ctx.keyspace.for_each_field(key, rec, [&](std::string_view f, const FieldRecord& r) {
-      compact = rec.type == ValueType::kSet    ? integer_encoded(f, &v)
-                : rec.type == ValueType::kZSet ? f.size() <= kMaxListpackValue
-                                               : f.size() <= kMaxListpackValue &&
-                                                     r.value.size() <= kMaxListpackValue;
+      compact = rec.type == ValueType::kSet ? integer_encoded(f, &v)
+                : rec.type == ValueType::kZSet
+                    ? f.size() <= kMaxListpackValue
+                    : f.size() <= kMaxListpackValue && r.value.size() <= kMaxListpackValue;
       return compact;
     });
   }

@@ -98,9 +98,9 @@ void info(CommandContext& ctx) {
     field(out, "maxmemory_human", "0B");
     field(out, "maxmemory_policy", "noeviction");
     char ratio[32];
-    std::snprintf(ratio, sizeof(ratio), "%.2f",
-                  m.allocated ? static_cast<double>(m.resident) / static_cast<double>(m.allocated)
-                              : 0.0);
+    std::snprintf(
+        ratio, sizeof(ratio), "%.2f",
+        m.allocated ? static_cast<double>(m.resident) / static_cast<double>(m.allocated) : 0.0);
     field(out, "mem_fragmentation_ratio", ratio);
     field(out, "mem_allocator", "libc");
   }

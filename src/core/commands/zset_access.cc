@@ -54,34 +54,39 @@ bool score_range(CommandContext& ctx, std::string_view min, std::string_view max
   return true;
 }
 
-bool lex_range(CommandContext& ctx, std::string_view key, const KeyRecord& rec,
-               std::string_view min, std::string_view max, Range* out) {
-  // zslParseLexRangeItem: "-" and "+" are checked as C strings (so "+\0x"
-  // is "+"), "[" and "(" take the rest of the argument, NULs included.
-  auto is = [](std::string_view b, char c) {
-    return !b.empty() && b[0] == c && (b.size() == 1 || b[1] == '\0');
+namespace {
+
+// zslParseLexRangeItem: "-" and "+" are checked as C strings (so "+\0x" is
+// "+"), "[" and "(" take the rest of the argument, NULs included.
+bool lex_is(std::string_view b, char c) {
+  return !b.empty() && b[0] == c && (b.size() == 1 || b[1] == '\0');
+}
+
+}  // namespace
+
+bool check_lex(CommandContext& ctx, std::string_view min, std::string_view max) {
+  auto valid = [](std::string_view b) {
+    return lex_is(b, '-') || lex_is(b, '+') || (!b.empty() && (b[0] == '[' || b[0] == '('));
   };
-  auto valid = [&](std::string_view b) {
-    return is(b, '-') || is(b, '+') || (!b.empty() && (b[0] == '[' || b[0] == '('));
-  };
-  if (!valid(min) || !valid(max)) {
-    ctx.reply.error(kNotLexRange);
-    return false;
-  }
+  if (valid(min) && valid(max)) return true;
+  ctx.reply.error(kNotLexRange);
+  return false;
+}
+
+Range lex_range(CommandContext& ctx, std::string_view key, const KeyRecord& rec,
+                std::string_view min, std::string_view max) {
   std::string base;
   if (auto first = ctx.keyspace.zat_rank(key, rec, 0)) base = first->substr(0, 8);
   auto bound = [&](std::string_view b, bool upper) {
-    if (is(b, '-')) return std::string();
-    if (is(b, '+')) return kEnd;
+    if (lex_is(b, '-')) return std::string();
+    if (lex_is(b, '+')) return kEnd;
     std::string pos = base;
     pos.append(b.substr(1));
     // [x as an upper bound and (x as a lower one: just past x.
     if ((b[0] == '[') == upper) pos.push_back('\0');
     return pos;
   };
-  out->lo = bound(min, false);
-  out->hi = bound(max, true);
-  return true;
+  return Range{bound(min, false), bound(max, true)};
 }
 
 std::optional<double> score_of(CommandContext& ctx, std::string_view key, const KeyRecord& rec,

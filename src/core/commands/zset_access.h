@@ -29,10 +29,13 @@ struct Range {
 // BYSCORE bounds ("1", "(1", "-inf", "+inf"), by Redis' zslParseRange.
 // Replies and returns false when one is not a float.
 bool score_range(CommandContext& ctx, std::string_view min, std::string_view max, Range* out);
-// BYLEX bounds ("-", "+", "[a", "(a") of the set `rec`, whose members are
-// taken to share the score of its first one (as Redis assumes).
-bool lex_range(CommandContext& ctx, std::string_view key, const KeyRecord& rec,
-               std::string_view min, std::string_view max, Range* out);
+// BYLEX bounds ("-", "+", "[a", "(a"): check_lex replies and returns false
+// when one is not valid; lex_range turns valid ones into positions of the
+// set `rec`, whose members are taken to share the score of its first one
+// (as Redis assumes).
+bool check_lex(CommandContext& ctx, std::string_view min, std::string_view max);
+Range lex_range(CommandContext& ctx, std::string_view key, const KeyRecord& rec,
+                std::string_view min, std::string_view max);
 
 std::optional<double> score_of(CommandContext& ctx, std::string_view key, const KeyRecord& rec,
                                std::string_view member);

@@ -202,7 +202,7 @@ void zrevrank(CommandContext& ctx) {
 // a key of another type too).
 void count_range(CommandContext& ctx, bool lex) {
   zset_cmd::Range r;
-  if (lex ? !zset_cmd::lex_range(ctx, ctx.argv[1], KeyRecord{}, ctx.argv[2], ctx.argv[3], &r)
+  if (lex ? !zset_cmd::check_lex(ctx, ctx.argv[2], ctx.argv[3])
           : !zset_cmd::score_range(ctx, ctx.argv[2], ctx.argv[3], &r)) {
     return;
   }
@@ -211,7 +211,7 @@ void count_range(CommandContext& ctx, bool lex) {
   std::optional<KeyRecord> rec;
   if (found) rec = *found;
   // Lex positions need the set's score; the syntax was checked above.
-  if (lex && rec) zset_cmd::lex_range(ctx, ctx.argv[1], *rec, ctx.argv[2], ctx.argv[3], &r);
+  if (lex && rec) r = zset_cmd::lex_range(ctx, ctx.argv[1], *rec, ctx.argv[2], ctx.argv[3]);
   if (!rec || r.empty()) return ctx.reply.integer(0);
   uint64_t hi = ctx.keyspace.zcount_before(ctx.argv[1], *rec, r.hi);
   uint64_t lo = ctx.keyspace.zcount_before(ctx.argv[1], *rec, r.lo);

@@ -81,7 +81,7 @@ bool read_range(CommandContext& ctx, Request& rq, bool store, std::vector<Item>*
     if (!cmd::int_arg(ctx, min, &start) || !cmd::int_arg(ctx, max, &stop)) return false;
   } else if (rq.by == By::kScore) {
     if (!zset_cmd::score_range(ctx, min, max, &r)) return false;
-  } else if (!zset_cmd::lex_range(ctx, argv[rq.key], KeyRecord{}, min, max, &r)) {
+  } else if (!zset_cmd::check_lex(ctx, min, max)) {
     return false;  // only the syntax is checked here; positions need the set
   }
   const KeyRecord* found = nullptr;
@@ -96,7 +96,7 @@ bool read_range(CommandContext& ctx, Request& rq, bool store, std::vector<Item>*
     }
     return true;
   }
-  if (rq.by == By::kLex) zset_cmd::lex_range(ctx, argv[rq.key], rec, min, max, &r);
+  if (rq.by == By::kLex) r = zset_cmd::lex_range(ctx, argv[rq.key], rec, min, max);
   *out = zset_cmd::by_range(ctx, argv[rq.key], rec, r, rq.rev, rq.offset, rq.limit);
   return true;
 }
@@ -159,7 +159,7 @@ void remove_range(CommandContext& ctx, By by) {
     if (!cmd::int_arg(ctx, argv[2], &start) || !cmd::int_arg(ctx, argv[3], &stop)) return;
   } else if (by == By::kScore) {
     if (!zset_cmd::score_range(ctx, argv[2], argv[3], &r)) return;
-  } else if (!zset_cmd::lex_range(ctx, argv[1], KeyRecord{}, argv[2], argv[3], &r)) {
+  } else if (!zset_cmd::check_lex(ctx, argv[2], argv[3])) {
     return;
   }
   std::optional<KeyRecord> old;
@@ -172,7 +172,7 @@ void remove_range(CommandContext& ctx, By by) {
       items = zset_cmd::by_rank(ctx, argv[1], *old, first, last, false);
     }
   } else {
-    if (by == By::kLex) zset_cmd::lex_range(ctx, argv[1], *old, argv[2], argv[3], &r);
+    if (by == By::kLex) r = zset_cmd::lex_range(ctx, argv[1], *old, argv[2], argv[3]);
     items = zset_cmd::by_range(ctx, argv[1], *old, r, false, 0, -1);
   }
   zset_cmd::remove_items(ctx, argv[1], *old, items);

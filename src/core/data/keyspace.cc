@@ -1,10 +1,10 @@
 #include "core/data/keyspace.h"
-#include "core/data/zset_score.h"
 
 #include <algorithm>
 #include <vector>
 
 #include "core/base/coding.h"
+#include "core/data/zset_score.h"
 
 namespace meridian {
 namespace {

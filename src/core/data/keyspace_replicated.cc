@@ -13,8 +13,8 @@
 #include "core/base/coding.h"
 #include "core/data/hll_store.h"
 #include "core/data/keyspace.h"
-#include "core/data/zset_score.h"
 #include "core/data/keyspace_detail.h"
+#include "core/data/zset_score.h"
 
 namespace meridian {
 

@@ -17,9 +17,9 @@
 
 #include "core/data/keyspace.h"
 #include "core/env/backups.h"
-#include "core/env/memory_probe.h"
 #include "core/env/env.h"
 #include "core/env/lifetime.h"
+#include "core/env/memory_probe.h"
 #include "core/env/network.h"
 #include "core/failover/failover_manager.h"
 #include "core/failover/write_forwarder.h"

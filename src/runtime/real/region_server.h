@@ -19,10 +19,10 @@
 #include "core/env/pass_scheduler.h"
 #include "core/region/region.h"
 #include "runtime/real/backup_service.h"
-#include "runtime/real/process_memory.h"
 #include "runtime/real/failover_hooks.h"
 #include "runtime/real/http_status.h"
 #include "runtime/real/peer_transport.h"
+#include "runtime/real/process_memory.h"
 #include "runtime/real/system_env.h"
 #include "storage/rocksdb_storage.h"
 
