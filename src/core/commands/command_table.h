@@ -37,6 +37,9 @@ enum CommandFlag : uint32_t {
   kCmdAdmin = 1 << 5,
   kCmdLoading = 1 << 6,
   kCmdStale = 1 << 7,
+  // Not a write, yet held by CLIENT PAUSE WRITE as Redis holds it (Redis'
+  // may-replicate commands: WAIT, PFCOUNT, wrappers of writes).
+  kCmdMayReplicate = 1 << 8,
 };
 
 struct CommandSpec {

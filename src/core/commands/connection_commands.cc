@@ -204,6 +204,31 @@ void client_kill(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
+// CLIENT PAUSE timeout [WRITE|ALL]: holds client commands (all, or those
+// that may write) for `timeout` ms; CLIENT UNPAUSE ends it early.
+void client_pause(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  if (argv.size() < 3) return cmd::arity_error(ctx.reply, "client|pause");
+  if (argv.size() > 4) {
+    return ctx.reply.error(
+        "ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.");
+  }
+  auto timeout = parse_int64(argv[2]);
+  if (!timeout) return ctx.reply.error("ERR timeout is not an integer or out of range");
+  if (*timeout < 0) return ctx.reply.error("ERR timeout is negative");
+  bool all = true;
+  if (argv.size() == 4) {
+    if (equals_ci(argv[3], "WRITE")) {
+      all = false;
+    } else if (!equals_ci(argv[3], "ALL")) {
+      return ctx.reply.error("ERR CLIENT PAUSE mode must be WRITE or ALL");
+    }
+  }
+  const int64_t until = ctx.now_ms > INT64_MAX - *timeout ? INT64_MAX : ctx.now_ms + *timeout;
+  ctx.region.client_pause().pause(until, all);
+  ctx.reply.ok();
+}
+
 void client(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   std::string_view sub = argv[1];
@@ -241,6 +266,12 @@ void client(CommandContext& ctx) {
     return ctx.reply.verbatim(out);
   }
   if (equals_ci(sub, "KILL")) return client_kill(ctx);
+  if (equals_ci(sub, "PAUSE")) return client_pause(ctx);
+  if (equals_ci(sub, "UNPAUSE")) {
+    if (argv.size() != 2) return cmd::arity_error(ctx.reply, "client|unpause");
+    ctx.region.client_pause().unpause();
+    return ctx.reply.ok();
+  }
   if (equals_ci(sub, "NO-EVICT")) {
     // Meridian evicts no keys (maxmemory-policy noeviction): the flag changes nothing.
     if (argv.size() != 3) return cmd::arity_error(ctx.reply, "client|no-evict");
@@ -271,6 +302,10 @@ void client(CommandContext& ctx) {
                                   "      Skip killing current connection (default: yes).",
                                   "LIST",
                                   "    Return information about all client connections.",
+                                  "UNPAUSE",
+                                  "    Stop the current client pause, resuming traffic.",
+                                  "PAUSE <timeout> [WRITE|ALL]",
+                                  "    Suspend all, or just write, clients for <timeout> milliseconds.",
                                   "SETNAME <name>",
                                   "    Assign the name <name> to the current connection.",
                                   "HELP",

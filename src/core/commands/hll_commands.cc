@@ -77,7 +77,7 @@ void pfmerge(CommandContext& ctx) {
 
 void register_hll_commands(CommandTable& t) {
   t.add({"pfadd", -2, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, pfadd});
-  t.add({"pfcount", -2, kCmdReadOnly, 1, -1, 1, pfcount});
+  t.add({"pfcount", -2, kCmdReadOnly | kCmdMayReplicate, 1, -1, 1, pfcount});
   t.add({"pfmerge", -2, kCmdWrite | kCmdDenyOom, 1, -1, 1, pfmerge});
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/base/glob.h"
+#include "core/commands/command_docs.h"
 #include "core/commands/command_util.h"
 #include "core/region/client.h"
 #include "core/region/region.h"
@@ -77,6 +78,9 @@ void info(CommandContext& ctx) {
     section(out, "Clients");
     field(out, "connected_clients", st.connected_clients);
     field(out, "maxclients", static_cast<uint64_t>(s.maxclients));
+    uint64_t blocked = 0;
+    for (const Client* c : r.clients()) blocked += c->blocked() ? 1 : 0;
+    field(out, "blocked_clients", blocked);
   }
   if (want("memory")) {
     // Meridian's data lives in RocksDB: used_memory is the heap (RocksDB's
@@ -284,8 +288,23 @@ void command(CommandContext& ctx) {
     return;
   }
   if (equals_ci(sub, "DOCS")) {
-    // No documentation is shipped; clients fall back to their built-in help.
-    return ctx.reply.map(0);
+    // No names: every command. Names without docs are left out, as Redis does.
+    if (argv.size() == 2) {
+      size_t found = 0;
+      for (const auto& c : all) found += has_command_doc(c.name) ? 1 : 0;
+      ctx.reply.map(found);
+      for (const auto& c : all) {
+        if (has_command_doc(c.name)) reply_command_doc(ctx.reply, c.name);
+      }
+      return;
+    }
+    size_t found = 0;
+    for (size_t i = 2; i < argv.size(); ++i) found += has_command_doc(argv[i]) ? 1 : 0;
+    ctx.reply.map(found);
+    for (size_t i = 2; i < argv.size(); ++i) {
+      if (has_command_doc(argv[i])) reply_command_doc(ctx.reply, argv[i]);
+    }
+    return;
   }
   cmd::unknown_subcommand(ctx.reply, sub, "COMMAND");
 }

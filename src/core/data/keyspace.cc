@@ -123,6 +123,7 @@ std::optional<KeyRecord> Keyspace::find(std::string_view key, int64_t now_ms) {
 }
 
 void Keyspace::remove_expired(std::string_view key, const KeyRecord& rec) {
+  if (expiry_held_) return;
   if (merging()) {
     // Every region that sees the key expire deletes what it has seen, as a
     // replicated write (a concurrent update elsewhere survives under the
@@ -462,7 +463,7 @@ void Keyspace::for_each_key(std::string_view start, int64_t now_ms,
 }
 
 size_t Keyspace::expire_cycle(int64_t now_ms, size_t budget) {
-  if (merging() && frozen_) return 0;
+  if ((merging() && frozen_) || expiry_held_) return 0;
   std::vector<std::pair<int64_t, std::string>> due;
   std::vector<std::string> stale_index;
   {

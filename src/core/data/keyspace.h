@@ -187,6 +187,9 @@ class Keyspace {
   // Active expiry: removes up to `budget` keys whose time has passed. Returns
   // how many were removed.
   size_t expire_cycle(int64_t now_ms, size_t budget);
+  // CLIENT PAUSE: while held, expired keys read as gone but are neither
+  // removed nor replicated as deleted.
+  void hold_expiry(bool held) { expiry_held_ = held; }
 
   // Removes every key (FLUSHALL): a write that also makes every version
   // stamped at or before it, arriving later from another region, void.
@@ -428,6 +431,7 @@ class Keyspace {
   uint64_t keys_ = 0;
   uint64_t expires_ = 0;
   uint64_t expired_total_ = 0;
+  bool expiry_held_ = false;
   bool meta_dirty_ = false;
 };
 

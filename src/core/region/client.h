@@ -49,6 +49,8 @@ class Client {
   // MONITOR: bytes for this client outside any reply of its own. A session
   // buffers them (bounded) and wakes its runtime.
   virtual void push(std::string_view bytes) { (void)bytes; }
+  // Waiting for its command to finish (WAIT, a sync write, CLIENT PAUSE).
+  virtual bool blocked() const { return false; }
   int64_t created_ms() const { return created_ms_; }
   int64_t last_command_ms() const { return last_command_ms_; }
   // Name of the last command run, "NULL" before the first (as Redis shows it).

@@ -22,7 +22,8 @@ Region::Region(RegionSettings settings, Env env)
       failover_(settings_, env, replicator_),
       conflicts_(settings_.replication.conflict_feed_size),
       forwarder_(env, names_),
-      global_view_(settings_, keyspace_, env) {
+      global_view_(settings_, keyspace_, env),
+      pause_(env.clock, env.scheduler, [this](bool on) { keyspace_.hold_expiry(on); }) {
   names_[settings_.region_id] = settings_.region_name;
   for (const auto& r : settings_.replication.regions) names_[r.id] = r.name;
   keyspace_.on_conflict = [this](const crdt::ConflictEvent& ev) {

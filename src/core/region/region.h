@@ -25,6 +25,7 @@
 #include "core/failover/write_forwarder.h"
 #include "core/global/global_view.h"
 #include "core/region/client.h"
+#include "core/region/client_pause.h"
 #include "core/region/command_stats.h"
 #include "core/region/scan_cursors.h"
 #include "core/region/stats.h"
@@ -99,6 +100,8 @@ class Region {
   }
   const std::vector<Client*>& monitors() const { return monitors_; }
   uint64_t next_client_id() { return next_client_id_++; }
+  // CLIENT PAUSE / UNPAUSE; sessions ask it before running a command.
+  ClientPause& client_pause() { return pause_; }
 
  private:
   void expire_tick();
@@ -119,6 +122,7 @@ class Region {
   int64_t start_ms_ = 0;
   WriteForwarder forwarder_;
   GlobalView global_view_;
+  ClientPause pause_;
   Lifetime lifetime_;
 };
 

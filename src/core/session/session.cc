@@ -43,6 +43,7 @@ Session::Session(Region& region, std::string peer_address)
 }
 
 Session::~Session() {
+  region_.client_pause().drop(this);
   --region_.stats().connected_clients;
   region_.remove_client(this);
 }
@@ -68,7 +69,8 @@ bool Session::resume(std::string& out) {
   blocked_ = false;
   size_t before = out.size();
   f(out, proto_);
-  MERIDIAN_ASSERT(out.size() > before, "a command that waited ended without a reply");
+  // A command held by CLIENT PAUSE may wait again once it runs.
+  MERIDIAN_ASSERT(blocked_ || out.size() > before, "a command that waited ended without a reply");
   process(out);
   return !closing_;
 }
@@ -159,8 +161,25 @@ void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
     stats.reject(spec->name);
     return stats.error("NOAUTH");
   }
+  if (region_.client_pause().holds((spec->flags & (kCmdWrite | kCmdMayReplicate)) != 0)) {
+    return hold_for_pause(argv);
+  }
   if (spec->name == "mr.once") return run_once(argv, out);
   execute(*spec, argv, out);
+}
+
+void Session::hold_for_pause(const std::vector<std::string_view>& argv) {
+  std::vector<std::string> args(argv.begin(), argv.end());
+  ClientPause& pause = region_.client_pause();
+  suspend([&](std::function<void(Finish)> complete) {
+    pause.hold(this, [this, complete, args] {
+      // Runs in resume(), on this live session (complete is guarded).
+      complete([this, args](std::string& o, int) {
+        std::vector<std::string_view> av(args.begin(), args.end());
+        dispatch(av, o);
+      });
+    });
+  });
 }
 
 // MR.ONCE <mode or level...> <command> [args...]: one command with its own

@@ -53,6 +53,9 @@ class Session : public Client, public ForwardedClient {
   // resume() and send what it appends, after Region::end_pass().
   void set_ready_hook(std::function<void()> hook) { ready_hook_ = std::move(hook); }
   bool blocked() const override { return blocked_; }
+  // Bytes read from the client and not yet run (a blocked session keeps
+  // what arrives meanwhile).
+  size_t buffered_input() const { return parser_.buffered(); }
   // Same return value as feed().
   bool resume(std::string& out) override;
   void kill() override;
@@ -86,6 +89,8 @@ class Session : public Client, public ForwardedClient {
   bool route(const CommandSpec& spec, const std::vector<std::string_view>& argv, std::string& out);
   RegionId acting_home(const Placement::Decision& d) const;
   void run_once(std::vector<std::string_view>& argv, std::string& out);
+  // CLIENT PAUSE: waits until the pause ends, then dispatches `argv`.
+  void hold_for_pause(const std::vector<std::string_view>& argv);
   WritePolicy write_policy(const CommandSpec& spec, const std::vector<std::string_view>& argv);
   ReadPolicy read_policy(const CommandSpec& spec, const std::vector<std::string_view>& argv);
 

@@ -12,10 +12,12 @@
 
 namespace meridian {
 
-// One client connection. Reads are paused while a reply is pending or the
-// session is blocked (waiting for other regions), so a client that pipelines
-// faster than it reads replies is throttled by TCP. At most one read or one
-// write is in flight at a time.
+// One client connection. Reads are paused while a reply is pending, so a
+// client that pipelines faster than it reads replies is throttled by TCP.
+// While the session is blocked (waiting for other regions, CLIENT PAUSE)
+// reading goes on up to kReadAheadWhileBlocked unrun bytes, so a client that
+// closes meanwhile is noticed and its session freed. At most one read and one
+// write are in flight at a time.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(RegionServer& server, asio::ip::tcp::socket socket)
@@ -54,8 +56,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (writing_active_) return;  // the running write sends the rest
     if (out_.empty()) {
       if (closing_) return finish();
-      if (session_ && !session_->blocked()) return read();
-      if (session_) parked_ = shared_from_this();
+      if (session_) idle();
       return;
     }
     writing_.swap(out_);
@@ -72,6 +73,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
  private:
+  static constexpr size_t kReadAheadWhileBlocked = size_t{64} * 1024;
+
+  // Nothing to send: read on, unless a blocked session already holds enough
+  // unrun input; then nothing is in flight and parked_ keeps it alive.
+  void idle() {
+    if (!session_->blocked() || session_->buffered_input() < kReadAheadWhileBlocked) {
+      return read();
+    }
+    parked_ = shared_from_this();
+  }
+
   void ready() {
     auto keep = std::move(parked_);  // no longer parked; alive until this returns
     if (!session_) return;
@@ -88,12 +100,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (ec || !session_) return finish();
       if (!session_->feed(std::string_view(buf_.data(), n), out_)) closing_ = true;
       if (out_.empty() && !closing_) {
-        if (!session_->blocked()) return read();  // an incomplete command: keep reading
-        parked_ = self;                           // no I/O pending while it waits: keep it alive
-        // The blocked write must still be committed and sent to the peers
+        // A blocked write must still be committed and sent to the peers
         // now, not at the next pass something else triggers.
-        server_.schedule_flush(nullptr);
-        return;
+        if (session_->blocked()) server_.schedule_flush(nullptr);
+        return idle();  // an incomplete command, or a wait
       }
       server_.schedule_flush(self);
     });
