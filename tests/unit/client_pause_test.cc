@@ -1,12 +1,13 @@
 // CLIENT PAUSE's rules on virtual time: which commands wait, how two pauses
 // combine, the order held clients run in, and that a closed client's entry
 // goes with it.
+#include "core/region/client_pause.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "core/region/client_pause.h"
 #include "runtime/sim/sim_world.h"
 
 namespace meridian::testing {

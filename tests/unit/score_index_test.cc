@@ -25,7 +25,7 @@ const std::string kPrefix = "P";
 
 struct Model {
   MemoryStorage storage;
-  ScoreIndex index{storage};
+  ScoreIndex index{storage, 1 << 20};
   std::set<std::string> positions;  // the model: positions in order
 
   void add(double score, const std::string& m) {
@@ -123,6 +123,54 @@ TEST(ScoreIndex, BucketsSplitAndRanksStayExactThroughThousandsOfMembers) {
   }
   m.check_all();
   EXPECT_EQ(m.index.count_before(kPrefix, std::string(9, '\xff')), 3000u);
+}
+
+// The bucket cache changes no answer: two sets written in turn through an
+// index that keeps one set at most (budget 0: each switch evicts the other),
+// an index that keeps everything, and a fresh index loading the stored
+// buckets span by span, all agree with the model.
+TEST(ScoreIndex, TheBucketCacheIsInvisible) {
+  MemoryStorage storage, full_storage;
+  ScoreIndex tight{storage, 0}, full{full_storage, size_t{1} << 30};
+  std::set<std::string> model[2];
+  const std::string prefixes[2] = {"A", "B"};
+  uint64_t x = 12345;
+  for (int i = 0; i < 12000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const int set = static_cast<int>((x >> 20) % 2);
+    const double score = static_cast<double>((x >> 24) % 500);
+    const std::string member = "m" + std::to_string((x >> 40) % 3000);
+    const std::string pos = ScoreIndex::position(score, member);
+    if ((x >> 33) % 10 < 7) {
+      if (!model[set].insert(pos).second) continue;
+      tight.add(prefixes[set], score, member);
+      full.add(prefixes[set], score, member);
+    } else {
+      if (model[set].erase(pos) == 0) continue;
+      tight.remove(prefixes[set], score, member);
+      full.remove(prefixes[set], score, member);
+    }
+  }
+  EXPECT_EQ(tight.cached_sets(), 1u);
+  tight.flush();  // as the region does before each commit
+  ScoreIndex cold{storage, size_t{1} << 20};
+  for (int set = 0; set < 2; ++set) {
+    ASSERT_GT(model[set].size(), 2000u);
+    EXPECT_TRUE(tight.audit(prefixes[set]).second);
+    EXPECT_TRUE(full.audit(prefixes[set]).second);
+    uint64_t r = 0;
+    for (auto it = model[set].begin(); it != model[set].end(); ++it, ++r) {
+      if (r % 37 != 0) continue;
+      for (ScoreIndex* index : {&tight, &full, &cold}) {
+        ASSERT_EQ(index->at_rank(prefixes[set], r), std::optional<std::string>(*it));
+        ASSERT_EQ(index->count_before(prefixes[set], *it), r);
+      }
+    }
+  }
+  // Dropping a set forgets its buckets.
+  full.drop("A");
+  EXPECT_EQ(full.count_before("A", std::string(9, '\xff')), 0u);
+  EXPECT_EQ(full.cached_sets(), 2u);  // B, and A reopened empty
 }
 
 TEST(ZsetScore, TextAndOrderKeysRoundTrip) {

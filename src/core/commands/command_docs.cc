@@ -59,7 +59,9 @@ void render(Reply& reply, const Json& v, bool in_set) {
 
 }  // namespace
 
-bool has_command_doc(std::string_view name) { return docs().count(cmd::lower(name)) > 0; }
+bool has_command_doc(std::string_view name) {
+  return docs().count(cmd::lower(name)) > 0;
+}
 
 void reply_command_doc(Reply& reply, std::string_view name) {
   const std::string key = cmd::lower(name);

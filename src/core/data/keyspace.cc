@@ -39,6 +39,7 @@ void Keyspace::load() {
 }
 
 void Keyspace::flush_meta() {
+  scores_.flush();
   if (!meta_dirty_) return;
   std::string v;
   coding::put_varint(v, seq_);

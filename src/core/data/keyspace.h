@@ -35,14 +35,15 @@ namespace meridian {
 class Keyspace {
  public:
   // cache_bytes: budget of the record caches (0 disables them); key records
-  // get three quarters, collection fields the rest.
+  // get three quarters, collection fields the rest; the sorted sets' bucket
+  // cache and the field filters an eighth each on top.
   Keyspace(Storage& storage, RegionId region, size_t cache_bytes)
       : storage_(storage),
         region_(region),
         keys_cache_(cache_bytes / 4 * 3),
         fields_cache_(cache_bytes / 4),
         filters_(cache_bytes / 8),
-        scores_(storage) {}
+        scores_(storage, cache_bytes / 8) {}
 
   // Reads the region-wide records (sequence, HLC, counts) written by flush_meta().
   void load();

@@ -1,5 +1,6 @@
 #include "core/data/score_index.h"
 
+#include <algorithm>
 #include <array>
 
 #include "core/base/assert.h"
@@ -57,58 +58,154 @@ std::string ScoreIndex::position(double score, std::string_view member) {
   return pos;
 }
 
-ScoreIndex::Bucket ScoreIndex::holder(std::string_view prefix, int level, std::string_view pos) {
-  const std::string head = bucket_key(prefix, level);
-  auto it = bounded(storage_, prefix);
-  it->seek_for_prev(bucket_key(prefix, level, pos));
-  Bucket b;
-  b.level = level;
-  if (it->valid() && starts_with(it->key(), head)) {
-    b.fence.assign(it->key().substr(head.size()));
-    decode(it->value(), &b.entries, &b.children);
-    b.stored = true;
+void ScoreIndex::charge(SetCache& c, std::string_view fence, bool add) {
+  // A map or set node and its key, roughly.
+  const size_t n = 80 + fence.size();
+  if (add) {
+    c.bytes += n;
+    bytes_ += n;
   } else {
-    b.children = level == 0 ? 0 : 1;  // the first bucket of the level below
+    c.bytes -= std::min(c.bytes, n);
+    bytes_ -= std::min(bytes_, n);
   }
-  return b;
 }
 
-void ScoreIndex::put(std::string_view prefix, const Bucket& b) {
-  std::string v;
-  coding::put_varint(v, b.entries);
-  coding::put_varint(v, b.children);
-  storage_.put(Column::kScores, bucket_key(prefix, b.level, b.fence), v);
+ScoreIndex::SetCache& ScoreIndex::open(std::string_view prefix) {
+  auto found = sets_.find(std::string(prefix));
+  if (found != sets_.end()) {
+    lru_.splice(lru_.begin(), lru_, found->second.lru);
+  } else {
+    lru_.emplace_front(prefix);
+    found = sets_.emplace(std::string(prefix), SetCache{}).first;
+    SetCache& c = found->second;
+    c.lru = lru_.begin();
+    const int top = kLevels - 1;
+    const std::string head = bucket_key(prefix, top);
+    auto it = bounded(storage_, prefix);
+    for (it->seek(head); it->valid() && starts_with(it->key(), head); it->next()) {
+      Counts n;
+      decode(it->value(), &n.entries, &n.children);
+      std::string_view fence = it->key().substr(head.size());
+      c.level[top].emplace(fence, n);
+      charge(c, fence, true);
+    }
+  }
+  // Evict the least recently used other sets (their changes written first).
+  while (bytes_ > budget_ && lru_.size() > 1) {
+    auto victim = sets_.find(lru_.back());
+    write_back(victim->first, victim->second);
+    dirty_sets_.erase(victim->first);
+    bytes_ -= std::min(bytes_, victim->second.bytes);
+    sets_.erase(victim);
+    lru_.pop_back();
+  }
+  return found->second;
 }
 
-void ScoreIndex::erase(std::string_view prefix, const Bucket& b) {
-  storage_.del(Column::kScores, bucket_key(prefix, b.level, b.fence));
+void ScoreIndex::write_back(std::string_view prefix, SetCache& c) {
+  for (const auto& [level, fence] : c.dirty) {
+    const auto& m = c.level[level];
+    auto it = m.find(fence);
+    if (it == m.end()) {
+      storage_.del(Column::kScores, bucket_key(prefix, level, fence));
+      continue;
+    }
+    std::string v;
+    coding::put_varint(v, it->second.entries);
+    coding::put_varint(v, it->second.children);
+    storage_.put(Column::kScores, bucket_key(prefix, level, fence), v);
+  }
+  c.dirty.clear();
 }
 
-void ScoreIndex::split(std::string_view prefix, Bucket& b, Bucket* parent) {
+void ScoreIndex::flush() {
+  for (const auto& prefix : dirty_sets_) {
+    auto found = sets_.find(prefix);
+    if (found != sets_.end()) write_back(prefix, found->second);
+  }
+  dirty_sets_.clear();
+}
+
+void ScoreIndex::load_children(std::string_view prefix, SetCache& c, int k, const Bucket& parent) {
+  if (!c.loaded[k].emplace(parent.fence).second) return;
+  charge(c, parent.fence, true);
+  // An unstored parent is the first bucket of a set with none yet: no
+  // bucket is stored below it either.
+  if (!parent.stored) return;
+  const std::string head = bucket_key(prefix, k);
+  auto it = bounded(storage_, prefix);
+  uint64_t n = 0;
+  for (it->seek(bucket_key(prefix, k, parent.fence));
+       n < parent.children && it->valid() && starts_with(it->key(), head); it->next(), ++n) {
+    Counts counts;
+    decode(it->value(), &counts.entries, &counts.children);
+    std::string_view fence = it->key().substr(head.size());
+    if (c.level[k].emplace(fence, counts).second) charge(c, fence, true);
+  }
+}
+
+std::array<ScoreIndex::Bucket, ScoreIndex::kLevels> ScoreIndex::path_to(std::string_view prefix,
+                                                                        SetCache& c,
+                                                                        std::string_view pos) {
+  std::array<Bucket, kLevels> path;
+  for (int k = kLevels - 1; k >= 0; --k) {
+    if (k + 1 < kLevels) load_children(prefix, c, k, path[k + 1]);
+    const auto& m = c.level[k];
+    Bucket& b = path[k];
+    b.level = k;
+    auto it = m.upper_bound(pos);  // the first fence after pos
+    if (it == m.begin()) {
+      b.children = k == 0 ? 0 : 1;  // the first bucket of the level below
+      continue;
+    }
+    --it;
+    b.fence = it->first;
+    b.entries = it->second.entries;
+    b.children = it->second.children;
+    b.stored = true;
+  }
+  return path;
+}
+
+void ScoreIndex::put(std::string_view prefix, SetCache& c, const Bucket& b) {
+  auto [it, added] = c.level[b.level].try_emplace(b.fence);
+  it->second = Counts{b.entries, b.children};
+  if (added) charge(c, b.fence, true);
+  if (c.dirty.emplace(b.level, b.fence).second) charge(c, b.fence, true);
+  if (dirty_sets_.find(prefix) == dirty_sets_.end()) dirty_sets_.emplace(prefix);
+}
+
+void ScoreIndex::erase(std::string_view prefix, SetCache& c, const Bucket& b) {
+  if (c.level[b.level].erase(b.fence) > 0) charge(c, b.fence, false);
+  if (c.dirty.emplace(b.level, b.fence).second) charge(c, b.fence, true);
+  if (dirty_sets_.find(prefix) == dirty_sets_.end()) dirty_sets_.emplace(prefix);
+  if (b.level > 0 && c.loaded[b.level - 1].erase(b.fence) > 0) charge(c, b.fence, false);
+}
+
+void ScoreIndex::split(std::string_view prefix, SetCache& c, Bucket& b, Bucket* parent) {
   const uint64_t parts = b.level == 0 ? b.entries : b.children;
   Bucket upper;
   upper.level = b.level;
   uint64_t moved_entries = 0;  // entries of the lower half (level > 0)
-  {
+  if (b.level == 0) {
+    const std::string head = entry_key(prefix);
     auto it = bounded(storage_, prefix);
-    if (b.level == 0) {
-      const std::string head = entry_key(prefix);
-      it->seek(entry_key(prefix, b.fence));
-      for (uint64_t i = 0; i < parts / 2 && it->valid(); ++i) it->next();
-      MERIDIAN_ASSERT(it->valid() && starts_with(it->key(), head), "a bucket holds its entries");
-      upper.fence.assign(it->key().substr(head.size()));
-    } else {
-      // The upper half starts at a child's fence, so fences nest.
-      const std::string head = bucket_key(prefix, b.level - 1);
-      it->seek(bucket_key(prefix, b.level - 1, b.fence));
-      for (uint64_t i = 0; i < parts / 2 && it->valid(); ++i, it->next()) {
-        uint64_t e = 0, c = 0;
-        decode(it->value(), &e, &c);
-        moved_entries += e;
-      }
-      MERIDIAN_ASSERT(it->valid() && starts_with(it->key(), head), "a bucket holds its children");
-      upper.fence.assign(it->key().substr(head.size()));
+    it->seek(entry_key(prefix, b.fence));
+    for (uint64_t i = 0; i < parts / 2 && it->valid(); ++i) it->next();
+    MERIDIAN_ASSERT(it->valid() && starts_with(it->key(), head), "a bucket holds its entries");
+    upper.fence.assign(it->key().substr(head.size()));
+  } else {
+    // The upper half starts at a child's fence, so fences nest; the
+    // children are in memory (path_to loaded them).
+    const auto& below = c.level[b.level - 1];
+    auto it = below.lower_bound(b.fence);
+    for (uint64_t i = 0; i < parts / 2 && it != below.end(); ++i, ++it) {
+      moved_entries += it->second.entries;
     }
+    MERIDIAN_ASSERT(it != below.end(), "a bucket holds its children");
+    upper.fence = it->first;
+    // The upper half's children were the bucket's: loaded too.
+    if (c.loaded[b.level - 1].insert(upper.fence).second) charge(c, upper.fence, true);
   }
   if (b.level == 0) {
     upper.entries = b.entries - parts / 2;
@@ -120,19 +217,17 @@ void ScoreIndex::split(std::string_view prefix, Bucket& b, Bucket* parent) {
     b.entries = moved_entries;
     b.children = parts / 2;
   }
-  put(prefix, b);
-  put(prefix, upper);
+  put(prefix, c, b);
+  put(prefix, c, upper);
   if (parent != nullptr) ++parent->children;
 }
 
 void ScoreIndex::add(std::string_view prefix, double score, std::string_view member) {
   const std::string pos = position(score, member);
   storage_.put(Column::kScores, entry_key(prefix, pos), {});
-  std::array<Bucket, kLevels> path;
-  for (int k = 0; k < kLevels; ++k) {
-    path[k] = holder(prefix, k, pos);
-    ++path[k].entries;
-  }
+  SetCache& c = open(prefix);
+  std::array<Bucket, kLevels> path = path_to(prefix, c, pos);
+  for (auto& b : path) ++b.entries;
   ++path[0].children;  // a level-0 bucket's children are its entries
   if (!path[0].stored) {
     std::string sentinel(prefix);
@@ -143,9 +238,9 @@ void ScoreIndex::add(std::string_view prefix, double score, std::string_view mem
   for (int k = 0; k < kLevels; ++k) {
     Bucket* parent = k + 1 < kLevels ? &path[k + 1] : nullptr;
     if (path[k].children > kMaxChildren) {
-      split(prefix, path[k], parent);
+      split(prefix, c, path[k], parent);
     } else {
-      put(prefix, path[k]);
+      put(prefix, c, path[k]);
     }
   }
 }
@@ -153,11 +248,11 @@ void ScoreIndex::add(std::string_view prefix, double score, std::string_view mem
 void ScoreIndex::remove(std::string_view prefix, double score, std::string_view member) {
   const std::string pos = position(score, member);
   storage_.del(Column::kScores, entry_key(prefix, pos));
-  std::array<Bucket, kLevels> path;
-  for (int k = 0; k < kLevels; ++k) {
-    path[k] = holder(prefix, k, pos);
-    MERIDIAN_ASSERT(path[k].entries > 0, "a removed entry was counted");
-    if (path[k].entries > 0) --path[k].entries;
+  SetCache& c = open(prefix);
+  std::array<Bucket, kLevels> path = path_to(prefix, c, pos);
+  for (auto& b : path) {
+    MERIDIAN_ASSERT(b.entries > 0, "a removed entry was counted");
+    if (b.entries > 0) --b.entries;
   }
   if (path[0].children > 0) --path[0].children;
   // An emptied bucket goes unless it is the first of its level or the fence
@@ -171,107 +266,76 @@ void ScoreIndex::remove(std::string_view prefix, double score, std::string_view 
   }
   for (int k = 0; k < kLevels; ++k) {
     if (k <= gone) {
-      erase(prefix, path[k]);
+      erase(prefix, c, path[k]);
     } else {
       if (k == gone + 1 && gone >= 0 && path[k].children > 0) --path[k].children;
-      put(prefix, path[k]);
+      put(prefix, c, path[k]);
     }
   }
 }
 
 void ScoreIndex::drop(std::string_view prefix) {
   storage_.del_range(Column::kScores, prefix, layout::prefix_end(prefix));
+  auto found = sets_.find(std::string(prefix));
+  if (found == sets_.end()) return;
+  dirty_sets_.erase(found->first);  // its changes go with it
+  bytes_ -= std::min(bytes_, found->second.bytes);
+  lru_.erase(found->second.lru);
+  sets_.erase(found);
 }
 
 uint64_t ScoreIndex::count_before(std::string_view prefix, std::string_view pos) {
+  SetCache& c = open(prefix);
   uint64_t before = 0;
-  std::string lo;  // the holder's fence at the level above
+  Bucket parent;
   for (int k = kLevels - 1; k >= 0; --k) {
-    const std::string head = bucket_key(prefix, k);
-    const std::string target = bucket_key(prefix, k, pos);
+    if (k + 1 < kLevels) load_children(prefix, c, k, parent);
+    const auto& m = c.level[k];
     uint64_t last = 0;
-    auto it = bounded(storage_, prefix);
-    for (it->seek(bucket_key(prefix, k, lo));
-         it->valid() && starts_with(it->key(), head) && it->key() <= target; it->next()) {
+    bool any = false;
+    // The buckets from the holder above up to pos: all its children.
+    for (auto it = m.lower_bound(parent.fence); it != m.end() && it->first <= pos; ++it) {
       before += last;
-      uint64_t c = 0;
-      decode(it->value(), &last, &c);
-      lo.assign(it->key().substr(head.size()));
+      last = it->second.entries;
+      parent = Bucket{k, it->first, it->second.entries, it->second.children, true};
+      any = true;
     }
+    if (!any) return 0;  // no bucket yet: no entry
   }
   const std::string end = entry_key(prefix, pos);
   auto it = bounded(storage_, prefix);
-  for (it->seek(entry_key(prefix, lo)); it->valid() && it->key() < end; it->next()) ++before;
+  for (it->seek(entry_key(prefix, parent.fence)); it->valid() && it->key() < end; it->next()) {
+    ++before;
+  }
   return before;
 }
 
 std::optional<std::string> ScoreIndex::at_rank(std::string_view prefix, uint64_t rank) {
-  // The span [lo, hi) of the holder at the level above (hi empty: to the
-  // end), its entry count, and the rank wanted within it.
-  std::string lo, hi;
-  uint64_t total = 0;
-  bool known = false;  // total is known (below the top level)
+  SetCache& c = open(prefix);
+  Bucket parent;
   for (int k = kLevels - 1; k >= 0; --k) {
-    const std::string head = bucket_key(prefix, k);
-    const std::string stop = hi.empty() ? bucket_key(prefix, k + 1) : bucket_key(prefix, k, hi);
-    auto it = bounded(storage_, prefix);
+    if (k + 1 < kLevels) load_children(prefix, c, k, parent);
+    const auto& m = c.level[k];
+    const uint64_t span = k + 1 < kLevels ? parent.children : m.size();
+    uint64_t seen = 0;
     bool found = false;
-    if (known && rank >= total / 2) {
-      // Nearer the end of the span: walk it backwards.
-      const uint64_t from_end = total - 1 - rank;
-      uint64_t seen = 0;
-      std::string next = hi;
-      it->seek_for_prev(stop);
-      if (it->valid() && it->key() == stop) it->prev();
-      for (; it->valid() && starts_with(it->key(), head); it->prev()) {
-        uint64_t e = 0, c = 0;
-        decode(it->value(), &e, &c);
-        std::string fence(it->key().substr(head.size()));
-        if (seen + e > from_end) {
-          rank = e - 1 - (from_end - seen);
-          total = e;
-          lo = fence;
-          hi = next;
-          found = true;
-          break;
-        }
-        seen += e;
-        next = fence;
+    auto it = m.lower_bound(parent.fence);
+    for (uint64_t i = 0; i < span && it != m.end(); ++i, ++it) {
+      if (seen + it->second.entries > rank) {
+        rank -= seen;
+        parent = Bucket{k, it->first, it->second.entries, it->second.children, true};
+        found = true;
+        break;
       }
-    } else {
-      uint64_t seen = 0;
-      for (it->seek(bucket_key(prefix, k, lo)); it->valid() && it->key() < stop; it->next()) {
-        uint64_t e = 0, c = 0;
-        decode(it->value(), &e, &c);
-        if (found) {  // the bucket after the holder: where its span ends
-          hi.assign(it->key().substr(head.size()));
-          break;
-        }
-        if (seen + e > rank) {
-          rank -= seen;
-          total = e;
-          lo.assign(it->key().substr(head.size()));
-          found = true;
-          continue;
-        }
-        seen += e;
-      }
+      seen += it->second.entries;
     }
     if (!found) return std::nullopt;
-    known = true;
   }
+  // At most kMaxChildren entries to step over.
   const std::string head = entry_key(prefix);
   auto it = bounded(storage_, prefix);
-  if (rank < total / 2) {
-    it->seek(entry_key(prefix, lo));
-    for (uint64_t i = 0; i < rank && it->valid(); ++i) it->next();
-  } else {
-    std::string end = entry_key(prefix, hi);
-    if (hi.empty()) end.back() = static_cast<char>(kEntry + 1);
-    it->seek_for_prev(end);
-    if (it->valid() && it->key() == end) it->prev();
-    for (uint64_t i = 0; i < total - 1 - rank && it->valid(); ++i) it->prev();
-  }
+  it->seek(entry_key(prefix, parent.fence));
+  for (uint64_t i = 0; i < rank && it->valid(); ++i) it->next();
   if (!it->valid() || !starts_with(it->key(), head)) return std::nullopt;
   return std::string(it->key().substr(head.size()));
 }
@@ -298,6 +362,7 @@ void ScoreIndex::scan(std::string_view prefix, std::string_view pos, bool revers
 }
 
 std::pair<uint64_t, bool> ScoreIndex::audit(std::string_view prefix) {
+  flush();
   uint64_t entries = 0;
   std::array<uint64_t, kLevels> counted{}, children{}, buckets{};
   auto it = bounded(storage_, prefix);

@@ -24,15 +24,30 @@
 //
 // The index is derived data, local to a region: the keyspace keeps it equal
 // to the stored field records (Keyspace::reindex) and never replicates it.
-// An insert or removal costs kLevels seeks and writes, plus now and then a
-// split that reads kMaxChildren records; count_before and at_rank read at
-// most kMaxChildren records per level, plus the top level's buckets (about
-// n / (kMaxChildren / 2 * 3 / 2)^kLevels).
+//
+// The buckets are also kept in memory and written back once per pass
+// (flush(), before the pass commits): every write of a set changes the same
+// few bucket records, and each version written lands in RocksDB's memtable,
+// where a reverse seek walks every one of them; reading buckets back from
+// storage made each ZADD slower than the last. Per set the cache holds
+// the top level whole and, below it, the children of the buckets a command
+// went through, each span loaded by one forward scan of at most
+// kMaxChildren records; whole sets are evicted, least recently used first,
+// past the byte budget. An insert or removal then costs the entry's write
+// and kLevels bucket writes (plus, now and then, a split that reads
+// kMaxChildren entries); count_before and at_rank visit at most
+// kMaxChildren buckets per level in memory, plus the top level's (about
+// n / (kMaxChildren / 2 * 3 / 2)^kLevels), and kMaxChildren entries.
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <list>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/storage/storage.h"
 
@@ -43,7 +58,9 @@ class ScoreIndex {
   static constexpr int kLevels = 3;
   static constexpr uint64_t kMaxChildren = 64;
 
-  explicit ScoreIndex(Storage& storage) : storage_(storage) {}
+  // cache_bytes: the bucket cache's budget; the set a command works on
+  // stays loaded whatever the budget (0 keeps only that one).
+  ScoreIndex(Storage& storage, size_t cache_bytes) : storage_(storage), budget_(cache_bytes) {}
 
   static std::string position(double score, std::string_view member);
 
@@ -64,6 +81,12 @@ class ScoreIndex {
   // For checkers: the entries, and whether every level's buckets count
   // them all (and each level's children add up to the level below).
   std::pair<uint64_t, bool> audit(std::string_view prefix);
+  // Writes the buckets changed since the last flush (once each, however
+  // often they changed); the region calls it before each commit.
+  void flush();
+  // What the bucket cache holds (for tests and INFO).
+  size_t cached_sets() const { return sets_.size(); }
+  size_t cached_bytes() const { return bytes_; }
 
  private:
   struct Bucket {
@@ -72,14 +95,42 @@ class ScoreIndex {
     uint64_t entries = 0, children = 0;
     bool stored = false;  // found in storage (else the first, made empty)
   };
-  // The bucket of `level` holding `pos`: the last at or before it (the
-  // first bucket, made empty, when there is none yet).
-  Bucket holder(std::string_view prefix, int level, std::string_view pos);
-  void put(std::string_view prefix, const Bucket& b);
-  void erase(std::string_view prefix, const Bucket& b);
+  struct Counts {
+    uint64_t entries = 0, children = 0;
+  };
+  // One set's buckets in memory, exactly as stored, for the spans loaded.
+  struct SetCache {
+    std::array<std::map<std::string, Counts, std::less<>>, kLevels> level;
+    // loaded[k]: fences of level k+1 buckets whose children (level k
+    // buckets) are all in level[k]. The top level is always whole.
+    std::array<std::set<std::string, std::less<>>, kLevels - 1> loaded;
+    // Buckets changed (or erased: absent from level) since the last flush.
+    std::set<std::pair<int, std::string>> dirty;
+    size_t bytes = 0;
+    std::list<std::string>::iterator lru;
+  };
+
+  // The set's cache, loaded (its top level) if absent, now the most
+  // recently used; other sets are evicted past the budget.
+  SetCache& open(std::string_view prefix);
+  // Makes the children of `parent` (a level k+1 bucket) present in level k.
+  void load_children(std::string_view prefix, SetCache& c, int k, const Bucket& parent);
+  // The bucket of each level holding `pos` (the last at or before it; the
+  // first bucket, made empty, when there is none yet), top level last.
+  std::array<Bucket, kLevels> path_to(std::string_view prefix, SetCache& c, std::string_view pos);
+  void put(std::string_view prefix, SetCache& c, const Bucket& b);
+  void erase(std::string_view prefix, SetCache& c, const Bucket& b);
   // Splits `b` (over its limit) in two; `parent`, if any, gains a child.
-  void split(std::string_view prefix, Bucket& b, Bucket* parent);
+  void split(std::string_view prefix, SetCache& c, Bucket& b, Bucket* parent);
+  void charge(SetCache& c, std::string_view fence, bool add);
+  void write_back(std::string_view prefix, SetCache& c);
+
   Storage& storage_;
+  size_t budget_;
+  size_t bytes_ = 0;
+  std::unordered_map<std::string, SetCache> sets_;
+  std::list<std::string> lru_;  // most recently used first
+  std::set<std::string, std::less<>> dirty_sets_;
 };
 
 }  // namespace meridian
