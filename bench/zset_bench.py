@@ -10,8 +10,8 @@ One region and a redis-server, each on a free port. In each a sorted set is
 grown to N members (random scores) by ZADDs of 1,000 members, next to a set
 of 1,000. Then each operation below runs OPS times against each set,
 pipelined, and the rates are compared: big/small on Meridian (a write and a
-range cost O(log n + m); a rank O(n / 1024 + 1024), see
-src/core/data/score_index.h) and Meridian/redis on the big set. The region's
+range cost O(log n + m), a rank or a count O(log n) in memory plus at most
+64 entries, see src/core/data/score_index.h) and Meridian/redis on the big set. The region's
 RSS is sampled all along.
 """
 

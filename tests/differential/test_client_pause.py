@@ -56,9 +56,12 @@ ERROR_CASES = [
 ]
 
 
-def test_client_pause_errors_match_redis(diff_pair):
+@pytest.mark.parametrize("proto", ["2", "3"])
+def test_client_pause_errors_match_redis(diff_pair, proto):
     ref, sut = diff_pair
     r, m = ref.conn(), sut.conn()
+    r.call("HELLO", proto)
+    m.call("HELLO", proto)
     for argv in ERROR_CASES:
         assert m.call_raw(*argv) == r.call_raw(*argv), argv
         r.call("CLIENT", "UNPAUSE")
