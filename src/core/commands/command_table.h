@@ -40,6 +40,8 @@ enum CommandFlag : uint32_t {
   // Not a write, yet held by CLIENT PAUSE WRITE as Redis holds it (Redis'
   // may-replicate commands: WAIT, PFCOUNT, wrappers of writes).
   kCmdMayReplicate = 1 << 8,
+  // Allowed to a RESP2 client while it is subscribed (SUBSCRIBE, PING, ...).
+  kCmdPubSubContext = 1 << 9,
 };
 
 struct CommandSpec {
@@ -81,6 +83,7 @@ const CommandTable& command_table();
 
 // Each family registers its commands.
 void register_connection_commands(CommandTable& table);
+void register_pubsub_commands(CommandTable& table);
 void register_server_commands(CommandTable& table);
 void register_key_commands(CommandTable& table);
 void register_string_commands(CommandTable& table);

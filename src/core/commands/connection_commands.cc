@@ -38,6 +38,12 @@ void wrongpass(Reply& reply) {
 
 void ping(CommandContext& ctx) {
   if (ctx.argv.size() > 2) return cmd::arity_error(ctx.reply, "ping");
+  if (ctx.reply.proto() == 2 && ctx.region.pubsub().subscribed(&ctx.session)) {
+    // Subscribed RESP2 clients read arrays only.
+    ctx.reply.array(2);
+    ctx.reply.bulk("pong");
+    return ctx.reply.bulk(ctx.argv.size() == 2 ? ctx.argv[1] : "");
+  }
   if (ctx.argv.size() == 2) return ctx.reply.bulk(ctx.argv[1]);
   ctx.reply.simple("PONG");
 }
@@ -343,14 +349,15 @@ void quit(CommandContext& ctx) {
 }  // namespace
 
 void register_connection_commands(CommandTable& t) {
-  t.add({"ping", -1, kCmdFast | kCmdStale, 0, 0, 0, ping});
+  t.add({"ping", -1, kCmdFast | kCmdStale | kCmdPubSubContext, 0, 0, 0, ping});
   t.add({"echo", 2, kCmdFast, 0, 0, 0, echo});
   t.add({"auth", -2, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading, 0, 0, 0, auth});
   t.add({"hello", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading, 0, 0, 0, hello});
   t.add({"client", -2, kCmdStale | kCmdLoading, 0, 0, 0, client});
   t.add({"select", 2, kCmdFast | kCmdLoading | kCmdStale, 0, 0, 0, select});
   t.add({"monitor", 1, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, monitor});
-  t.add({"quit", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading, 0, 0, 0, quit});
+  t.add({"quit", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading | kCmdPubSubContext, 0, 0, 0,
+         quit});
 }
 
 }  // namespace meridian

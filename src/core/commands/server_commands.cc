@@ -137,6 +137,10 @@ void info(CommandContext& ctx) {
     field(out, "keyspace_misses", st.keyspace_misses);
     field(out, "total_error_replies", st.total_error_replies);
     field(out, "protocol_errors", st.protocol_errors);
+    PubSub& ps = r.pubsub();
+    field(out, "pubsub_channels", static_cast<uint64_t>(ps.names(PubSub::kChannel)));
+    field(out, "pubsub_patterns", static_cast<uint64_t>(ps.names(PubSub::kPattern)));
+    field(out, "pubsubshard_channels", static_cast<uint64_t>(ps.names(PubSub::kShard)));
   }
   if (want("replication")) {
     section(out, "Replication");

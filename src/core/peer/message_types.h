@@ -33,9 +33,11 @@ enum class MessageType : uint8_t {
   // Global view (core/global/global_view.h).
   kScan = 26,
   kScanReply = 27,
+  // Pub/sub (core/region/pubsub.h).
+  kPublish = 28,  // a message published in the sending region
 };
 
-enum class Owner { kReplication, kFailover, kForwarder, kGlobalView };
+enum class Owner { kReplication, kFailover, kForwarder, kGlobalView, kPubSub };
 
 // Who handles a message of this type; nothing for an unknown type.
 inline std::optional<Owner> owner_of(uint8_t type) {
@@ -43,6 +45,7 @@ inline std::optional<Owner> owner_of(uint8_t type) {
   if (type >= 16 && type <= 23) return Owner::kFailover;
   if (type == 24 || type == 25) return Owner::kForwarder;
   if (type == 26 || type == 27) return Owner::kGlobalView;
+  if (type == 28) return Owner::kPubSub;
   return std::nullopt;
 }
 

@@ -26,9 +26,10 @@ class Reply {
   void null();        // missing value: $-1 (RESP2) or _ (RESP3)
   void null_array();  // missing aggregate: *-1 (RESP2) or _ (RESP3)
   void array(size_t n) { header('*', n); }
-  void map(size_t pairs);                // RESP2: array of 2n
-  void set(size_t n);                    // RESP2: array
-  void verbatim(std::string_view text);  // RESP3 '=' txt; RESP2 bulk
+  void map(size_t pairs);                                      // RESP2: array of 2n
+  void set(size_t n);                                          // RESP2: array
+  void push(size_t n) { header(proto_ == 3 ? '>' : '*', n); }  // out-of-band; RESP2: array
+  void verbatim(std::string_view text);                        // RESP3 '=' txt; RESP2 bulk
   // A double already in Redis' text form ("1.5", "inf"): RESP3 ',', RESP2 bulk.
   void dbl(std::string_view text);
 

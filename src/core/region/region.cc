@@ -64,6 +64,11 @@ void Region::attach_network(Network* network) {
   failover_.attach(network);
   forwarder_.attach(network);
   global_view_.attach(network);
+  std::vector<RegionId> peers;
+  for (const auto& r : settings_.replication.regions) {
+    if (r.id != settings_.region_id) peers.push_back(r.id);
+  }
+  pubsub_.attach(network, std::move(peers), static_cast<uint64_t>(now_ms()));
   // "leader" reads go to the current primary.
   replicator_.leader_of = [this] { return failover_.primary(); };
 }
@@ -80,6 +85,8 @@ void Region::on_message(RegionId from, std::string_view message) {
       return forwarder_.on_message(from, message);
     case peer::Owner::kGlobalView:
       return global_view_.on_message(from, message);
+    case peer::Owner::kPubSub:
+      return pubsub_.on_message(from, message);
   }
 }
 

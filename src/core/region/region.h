@@ -27,6 +27,7 @@
 #include "core/region/client.h"
 #include "core/region/client_pause.h"
 #include "core/region/command_stats.h"
+#include "core/region/pubsub.h"
 #include "core/region/scan_cursors.h"
 #include "core/region/stats.h"
 #include "core/replication/conflict_feed.h"
@@ -93,6 +94,7 @@ class Region {
   void remove_client(Client* c) {
     std::erase(clients_, c);
     std::erase(monitors_, c);
+    pubsub_.forget(c);
   }
   // MONITOR: clients shown every command the region runs.
   void add_monitor(Client* c) {
@@ -102,6 +104,8 @@ class Region {
   uint64_t next_client_id() { return next_client_id_++; }
   // CLIENT PAUSE / UNPAUSE; sessions ask it before running a command.
   ClientPause& client_pause() { return pause_; }
+  // SUBSCRIBE / PUBLISH within this region.
+  PubSub& pubsub() { return pubsub_; }
 
  private:
   void expire_tick();
@@ -123,6 +127,7 @@ class Region {
   WriteForwarder forwarder_;
   GlobalView global_view_;
   ClientPause pause_;
+  PubSub pubsub_;
   Lifetime lifetime_;
 };
 

@@ -77,6 +77,10 @@ bool Session::resume(std::string& out) {
 
 void Session::push(std::string_view bytes) {
   if (closing_) return;
+  if (running_out_ != nullptr) {
+    running_out_->append(bytes);
+    return;
+  }
   if (pushed_.size() + bytes.size() > kMaxPushed) {
     pushed_.clear();
     return kill();
@@ -114,7 +118,9 @@ void Session::process(std::string& out) {
       break;
     }
     size_t before = out.size();
+    running_out_ = &out;
     dispatch(argv_, out);
+    running_out_ = nullptr;
     // Every command answers exactly once: now, or when its wait ends.
     MERIDIAN_ASSERT(blocked_ || out.size() > before || argv_.empty(),
                     "a command ended without a reply");
@@ -160,6 +166,13 @@ void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
     reply.error("NOAUTH Authentication required.");
     stats.reject(spec->name);
     return stats.error("NOAUTH");
+  }
+  if (proto_ == 2 && region_.pubsub().subscribed(this) && !(spec->flags & kCmdPubSubContext)) {
+    reply.error("ERR Can't execute '" + spec->name +
+                "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+                "this context");
+    stats.reject(spec->name);
+    return stats.error("ERR");
   }
   if (region_.client_pause().holds((spec->flags & (kCmdWrite | kCmdMayReplicate)) != 0)) {
     return hold_for_pause(argv);

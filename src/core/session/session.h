@@ -107,7 +107,10 @@ class Session : public Client, public ForwardedClient {
   bool blocked_ = false;
   std::optional<Finish> finish_;  // set when a blocked command's wait ended
   std::function<void()> ready_hook_;
-  std::string pushed_;  // MONITOR lines not yet handed to the runtime
+  std::string pushed_;  // MONITOR lines and messages not yet handed to the runtime
+  // The output of the command running now: what is pushed meanwhile (a
+  // message the client published to itself) goes before its reply, as in Redis.
+  std::string* running_out_ = nullptr;
   Lifetime lifetime_;
 };
 

@@ -1,0 +1,77 @@
+"""Pub/sub across regions, real processes under emulated WAN latency: a
+message published in one region reaches the subscribers of every region
+about one one-way delay later, each publisher's messages in order and
+each once; PUBLISH counts the subscribers of its own region."""
+
+import time
+
+import pytest
+
+from lib.cluster import Cluster
+from lib.harness import wait_until
+from lib.resp import encode_command
+
+WAN = [("us", "eu", 100), ("us", "ap", 200), ("eu", "ap", 150)]  # round trips, ms
+
+
+@pytest.fixture(scope="module")
+def regions():
+    c = Cluster(names=("us", "eu", "ap"), wan=WAN)
+    try:
+        c.start()
+        c.wait_linked()
+        yield c
+    finally:
+        c.cleanup()
+
+
+def subscribe(conn, *channels):
+    conn.send_raw(encode_command("SUBSCRIBE", *channels))
+    return [conn.read() for _ in channels]
+
+
+def test_a_message_reaches_every_region_after_one_one_way_delay(regions):
+    ap, eu, us = regions["ap"].conn(), regions["eu"].conn(), regions["us"].conn()
+    subscribe(ap, "alerts")
+    subscribe(eu, "alerts")
+    local = regions["us"].conn()
+    subscribe(local, "alerts")
+    start = time.monotonic()
+    assert us.call("PUBLISH", "alerts", "fire") == 1  # the subscribers of us-east
+    assert local.read(timeout=5) == [b"message", b"alerts", b"fire"]
+    assert ap.read(timeout=5) == [b"message", b"alerts", b"fire"]
+    ap_after = time.monotonic() - start
+    assert eu.read(timeout=5) == [b"message", b"alerts", b"fire"]
+    # us-ap one way is 100 ms: the message travels once, not through a round trip
+    assert 0.09 <= ap_after < 0.6, ap_after
+
+
+def test_each_publishers_messages_arrive_in_order_and_once(regions):
+    ap = regions["ap"].conn()
+    subscribe(ap, "seq")
+    us, eu = regions["us"].conn(), regions["eu"].conn()
+    for i in range(200):
+        us.send_raw(encode_command("PUBLISH", "seq", "us-%d" % i))
+        eu.send_raw(encode_command("PUBLISH", "seq", "eu-%d" % i))
+    for c in (us, eu):
+        assert [c.read() for _ in range(200)] == [0] * 200
+    got = [ap.read(timeout=10)[2].decode() for _ in range(400)]
+    assert [g for g in got if g.startswith("us-")] == ["us-%d" % i for i in range(200)]
+    assert [g for g in got if g.startswith("eu-")] == ["eu-%d" % i for i in range(200)]
+    # nothing more (no duplicate) once both streams are complete
+    regions["us"].conn().call("PUBLISH", "seq", "end")
+    assert ap.read(timeout=5)[2] == b"end"
+
+
+def test_patterns_and_shard_channels_cross_regions_too(regions):
+    eu = regions["eu"].conn()
+    eu.send_raw(encode_command("PSUBSCRIBE", "metrics.*"))
+    eu.read()
+    eu.send_raw(encode_command("SSUBSCRIBE", "orders"))
+    eu.read()
+    ap = regions["ap"].conn()
+    assert ap.call("PUBLISH", "metrics.cpu", "93") == 0
+    assert eu.read(timeout=5) == [b"pmessage", b"metrics.*", b"metrics.cpu", b"93"]
+    assert ap.call("SPUBLISH", "orders", "o-1") == 0
+    assert eu.read(timeout=5) == [b"smessage", b"orders", b"o-1"]
+    wait_until(lambda: regions["eu"].conn().call("PUBSUB", "NUMPAT") == 1, desc="pattern counted")
