@@ -68,3 +68,12 @@ def test_leaderboard(regions):
     for n in c.names:
         assert c.client(n).zscore("leaderboard:season-1", "player-02") == 143.0
         assert c.client(n).zrevrank("leaderboard:season-1", "player-09") == 1
+
+
+def test_cache_invalidation(regions):
+    c, arg = regions
+    out = run_example("cache_invalidation.py", arg)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "30 prices changed in 3 regions; every region's cache is current" in out.stdout
+    # every region's application heard every change, its own included
+    assert "invalidations received: us 30, eu 30, ap 30" in out.stdout, out.stdout
