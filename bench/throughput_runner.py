@@ -9,8 +9,10 @@ tests/lib/resp.py (FLUSHALL, startup-command probes, key counts, versions).
 import csv
 import io
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -23,15 +25,17 @@ from lib.resp import Err, ProtocolViolation, plain  # noqa: E402
 DEFAULT_MERIDIAN = os.path.join(REPO, "build", "meridian")
 TARGET_RATIO = 0.8
 TESTS = ["set", "get", "incr", "sadd", "hset", "lpush", "lpop", "lrange_100", "zadd", "zincrby",
-         "zrange_100", "pfadd"]
+         "zrange_100", "pfadd", "publish"]
 # Tests redis-benchmark has no -t for: the command line it runs instead
 # (its __rand_int__ is a number below the keyspace). ZINCRBY and ZRANGE
 # read the set -t zadd filled; PFADD adds random elements to one
-# HyperLogLog, as its SADD test adds to one set.
+# HyperLogLog, as its SADD test adds to one set. PUBLISH runs with one
+# subscriber on the channel (Subscriber below), which must read every message.
 CUSTOM = {
     "zincrby": ["ZINCRBY", "myzset", "1", "element:__rand_int__"],
     "zrange_100": ["ZRANGE", "myzset", "-inf", "+inf", "BYSCORE", "LIMIT", "0", "100"],
     "pfadd": ["PFADD", "hll", "element:__rand_int__"],
+    "publish": ["PUBLISH", "news", "message:__rand_int__"],
 }
 PIPELINES = [1, 16]
 # requests per redis-benchmark run, by pipeline depth
@@ -130,10 +134,72 @@ def parse_csv(text, test):
     return None
 
 
+class Subscriber:
+    """One client subscribed to a channel, reading (and counting) every
+    message in a thread while a PUBLISH test runs."""
+
+    MARK = b"$7\r\nmessage\r\n"
+
+    def __init__(self, port, channel):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.sock.sendall(b"*2\r\n$9\r\nSUBSCRIBE\r\n$%d\r\n%s\r\n"
+                          % (len(channel), channel.encode()))
+        confirmation = b""
+        while not confirmation.endswith(b":1\r\n"):
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise ConnectionError("the subscriber was closed before its confirmation")
+            confirmation += chunk
+        self.received = 0
+        self.stopping = False
+        self.thread = threading.Thread(target=self._drain, daemon=True)
+        self.thread.start()
+
+    def _drain(self):
+        self.sock.settimeout(0.2)
+        tail = b""
+        while not self.stopping:
+            try:
+                chunk = self.sock.recv(1 << 20)
+            except socket.timeout:
+                continue
+            if not chunk:
+                return
+            data = tail + chunk
+            self.received += data.count(self.MARK)
+            # A mark cut in two is whole in the next data; the kept bytes
+            # are too few to hold a mark already counted.
+            tail = data[-(len(self.MARK) - 1):]
+
+    def stop(self, expected, timeout=30.0):
+        """Waits until `expected` messages were read (or the timeout);
+        returns how many were."""
+        deadline = time.monotonic() + timeout
+        while self.received < expected and time.monotonic() < deadline and self.thread.is_alive():
+            time.sleep(0.05)
+        self.stopping = True
+        self.thread.join(5)
+        self.sock.close()
+        return self.received
+
+
 def run_one(server, test, pipeline, requests, args):
     """Run one redis-benchmark; return (result dict or None, stderr lines, error str)."""
     argv = bench_argv(server.port, test, pipeline, requests,
                       args.clients, args.keyspace)
+    subscriber = Subscriber(server.port, CUSTOM[test][1]) if test == "publish" else None
+    rec, stderr_lines, err = _run_benchmark(argv, test, args)
+    if subscriber is not None:
+        got = subscriber.stop(requests)
+        if rec is not None:
+            rec["subscriber_received"] = got
+        if got != requests and err is None:
+            err = "the subscriber read %d of %d messages" % (got, requests)
+            rec = None
+    return rec, stderr_lines, err
+
+
+def _run_benchmark(argv, test, args):
     t0 = time.monotonic()
     try:
         r = subprocess.run(argv, stdin=subprocess.DEVNULL,
