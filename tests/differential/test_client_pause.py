@@ -16,6 +16,8 @@ import time
 
 import pytest
 
+from difftools import switch_to_resp3
+
 from lib.harness import wait_until
 from lib.resp import is_null
 
@@ -60,8 +62,8 @@ ERROR_CASES = [
 def test_client_pause_errors_match_redis(diff_pair, proto):
     ref, sut = diff_pair
     r, m = ref.conn(), sut.conn()
-    r.call("HELLO", proto)
-    m.call("HELLO", proto)
+    if proto == "3":
+        switch_to_resp3(r, m)
     for argv in ERROR_CASES:
         assert m.call_raw(*argv) == r.call_raw(*argv), argv
         r.call("CLIENT", "UNPAUSE")

@@ -11,6 +11,8 @@ hash order (UNSUBSCRIBE of everything, PUBSUB CHANNELS), as sorted lists.
 
 import pytest
 
+from difftools import switch_to_resp3
+
 from lib.harness import wait_until
 from lib import resp
 from lib.resp import encode_command
@@ -33,13 +35,10 @@ def by_name(raw_replies):
 
 def both(diff_pair, proto):
     ref, sut = diff_pair
-    conns = []
-    for s in (ref, sut):
-        c = s.conn()
-        if proto == "3":
-            c.call("HELLO", "3")
-        conns.append(c)
-    return conns
+    r, m = ref.conn(), sut.conn()
+    if proto == "3":
+        switch_to_resp3(r, m)
+    return r, m
 
 
 # (argv, how many replies, compare sorted)

@@ -6,21 +6,15 @@ import subprocess
 
 import pytest
 
-from lib.cluster import Cluster
+from lib.cluster import THREE_REGION_WAN, THREE_REGIONS, running
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-WAN = [("us", "eu", 100), ("us", "ap", 200), ("eu", "ap", 150)]
 
 
 @pytest.fixture(scope="module")
 def regions():
-    c = Cluster(names=("us", "eu", "ap"), wan=WAN)
-    try:
-        c.start()
-        c.wait_linked()
+    with running(names=THREE_REGIONS, wan=THREE_REGION_WAN) as c:
         yield c, ",".join("%s=%d" % (n, c[n].port) for n in c.names)
-    finally:
-        c.cleanup()
 
 
 def run_example(name, regions_arg):

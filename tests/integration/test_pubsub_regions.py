@@ -7,22 +7,15 @@ import time
 
 import pytest
 
-from lib.cluster import Cluster
+from lib.cluster import THREE_REGION_WAN, THREE_REGIONS, running
 from lib.harness import wait_until
 from lib.resp import encode_command
-
-WAN = [("us", "eu", 100), ("us", "ap", 200), ("eu", "ap", 150)]  # round trips, ms
 
 
 @pytest.fixture(scope="module")
 def regions():
-    c = Cluster(names=("us", "eu", "ap"), wan=WAN)
-    try:
-        c.start()
-        c.wait_linked()
+    with running(names=THREE_REGIONS, wan=THREE_REGION_WAN) as c:
         yield c
-    finally:
-        c.cleanup()
 
 
 def subscribe(conn, *channels):

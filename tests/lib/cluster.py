@@ -2,11 +2,17 @@
 one `meridian server` per region, each with its own data directory, sharing
 one topology config (peer links, [replication], [[wan]] emulation)."""
 
+import contextlib
 import json
 import os
 import urllib.request
 
 from lib import harness
+
+# Three regions under the design text's round trips (ms): the examples' and
+# the cross-region pub/sub tests' cluster.
+THREE_REGIONS = ("us", "eu", "ap")
+THREE_REGION_WAN = [("us", "eu", 100), ("us", "ap", 200), ("eu", "ap", 150)]
 
 
 def toml_value(v):
@@ -173,3 +179,15 @@ class Cluster:
     def cleanup(self):
         for s in self.servers.values():
             s.cleanup()
+
+
+@contextlib.contextmanager
+def running(**kw):
+    """A Cluster(**kw), started and linked; cleaned up on leaving."""
+    c = Cluster(**kw)
+    try:
+        c.start()
+        c.wait_linked()
+        yield c
+    finally:
+        c.cleanup()

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/region/client.h"
+#include "storage/memory_storage.h"
 
 namespace meridian {
 namespace {
@@ -31,7 +32,8 @@ class FakeNetwork : public Network {
 };
 
 TEST(PubSub, SubscribersReadArraysInResp2AndPushesInResp3) {
-  PubSub ps;
+  MemoryStorage storage;
+  PubSub ps{storage};
   FakeClient two(2), three(3);
   EXPECT_TRUE(ps.subscribe(&two, PubSub::kChannel, "c"));
   EXPECT_FALSE(ps.subscribe(&two, PubSub::kChannel, "c"));
@@ -53,11 +55,14 @@ TEST(PubSub, SubscribersReadArraysInResp2AndPushesInResp3) {
 
 TEST(PubSub, RelayedMessagesArriveOnceAndInOrder) {
   FakeNetwork net;
-  PubSub origin, here;
+  MemoryStorage storage;
+  PubSub origin{storage}, here{storage};
   origin.attach(&net, {2, 3}, /*incarnation=*/100);
   FakeClient sub(2);
   here.subscribe(&sub, PubSub::kChannel, "c");
   for (const char* m : {"1", "2", "3"}) origin.publish(PubSub::kChannel, "c", m);
+  EXPECT_TRUE(net.sent.empty());  // nothing leaves before the pass commits
+  origin.after_commit();
   ASSERT_EQ(net.sent[2].size(), 3u);
   ASSERT_EQ(net.sent[3].size(), 3u);
   const auto& msgs = net.sent[2];
@@ -70,9 +75,10 @@ TEST(PubSub, RelayedMessagesArriveOnceAndInOrder) {
   here.on_message(1, msgs[1]);
   EXPECT_EQ(sub.got, payload("1") + payload("3"));
   // The origin restarts: its numbering starts again, in a later incarnation.
-  PubSub restarted;
+  PubSub restarted{storage};
   restarted.attach(&net, {2}, /*incarnation=*/200);
   restarted.publish(PubSub::kChannel, "c", "4");
+  restarted.after_commit();
   here.on_message(1, net.sent[2].back());
   EXPECT_EQ(sub.got, payload("1") + payload("3") + payload("4"));
   // Garbage is ignored.

@@ -171,13 +171,13 @@ void ScoreIndex::put(std::string_view prefix, SetCache& c, const Bucket& b) {
   auto [it, added] = c.level[b.level].try_emplace(b.fence);
   it->second = Counts{b.entries, b.children};
   if (added) charge(c, b.fence, true);
-  if (c.dirty.emplace(b.level, b.fence).second) charge(c, b.fence, true);
+  c.dirty.emplace(b.level, b.fence);  // cleared each pass: not charged
   if (dirty_sets_.find(prefix) == dirty_sets_.end()) dirty_sets_.emplace(prefix);
 }
 
 void ScoreIndex::erase(std::string_view prefix, SetCache& c, const Bucket& b) {
   if (c.level[b.level].erase(b.fence) > 0) charge(c, b.fence, false);
-  if (c.dirty.emplace(b.level, b.fence).second) charge(c, b.fence, true);
+  c.dirty.emplace(b.level, b.fence);
   if (dirty_sets_.find(prefix) == dirty_sets_.end()) dirty_sets_.emplace(prefix);
   if (b.level > 0 && c.loaded[b.level - 1].erase(b.fence) > 0) charge(c, b.fence, false);
 }
@@ -291,16 +291,15 @@ uint64_t ScoreIndex::count_before(std::string_view prefix, std::string_view pos)
   for (int k = kLevels - 1; k >= 0; --k) {
     if (k + 1 < kLevels) load_children(prefix, c, k, parent);
     const auto& m = c.level[k];
-    uint64_t last = 0;
-    bool any = false;
-    // The buckets from the holder above up to pos: all its children.
+    // The buckets from the holder above up to pos (all its children); all
+    // but the last, the holder at this level, come before pos.
+    auto holder = m.end();
     for (auto it = m.lower_bound(parent.fence); it != m.end() && it->first <= pos; ++it) {
-      before += last;
-      last = it->second.entries;
-      parent = Bucket{k, it->first, it->second.entries, it->second.children, true};
-      any = true;
+      if (holder != m.end()) before += holder->second.entries;
+      holder = it;
     }
-    if (!any) return 0;  // no bucket yet: no entry
+    if (holder == m.end()) return 0;  // no bucket yet: no entry
+    parent = Bucket{k, holder->first, holder->second.entries, holder->second.children, true};
   }
   const std::string end = entry_key(prefix, pos);
   auto it = bounded(storage_, prefix);

@@ -46,8 +46,10 @@ class Client {
   // runtime can (the session wakes its runtime; a plain client just closes
   // after its next reply).
   virtual void kill() { closing_ = true; }
-  // MONITOR: bytes for this client outside any reply of its own. A session
-  // buffers them (bounded) and wakes its runtime.
+  // MONITOR, pub/sub: bytes for this client outside any reply of its own. A
+  // session buffers them (bounded) and wakes its runtime; past the bound it
+  // is killed, which closes it later, never during the call (callers may be
+  // walking lists the client is on).
   virtual void push(std::string_view bytes) { (void)bytes; }
   // Waiting for its command to finish (WAIT, a sync write, CLIENT PAUSE).
   virtual bool blocked() const { return false; }

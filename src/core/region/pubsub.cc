@@ -87,7 +87,7 @@ size_t PubSub::publish(Kind kind, std::string_view channel, std::string_view mes
     m.push_back(static_cast<char>(kind));
     coding::put_bytes(m, channel);
     coding::put_bytes(m, message);
-    for (RegionId r : peers_) network_->send(r, m);
+    for (RegionId r : peers_) outbox_.add(r, m);
   }
   return deliver_here(kind, channel, message);
 }
@@ -113,23 +113,19 @@ void PubSub::on_message(RegionId from, std::string_view in) {
 }
 
 size_t PubSub::deliver_here(Kind kind, std::string_view channel, std::string_view message) {
+  // Client::push never closes a client there and then, so the lists stay
+  // as they are while they are walked.
   size_t n = 0;
-  // Copies: a delivery may close a subscriber that fell too far behind,
-  // which unsubscribes it from these very lists.
   auto found = by_name_[kind].find(channel);
   if (found != by_name_[kind].end()) {
-    const std::vector<Client*> listeners = found->second;
-    for (Client* c : listeners) {
+    for (Client* c : found->second) {
       deliver(c, kind == kShard ? "smessage" : "message", nullptr, channel, message);
       ++n;
     }
   }
   if (kind != kChannel) return n;
-  std::vector<std::pair<std::string, std::vector<Client*>>> matched;
   for (const auto& [pattern, listeners] : by_name_[kPattern]) {
-    if (glob_match(pattern, channel)) matched.emplace_back(pattern, listeners);
-  }
-  for (const auto& [pattern, listeners] : matched) {
+    if (!glob_match(pattern, channel)) continue;
     for (Client* c : listeners) {
       deliver(c, "pmessage", &pattern, channel, message);
       ++n;

@@ -22,6 +22,7 @@
 
 #include "core/base/version_vector.h"
 #include "core/env/network.h"
+#include "core/env/outbox.h"
 
 namespace meridian {
 
@@ -30,6 +31,8 @@ class Client;
 class PubSub {
  public:
   enum Kind { kChannel = 0, kPattern = 1, kShard = 2 };
+
+  explicit PubSub(Storage& storage) : outbox_(storage) {}
 
   // Adds or removes one subscription; false if it was already so.
   bool subscribe(Client* c, Kind kind, std::string_view name);
@@ -46,9 +49,12 @@ class PubSub {
   // every start of this region (its start time).
   void attach(Network* network, std::vector<RegionId> peers, uint64_t incarnation);
   // Delivers `message` on `channel` to this region's subscribers and, for
-  // kChannel, to every matching pattern's, and sends it to the other
+  // kChannel, to every matching pattern's, and queues it for the other
   // regions; returns how many deliveries were made here.
   size_t publish(Kind kind, std::string_view channel, std::string_view message);
+  // After the pass's commit (and the replicator's records): sends what
+  // publish() queued, so a message never announces a write a crash undoes.
+  void after_commit() { outbox_.send_committed(network_); }
   // A message another region published (peer::MessageType::kPublish).
   void on_message(RegionId from, std::string_view message);
 
@@ -69,6 +75,7 @@ class PubSub {
   std::vector<RegionId> peers_;
   uint64_t incarnation_ = 0;
   uint64_t sent_ = 0;
+  Outbox outbox_;
   // Per origin: the (incarnation, sequence) of the last message delivered.
   std::unordered_map<RegionId, std::pair<uint64_t, uint64_t>> delivered_;
 };

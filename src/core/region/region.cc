@@ -23,7 +23,8 @@ Region::Region(RegionSettings settings, Env env)
       conflicts_(settings_.replication.conflict_feed_size),
       forwarder_(env, names_),
       global_view_(settings_, keyspace_, env),
-      pause_(env.clock, env.scheduler, [this](bool on) { keyspace_.hold_expiry(on); }) {
+      pause_(env.clock, env.scheduler, [this](bool on) { keyspace_.hold_expiry(on); }),
+      pubsub_(env.storage) {
   names_[settings_.region_id] = settings_.region_name;
   for (const auto& r : settings_.replication.regions) names_[r.id] = r.name;
   keyspace_.on_conflict = [this](const crdt::ConflictEvent& ev) {
@@ -130,6 +131,7 @@ void Region::end_pass() {
   failover_.after_commit();
   forwarder_.after_commit();
   global_view_.after_commit();
+  pubsub_.after_commit();
 }
 
 }  // namespace meridian
