@@ -20,12 +20,13 @@ REPO = os.path.dirname(HERE)
 if os.path.join(REPO, "tests") not in sys.path:
     sys.path.insert(0, os.path.join(REPO, "tests"))
 from lib import harness  # noqa: E402
+import transaction_driver  # noqa: E402
 from lib.resp import Err, ProtocolViolation, plain  # noqa: E402
 
 DEFAULT_MERIDIAN = os.path.join(REPO, "build", "meridian")
 TARGET_RATIO = 0.8
 TESTS = ["set", "get", "incr", "sadd", "hset", "lpush", "lpop", "lrange_100", "zadd", "zincrby",
-         "zrange_100", "pfadd", "publish"]
+         "zrange_100", "pfadd", "publish", "multi_exec_10"]
 # Tests redis-benchmark has no -t for: the command line it runs instead
 # (its __rand_int__ is a number below the keyspace). ZINCRBY and ZRANGE
 # read the set -t zadd filled; PFADD adds random elements to one
@@ -183,8 +184,22 @@ class Subscriber:
         return self.received
 
 
+# Tests redis-benchmark cannot send, run by a driver of ours: each request
+# is one MULTI + 10 INCR + EXEC (transaction_driver.py).
+DRIVEN = {"multi_exec_10"}
+# Requests of a driven test, per redis-benchmark request (each is 12 commands).
+DRIVEN_SHARE = 12
+
+
 def run_one(server, test, pipeline, requests, args):
     """Run one redis-benchmark; return (result dict or None, stderr lines, error str)."""
+    if test in DRIVEN:
+        try:
+            rec = transaction_driver.run(server.port, max(1, requests // DRIVEN_SHARE), pipeline,
+                                         args.clients, args.keyspace, timeout=args.bench_timeout)
+        except (OSError, RuntimeError) as e:
+            return None, [], "transaction driver: %s" % e
+        return rec, [], None
     argv = bench_argv(server.port, test, pipeline, requests,
                       args.clients, args.keyspace)
     subscriber = Subscriber(server.port, CUSTOM[test][1]) if test == "publish" else None

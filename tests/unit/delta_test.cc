@@ -630,4 +630,24 @@ TEST(Deltas, ConcurrentRaisesOfARegisterKeepTheHighestUnderEveryPolicy) {
 }
 
 }  // namespace
+TEST(Deltas, TheUnitFlagTravelsWithTheRecordAndApartFromFlushes) {
+  for (bool clear : {false, true}) {
+    for (bool more : {false, true}) {
+      LogRecord rec;
+      rec.origin = 2;
+      rec.seq = 7;
+      rec.deps.set(1, 3);
+      rec.clear = clear;
+      rec.more = more;
+      std::string bytes = rec.encode();
+      LogRecord back;
+      ASSERT_TRUE(back.decode(bytes));
+      EXPECT_EQ(back.clear, clear);
+      EXPECT_EQ(back.more, more);
+      EXPECT_EQ(record_continues(bytes), more);
+    }
+  }
+  EXPECT_FALSE(record_continues("garbage"));
+}
+
 }  // namespace meridian

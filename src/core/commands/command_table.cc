@@ -10,6 +10,7 @@ CommandTable::CommandTable() {
   specs_.reserve(256);
   register_connection_commands(*this);
   register_pubsub_commands(*this);
+  register_transaction_commands(*this);
   register_server_commands(*this);
   register_key_commands(*this);
   register_string_commands(*this);

@@ -84,6 +84,7 @@ const CommandTable& command_table();
 // Each family registers its commands.
 void register_connection_commands(CommandTable& table);
 void register_pubsub_commands(CommandTable& table);
+void register_transaction_commands(CommandTable& table);
 void register_server_commands(CommandTable& table);
 void register_key_commands(CommandTable& table);
 void register_string_commands(CommandTable& table);

@@ -14,6 +14,9 @@ constexpr uint8_t kWireValue = 0x04;
 constexpr uint8_t kWireExpiry = 0x08;
 constexpr uint8_t kWireIncrement = 0x10;
 constexpr uint8_t kWireClearPrior = KeyDelta::kClearPrior;
+// LogRecord flags (the byte after the dependencies).
+constexpr uint8_t kRecordClear = 0x01;
+constexpr uint8_t kRecordMore = 0x02;
 constexpr uint8_t kWireKnown = 0x3f;
 
 void put_signed(std::string& out, int64_t v) {
@@ -69,7 +72,7 @@ std::string LogRecord::encode() const {
   coding::put_varint(out, seq);
   coding::put_fixed64_be(out, hlc.packed);
   deps.encode(out);
-  out.push_back(clear ? 1 : 0);
+  out.push_back(static_cast<char>((clear ? kRecordClear : 0) | (more ? kRecordMore : 0)));
   coding::put_varint(out, keys.size());
   crdt::Implied im{origin, seq, hlc};
   for (const auto& k : keys) {
@@ -100,7 +103,8 @@ bool LogRecord::decode(std::string_view in) {
     return false;
   }
   origin = static_cast<RegionId>(o);
-  clear = in[0] != 0;
+  clear = (in[0] & kRecordClear) != 0;
+  more = (in[0] & kRecordMore) != 0;
   in.remove_prefix(1);
   if (!coding::get_varint(in, &n) || n > in.size()) return false;
   keys.assign(n, KeyDelta{});
@@ -148,6 +152,18 @@ bool peek_record(std::string_view in, RegionId* origin, uint64_t* seq, Hlc* hlc)
   }
   *origin = static_cast<RegionId>(o);
   return true;
+}
+
+bool record_continues(std::string_view in) {
+  uint8_t format = 0;
+  uint64_t o = 0, seq = 0, hlc = 0;
+  VersionVector deps;
+  if (!get_u8(in, &format) || format != LogRecord::kFormat || !coding::get_varint(in, &o) ||
+      !coding::get_varint(in, &seq) || !coding::get_fixed64_be(in, &hlc) || !deps.decode(in) ||
+      in.empty()) {
+    return false;
+  }
+  return (in[0] & kRecordMore) != 0;
 }
 
 void KeyChunk::encode(std::string& out) const {

@@ -79,6 +79,10 @@ struct LogRecord {
   // order and a write's context is exact.
   VersionVector deps;
   bool clear = false;
+  // The next record of the same origin belongs to the same unit (a
+  // transaction, a script): other regions apply the unit's records together,
+  // in one pass, or none of them.
+  bool more = false;
   std::vector<KeyDelta> keys;
 
   // Everything the write had seen: its dependencies and its origin's earlier writes.
@@ -93,6 +97,8 @@ struct LogRecord {
 // The dot and timestamp at the front of an encoded LogRecord, without
 // decoding the rest.
 bool peek_record(std::string_view in, RegionId* origin, uint64_t* seq, Hlc* hlc);
+// Whether an encoded LogRecord has `more` set (false if it does not parse).
+bool record_continues(std::string_view in);
 
 // A piece of one key's whole state, for full resyncs: its record (in the
 // first chunk) and the fields whose names lie in (after, last], or after

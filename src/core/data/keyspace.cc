@@ -66,6 +66,7 @@ void Keyspace::touch(std::string_view key) {
   for (const auto& k : cmd_.keys)
     if (k == key) return;
   cmd_.keys.emplace_back(key);
+  if (on_change) on_change(key);
 }
 
 // The cached state of `key` in `column`, read from storage on a miss.
@@ -498,6 +499,7 @@ size_t Keyspace::expire_cycle(int64_t now_ms, size_t budget) {
 void Keyspace::clear(int64_t now_ms) {
   Stamp s = stamp(now_ms);
   cmd_.clear = true;
+  if (on_flush) on_flush();
   if (merging()) {
     clear_before(s.hlc, own_context(s));
     return;

@@ -73,6 +73,12 @@ class Keyspace {
   bool frozen() const { return frozen_; }
   // Test hook: each tombstone purged, with its last record.
   std::function<void(std::string_view key, const KeyRecord& tombstone)> on_purge;
+  // Every key whose state changed, by a local write (once per command), an
+  // expiry, a replicated write or a resync (WATCH, blocked clients); and
+  // every FLUSHALL, local or replicated. Called during the write: a hook
+  // only takes note.
+  std::function<void(std::string_view key)> on_change;
+  std::function<void()> on_flush;
   // Every resolution that discarded a write.
   std::function<void(const crdt::ConflictEvent&)> on_conflict;
   // Fault injection (MR.DEBUG, the simulator's checker test): applying a

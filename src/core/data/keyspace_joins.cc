@@ -149,8 +149,14 @@ void Keyspace::apply(const LogRecord& rec) {
   VersionVector ctx = rec.context();
   hlc_.observe(rec.hlc);
   meta_dirty_ = true;
-  if (rec.clear) clear_before(rec.hlc, ctx);
-  for (const auto& d : rec.keys) apply_key(rec, d, ctx);
+  if (rec.clear) {
+    clear_before(rec.hlc, ctx);
+    if (on_flush) on_flush();
+  }
+  for (const auto& d : rec.keys) {
+    apply_key(rec, d, ctx);
+    if (on_change) on_change(d.key);
+  }
 }
 
 void Keyspace::apply_key(const LogRecord& rec, const KeyDelta& d, const VersionVector& ctx) {

@@ -73,6 +73,7 @@ void Keyspace::read_chunks(StorageSnapshot& snap, ChunkCursor* cursor, size_t bu
 }
 
 void Keyspace::join_chunk(const KeyChunk& chunk, const VersionVector& their_ctx) {
+  if (on_change && chunk.first) on_change(chunk.key);
   if (chunk.first) {
     if (joining_) {  // the previous key never got its final chunk
       joining_->rec.count = joining_->count;

@@ -53,6 +53,10 @@ class Client {
   virtual void push(std::string_view bytes) { (void)bytes; }
   // Waiting for its command to finish (WAIT, a sync write, CLIENT PAUSE).
   virtual bool blocked() const { return false; }
+  // Between MULTI and EXEC / DISCARD (commands are queued).
+  bool in_multi() const { return multi_state_ != Multi::kNone; }
+  // Running the commands of EXEC: nothing may wait (WAIT answers at once).
+  bool in_exec() const { return multi_state_ == Multi::kExec; }
   int64_t created_ms() const { return created_ms_; }
   int64_t last_command_ms() const { return last_command_ms_; }
   // Name of the last command run, "NULL" before the first (as Redis shows it).
@@ -83,6 +87,8 @@ class Client {
   VersionVector token_;
   uint64_t last_write_seq_ = 0;
   Hlc last_write_hlc_;
+  enum class Multi { kNone, kQueuing, kExec };
+  Multi multi_state_ = Multi::kNone;
 };
 
 }  // namespace meridian

@@ -27,6 +27,8 @@ Region::Region(RegionSettings settings, Env env)
       pubsub_(env.storage) {
   names_[settings_.region_id] = settings_.region_name;
   for (const auto& r : settings_.replication.regions) names_[r.id] = r.name;
+  keyspace_.on_change = [this](std::string_view key) { watches_.touch(key); };
+  keyspace_.on_flush = [this] { watches_.touch_all(); };
   keyspace_.on_conflict = [this](const crdt::ConflictEvent& ev) {
     if (ev.reason == "sibling cap" && warn) {
       auto name = names_.find(ev.discarded.origin);

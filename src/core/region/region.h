@@ -30,6 +30,7 @@
 #include "core/region/pubsub.h"
 #include "core/region/scan_cursors.h"
 #include "core/region/stats.h"
+#include "core/region/watches.h"
 #include "core/replication/conflict_feed.h"
 #include "core/replication/replicator.h"
 #include "core/settings/region_settings.h"
@@ -95,6 +96,7 @@ class Region {
     std::erase(clients_, c);
     std::erase(monitors_, c);
     pubsub_.forget(c);
+    watches_.unwatch(c);
   }
   // MONITOR: clients shown every command the region runs.
   void add_monitor(Client* c) {
@@ -106,6 +108,8 @@ class Region {
   ClientPause& client_pause() { return pause_; }
   // SUBSCRIBE / PUBLISH within this region.
   PubSub& pubsub() { return pubsub_; }
+  // WATCH: marked by every change of a key, local or replicated.
+  Watches& watches() { return watches_; }
 
  private:
   void expire_tick();
@@ -128,6 +132,7 @@ class Region {
   GlobalView global_view_;
   ClientPause pause_;
   PubSub pubsub_;
+  Watches watches_;
   Lifetime lifetime_;
 };
 

@@ -124,6 +124,7 @@ void Replicator::start() {
 }
 
 void Replicator::flush() {
+  MERIDIAN_ASSERT(!in_unit_, "a unit ends in the pass it began");
   flushed_ = true;
   if (!state_dirty_) return;
   std::string v;
@@ -155,9 +156,6 @@ void Replicator::ack(RegionId to) {
 void Replicator::log_command(const Keyspace::CommandWrites& w) {
   keyspace_.mark_logged();
   if (!enabled() || w.seq == 0) return;
-  // Invariant: each origin numbers its writes in increasing order, and its
-  // log holds them contiguously.
-  MERIDIAN_ASSERT(w.seq > log_last_, "per-origin sequences increase");
   LogRecord rec;
   rec.origin = self_.id;
   rec.seq = w.seq;
@@ -165,15 +163,44 @@ void Replicator::log_command(const Keyspace::CommandWrites& w) {
   rec.deps = applied_;
   rec.clear = w.clear;
   rec.keys = w.deltas;
+  if (!in_unit_) return append(rec);
+  // Inside a unit a record is logged once the next one shows it was not
+  // the last.
+  if (unit_last_) {
+    unit_last_->more = true;
+    append(*unit_last_);
+  }
+  unit_last_ = std::move(rec);
+}
+
+void Replicator::begin_unit() {
+  MERIDIAN_ASSERT(!in_unit_, "units do not nest");
+  in_unit_ = true;
+}
+
+uint64_t Replicator::end_unit() {
+  MERIDIAN_ASSERT(in_unit_, "end_unit() follows begin_unit()");
+  in_unit_ = false;
+  if (!unit_last_) return 0;
+  uint64_t seq = unit_last_->seq;
+  append(*unit_last_);
+  unit_last_.reset();
+  return seq;
+}
+
+void Replicator::append(const LogRecord& rec) {
+  // Invariant: each origin numbers its writes in increasing order, and its
+  // log holds them contiguously.
+  MERIDIAN_ASSERT(rec.seq > log_last_, "per-origin sequences increase");
   std::string bytes = rec.encode();
-  env_.storage.put(Column::kLog, layout::log_key(self_.id, w.seq), bytes);
+  env_.storage.put(Column::kLog, layout::log_key(self_.id, rec.seq), bytes);
   recent_bytes_ += bytes.size();
-  recent_.emplace_back(w.seq, std::move(bytes));
+  recent_.emplace_back(rec.seq, std::move(bytes));
   while (recent_bytes_ > kRecentBytes && recent_.size() > 1) {
     recent_bytes_ -= recent_.front().second.size();
     recent_.pop_front();
   }
-  log_last_ = w.seq;
+  log_last_ = rec.seq;
   state_dirty_ = true;
   flushed_ = false;
 }
@@ -311,10 +338,13 @@ void Replicator::pump(Peer& p) {
   }
   if (p.sent < p.acked) {
     p.sent = p.acked;
+    p.mid_unit = false;  // a peer applies (and acknowledges) whole units only
     p.inflight.clear();
     p.inflight_bytes = 0;
   }
-  while (p.sent < log_last_ && p.inflight_bytes < kWindowBytes) {
+  // A unit is sent whole even past the window: the peer applies none of it
+  // (and acknowledges nothing) until it has all of it.
+  while (p.sent < log_last_ && (p.inflight_bytes < kWindowBytes || p.mid_unit)) {
     repl::Records m;
     m.origin = self_.id;
     m.after = p.sent;
@@ -331,6 +361,7 @@ void Replicator::pump(Peer& p) {
     p.inflight.emplace_back(last, bytes);
     p.inflight_bytes += bytes;
     p.sent = last;
+    p.mid_unit = record_continues(m.records.back());
     stats_.records_sent += m.records.size();
     p.records_to += m.records.size();
     p.record_bytes_to += bytes;
@@ -410,6 +441,7 @@ void Replicator::on_snapshot_ack(Peer& from, std::string_view msg) {
     uint64_t have = o.applied.get(self_.id);
     from.acked = std::max(from.acked, have);
     from.sent = from.acked;
+    from.mid_unit = false;
     from.inflight.clear();
     from.inflight_bytes = 0;
     from.wants_resync = false;
@@ -432,6 +464,7 @@ void Replicator::tick() {
       // Nothing acknowledged for a while and nothing waiting to be written:
       // whatever is in flight was lost.
       p.sent = p.acked;
+      p.mid_unit = false;
       p.inflight.clear();
       p.inflight_bytes = 0;
       p.last_progress_ms = t;

@@ -80,6 +80,12 @@ class Replicator {
   // After a write command: appends its log record, to be committed with
   // the command's data.
   void log_command(const Keyspace::CommandWrites& writes);
+  // A transaction or a script: the records logged from begin_unit() to
+  // end_unit() (in the same pass) form one unit, which every other region
+  // applies at once or not at all. Returns the unit's last sequence (0: it
+  // wrote nothing).
+  void begin_unit();
+  uint64_t end_unit();
   // A message from region `from` (authenticated by the runtime).
   void on_message(RegionId from, std::string_view message);
   // Before the pass's commit: persists positions. After it: sends.
@@ -163,6 +169,7 @@ class Replicator {
     bool known = false;                                // heard from since start: `acked` is current
     uint64_t acked = 0;                                // highest own seq it has applied
     uint64_t sent = 0;                                 // highest own seq sent to it
+    bool mid_unit = false;                             // `sent` is inside a unit
     std::deque<std::pair<uint64_t, size_t>> inflight;  // own records sent, unacked
     size_t inflight_bytes = 0;
     VersionVector vector;  // its last reported applied vector
@@ -215,7 +222,11 @@ class Replicator {
   // Records of one origin that arrived before their dependencies were
   // applied, in sequence order, bounded.
   struct Held {
-    std::deque<std::string> records;
+    struct Record {
+      std::string bytes;
+      bool ends_unit = true;  // not LogRecord::more: the last record of its unit
+    };
+    std::deque<Record> records;
     size_t bytes = 0;
     uint64_t last = 0;  // seq of the last held record
     bool overflowed = false;
@@ -262,12 +273,14 @@ class Replicator {
   // sequence contiguous).
   std::string for_peer(std::string record, RegionId to) const;
   void truncate();
+  void append(const LogRecord& rec);
   void advance_stability();
   void on_records(Peer& from, std::string_view msg);
-  // Applies `bytes` (the next record of `origin`) if its dependencies are
-  // applied; false if it must wait. Malformed records are dropped (true).
+  // Applies `unit` (the next records of `origin`: a whole unit, see
+  // LogRecord::more) if every dependency is applied, all of it or nothing:
+  // kWait if it must wait, kBad if a record is malformed or out of sequence.
   enum class Applied { kDone, kWait, kBad };
-  Applied try_apply(RegionId origin, const std::string& bytes);
+  Applied try_apply(RegionId origin, const std::vector<const std::string*>& unit);
   void drain_held();
   void request_missing_dependencies();
   void on_status(Peer& from, std::string_view msg);
@@ -315,6 +328,8 @@ class Replicator {
   // log_retention_ops), though the records may still be kept.
   uint64_t stream_floor_ = 0;
   std::deque<std::pair<uint64_t, std::string>> recent_;  // tail of the own log
+  bool in_unit_ = false;
+  std::optional<LogRecord> unit_last_;  // the unit's latest record, logged once the next comes
   size_t recent_bytes_ = 0;
 
   bool resyncing_ = false;

@@ -36,30 +36,37 @@ void Replicator::on_message(RegionId from, std::string_view message) {
   }
 }
 
-Replicator::Applied Replicator::try_apply(RegionId origin, const std::string& bytes) {
-  LogRecord rec;
-  if (!rec.decode(bytes) || rec.origin != origin || rec.seq != applied_.get(origin) + 1) {
-    return Applied::kBad;
+Replicator::Applied Replicator::try_apply(RegionId origin,
+                                          const std::vector<const std::string*>& unit) {
+  std::vector<LogRecord> recs(unit.size());
+  for (size_t i = 0; i < unit.size(); ++i) {
+    LogRecord& rec = recs[i];
+    if (!rec.decode(*unit[i]) || rec.origin != origin || rec.seq != applied_.get(origin) + 1 + i) {
+      return Applied::kBad;
+    }
+    for (const auto& [r, s] : rec.deps.entries()) {
+      if (r == origin || r == self_.id || peer(r) == nullptr) continue;
+      if (applied_.get(r) < s) return Applied::kWait;  // causal order: its cause first
+    }
   }
-  for (const auto& [r, s] : rec.deps.entries()) {
-    if (r == origin || r == self_.id || peer(r) == nullptr) continue;
-    if (applied_.get(r) < s) return Applied::kWait;  // causal order: its cause first
-  }
-  MERIDIAN_ASSERT(rec.seq == applied_.get(origin) + 1, "each origin's records apply in sequence");
-  keyspace_.apply(rec);
-  env_.storage.put(Column::kLog, layout::log_key(origin, rec.seq), bytes);
-  applied_.set(origin, rec.seq);
-  ++stats_.records_applied;
-  if (Peer* p = peer(origin)) {
-    ++p->applied_from;
-    ++p->records_from;
-    p->apply_lag_ms = std::max<int64_t>(0, now() - rec.hlc.physical_ms());
-    ++p->lag_histogram[std::min<size_t>(static_cast<size_t>(p->apply_lag_ms),
-                                        p->lag_histogram.size() - 1)];
+  for (size_t i = 0; i < unit.size(); ++i) {
+    const LogRecord& rec = recs[i];
+    MERIDIAN_ASSERT(rec.seq == applied_.get(origin) + 1, "each origin's records apply in sequence");
+    keyspace_.apply(rec);
+    env_.storage.put(Column::kLog, layout::log_key(origin, rec.seq), *unit[i]);
+    applied_.set(origin, rec.seq);
+    ++stats_.records_applied;
+    if (Peer* p = peer(origin)) {
+      ++p->applied_from;
+      ++p->records_from;
+      p->apply_lag_ms = std::max<int64_t>(0, now() - rec.hlc.physical_ms());
+      ++p->lag_histogram[std::min<size_t>(static_cast<size_t>(p->apply_lag_ms),
+                                          p->lag_histogram.size() - 1)];
+    }
+    if (on_apply) on_apply(origin, rec.seq);
   }
   state_dirty_ = true;
   flushed_ = false;
-  if (on_apply) on_apply(origin, rec.seq);
   return Applied::kDone;
 }
 
@@ -78,7 +85,7 @@ void Replicator::on_records(Peer& from, std::string_view msg) {
     return;
   }
   bool progress = false;
-  for (const auto& bytes : m.records) {
+  for (auto& bytes : m.records) {
     uint64_t seq = last_seq(bytes);
     if (seq == 0) break;
     if (seq <= expected) {
@@ -89,8 +96,9 @@ void Replicator::on_records(Peer& from, std::string_view msg) {
       resend_due_.insert(o);
       break;
     }
-    if (h.records.empty()) {
-      Applied a = try_apply(o, bytes);
+    const bool ends_unit = !record_continues(bytes);
+    if (h.records.empty() && ends_unit) {
+      Applied a = try_apply(o, {&bytes});
       if (a == Applied::kDone) {
         expected = seq;
         progress = true;
@@ -102,15 +110,20 @@ void Replicator::on_records(Peer& from, std::string_view msg) {
       }
       h.since_ms = now();
     }
-    if (h.bytes + bytes.size() > kHeldBytes) {
+    if (h.records.empty()) h.since_ms = now();
+    // A unit's records are held until it is whole, even past the bound: its
+    // size is that of one transaction, which its origin held too.
+    const bool open_unit = !h.records.empty() && !h.records.back().ends_unit;
+    if (h.bytes + bytes.size() > kHeldBytes && !open_unit) {
       h.overflowed = true;  // asked for again once these are applied
       break;
     }
-    h.records.push_back(bytes);
     h.bytes += bytes.size();
+    h.records.push_back(Held::Record{std::move(bytes), ends_unit});
     h.last = seq;
     expected = seq;
     ++stats_.records_held;
+    if (ends_unit) progress = true;
   }
   if (progress) drain_held();
   check_apply_waits();
@@ -123,10 +136,19 @@ void Replicator::drain_held() {
     progress = false;
     for (auto& [o, h] : held_) {
       while (!h.records.empty()) {
-        Applied a = try_apply(o, h.records.front());
+        // The unit at the front, if all of it is here.
+        std::vector<const std::string*> unit;
+        for (const auto& r : h.records) {
+          unit.push_back(&r.bytes);
+          if (r.ends_unit) break;
+        }
+        if (!h.records[unit.size() - 1].ends_unit) break;
+        Applied a = try_apply(o, unit);
         if (a == Applied::kWait) break;
-        h.bytes -= h.records.front().size();
-        h.records.pop_front();
+        for (size_t i = 0; i < unit.size(); ++i) {
+          h.bytes -= h.records.front().bytes.size();
+          h.records.pop_front();
+        }
         if (a == Applied::kBad) {
           h.records.clear();
           h.bytes = 0;
@@ -150,7 +172,7 @@ void Replicator::request_missing_dependencies() {
   for (const auto& [o, h] : held_) {
     if (h.records.empty() || t - h.since_ms < stall) continue;
     LogRecord rec;
-    if (!rec.decode(h.records.front())) continue;
+    if (!rec.decode(h.records.front().bytes)) continue;
     // The dependency that does not come: pull it from a region that has it.
     for (const auto& [r, s] : rec.deps.entries()) {
       if (r == o || r == self_.id || peer(r) == nullptr || applied_.get(r) >= s) continue;
@@ -187,6 +209,7 @@ void Replicator::on_status(Peer& from, std::string_view msg) {
   if (m.resend) {
     from.acked = acked;  // trust its current position, even if lower
     from.sent = acked;
+    from.mid_unit = false;
     from.inflight.clear();
     from.inflight_bytes = 0;
     ++stats_.resends;

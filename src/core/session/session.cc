@@ -44,6 +44,7 @@ Session::Session(Region& region, std::string peer_address)
 
 Session::~Session() {
   region_.client_pause().drop(this);
+  region_.watches().unwatch(this);
   --region_.stats().connected_clients;
   region_.remove_client(this);
 }
@@ -98,6 +99,10 @@ void Session::kill() {
 }
 
 void Session::suspend(const std::function<void(std::function<void(Finish)>)>& start) {
+  if (in_exec()) {
+    exec_waited_ = true;  // EXEC answers for it: a transaction never waits
+    return;
+  }
   blocked_ = true;
   // A client that went away before its wait ended gets nothing.
   start(lifetime_.guard([this](Finish f) {
@@ -152,31 +157,42 @@ void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
   Reply reply(out, proto_, &region_.stats().total_error_replies);
   CommandStats& stats = region_.command_stats();
   const CommandSpec* spec = command_table().find(argv[0]);
-  if (spec == nullptr) {
-    reply.error(unknown_command_error(argv));
-    return stats.error("ERR");
-  }
+  // A refusal before the command runs (Redis' rejectCommand): it dooms a
+  // transaction being queued, and EXEC answers EXECABORT with the reason.
+  auto reject = [&](const std::string& msg) {
+    std::string line = msg;
+    if (spec != nullptr && spec->name == "exec") {
+      end_transaction();
+      std::string_view why = msg;
+      if (why.starts_with("ERR ")) why.remove_prefix(4);
+      line = "EXECABORT Transaction discarded because of: " + std::string(why);
+    } else if (multi_) {
+      multi_->aborted = true;
+    }
+    reply.error(line);
+    if (spec != nullptr) stats.reject(spec->name);
+    stats.error(line);
+  };
+  if (spec == nullptr) return reject(unknown_command_error(argv));
   const int argc = static_cast<int>(argv.size());
   if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity) {
-    cmd::arity_error(reply, spec->name);
-    stats.reject(spec->name);
-    return stats.error("ERR");
+    return reject("ERR wrong number of arguments for '" + spec->name + "' command");
   }
   if (!authenticated_ && !(spec->flags & kCmdNoAuth)) {
-    reply.error("NOAUTH Authentication required.");
-    stats.reject(spec->name);
-    return stats.error("NOAUTH");
+    return reject("NOAUTH Authentication required.");
   }
   if (proto_ == 2 && region_.pubsub().subscribed(this) && !(spec->flags & kCmdPubSubContext)) {
-    reply.error("ERR Can't execute '" + spec->name +
-                "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
-                "this context");
-    stats.reject(spec->name);
-    return stats.error("ERR");
+    return reject("ERR Can't execute '" + spec->name +
+                  "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed "
+                  "in this context");
   }
-  if (region_.client_pause().holds((spec->flags & (kCmdWrite | kCmdMayReplicate)) != 0)) {
+  const bool exec = spec->name == "exec" && multi_;
+  if (!(multi_ && !exec && spec->name != "discard") &&
+      region_.client_pause().holds(exec ? multi_->writes
+                                        : (spec->flags & (kCmdWrite | kCmdMayReplicate)) != 0)) {
     return hold_for_pause(argv);
   }
+  if (transaction_step(*spec, argv, out)) return;
   if (spec->name == "mr.once") return run_once(argv, out);
   execute(*spec, argv, out);
 }
@@ -272,9 +288,7 @@ ReadPolicy Session::read_policy(const CommandSpec& spec,
 void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& argv,
                       std::string& out) {
   Replicator& repl = region_.replicator();
-  ++region_.stats().total_commands_processed;
-  last_command_ms_ = region_.now_ms();
-  last_command_ = spec.name;
+  note_command(spec);
   // A refusal before the command runs (Redis' rejected_calls).
   auto refuse = [&](const std::string& msg) {
     Reply(out, proto_, &region_.stats().total_error_replies).error(msg);
@@ -314,23 +328,36 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
     // seen state this region does not have yet.
     return refuse(repl.resync_refusal());
   }
+  const size_t reply_start = out.size();
+  if (!run_here(spec, argv, out) || !repl.enabled()) return;
+  WritePolicy wp = write_policy(spec, argv);
+  if (wp.mode != WriteMode::kAsync) hold_write(wp, out, reply_start);
+}
+
+void Session::note_command(const CommandSpec& spec) {
+  ++region_.stats().total_commands_processed;
+  last_command_ms_ = region_.now_ms();
+  last_command_ = spec.name;
+}
+
+bool Session::run_here(const CommandSpec& spec, std::vector<std::string_view>& argv,
+                       std::string& out) {
   Keyspace& ks = region_.keyspace();
-  size_t reply_start = out.size();
+  const size_t reply_start = out.size();
   ks.begin_command();
   Reply reply(out, proto_, &region_.stats().total_error_replies);
   CommandContext ctx{region_, *this, ks, argv, reply, last_command_ms_};
   const int64_t started_us = region_.now_us();
   spec.handler(ctx);
   account(spec, argv, out, reply_start, started_us);
-  if (ks.writes().seq == 0) return;
+  if (ks.writes().seq == 0) return false;
+  Replicator& repl = region_.replicator();
   repl.log_command(ks.writes());
   last_write_seq_ = ks.writes().seq;
   last_write_hlc_ = ks.writes().hlc;
   token_.set(repl.self().id, last_write_seq_);
   ks.begin_command();  // nothing outside a command may reuse its dot
-  if (!repl.enabled()) return;
-  WritePolicy wp = write_policy(spec, argv);
-  if (wp.mode != WriteMode::kAsync) hold_write(wp, out, reply_start);
+  return true;
 }
 
 void Session::account(const CommandSpec& spec, const std::vector<std::string_view>& argv,

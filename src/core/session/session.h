@@ -92,6 +92,28 @@ class Session : public Client, public ForwardedClient {
   // CLIENT PAUSE: waits until the pause ends, then dispatches `argv`.
   void hold_for_pause(const std::vector<std::string_view>& argv);
   WritePolicy write_policy(const CommandSpec& spec, const std::vector<std::string_view>& argv);
+  // Runs a command in this region now (no routing, waits or refusals);
+  // returns whether it wrote.
+  bool run_here(const CommandSpec& spec, std::vector<std::string_view>& argv, std::string& out);
+  void note_command(const CommandSpec& spec);
+
+  // ---- MULTI / EXEC (transaction.cc) ----
+  // MULTI, EXEC, DISCARD, or a command queued between them: true if it
+  // answered (the command must not run now).
+  bool transaction_step(const CommandSpec& spec, std::vector<std::string_view>& argv,
+                        std::string& out);
+  void exec(std::string& out);
+  void end_transaction();
+  // Why the queued transaction cannot run in this region now, if it cannot.
+  std::optional<std::string> exec_refusal();
+  struct Transaction {
+    std::vector<std::vector<std::string>> queued;
+    bool aborted = false;  // a command was refused while queued: EXEC answers EXECABORT
+    bool writes = false;   // a queued command may write (CLIENT PAUSE WRITE holds EXEC)
+    std::optional<WritePolicy> write;  // MR.ONCE <mode> MULTI
+  };
+  std::optional<Transaction> multi_;
+  bool exec_waited_ = false;  // a command in EXEC tried to wait
   ReadPolicy read_policy(const CommandSpec& spec, const std::vector<std::string_view>& argv);
 
   Region& region_;

@@ -11,6 +11,8 @@
 #include "core/base/coding.h"
 #include "runtime/sim/chaos_hll.h"
 #include "runtime/sim/chaos_ops.h"
+#include "runtime/sim/chaos_report.h"
+#include "runtime/sim/chaos_units.h"
 #include "runtime/sim/sim_cluster.h"
 
 namespace meridian::sim {
@@ -59,6 +61,7 @@ class Run {
     for (int i = 0; i < cluster_->size(); ++i)
       for (int c = 0; c < 2; ++c) add_client(i);
     schedule_fault();
+    schedule_unit_check();
     cluster_->run_for(duration_ms);
     // Heal everything, let clients finish, then give replication time.
     stopping_ = true;
@@ -71,7 +74,8 @@ class Run {
     r.violations = violations_;
     r.summary = summary();
     for (int i = 0; i < cluster_->size(); ++i) {
-      for (unsigned char ch : dump(i)) r.digest = (r.digest ^ ch) * 1099511628211ULL;  // FNV-1a
+      for (unsigned char ch : dump_region(*cluster_, i))
+        r.digest = (r.digest ^ ch) * 1099511628211ULL;  // FNV-1a
     }
     clients_.clear();
     cluster_.reset();
@@ -156,6 +160,7 @@ class Run {
                std::to_string(origin) + ":" + std::to_string(seq) + " in a restart");
         }
       }
+      for (const auto& v : units_.check_whole(*cluster_)) fail("after a restart: " + v);
       last_applied_[i].clear();
       for (const auto& [origin, seq] : a.entries()) last_applied_[i][origin] = seq;
     };
@@ -197,6 +202,7 @@ class Run {
     if (!c->conn || !c->conn->open()) c->conn = cluster_->connect(c->region);
     Session* s = c->conn->session();
     uint64_t before = s->last_write_seq();
+    if (coin(5)) return run_transaction(c, before);
     std::vector<std::string> argv;
     std::optional<Write> session_target;
     std::optional<Version> quorum_floor;
@@ -329,6 +335,24 @@ class Run {
       schedule_step(c);
     });
     if (!sent) schedule_step(c);
+  }
+
+  void run_transaction(Client* c, uint64_t before) {
+    UnitPlan plan = units_.transaction(picker_, c->id);
+    const int region = c->region;
+    send_chain(*c->conn, plan.commands, [=, this](const std::optional<std::string>& raw) {
+      units_.replied(c->id, plan, raw);
+      if (raw) on_reply(c, region, *raw, before, plan.sync ? 2 : 0, 0, plan.last_key, {}, {});
+      schedule_step(c);
+    });
+  }
+
+  // Transactions: no region shows part of one, between any two events.
+  void schedule_unit_check() {
+    cluster_->scheduler().after(25, [this] {
+      for (const auto& v : units_.check_whole(*cluster_)) fail(v);
+      if (!stopping_) schedule_unit_check();
+    });
   }
 
   Version record_version(int region, const std::string& k) {
@@ -470,85 +494,6 @@ class Run {
     std::fprintf(stderr, "t=%lld r%d %s\n    %s\n", static_cast<long long>(cluster_->now()), i + 1,
                  what.c_str(), d.c_str());
   }
-  std::string dump(int region) {
-    Keyspace& ks = cluster_->region(region).keyspace();
-    std::vector<std::string> keys;
-    ks.for_each_record([&](std::string_view k, const KeyRecord&) { keys.emplace_back(k); });
-    std::string out;
-    for (const auto& k : keys) {
-      coding::put_bytes(out, k);
-      coding::put_bytes(out, ks.canonical(k));
-    }
-    return out;
-  }
-
-  // Debugging aid (MERIDIAN_CHAOS_EXPLAIN): both regions' view of a key,
-  // the key line and the fields that differ.
-  std::string explain(int a, int b, const std::string& k) {
-    auto lines = [&](int r) {
-      std::string d = cluster_->region(r).keyspace().describe(k);
-      std::vector<std::string> out;
-      size_t pos = 0;
-      while (true) {
-        size_t nl = d.find('\n', pos);
-        out.push_back(d.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos));
-        if (nl == std::string::npos) break;
-        pos = nl + 1;
-      }
-      return out;
-    };
-    auto la = lines(a), lb = lines(b);
-    std::string out = "\n  [" + std::to_string(a + 1) + ": " + la[0] + "]\n  [" +
-                      std::to_string(b + 1) + ": " + lb[0] + "]\n";
-    std::set<std::string> sa(la.begin() + 1, la.end()), sb(lb.begin() + 1, lb.end());
-    int n = 0;
-    for (const auto& l : sa) {
-      if (sb.count(l) == 0 && n++ < 4)
-        out += "  only in " + std::to_string(a + 1) + ": " + l + "\n";
-    }
-    n = 0;
-    for (const auto& l : sb) {
-      if (sa.count(l) == 0 && n++ < 4)
-        out += "  only in " + std::to_string(b + 1) + ": " + l + "\n";
-    }
-    return out;
-  }
-
-  // The first keys whose state differs between two regions, for the report.
-  std::string differing(int a, int b) {
-    std::set<std::string> keys;
-    for (int r : {a, b}) {
-      cluster_->region(r).keyspace().for_each_record(
-          [&](std::string_view k, const KeyRecord&) { keys.emplace(k); });
-    }
-    std::string out;
-    int n = 0;
-    for (const auto& k : keys) {
-      if (cluster_->region(a).keyspace().canonical(k) ==
-          cluster_->region(b).keyspace().canonical(k)) {
-        continue;
-      }
-      out += (n == 0 ? ": " : ", ") + k;
-      if (n == 0 && std::getenv("MERIDIAN_CHAOS_EXPLAIN") != nullptr) {
-        auto vec = [&](int r) {
-          std::string v;
-          VersionVector applied = cluster_->region(r).replicator().applied();
-          for (const auto& [o, s] : applied.entries())
-            v += std::to_string(o) + "=" + std::to_string(s) + ",";
-          return v;
-        };
-        out += " applied " + vec(a) + " vs " + vec(b);
-        std::string ia, ib;
-        cluster_->region(a).replicator().info(ia, cluster_->now());
-        cluster_->region(b).replicator().info(ib, cluster_->now());
-        out.append("\n").append(ia).append("\n").append(ib).append("\n");
-        out += explain(a, b, k);
-      }
-      if (++n == 3) break;
-    }
-    return out;
-  }
-
   void check_final() {
     for (const auto& c : clients_) {
       if (c->conn && c->conn->busy())
@@ -561,11 +506,11 @@ class Run {
              " elements in " + m.key + " but holds " + std::to_string(m.fields));
       }
     }
-    std::string first = dump(0);
+    std::string first = dump_region(*cluster_, 0);
     for (int i = 1; i < cluster_->size(); ++i) {
-      if (dump(i) != first) {
+      if (dump_region(*cluster_, i) != first) {
         fail("regions 1 and " + std::to_string(i + 1) + " did not converge after healing" +
-             differing(0, i));
+             differing_keys(*cluster_, 0, i));
       }
     }
     Keyspace& ks = cluster_->region(0).keyspace();
@@ -603,6 +548,7 @@ class Run {
       }
     }
     for (const auto& v : hll_.check(*cluster_)) fail(v);
+    for (const auto& v : units_.check_final(*cluster_)) fail(v);
     for (int i = 0; i < cluster_->size(); ++i) {
       VersionVector a = cluster_->region(i).replicator().applied();
       for (const auto& [origin, seq] : must_keep_[i]) {
@@ -626,8 +572,9 @@ class Run {
            " read timeouts, " + std::to_string(partitions_) + " partitions, " +
            std::to_string(crashes_) + "+" + std::to_string(mid_pass_crashes_) + " crashes, " +
            std::to_string(snaps) + " snapshots, " + std::to_string(resends) + " resends, " +
-           std::to_string(counters_.size()) + " counters, " + std::to_string(conflicts) +
-           " conflicts, " + std::to_string(purged) + " tombstones purged";
+           std::to_string(counters_.size()) + " counters, " + std::to_string(units_.committed()) +
+           " transactions, " + std::to_string(conflicts) + " conflicts, " + std::to_string(purged) +
+           " tombstones purged";
   }
 
   struct Range {
@@ -653,6 +600,7 @@ class Run {
   std::map<std::string, std::vector<std::string>> members_;
   std::map<std::string, std::set<std::string>> added_, removed_;
   HllChecker hll_;
+  UnitChecker units_;
   std::vector<std::map<std::string, Version>> purged_;
   std::unique_ptr<SimCluster> cluster_;
   std::vector<std::unique_ptr<Client>> clients_;
