@@ -422,6 +422,22 @@ class RespConn:
     def read(self, timeout=None):
         return parse(self.read_raw(timeout))
 
+    def has_pending(self):
+        """Whether a reply (or part of one) has arrived and is not read yet."""
+        if self.buf:
+            return True
+        self.sock.setblocking(False)
+        try:
+            chunk = self.sock.recv(65536)
+        except BlockingIOError:
+            return False
+        finally:
+            self.sock.settimeout(self.timeout)
+        if not chunk:
+            raise ConnectionClosed("connection closed by peer")
+        self.buf += chunk
+        return True
+
     def call_raw(self, *args):
         self.send(*args)
         return self.read_raw()

@@ -1,6 +1,9 @@
 #include "core/commands/command_util.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <string>
 
 #include "core/region/region.h"
@@ -124,18 +127,18 @@ bool increment(CommandContext& ctx, int64_t incr, int64_t* value) {
 }
 
 bool mpop_args(CommandContext& ctx, std::string_view first_end, std::string_view second_end,
-               size_t* end_at, bool* second, int64_t* count) {
+               size_t* end_at, bool* second, int64_t* count, size_t numkeys_at) {
   const auto& argv = ctx.argv;
-  auto numkeys = parse_int64(argv[1]);
+  auto numkeys = parse_int64(argv[numkeys_at]);
   if (!numkeys || *numkeys <= 0) {
     ctx.reply.error("ERR numkeys should be greater than 0");
     return false;
   }
-  if (*numkeys > static_cast<int64_t>(argv.size()) - 3) {
+  if (*numkeys > static_cast<int64_t>(argv.size()) - static_cast<int64_t>(numkeys_at) - 2) {
     ctx.reply.error(kSyntax);
     return false;
   }
-  *end_at = 2 + static_cast<size_t>(*numkeys);
+  *end_at = numkeys_at + 1 + static_cast<size_t>(*numkeys);
   *second = equals_ci(argv[*end_at], second_end);
   if (!*second && !equals_ci(argv[*end_at], first_end)) {
     ctx.reply.error(kSyntax);
@@ -163,6 +166,44 @@ void reply_has_field(CommandContext& ctx, ValueType type) {
   if (!peek(ctx, ctx.argv[1], type, rec)) return;
   bool found = rec && ctx.keyspace.get_field(ctx.argv[1], *rec, ctx.argv[2]);
   ctx.reply.integer(found ? 1 : 0);
+}
+
+bool timeout_arg(CommandContext& ctx, std::string_view arg, int64_t* ms) {
+  // Redis 7.0 reads a long double; a value too big for milliseconds wraps
+  // to a negative one ("timeout is negative"), as there.
+  std::string text(arg);
+  char* end = nullptr;
+  errno = 0;
+  long double v = text.empty() || std::isspace(static_cast<unsigned char>(text[0]))
+                      ? 0
+                      : std::strtold(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || std::isnan(v) || errno == ERANGE) {
+    ctx.reply.error("ERR timeout is not a float or out of range");
+    return false;
+  }
+  long double m = std::ceil(v * 1000.0L);
+  if (!(m >= 0) || m >= 9.2e18L) {
+    ctx.reply.error("ERR timeout is negative");
+    return false;
+  }
+  *ms = static_cast<int64_t>(m);
+  return true;
+}
+
+bool blocking_source(CommandContext& ctx, std::string_view key, ValueType type,
+                     std::optional<KeyRecord>& out) {
+  if (ctx.session.retrying_blocked()) {
+    const KeyRecord* rec = ctx.keyspace.peek(key, ctx.now_ms);
+    out = rec != nullptr && rec->type == type ? std::optional<KeyRecord>(*rec) : std::nullopt;
+    return true;
+  }
+  return lookup(ctx, key, type, out);
+}
+
+void block(CommandContext& ctx, const std::vector<std::string_view>& keys, int64_t timeout_ms,
+           bool moves) {
+  if (ctx.session.in_exec()) return moves ? ctx.reply.null() : ctx.reply.null_array();
+  ctx.session.block_on(keys, timeout_ms);
 }
 
 }  // namespace meridian::cmd

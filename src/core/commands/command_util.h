@@ -71,9 +71,24 @@ bool increment(CommandContext& ctx, int64_t incr, int64_t* value);
 // LMPOP / ZMPOP: numkeys key [key ...] <end> [COUNT count], where <end> is
 // `first_end` or `second_end` (LEFT/RIGHT, MIN/MAX). Sets the index of the
 // end word, whether it is the second, and the count (1 without COUNT);
-// replies Redis' error and returns false on a bad argument.
+// replies Redis' error and returns false on a bad argument. numkeys is
+// argv[numkeys_at] (BLMPOP / BZMPOP: 2, after the timeout).
 bool mpop_args(CommandContext& ctx, std::string_view first_end, std::string_view second_end,
-               size_t* end_at, bool* second, int64_t* count);
+               size_t* end_at, bool* second, int64_t* count, size_t numkeys_at = 1);
+// Blocking commands: the timeout in seconds (a float; 0: none) as ms, with
+// Redis' errors.
+bool timeout_arg(CommandContext& ctx, std::string_view arg, int64_t* ms);
+// lookup() of a key a blocking command pops from: when the command runs
+// again for a waiting client, a key of another type counts as empty (the
+// client keeps waiting, as in Redis) instead of failing.
+bool blocking_source(CommandContext& ctx, std::string_view key, ValueType type,
+                     std::optional<KeyRecord>& out);
+// A blocking command found nothing to pop: the client waits until one of
+// `keys` changes (the command then runs again) or `timeout_ms` passes (a
+// nil array). Inside MULTI it answers at once, as Redis: a nil array, or
+// a nil string for BLMOVE / BRPOPLPUSH (`moves`).
+void block(CommandContext& ctx, const std::vector<std::string_view>& keys, int64_t timeout_ms,
+           bool moves = false);
 // SISMEMBER / HEXISTS: 1 if the collection at argv[1] holds argv[2].
 void reply_has_field(CommandContext& ctx, ValueType type);
 

@@ -59,6 +59,26 @@ void pop(CommandContext& ctx) {
   for (const auto& it : items) ctx.reply.bulk(it.value);
 }
 
+// BLPOP / BRPOP key [key ...] timeout: one element from the first list
+// that has one, as [key, element]; waits while none has.
+template <bool kTail>
+void blocking_pop(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  int64_t timeout = 0;
+  if (!cmd::timeout_arg(ctx, argv.back(), &timeout)) return;
+  for (size_t k = 1; k + 1 < argv.size(); ++k) {
+    std::optional<KeyRecord> old;
+    if (!cmd::blocking_source(ctx, argv[k], ValueType::kList, old)) return;
+    if (!old || old->count == 0) continue;
+    auto items = cmd::list_items(ctx, argv[k], *old, 0, 1, kTail);
+    cmd::list_remove(ctx, argv[k], *old, items);
+    ctx.reply.array(2);
+    ctx.reply.bulk(argv[k]);
+    return ctx.reply.bulk(items.front().value);
+  }
+  cmd::block(ctx, {argv.begin() + 1, argv.end() - 1}, timeout);
+}
+
 void llen(CommandContext& ctx) {
   const KeyRecord* rec = nullptr;
   if (!cmd::peek(ctx, ctx.argv[1], ValueType::kList, rec)) return;
@@ -284,6 +304,8 @@ void register_list_commands(CommandTable& t) {
   t.add({"rpushx", -3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, push<true, true>});
   t.add({"lpop", -2, kCmdWrite | kCmdFast, 1, 1, 1, pop<false>});
   t.add({"rpop", -2, kCmdWrite | kCmdFast, 1, 1, 1, pop<true>});
+  t.add({"blpop", -3, kCmdWrite, 1, -2, 1, blocking_pop<false>});
+  t.add({"brpop", -3, kCmdWrite, 1, -2, 1, blocking_pop<true>});
   t.add({"llen", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, llen});
   t.add({"lrange", 4, kCmdReadOnly, 1, 1, 1, lrange});
   t.add({"lindex", 3, kCmdReadOnly, 1, 1, 1, lindex});

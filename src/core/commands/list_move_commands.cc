@@ -1,4 +1,4 @@
-// LMOVE, RPOPLPUSH, LMPOP: pops that may push elsewhere or look at several
+// LMOVE, RPOPLPUSH, LMPOP and their blocking forms: pops that may push elsewhere or look at several
 // lists. LMOVE is a pop and a push in one replicated record: no region shows
 // the element in neither list or, from this move, in both.
 #include <string>
@@ -24,15 +24,16 @@ bool parse_side(CommandContext& ctx, std::string_view word, bool* tail) {
   return true;
 }
 
-void move(CommandContext& ctx, bool from_tail, bool to_tail) {
+// Moves one element; false (nothing replied) if the source is empty.
+bool move(CommandContext& ctx, bool from_tail, bool to_tail) {
   const auto& argv = ctx.argv;
   std::optional<KeyRecord> src;
-  if (!cmd::lookup(ctx, argv[1], ValueType::kList, src)) return;
-  if (!src) return ctx.reply.null();
+  if (!cmd::blocking_source(ctx, argv[1], ValueType::kList, src)) return true;
+  if (!src) return false;
   std::optional<KeyRecord> dst;
-  if (!cmd::lookup(ctx, argv[2], ValueType::kList, dst)) return;
+  if (!cmd::lookup(ctx, argv[2], ValueType::kList, dst)) return true;
   auto items = cmd::list_items(ctx, argv[1], *src, 0, 1, from_tail);
-  if (items.empty()) return ctx.reply.null();
+  if (items.empty()) return false;
   const std::string value = items.front().value;
   cmd::list_remove(ctx, argv[1], *src, items, argv[1] == argv[2]);
   // The destination as it is now (the same list when rotating).
@@ -41,29 +42,43 @@ void move(CommandContext& ctx, bool from_tail, bool to_tail) {
   cmd::list_push(ctx, argv[2], rec, now.has_value(), {value}, to_tail);
   ctx.keyspace.write(argv[2], rec, now ? &*now : nullptr, ctx.now_ms);
   ctx.reply.bulk(value);
+  return true;
 }
 
 void lmove(CommandContext& ctx) {
   bool from_tail = false, to_tail = false;
   if (!parse_side(ctx, ctx.argv[3], &from_tail) || !parse_side(ctx, ctx.argv[4], &to_tail)) return;
-  move(ctx, from_tail, to_tail);
+  if (!move(ctx, from_tail, to_tail)) ctx.reply.null();
 }
 
 void rpoplpush(CommandContext& ctx) {
-  move(ctx, true, false);
+  if (!move(ctx, true, false)) ctx.reply.null();
 }
 
-// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first
-// non-empty list; replies [key, [elements]] or a nil array.
-void lmpop(CommandContext& ctx) {
+// BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout, and BRPOPLPUSH
+// source destination timeout: wait while the source is empty.
+void blmove(CommandContext& ctx) {
+  bool from_tail = false, to_tail = false;
+  if (!parse_side(ctx, ctx.argv[3], &from_tail) || !parse_side(ctx, ctx.argv[4], &to_tail)) return;
+  int64_t timeout = 0;
+  if (!cmd::timeout_arg(ctx, ctx.argv[5], &timeout)) return;
+  if (!move(ctx, from_tail, to_tail)) cmd::block(ctx, {ctx.argv[1]}, timeout, true);
+}
+
+void brpoplpush(CommandContext& ctx) {
+  int64_t timeout = 0;
+  if (!cmd::timeout_arg(ctx, ctx.argv[3], &timeout)) return;
+  if (!move(ctx, true, false)) cmd::block(ctx, {ctx.argv[1]}, timeout, true);
+}
+
+// Pops up to `count` elements from the first non-empty list of
+// argv[first, end) and replies [key, [elements]]; false (nothing replied)
+// if all are empty.
+bool mpop_first(CommandContext& ctx, size_t first, size_t end, bool tail, int64_t count) {
   const auto& argv = ctx.argv;
-  size_t side = 0;
-  bool tail = false;
-  int64_t count = 1;
-  if (!cmd::mpop_args(ctx, "LEFT", "RIGHT", &side, &tail, &count)) return;
-  for (size_t k = 2; k < side; ++k) {
+  for (size_t k = first; k < end; ++k) {
     std::optional<KeyRecord> old;
-    if (!cmd::lookup(ctx, argv[k], ValueType::kList, old)) return;
+    if (!cmd::blocking_source(ctx, argv[k], ValueType::kList, old)) return true;
     if (!old || old->count == 0) continue;
     auto items = cmd::list_items(ctx, argv[k], *old, 0, static_cast<uint64_t>(count), tail);
     cmd::list_remove(ctx, argv[k], *old, items);
@@ -71,9 +86,33 @@ void lmpop(CommandContext& ctx) {
     ctx.reply.bulk(argv[k]);
     ctx.reply.array(items.size());
     for (const auto& it : items) ctx.reply.bulk(it.value);
-    return;
+    return true;
   }
-  ctx.reply.null_array();
+  return false;
+}
+
+// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first
+// non-empty list; replies [key, [elements]] or a nil array.
+void lmpop(CommandContext& ctx) {
+  size_t side = 0;
+  bool tail = false;
+  int64_t count = 1;
+  if (!cmd::mpop_args(ctx, "LEFT", "RIGHT", &side, &tail, &count)) return;
+  if (!mpop_first(ctx, 2, side, tail, count)) ctx.reply.null_array();
+}
+
+// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count].
+void blmpop(CommandContext& ctx) {
+  size_t side = 0;
+  bool tail = false;
+  int64_t count = 1;
+  if (!cmd::mpop_args(ctx, "LEFT", "RIGHT", &side, &tail, &count, 2)) return;
+  int64_t timeout = 0;
+  if (!cmd::timeout_arg(ctx, ctx.argv[1], &timeout)) return;
+  if (!mpop_first(ctx, 3, side, tail, count)) {
+    cmd::block(ctx, {ctx.argv.begin() + 3, ctx.argv.begin() + static_cast<std::ptrdiff_t>(side)},
+               timeout);
+  }
 }
 
 }  // namespace
@@ -83,6 +122,9 @@ void register_list_move_commands(CommandTable& t) {
   t.add({"rpoplpush", 3, kCmdWrite | kCmdDenyOom, 1, 2, 1, rpoplpush});
   // Keys follow numkeys (Redis: movablekeys, no fixed key positions).
   t.add({"lmpop", -4, kCmdWrite, 0, 0, 0, lmpop, 1});
+  t.add({"blmove", 6, kCmdWrite | kCmdDenyOom, 1, 2, 1, blmove});
+  t.add({"brpoplpush", 4, kCmdWrite | kCmdDenyOom, 1, 2, 1, brpoplpush});
+  t.add({"blmpop", -5, kCmdWrite, 0, 0, 0, blmpop, 2});
 }
 
 }  // namespace meridian

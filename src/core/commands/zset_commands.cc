@@ -263,17 +263,13 @@ void zpopmax(CommandContext& ctx) {
   zpop(ctx, true);
 }
 
-// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first
-// non-empty set; replies [key, [[member, score], ...]] or a nil array.
-void zmpop(CommandContext& ctx) {
+// Pops from the first non-empty set of argv[first, end), replying [key,
+// [[member, score], ...]]; false (nothing replied) if all are empty.
+bool zmpop_first(CommandContext& ctx, size_t first, size_t end, bool max, int64_t count) {
   const auto& argv = ctx.argv;
-  size_t side = 0;
-  bool max = false;
-  int64_t count = 1;
-  if (!cmd::mpop_args(ctx, "MIN", "MAX", &side, &max, &count)) return;
-  for (size_t k = 2; k < side; ++k) {
+  for (size_t k = first; k < end; ++k) {
     std::optional<KeyRecord> old;
-    if (!cmd::lookup(ctx, argv[k], ValueType::kZSet, old)) return;
+    if (!cmd::blocking_source(ctx, argv[k], ValueType::kZSet, old)) return true;
     if (!old || old->count == 0) continue;
     auto items = pop(ctx, argv[k], *old, static_cast<uint64_t>(count), max);
     ctx.reply.array(2);
@@ -284,9 +280,53 @@ void zmpop(CommandContext& ctx) {
       ctx.reply.bulk(member);
       zset_cmd::reply_score(ctx, score);
     }
-    return;
+    return true;
   }
-  ctx.reply.null_array();
+  return false;
+}
+
+// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first
+// non-empty set; replies [key, [[member, score], ...]] or a nil array.
+void zmpop(CommandContext& ctx) {
+  size_t side = 0;
+  bool max = false;
+  int64_t count = 1;
+  if (!cmd::mpop_args(ctx, "MIN", "MAX", &side, &max, &count)) return;
+  if (!zmpop_first(ctx, 2, side, max, count)) ctx.reply.null_array();
+}
+
+// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count].
+void bzmpop(CommandContext& ctx) {
+  size_t side = 0;
+  bool max = false;
+  int64_t count = 1;
+  if (!cmd::mpop_args(ctx, "MIN", "MAX", &side, &max, &count, 2)) return;
+  int64_t timeout = 0;
+  if (!cmd::timeout_arg(ctx, ctx.argv[1], &timeout)) return;
+  if (!zmpop_first(ctx, 3, side, max, count)) {
+    cmd::block(ctx, {ctx.argv.begin() + 3, ctx.argv.begin() + static_cast<std::ptrdiff_t>(side)},
+               timeout);
+  }
+}
+
+// BZPOPMIN / BZPOPMAX key [key ...] timeout: [key, member, score] from the
+// first non-empty set; waits while all are empty.
+template <bool kMax>
+void bzpop(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  int64_t timeout = 0;
+  if (!cmd::timeout_arg(ctx, argv.back(), &timeout)) return;
+  for (size_t k = 1; k + 1 < argv.size(); ++k) {
+    std::optional<KeyRecord> old;
+    if (!cmd::blocking_source(ctx, argv[k], ValueType::kZSet, old)) return;
+    if (!old || old->count == 0) continue;
+    auto items = pop(ctx, argv[k], *old, 1, kMax);
+    ctx.reply.array(3);
+    ctx.reply.bulk(argv[k]);
+    ctx.reply.bulk(items.front().first);
+    return zset_cmd::reply_score(ctx, items.front().second);
+  }
+  cmd::block(ctx, {argv.begin() + 1, argv.end() - 1}, timeout);
 }
 
 // ZRANDMEMBER key [count [WITHSCORES]]
@@ -333,6 +373,9 @@ void register_zset_commands(CommandTable& t) {
   t.add({"zpopmin", -2, kCmdWrite | kCmdFast, 1, 1, 1, zpopmin});
   t.add({"zpopmax", -2, kCmdWrite | kCmdFast, 1, 1, 1, zpopmax});
   t.add({"zmpop", -4, kCmdWrite, 0, 0, 0, zmpop, 1});
+  t.add({"bzpopmin", -3, kCmdWrite | kCmdFast, 1, -2, 1, bzpop<false>});
+  t.add({"bzpopmax", -3, kCmdWrite | kCmdFast, 1, -2, 1, bzpop<true>});
+  t.add({"bzmpop", -5, kCmdWrite, 0, 0, 0, bzmpop, 2});
   t.add({"zrandmember", -2, kCmdReadOnly, 1, 1, 1, zrandmember});
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/hlc.h"
 #include "core/base/version_vector.h"
@@ -51,8 +52,20 @@ class Client {
   // is killed, which closes it later, never during the call (callers may be
   // walking lists the client is on).
   virtual void push(std::string_view bytes) { (void)bytes; }
-  // Waiting for its command to finish (WAIT, a sync write, CLIENT PAUSE).
+  // Waiting for its command to finish (WAIT, a sync write, CLIENT PAUSE,
+  // BLPOP).
   virtual bool blocked() const { return false; }
+  // Blocking commands (cmd::block): the running command waits on `keys`
+  // (BlockedClients) until retry_blocked(), which runs it again and is
+  // true if it answered this time, or block_timed_out() (a nil array).
+  virtual void block_on(const std::vector<std::string_view>& keys, int64_t timeout_ms) {
+    (void)keys;
+    (void)timeout_ms;
+  }
+  virtual bool retry_blocked() { return false; }
+  // retry_blocked() is running the command again.
+  bool retrying_blocked() const { return retrying_; }
+  virtual void block_timed_out() {}
   // Between MULTI and EXEC / DISCARD (commands are queued).
   bool in_multi() const { return multi_state_ != Multi::kNone; }
   // Running the commands of EXEC: nothing may wait (WAIT answers at once).
@@ -89,6 +102,7 @@ class Client {
   Hlc last_write_hlc_;
   enum class Multi { kNone, kQueuing, kExec };
   Multi multi_state_ = Multi::kNone;
+  bool retrying_ = false;
 };
 
 }  // namespace meridian

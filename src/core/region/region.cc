@@ -24,10 +24,14 @@ Region::Region(RegionSettings settings, Env env)
       forwarder_(env, names_),
       global_view_(settings_, keyspace_, env),
       pause_(env.clock, env.scheduler, [this](bool on) { keyspace_.hold_expiry(on); }),
-      pubsub_(env.storage) {
+      pubsub_(env.storage),
+      blocked_(env.clock, env.scheduler) {
   names_[settings_.region_id] = settings_.region_name;
   for (const auto& r : settings_.replication.regions) names_[r.id] = r.name;
-  keyspace_.on_change = [this](std::string_view key) { watches_.touch(key); };
+  keyspace_.on_change = [this](std::string_view key) {
+    watches_.touch(key);
+    blocked_.key_changed(key);
+  };
   keyspace_.on_flush = [this] { watches_.touch_all(); };
   keyspace_.on_conflict = [this](const crdt::ConflictEvent& ev) {
     if (ev.reason == "sibling cap" && warn) {
@@ -120,6 +124,9 @@ void Region::end_pass() {
     replicator_.log_command(keyspace_.writes());
     keyspace_.begin_command();
   }
+  // Writes replicated from other regions (and expiries) may serve blocked
+  // clients; what they pop is committed with this pass.
+  blocked_.serve();
   replicator_.flush();
   failover_.flush();
   keyspace_.flush_meta();

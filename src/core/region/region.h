@@ -24,6 +24,7 @@
 #include "core/failover/failover_manager.h"
 #include "core/failover/write_forwarder.h"
 #include "core/global/global_view.h"
+#include "core/region/blocked_clients.h"
 #include "core/region/client.h"
 #include "core/region/client_pause.h"
 #include "core/region/command_stats.h"
@@ -110,6 +111,8 @@ class Region {
   PubSub& pubsub() { return pubsub_; }
   // WATCH: marked by every change of a key, local or replicated.
   Watches& watches() { return watches_; }
+  // BLPOP and the other blocking commands: who waits on which key.
+  BlockedClients& blocked_clients() { return blocked_; }
 
  private:
   void expire_tick();
@@ -133,6 +136,7 @@ class Region {
   ClientPause pause_;
   PubSub pubsub_;
   Watches watches_;
+  BlockedClients blocked_;
   Lifetime lifetime_;
 };
 

@@ -45,6 +45,7 @@ Session::Session(Region& region, std::string peer_address)
 Session::~Session() {
   region_.client_pause().drop(this);
   region_.watches().unwatch(this);
+  region_.blocked_clients().unblock(this);
   --region_.stats().connected_clients;
   region_.remove_client(this);
 }
@@ -126,6 +127,9 @@ void Session::process(std::string& out) {
     running_out_ = &out;
     dispatch(argv_, out);
     running_out_ = nullptr;
+    // What the command wrote may serve clients blocked on its keys, before
+    // this client's next command (as Redis serves them after each command).
+    region_.blocked_clients().serve();
     // Every command answers exactly once: now, or when its wait ends.
     MERIDIAN_ASSERT(blocked_ || out.size() > before || argv_.empty(),
                     "a command ended without a reply");
@@ -344,11 +348,13 @@ bool Session::run_here(const CommandSpec& spec, std::vector<std::string_view>& a
                        std::string& out) {
   Keyspace& ks = region_.keyspace();
   const size_t reply_start = out.size();
+  running_argv_ = &argv;
   ks.begin_command();
   Reply reply(out, proto_, &region_.stats().total_error_replies);
   CommandContext ctx{region_, *this, ks, argv, reply, last_command_ms_};
   const int64_t started_us = region_.now_us();
   spec.handler(ctx);
+  running_argv_ = nullptr;
   account(spec, argv, out, reply_start, started_us);
   if (ks.writes().seq == 0) return false;
   Replicator& repl = region_.replicator();
@@ -637,6 +643,39 @@ bool Session::defer_read(const CommandSpec& spec, const std::vector<std::string_
     }
   }
   return false;
+}
+
+void Session::block_on(const std::vector<std::string_view>& keys, int64_t timeout_ms) {
+  if (retrying_) {
+    blocked_again_ = true;  // still nothing: it keeps waiting
+    return;
+  }
+  MERIDIAN_ASSERT(running_argv_ != nullptr, "a command blocks while it runs");
+  blocked_argv_.assign(running_argv_->begin(), running_argv_->end());
+  suspend([this](std::function<void(Finish)> complete) { wake_ = std::move(complete); });
+  region_.blocked_clients().block(this, keys, timeout_ms);
+}
+
+bool Session::retry_blocked() {
+  std::vector<std::string_view> argv(blocked_argv_.begin(), blocked_argv_.end());
+  const CommandSpec* spec = command_table().find(argv[0]);
+  std::string out;
+  retrying_ = true;
+  blocked_again_ = false;
+  note_command(*spec);
+  run_here(*spec, argv, out);
+  retrying_ = false;
+  if (blocked_again_) return false;
+  auto wake = std::move(wake_);
+  wake_ = nullptr;
+  wake([out = std::move(out)](std::string& o, int) { o.append(out); });
+  return true;
+}
+
+void Session::block_timed_out() {
+  auto wake = std::move(wake_);
+  wake_ = nullptr;
+  if (wake) wake([](std::string& o, int proto) { Reply(o, proto).null_array(); });
 }
 
 }  // namespace meridian

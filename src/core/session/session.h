@@ -67,6 +67,9 @@ class Session : public Client, public ForwardedClient {
   // Client: blocks this session until `start`'s function is called.
   void suspend(const std::function<void(std::function<void(Finish)> complete)>& start) override;
   void set_authenticated(const std::string& user) override;
+  void block_on(const std::vector<std::string_view>& keys, int64_t timeout_ms) override;
+  bool retry_blocked() override;
+  void block_timed_out() override;
   // For a command forwarded from another region.
   void set_forwarded() { forwarded_ = true; }
 
@@ -114,6 +117,12 @@ class Session : public Client, public ForwardedClient {
   };
   std::optional<Transaction> multi_;
   bool exec_waited_ = false;  // a command in EXEC tried to wait
+  // The command running now (run_here), and the blocking command waiting
+  // for its keys with what wakes it.
+  const std::vector<std::string_view>* running_argv_ = nullptr;
+  std::vector<std::string> blocked_argv_;
+  std::function<void(Finish)> wake_;
+  bool blocked_again_ = false;  // retry_blocked() found nothing again
   ReadPolicy read_policy(const CommandSpec& spec, const std::vector<std::string_view>& argv);
 
   Region& region_;

@@ -1,0 +1,148 @@
+"""Blocking commands against redis-server 7.0, RESP2 and RESP3, byte for
+byte: BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP BZPOPMIN BZPOPMAX BZMPOP, their
+argument errors, immediate answers, waiting clients woken by another
+client's write (oldest first; a BLMOVE feeding another waiter), staying
+blocked while the key holds another type (WRONGTYPE for a BLMOVE whose
+destination does), timeouts (a nil array), a
+pipelined command answered only after the blocked one, MULTI (answers at
+once), and a client that leaves while blocked.
+
+Scripts run over three connections per server. A step is
+("call", n, cmd): send and compare the reply; ("send", n, cmd): send only
+(the client blocks); ("read", n): compare the next reply of a blocked
+client; ("quiet", n): neither server has answered client n yet."""
+
+import time
+
+import pytest
+
+from difftools import parse_line, reset_keyspace, switch_to_resp3
+from lib.resp import encode_command
+
+ERRORS = [
+    "BLPOP", "BLPOP l", "BLPOP l abc", "BLPOP l -1", "BLPOP l 1e20", "BLPOP l inf", "BLPOP l nan",
+    "BLPOP l ''", "BLPOP l ' 1'", "BRPOP l 1x", "BLMOVE a b LEFT UP 0", "BLMOVE a b LEFT LEFT x",
+    "BLMOVE a b", "BRPOPLPUSH a b x", "BRPOPLPUSH a b", "BLMPOP 0", "BLMPOP 0 0 l LEFT",
+    "BLMPOP 0 1 l LEFT COUNT 0", "BLMPOP 0 1 l UP", "BLMPOP x 1 l LEFT", "BLMPOP 0 2 l LEFT",
+    "BLMPOP 0 1 l LEFT COUNT", "BZPOPMIN z", "BZPOPMIN z x", "BZPOPMAX z -2", "BZMPOP 0 1 z UP",
+    "BZMPOP x 1 z MIN", "BZMPOP 0 1 z MIN COUNT -1", "SET s x", "BLPOP s 0", "BZPOPMIN s 0",
+    "BLMOVE s b LEFT LEFT 0", "BLMPOP 0 1 s LEFT", "BZMPOP 0 1 s MAX",
+    # something there: answered at once
+    "RPUSH l a b c d", "BLPOP nokey l 0", "BRPOP l 0", "BLMPOP 0 2 nokey l RIGHT COUNT 5",
+    "RPUSH l a b", "BLMOVE l l2 RIGHT LEFT 0", "BRPOPLPUSH l l2 0", "LRANGE l2 0 -1",
+    "ZADD z 1 a 2 b 3 c", "BZPOPMAX z 0", "BZPOPMIN nokey z 0", "BZMPOP 0 1 z MIN COUNT 9",
+    "EXISTS z", "BLPOP l 0.01", "BZPOPMIN z 0.01", "BLMPOP 0.01 1 l LEFT",
+    "MULTI", "BLPOP l 0", "RPUSH l x", "BLPOP l 0", "BRPOPLPUSH l l2 0", "BZPOPMIN z 0", "EXEC",
+]
+
+SCRIPTS = {
+    "woken-by-push": [
+        ("send", 0, "BLPOP l1 l2 0"), ("quiet", 0), ("call", 1, "RPUSH l2 a b"), ("read", 0),
+        ("call", 1, "LRANGE l2 0 -1"),
+        ("send", 0, "BRPOP l1 0"), ("call", 1, "LPUSH l1 x y z"), ("read", 0),
+        ("call", 1, "LRANGE l1 0 -1"),
+    ],
+    "oldest-first": [
+        ("send", 0, "BLPOP q 0"), ("send", 1, "BLPOP q 0"), ("quiet", 0), ("quiet", 1),
+        ("call", 2, "RPUSH q one"), ("read", 0), ("quiet", 1), ("call", 2, "RPUSH q two three"),
+        ("read", 1), ("call", 2, "LRANGE q 0 -1"),
+    ],
+    "blmove-feeds-a-waiter": [
+        ("send", 0, "BLMOVE src dst RIGHT LEFT 0"), ("send", 1, "BLPOP dst 0"),
+        ("call", 2, "LPUSH src job"), ("read", 0), ("read", 1), ("call", 2, "EXISTS src dst"),
+        ("send", 0, "BRPOPLPUSH src dst 0"), ("call", 2, "RPUSH src j2"), ("read", 0),
+        ("call", 2, "LRANGE dst 0 -1"),
+    ],
+    "wrong-type-keeps-waiting": [
+        ("send", 0, "BLPOP k 0"), ("call", 1, "SET k str"), ("quiet", 0), ("call", 1, "DEL k"),
+        ("call", 1, "RPUSH k v"), ("read", 0),
+        # a destination of another type when it is served: WRONGTYPE, nothing moved
+        ("send", 0, "BLMOVE k2 d RIGHT LEFT 0"), ("call", 1, "SET d str"),
+        ("call", 1, "RPUSH k2 v"), ("read", 0), ("call", 1, "LRANGE k2 0 -1"),
+        ("call", 1, "GET d"),
+    ],
+    "sorted-sets": [
+        ("send", 0, "BZPOPMIN z1 z2 0"), ("call", 1, "ZADD z2 5 five 1 one"), ("read", 0),
+        ("send", 0, "BZPOPMAX z1 0"), ("call", 1, "ZADD z1 1.5 a 2.5 b"), ("read", 0),
+        ("send", 0, "BZMPOP 0 2 z0 z1 MIN COUNT 5"), ("call", 1, "ZADD z0 7 s"), ("read", 0),
+        ("call", 1, "ZRANGE z1 0 -1 WITHSCORES"),
+    ],
+    "blmpop-count": [
+        ("send", 0, "BLMPOP 0 2 a b RIGHT COUNT 2"), ("call", 1, "RPUSH b 1 2 3"), ("read", 0),
+        ("call", 1, "LRANGE b 0 -1"),
+    ],
+    "timeouts": [
+        ("send", 0, "BLPOP t 0.2"), ("send", 1, "BZPOPMIN tz 0.2"),
+        ("send", 2, "BLMOVE t u LEFT LEFT 0.2"), ("read", 0), ("read", 1), ("read", 2),
+        ("send", 0, "BLMPOP 0.1 1 t LEFT"), ("read", 0), ("call", 0, "PING"),
+    ],
+    "pipelined-behind": [
+        ("send", 0, "BLPOP p 0"), ("send", 0, "PING"), ("send", 0, "GET after"), ("quiet", 0),
+        ("call", 1, "SET after 1"), ("call", 1, "RPUSH p v"), ("read", 0), ("read", 0),
+        ("read", 0),
+    ],
+    "push-in-a-transaction": [
+        ("send", 0, "BLPOP tx 0"), ("call", 1, "MULTI"), ("call", 1, "RPUSH tx a"),
+        ("call", 1, "RPUSH tx b"), ("call", 1, "LPOP tx"), ("call", 1, "EXEC"), ("read", 0),
+        ("call", 1, "LRANGE tx 0 -1"),
+    ],
+}
+
+
+def step_args(text):
+    return parse_line(text).args
+
+
+def run_blocking(pair, name, steps, proto):
+    ref_srv, sut_srv = pair
+    conns = [(ref_srv.conn(), sut_srv.conn()) for _ in range(3)]
+    try:
+        if proto == 3:
+            for r, m in conns:
+                switch_to_resp3(r, m)
+        reset_keyspace(conns[0][0], conns[0][1], [])
+        for i, (kind, n, *rest) in enumerate(steps):
+            r, m = conns[n]
+            where = "%s step %d %s %s (RESP%d)" % (name, i, kind, rest, proto)
+            if kind in ("call", "send"):
+                for c in (r, m):
+                    c.send_raw(encode_command(*step_args(rest[0])))
+            if kind in ("call", "read"):
+                a, b = r.read_raw(timeout=5), m.read_raw(timeout=5)
+                assert a == b, "%s: redis %r, meridian %r" % (where, a, b)
+            if kind == "quiet":
+                time.sleep(0.05)  # a reply that was coming has had time to arrive
+                for label, c in (("redis", r), ("meridian", m)):
+                    assert not c.has_pending(), "%s: %s answered" % (where, label)
+    finally:
+        for r, m in conns:
+            r.close()
+            m.close()
+
+
+@pytest.mark.parametrize("proto", [2, 3], ids=["resp2", "resp3"])
+def test_errors_and_immediate_answers(live_pair, proto):
+    run_blocking(live_pair, "errors", [("call", 0, e) for e in ERRORS], proto)
+
+
+@pytest.mark.parametrize("proto", [2, 3], ids=["resp2", "resp3"])
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_blocking_script(live_pair, name, proto):
+    run_blocking(live_pair, name, SCRIPTS[name], proto)
+
+
+def test_a_client_that_leaves_while_blocked_takes_nothing(live_pair):
+    for srv in live_pair:
+        a, b = srv.conn(), srv.conn()
+        a.send_raw(encode_command("BLPOP", "gone", "0"))
+        b.call("PING")
+        a.close()
+        # the server noticed the close before the push (the next call is
+        # ordered after it on the server's loop only through time)
+        deadline = time.monotonic() + 5
+        while int(b.call("CLIENT", "LIST").count(b"cmd=blpop")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert b.call("RPUSH", "gone", "x") == 1
+        assert b.call("LRANGE", "gone", "0", "-1") == [b"x"], srv.kind
+        b.call("DEL", "gone")
+        b.close()
