@@ -8,6 +8,7 @@ packages=(
   nlohmann-json3-dev libxxhash-dev libzstd-dev libssl-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   redis-tools redis-server python3-redis python3-pytest
+  liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
   libldns-dev libmaxminddb-dev bind9-dnsutils dnsperf clang libclang-rt-14-dev liblzf-dev
 )
 missing=()

@@ -11,6 +11,7 @@ CommandTable::CommandTable() {
   register_connection_commands(*this);
   register_pubsub_commands(*this);
   register_transaction_commands(*this);
+  register_script_commands(*this);
   register_server_commands(*this);
   register_key_commands(*this);
   register_string_commands(*this);

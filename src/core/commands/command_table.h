@@ -42,6 +42,9 @@ enum CommandFlag : uint32_t {
   kCmdMayReplicate = 1 << 8,
   // Allowed to a RESP2 client while it is subscribed (SUBSCRIBE, PING, ...).
   kCmdPubSubContext = 1 << 9,
+  // Refused from a Lua script (Redis' noscript): transactions, blocking,
+  // connection state, scripts themselves.
+  kCmdNoScript = 1 << 10,
 };
 
 struct CommandSpec {
@@ -85,6 +88,7 @@ const CommandTable& command_table();
 void register_connection_commands(CommandTable& table);
 void register_pubsub_commands(CommandTable& table);
 void register_transaction_commands(CommandTable& table);
+void register_script_commands(CommandTable& table);
 void register_server_commands(CommandTable& table);
 void register_key_commands(CommandTable& table);
 void register_string_commands(CommandTable& table);

@@ -351,12 +351,12 @@ void quit(CommandContext& ctx) {
 void register_connection_commands(CommandTable& t) {
   t.add({"ping", -1, kCmdFast | kCmdStale | kCmdPubSubContext, 0, 0, 0, ping});
   t.add({"echo", 2, kCmdFast, 0, 0, 0, echo});
-  t.add({"auth", -2, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading, 0, 0, 0, auth});
-  t.add({"hello", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading, 0, 0, 0, hello});
-  t.add({"client", -2, kCmdStale | kCmdLoading, 0, 0, 0, client});
+  t.add({"auth", -2, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading | kCmdNoScript, 0, 0, 0, auth});
+  t.add({"hello", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading | kCmdNoScript, 0, 0, 0, hello});
+  t.add({"client", -2, kCmdStale | kCmdLoading | kCmdNoScript, 0, 0, 0, client});
   t.add({"select", 2, kCmdFast | kCmdLoading | kCmdStale, 0, 0, 0, select});
-  t.add({"monitor", 1, kCmdAdmin | kCmdLoading | kCmdStale, 0, 0, 0, monitor});
-  t.add({"quit", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading | kCmdPubSubContext, 0, 0, 0,
+  t.add({"monitor", 1, kCmdAdmin | kCmdLoading | kCmdStale | kCmdNoScript, 0, 0, 0, monitor});
+  t.add({"quit", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading | kCmdPubSubContext | kCmdNoScript, 0, 0, 0,
          quit});
 }
 

@@ -304,8 +304,8 @@ void register_list_commands(CommandTable& t) {
   t.add({"rpushx", -3, kCmdWrite | kCmdDenyOom | kCmdFast, 1, 1, 1, push<true, true>});
   t.add({"lpop", -2, kCmdWrite | kCmdFast, 1, 1, 1, pop<false>});
   t.add({"rpop", -2, kCmdWrite | kCmdFast, 1, 1, 1, pop<true>});
-  t.add({"blpop", -3, kCmdWrite, 1, -2, 1, blocking_pop<false>});
-  t.add({"brpop", -3, kCmdWrite, 1, -2, 1, blocking_pop<true>});
+  t.add({"blpop", -3, kCmdWrite | kCmdNoScript, 1, -2, 1, blocking_pop<false>});
+  t.add({"brpop", -3, kCmdWrite | kCmdNoScript, 1, -2, 1, blocking_pop<true>});
   t.add({"llen", 2, kCmdReadOnly | kCmdFast, 1, 1, 1, llen});
   t.add({"lrange", 4, kCmdReadOnly, 1, 1, 1, lrange});
   t.add({"lindex", 3, kCmdReadOnly, 1, 1, 1, lindex});

@@ -122,9 +122,9 @@ void register_list_move_commands(CommandTable& t) {
   t.add({"rpoplpush", 3, kCmdWrite | kCmdDenyOom, 1, 2, 1, rpoplpush});
   // Keys follow numkeys (Redis: movablekeys, no fixed key positions).
   t.add({"lmpop", -4, kCmdWrite, 0, 0, 0, lmpop, 1});
-  t.add({"blmove", 6, kCmdWrite | kCmdDenyOom, 1, 2, 1, blmove});
-  t.add({"brpoplpush", 4, kCmdWrite | kCmdDenyOom, 1, 2, 1, brpoplpush});
-  t.add({"blmpop", -5, kCmdWrite, 0, 0, 0, blmpop, 2});
+  t.add({"blmove", 6, kCmdWrite | kCmdDenyOom | kCmdNoScript, 1, 2, 1, blmove});
+  t.add({"brpoplpush", 4, kCmdWrite | kCmdDenyOom | kCmdNoScript, 1, 2, 1, brpoplpush});
+  t.add({"blmpop", -5, kCmdWrite | kCmdNoScript, 0, 0, 0, blmpop, 2});
 }
 
 }  // namespace meridian

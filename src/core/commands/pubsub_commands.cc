@@ -138,12 +138,12 @@ void pubsub(CommandContext& ctx) {
 
 void register_pubsub_commands(CommandTable& t) {
   const uint32_t in_context = kCmdLoading | kCmdStale | kCmdPubSubContext;
-  t.add({"subscribe", -2, in_context, 0, 0, 0, subscribe});
-  t.add({"unsubscribe", -1, in_context, 0, 0, 0, unsubscribe});
-  t.add({"psubscribe", -2, in_context, 0, 0, 0, psubscribe});
-  t.add({"punsubscribe", -1, in_context, 0, 0, 0, punsubscribe});
-  t.add({"ssubscribe", -2, in_context, 0, 0, 0, ssubscribe});
-  t.add({"sunsubscribe", -1, in_context, 0, 0, 0, sunsubscribe});
+  t.add({"subscribe", -2, in_context | kCmdNoScript, 0, 0, 0, subscribe});
+  t.add({"unsubscribe", -1, in_context | kCmdNoScript, 0, 0, 0, unsubscribe});
+  t.add({"psubscribe", -2, in_context | kCmdNoScript, 0, 0, 0, psubscribe});
+  t.add({"punsubscribe", -1, in_context | kCmdNoScript, 0, 0, 0, punsubscribe});
+  t.add({"ssubscribe", -2, in_context | kCmdNoScript, 0, 0, 0, ssubscribe});
+  t.add({"sunsubscribe", -1, in_context | kCmdNoScript, 0, 0, 0, sunsubscribe});
   // PUBLISH waits under CLIENT PAUSE WRITE, as Redis has it.
   t.add({"publish", 3, kCmdLoading | kCmdStale | kCmdFast | kCmdMayReplicate, 0, 0, 0, publish});
   t.add({"spublish", 3, kCmdLoading | kCmdStale | kCmdFast | kCmdMayReplicate, 0, 0, 0, spublish});

@@ -120,12 +120,12 @@ void wait(CommandContext& ctx) {
 }  // namespace
 
 void register_replication_commands(CommandTable& t) {
-  t.add({"mr.write", -1, kCmdFast | kCmdStale, 0, 0, 0, mr_write});
-  t.add({"mr.read", -1, kCmdFast | kCmdStale, 0, 0, 0, mr_read});
-  t.add({"mr.once", -3, kCmdMayReplicate, 0, 0, 0, mr_once});
+  t.add({"mr.write", -1, kCmdFast | kCmdStale | kCmdNoScript, 0, 0, 0, mr_write});
+  t.add({"mr.read", -1, kCmdFast | kCmdStale | kCmdNoScript, 0, 0, 0, mr_read});
+  t.add({"mr.once", -3, kCmdMayReplicate | kCmdNoScript, 0, 0, 0, mr_once});
   t.add({"mr.token", 1, kCmdFast | kCmdStale, 0, 0, 0, mr_token});
   t.add({"mr.status", 1, kCmdStale, 0, 0, 0, mr_status});
-  t.add({"wait", 3, kCmdMayReplicate, 0, 0, 0, wait});
+  t.add({"wait", 3, kCmdMayReplicate | kCmdNoScript, 0, 0, 0, wait});
 }
 
 }  // namespace meridian

@@ -28,11 +28,11 @@ void unwatch(CommandContext& ctx) {
 
 void register_transaction_commands(CommandTable& t) {
   const uint32_t flags = kCmdLoading | kCmdStale | kCmdFast;
-  t.add({"multi", 1, flags, 0, 0, 0, connection_only});
-  t.add({"exec", 1, kCmdLoading | kCmdStale, 0, 0, 0, connection_only});
-  t.add({"discard", 1, flags, 0, 0, 0, connection_only});
-  t.add({"watch", -2, flags, 1, -1, 1, watch});
-  t.add({"unwatch", 1, flags, 0, 0, 0, unwatch});
+  t.add({"multi", 1, flags | kCmdNoScript, 0, 0, 0, connection_only});
+  t.add({"exec", 1, kCmdLoading | kCmdStale | kCmdNoScript, 0, 0, 0, connection_only});
+  t.add({"discard", 1, flags | kCmdNoScript, 0, 0, 0, connection_only});
+  t.add({"watch", -2, flags | kCmdNoScript, 1, -1, 1, watch});
+  t.add({"unwatch", 1, flags | kCmdNoScript, 0, 0, 0, unwatch});
 }
 
 }  // namespace meridian

@@ -373,9 +373,9 @@ void register_zset_commands(CommandTable& t) {
   t.add({"zpopmin", -2, kCmdWrite | kCmdFast, 1, 1, 1, zpopmin});
   t.add({"zpopmax", -2, kCmdWrite | kCmdFast, 1, 1, 1, zpopmax});
   t.add({"zmpop", -4, kCmdWrite, 0, 0, 0, zmpop, 1});
-  t.add({"bzpopmin", -3, kCmdWrite | kCmdFast, 1, -2, 1, bzpop<false>});
-  t.add({"bzpopmax", -3, kCmdWrite | kCmdFast, 1, -2, 1, bzpop<true>});
-  t.add({"bzmpop", -5, kCmdWrite, 0, 0, 0, bzmpop, 2});
+  t.add({"bzpopmin", -3, kCmdWrite | kCmdFast | kCmdNoScript, 1, -2, 1, bzpop<false>});
+  t.add({"bzpopmax", -3, kCmdWrite | kCmdFast | kCmdNoScript, 1, -2, 1, bzpop<true>});
+  t.add({"bzmpop", -5, kCmdWrite | kCmdNoScript, 0, 0, 0, bzmpop, 2});
   t.add({"zrandmember", -2, kCmdReadOnly, 1, 1, 1, zrandmember});
 }
 

@@ -63,6 +63,15 @@ class Client {
     (void)timeout_ms;
   }
   virtual bool retry_blocked() { return false; }
+  // A command of a Lua script: fills `reply` (RESP2) or returns why the
+  // script may not run it (Scripts::Call).
+  virtual std::optional<std::string> script_call(std::vector<std::string_view>& argv,
+                                                 std::string& reply, bool read_only) {
+    (void)argv;
+    (void)reply;
+    (void)read_only;
+    return "ERR scripts run only on a client connection";
+  }
   // retry_blocked() is running the command again.
   bool retrying_blocked() const { return retrying_; }
   virtual void block_timed_out() {}

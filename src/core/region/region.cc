@@ -25,7 +25,8 @@ Region::Region(RegionSettings settings, Env env)
       global_view_(settings_, keyspace_, env),
       pause_(env.clock, env.scheduler, [this](bool on) { keyspace_.hold_expiry(on); }),
       pubsub_(env.storage),
-      blocked_(env.clock, env.scheduler) {
+      blocked_(env.clock, env.scheduler),
+      scripts_([clock = &env.clock] { return clock->now_ms(); }) {
   names_[settings_.region_id] = settings_.region_name;
   for (const auto& r : settings_.replication.regions) names_[r.id] = r.name;
   keyspace_.on_change = [this](std::string_view key) {

@@ -34,6 +34,7 @@
 #include "core/region/watches.h"
 #include "core/replication/conflict_feed.h"
 #include "core/replication/replicator.h"
+#include "core/scripting/scripts.h"
 #include "core/settings/region_settings.h"
 
 namespace meridian {
@@ -113,6 +114,8 @@ class Region {
   Watches& watches() { return watches_; }
   // BLPOP and the other blocking commands: who waits on which key.
   BlockedClients& blocked_clients() { return blocked_; }
+  // EVAL and SCRIPT: the region's Lua interpreter and script cache.
+  Scripts& scripts() { return scripts_; }
 
  private:
   void expire_tick();
@@ -137,6 +140,7 @@ class Region {
   PubSub pubsub_;
   Watches watches_;
   BlockedClients blocked_;
+  Scripts scripts_;
   Lifetime lifetime_;
 };
 

@@ -124,7 +124,7 @@ void Replicator::start() {
 }
 
 void Replicator::flush() {
-  MERIDIAN_ASSERT(!in_unit_, "a unit ends in the pass it began");
+  MERIDIAN_ASSERT(in_unit_ == 0, "a unit ends in the pass it began");
   flushed_ = true;
   if (!state_dirty_) return;
   std::string v;
@@ -174,14 +174,13 @@ void Replicator::log_command(const Keyspace::CommandWrites& w) {
 }
 
 void Replicator::begin_unit() {
-  MERIDIAN_ASSERT(!in_unit_, "units do not nest");
-  in_unit_ = true;
+  ++in_unit_;
 }
 
 uint64_t Replicator::end_unit() {
-  MERIDIAN_ASSERT(in_unit_, "end_unit() follows begin_unit()");
-  in_unit_ = false;
-  if (!unit_last_) return 0;
+  MERIDIAN_ASSERT(in_unit_ > 0, "end_unit() follows begin_unit()");
+  // A script inside a transaction is part of the transaction's unit.
+  if (--in_unit_ > 0 || !unit_last_) return 0;
   uint64_t seq = unit_last_->seq;
   append(*unit_last_);
   unit_last_.reset();

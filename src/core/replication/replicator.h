@@ -82,8 +82,9 @@ class Replicator {
   void log_command(const Keyspace::CommandWrites& writes);
   // A transaction or a script: the records logged from begin_unit() to
   // end_unit() (in the same pass) form one unit, which every other region
-  // applies at once or not at all. Returns the unit's last sequence (0: it
-  // wrote nothing).
+  // applies at once or not at all; units nest (the outermost is the unit).
+  // Returns the unit's last sequence (0: it wrote nothing, or an inner
+  // unit ended).
   void begin_unit();
   uint64_t end_unit();
   // A message from region `from` (authenticated by the runtime).
@@ -328,7 +329,7 @@ class Replicator {
   // log_retention_ops), though the records may still be kept.
   uint64_t stream_floor_ = 0;
   std::deque<std::pair<uint64_t, std::string>> recent_;  // tail of the own log
-  bool in_unit_ = false;
+  int in_unit_ = 0;  // depth: a script inside EXEC adds to the transaction's unit
   std::optional<LogRecord> unit_last_;  // the unit's latest record, logged once the next comes
   size_t recent_bytes_ = 0;
 

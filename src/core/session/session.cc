@@ -348,15 +348,18 @@ bool Session::run_here(const CommandSpec& spec, std::vector<std::string_view>& a
                        std::string& out) {
   Keyspace& ks = region_.keyspace();
   const size_t reply_start = out.size();
+  const uint64_t seq_before = last_write_seq_;
+  const auto* outer_argv = running_argv_;  // a script's command runs inside EVAL
   running_argv_ = &argv;
   ks.begin_command();
   Reply reply(out, proto_, &region_.stats().total_error_replies);
   CommandContext ctx{region_, *this, ks, argv, reply, last_command_ms_};
   const int64_t started_us = region_.now_us();
   spec.handler(ctx);
-  running_argv_ = nullptr;
+  running_argv_ = outer_argv;
   account(spec, argv, out, reply_start, started_us);
-  if (ks.writes().seq == 0) return false;
+  // A script wrote through the commands it ran.
+  if (ks.writes().seq == 0) return last_write_seq_ != seq_before;
   Replicator& repl = region_.replicator();
   repl.log_command(ks.writes());
   last_write_seq_ = ks.writes().seq;

@@ -69,6 +69,8 @@ class Session : public Client, public ForwardedClient {
   void set_authenticated(const std::string& user) override;
   void block_on(const std::vector<std::string_view>& keys, int64_t timeout_ms) override;
   bool retry_blocked() override;
+  std::optional<std::string> script_call(std::vector<std::string_view>& argv, std::string& reply,
+                                         bool read_only) override;
   void block_timed_out() override;
   // For a command forwarded from another region.
   void set_forwarded() { forwarded_ = true; }
@@ -96,7 +98,7 @@ class Session : public Client, public ForwardedClient {
   void hold_for_pause(const std::vector<std::string_view>& argv);
   WritePolicy write_policy(const CommandSpec& spec, const std::vector<std::string_view>& argv);
   // Runs a command in this region now (no routing, waits or refusals);
-  // returns whether it wrote.
+  // returns whether it wrote (a script: through the commands it ran).
   bool run_here(const CommandSpec& spec, std::vector<std::string_view>& argv, std::string& out);
   void note_command(const CommandSpec& spec);
 
@@ -109,6 +111,10 @@ class Session : public Client, public ForwardedClient {
   void end_transaction();
   // Why the queued transaction cannot run in this region now, if it cannot.
   std::optional<std::string> exec_refusal();
+  // Why a command of a transaction or a script cannot run in this region
+  // now (it writes where writes are refused, or names keys homed elsewhere).
+  std::optional<std::string> unit_refusal(const CommandSpec& spec,
+                                          const std::vector<std::string_view>& argv);
   struct Transaction {
     std::vector<std::vector<std::string>> queued;
     bool aborted = false;  // a command was refused while queued: EXEC answers EXECABORT

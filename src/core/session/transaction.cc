@@ -1,4 +1,5 @@
-// MULTI / EXEC / DISCARD: a transaction runs its queued commands one after
+// MULTI / EXEC / DISCARD, and the commands of Lua scripts (which run as a
+// transaction does). A transaction runs its queued commands one after
 // the other with nothing in between, in this region, and replicates as one
 // unit (Replicator::begin_unit): no other region ever shows part of it.
 // Each command still takes its own dot, so a DEL in the middle deletes what
@@ -87,34 +88,72 @@ void Session::end_transaction() {
   region_.watches().unwatch(this);
 }
 
-std::optional<std::string> Session::exec_refusal() {
+std::optional<std::string> Session::unit_refusal(const CommandSpec& spec,
+                                                 const std::vector<std::string_view>& argv) {
   Replicator& repl = region_.replicator();
   if (!repl.enabled()) return std::nullopt;
   FailoverManager& fm = region_.failover();
-  if (!fm.serves_clients()) return fm.standby_refusal();
+  const bool writes = (spec.flags & kCmdWrite) != 0;
+  if (writes && !fm.accepts_writes()) {
+    if (region_.settings().failover.pattern == Pattern::kWriteGlobal) {
+      return "ERR a transaction or script that writes runs in the primary region (" +
+             region_.region_names().at(fm.primary()) +
+             ") under read-local/write-global: send it there";
+    }
+    return fm.write_refusal();
+  }
+  if (writes && repl.resyncing()) return repl.resync_refusal();
   const Placement& placement = region_.settings().placement;
+  if (placement.empty() || spec.first_key <= 0) return std::nullopt;
+  for (auto key : command_keys(spec, argv)) {
+    auto d = placement.decide(key);
+    if (d && !(writes ? acting_home(*d) == repl.self().id : d->allows(repl.self().id))) {
+      return "CROSSREGION a transaction or script runs in one region and names keys homed in "
+             "another; run it in their home region";
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Session::exec_refusal() {
+  if (!region_.replicator().enabled()) return std::nullopt;
+  FailoverManager& fm = region_.failover();
+  if (!fm.serves_clients()) return fm.standby_refusal();
   for (const auto& q : multi_->queued) {
     std::vector<std::string_view> argv(q.begin(), q.end());
     const CommandSpec* spec = command_table().find(argv[0]);
     if (spec == nullptr) continue;
-    const bool writes = (spec->flags & kCmdWrite) != 0;
-    if (writes && !fm.accepts_writes()) {
-      if (region_.settings().failover.pattern == Pattern::kWriteGlobal) {
-        return "ERR a transaction that writes runs in the primary region (" +
-               region_.region_names().at(fm.primary()) +
-               ") under read-local/write-global: send it there";
-      }
-      return fm.write_refusal();
-    }
-    if (writes && repl.resyncing()) return repl.resync_refusal();
-    if (placement.empty() || spec->first_key <= 0) continue;
-    for (auto key : command_keys(*spec, argv)) {
-      auto d = placement.decide(key);
-      if (d && !(writes ? acting_home(*d) == repl.self().id : d->allows(repl.self().id))) {
-        return "CROSSREGION a transaction runs in one region and names keys homed in another; "
-               "run it in their home region";
-      }
-    }
+    if (auto why = unit_refusal(*spec, argv)) return why;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Session::script_call(std::vector<std::string_view>& argv,
+                                                std::string& reply, bool read_only) {
+  const CommandSpec* spec = command_table().find(argv[0]);
+  if (spec == nullptr) return "ERR Unknown Redis command called from script";
+  const int argc = static_cast<int>(argv.size());
+  if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity) {
+    return "ERR Wrong number of args calling Redis command from script";
+  }
+  if (spec->flags & kCmdNoScript) return "ERR This Redis command is not allowed from script";
+  if (read_only && (spec->flags & kCmdWrite)) {
+    return "ERR Write commands are not allowed from read-only scripts.";
+  }
+  if (auto why = unit_refusal(*spec, argv)) return why;
+  // A script sees RESP2 replies and never waits (as in a transaction).
+  const int proto = proto_;
+  const Multi state = multi_state_;
+  proto_ = 2;
+  multi_state_ = Multi::kExec;
+  exec_waited_ = false;
+  note_command(*spec);
+  run_here(*spec, argv, reply);
+  proto_ = proto;
+  multi_state_ = state;
+  if (reply.empty()) {
+    MERIDIAN_ASSERT(exec_waited_, "a command of a script ended without a reply");
+    return "ERR '" + spec->name + "' waits for other regions, which a script cannot do";
   }
   return std::nullopt;
 }

@@ -1,0 +1,419 @@
+#include "core/scripting/scripts.h"
+
+#include <openssl/evp.h>
+
+#include <lua.hpp>
+
+extern "C" {
+#include <lua-bitop.h>
+#include <lua-cjson.h>
+}
+
+#include "core/base/assert.h"
+#include "core/protocol/reply.h"
+#include "core/scripting/lua_values.h"
+
+namespace meridian {
+namespace {
+
+constexpr const char* kScriptsTable = "meridian_scripts";
+constexpr const char* kSelf = "meridian_self";
+// Hook granularity: how many VM instructions run between time checks.
+constexpr int kHookInstructions = 100000;
+
+// Redis' error handler: a Lua error becomes {err=..., source=..., line=...}
+// naming the script line that raised it (not the C function or the
+// sandbox guard it called).
+constexpr const char* kErrorHandler = R"lua(
+local dbg = debug
+__redis__err__handler = function(err)
+  -- the script's own frame: past C functions and the sandbox's guards
+  local level, i = 2, dbg.getinfo(2, 'nSl')
+  while i and i.source ~= '@user_script' do
+    level = level + 1
+    i = dbg.getinfo(level, 'nSl')
+  end
+  if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err)} end
+  if i then
+    err['source'] = i.source
+    err['line'] = i.currentline
+  end
+  return err
+end
+)lua";
+
+// Globals and libraries read-only, as in Redis 7.0: a script can neither
+// leave state behind for the next one nor change what the next one calls.
+// As Redis 7.0's: pcall hands a script an error as its message string,
+// also the {err=...} tables redis.call raises.
+constexpr const char* kPcall = R"lua(
+local lua_pcall = pcall
+pcall = function(...)
+  local result = {lua_pcall(...)}
+  if not result[1] and type(result[2]) == 'table' and type(result[2].err) == 'string' then
+    result[2] = result[2].err
+  end
+  return unpack(result, 1, table.maxn(result))
+end
+)lua";
+
+constexpr const char* kProtect = R"lua(
+local readonly = function(t, n, v) error('Attempt to modify a readonly table', 2) end
+for _, lib in ipairs({string, table, math, cjson, bit, redis}) do
+  setmetatable(lib, {__newindex = readonly, __metatable = false})
+end
+setmetatable(_G, {
+  __newindex = readonly,
+  __index = function(t, n)
+    error("Script attempted to access nonexistent global variable '" .. tostring(n) .. "'", 2)
+  end,
+  __metatable = false,
+})
+)lua";
+
+// rawset and setmetatable, refused on the globals table (C functions, so
+// the error names the script's line even in a tail call); the originals
+// are the first upvalue.
+int guarded(lua_State* L) {
+  if (lua_rawequal(L, 1, LUA_GLOBALSINDEX)) {
+    lua_pushstring(L, "Attempt to modify a readonly table");
+    return lua_error(L);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+void guard_global(lua_State* L, const char* name) {
+  lua_getglobal(L, name);
+  lua_pushcclosure(L, guarded, 1);
+  lua_setglobal(L, name);
+}
+
+void push_error_table(lua_State* L, std::string_view msg) {
+  lua_newtable(L);
+  lua_pushlstring(L, msg.data(), msg.size());
+  lua_setfield(L, -2, "err");
+}
+
+int raise(lua_State* L, std::string_view msg) {
+  push_error_table(L, msg);
+  return lua_error(L);
+}
+
+Scripts* self_of(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kSelf);
+  auto* s = static_cast<Scripts*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  return s;
+}
+
+int error_reply(lua_State* L) {
+  if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) {
+    return raise(L, "ERR wrong number or type of arguments");
+  }
+  std::string_view msg = lua_tostring(L, 1);
+  if (!msg.empty() && msg[0] == '-') msg.remove_prefix(1);
+  push_error_table(L, msg);
+  return 1;
+}
+
+int status_reply(lua_State* L) {
+  if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) {
+    return raise(L, "ERR wrong number or type of arguments");
+  }
+  lua_newtable(L);
+  lua_pushvalue(L, 1);
+  lua_setfield(L, -2, "ok");
+  return 1;
+}
+
+int sha1hex(lua_State* L) {
+  if (lua_gettop(L) != 1) return raise(L, "ERR wrong number of arguments");
+  size_t n = 0;
+  const char* s = lua_tolstring(L, 1, &n);
+  std::string hex = Scripts::sha1_hex(std::string_view(s != nullptr ? s : "", n));
+  lua_pushlstring(L, hex.data(), hex.size());
+  return 1;
+}
+
+// redis.log(level, message...): accepted and checked as Redis does; the
+// core writes no log of its own.
+int log(lua_State* L) {
+  if (lua_gettop(L) < 2) return raise(L, "ERR redis.log() requires two arguments or more.");
+  if (!lua_isnumber(L, 1)) return raise(L, "ERR First argument must be a number (log level).");
+  const auto level = lua_tointeger(L, 1);
+  if (level < 0 || level > 3) return raise(L, "ERR Invalid debug level.");
+  return 0;
+}
+
+int setresp(lua_State* L) {
+  if (lua_gettop(L) != 1) return raise(L, "ERR redis.setresp() requires one argument.");
+  const auto v = lua_tointeger(L, 1);
+  if (v != 2 && v != 3) return raise(L, "ERR RESP version must be 2 or 3.");
+  return 0;
+}
+
+int set_repl(lua_State* L) {
+  if (lua_gettop(L) != 1) return raise(L, "ERR redis.set_repl() requires one argument.");
+  return 0;  // effects are always what replicates
+}
+
+int replicate_commands(lua_State* L) {
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+void set_number(lua_State* L, const char* name, int v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, name);
+}
+
+}  // namespace
+
+Scripts::Scripts(std::function<int64_t()> now_ms) : now_ms_(std::move(now_ms)) {
+  open();
+}
+
+Scripts::~Scripts() {
+  close();
+}
+
+std::string Scripts::sha1_hex(std::string_view text) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), md, &len, EVP_sha1(), nullptr);
+  static const char* const kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 15]);
+  }
+  return out;
+}
+
+void Scripts::open() {
+  L_ = luaL_newstate();
+  const std::pair<lua_CFunction, const char*> libs[] = {
+      {luaopen_base, ""},
+      {luaopen_table, LUA_TABLIBNAME},
+      {luaopen_string, LUA_STRLIBNAME},
+      {luaopen_math, LUA_MATHLIBNAME},
+      {luaopen_debug, LUA_DBLIBNAME}};  // for the error handler; removed below
+  for (const auto& [fn, name] : libs) {
+    lua_pushcfunction(L_, fn);
+    lua_pushstring(L_, name);
+    lua_call(L_, 1, 0);
+  }
+  lua_pushcfunction(L_, luaopen_cjson);
+  lua_call(L_, 0, 1);
+  lua_setglobal(L_, "cjson");
+  lua_pushcfunction(L_, luaopen_bit);
+  lua_call(L_, 0, 1);
+  lua_setglobal(L_, "bit");
+  // What reaches the system or escapes the sandbox.
+  for (const char* name : {"print", "dofile", "loadfile", "require", "module", "newproxy",
+                           "setfenv", "getfenv", "package"}) {
+    lua_pushnil(L_);
+    lua_setglobal(L_, name);
+  }
+  lua_pushlightuserdata(L_, this);
+  lua_setfield(L_, LUA_REGISTRYINDEX, kSelf);
+  lua_newtable(L_);
+  lua_setfield(L_, LUA_REGISTRYINDEX, kScriptsTable);
+
+  lua_newtable(L_);
+  const std::pair<const char*, lua_CFunction> fns[] = {{"call", redis_call},
+                                                       {"pcall", redis_pcall},
+                                                       {"error_reply", error_reply},
+                                                       {"status_reply", status_reply},
+                                                       {"sha1hex", sha1hex},
+                                                       {"log", log},
+                                                       {"setresp", setresp},
+                                                       {"set_repl", set_repl},
+                                                       {"replicate_commands", replicate_commands}};
+  for (const auto& [name, fn] : fns) {
+    lua_pushcfunction(L_, fn);
+    lua_setfield(L_, -2, name);
+  }
+  set_number(L_, "LOG_DEBUG", 0);
+  set_number(L_, "LOG_VERBOSE", 1);
+  set_number(L_, "LOG_NOTICE", 2);
+  set_number(L_, "LOG_WARNING", 3);
+  set_number(L_, "REPL_NONE", 0);
+  set_number(L_, "REPL_AOF", 1);
+  set_number(L_, "REPL_SLAVE", 2);
+  set_number(L_, "REPL_REPLICA", 2);
+  set_number(L_, "REPL_ALL", 3);
+  lua_setglobal(L_, "redis");
+
+  MERIDIAN_ASSERT(luaL_dostring(L_, kErrorHandler) == 0, "the error handler compiles");
+  lua_pushnil(L_);
+  lua_setglobal(L_, "debug");
+  MERIDIAN_ASSERT(luaL_dostring(L_, kPcall) == 0, "pcall compiles");
+  MERIDIAN_ASSERT(luaL_dostring(L_, kProtect) == 0, "the protection compiles");
+  guard_global(L_, "rawset");
+  guard_global(L_, "setmetatable");
+}
+
+void Scripts::close() {
+  if (L_ != nullptr) lua_close(L_);
+  L_ = nullptr;
+}
+
+void Scripts::flush() {
+  MERIDIAN_ASSERT(!running_, "SCRIPT FLUSH never runs inside a script");
+  close();
+  cached_.clear();
+  eval_order_.clear();
+  open();
+}
+
+bool Scripts::exists(std::string_view sha) const {
+  std::string s(sha);
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return cached_.count(s) != 0;
+}
+
+std::optional<std::string> Scripts::load(std::string_view body, bool from_eval,
+                                         std::string* error) {
+  std::string sha = sha1_hex(body);
+  auto it = cached_.find(sha);
+  if (it != cached_.end()) {
+    if (!from_eval) it->second = true;  // SCRIPT LOAD keeps it
+    return sha;
+  }
+  if (luaL_loadbuffer(L_, body.data(), body.size(), "@user_script") != 0) {
+    *error = std::string("ERR Error compiling script (new function): ") + lua_tostring(L_, -1);
+    lua_pop(L_, 1);
+    return std::nullopt;
+  }
+  lua_getfield(L_, LUA_REGISTRYINDEX, kScriptsTable);
+  lua_pushvalue(L_, -2);
+  lua_setfield(L_, -2, sha.c_str());
+  lua_pop(L_, 2);
+  cached_[sha] = !from_eval;
+  if (from_eval) {
+    eval_order_.push_back(sha);
+    // Bounded: the oldest scripts EVAL loaded (and SCRIPT LOAD did not pin) go.
+    while (eval_order_.size() > kMaxEvalScripts) {
+      std::string old = std::move(eval_order_.front());
+      eval_order_.pop_front();
+      auto o = cached_.find(old);
+      if (o == cached_.end() || o->second) continue;
+      cached_.erase(o);
+      lua_getfield(L_, LUA_REGISTRYINDEX, kScriptsTable);
+      lua_pushnil(L_);
+      lua_setfield(L_, -2, old.c_str());
+      lua_pop(L_, 1);
+    }
+  }
+  return sha;
+}
+
+bool Scripts::run(const std::string& sha, const std::vector<std::string_view>& keys,
+                  const std::vector<std::string_view>& args, const Call& call, Reply& reply) {
+  const int base = lua_gettop(L_);
+  lua_getglobal(L_, "__redis__err__handler");
+  lua_getfield(L_, LUA_REGISTRYINDEX, kScriptsTable);
+  lua_getfield(L_, -1, sha.c_str());
+  if (lua_isnil(L_, -1)) {
+    lua_settop(L_, base);
+    return false;
+  }
+  lua_remove(L_, -2);
+  auto set_array = [this](const char* name, const std::vector<std::string_view>& values) {
+    lua_pushstring(L_, name);
+    lua_createtable(L_, static_cast<int>(values.size()), 0);
+    for (size_t i = 0; i < values.size(); ++i) {
+      lua_pushlstring(L_, values[i].data(), values[i].size());
+      lua_rawseti(L_, -2, static_cast<int>(i + 1));
+    }
+    lua_rawset(L_, LUA_GLOBALSINDEX);  // the only globals a script gets
+  };
+  set_array("KEYS", keys);
+  set_array("ARGV", args);
+  call_ = &call;
+  running_ = true;
+  started_ms_ = now_ms_();
+  lua_sethook(L_, hook, LUA_MASKCOUNT, kHookInstructions);
+  const int rc = lua_pcall(L_, 0, 1, base + 1);
+  lua_sethook(L_, nullptr, 0, 0);
+  running_ = false;
+  call_ = nullptr;
+  if (rc == 0) {
+    lua_values::write_reply(L_, -1, reply);
+  } else {
+    std::string msg = "ERR unknown error";
+    std::string source, line;
+    if (lua_istable(L_, -1)) {
+      lua_getfield(L_, -1, "err");
+      if (lua_isstring(L_, -1)) msg = lua_tostring(L_, -1);
+      lua_getfield(L_, -2, "source");
+      if (lua_isstring(L_, -1)) source = lua_tostring(L_, -1);
+      lua_getfield(L_, -3, "line");
+      if (lua_isstring(L_, -1)) line = lua_tostring(L_, -1);
+      lua_pop(L_, 3);
+    } else if (lua_isstring(L_, -1)) {
+      msg = std::string("ERR ") + lua_tostring(L_, -1);
+    }
+    msg += " script: " + sha;
+    if (!source.empty() && !line.empty()) msg += ", on " + source + ":" + line + ".";
+    for (char& c : msg)
+      if (c == '\r' || c == '\n') c = ' ';
+    reply.error(msg);
+  }
+  lua_settop(L_, base);
+  lua_gc(L_, LUA_GCSTEP, 1);
+  return true;
+}
+
+int Scripts::redis_call(lua_State* L) {
+  return command(L, true);
+}
+
+int Scripts::redis_pcall(lua_State* L) {
+  return command(L, false);
+}
+
+int Scripts::command(lua_State* L, bool raise_errors) {
+  Scripts* self = self_of(L);
+  const int argc = lua_gettop(L);
+  if (argc == 0)
+    return raise(L, "ERR Please specify at least one argument for this redis lib call");
+  std::vector<std::string> args(static_cast<size_t>(argc));
+  for (int i = 1; i <= argc; ++i) {
+    const int t = lua_type(L, i);
+    if (t != LUA_TSTRING && t != LUA_TNUMBER) {
+      return raise(L, "ERR Lua redis lib command arguments must be strings or integers");
+    }
+    size_t n = 0;
+    const char* s = lua_tolstring(L, i, &n);
+    args[static_cast<size_t>(i - 1)].assign(s, n);
+  }
+  std::vector<std::string_view> argv(args.begin(), args.end());
+  std::string out;
+  MERIDIAN_ASSERT(self->call_ != nullptr, "redis.call runs inside a script");
+  if (auto err = (*self->call_)(argv, out)) {
+    if (raise_errors) return raise(L, *err);
+    push_error_table(L, *err);
+    return 1;
+  }
+  if (!lua_values::push_reply(L, out))
+    return raise(L, "ERR reply of the command could not be read");
+  if (raise_errors && !out.empty() && out[0] == '-') return lua_error(L);
+  return 1;
+}
+
+void Scripts::hook(lua_State* L, lua_Debug* ar) {
+  (void)ar;
+  Scripts* self = self_of(L);
+  if (self->time_limit_ms_ > 0 && self->now_ms_() - self->started_ms_ > self->time_limit_ms_) {
+    lua_sethook(L, hook, LUA_MASKLINE, 0);  // again at every line: a pcall cannot outlive it
+    raise(L, "ERR Script killed: it ran longer than lua-time-limit (" +
+                 std::to_string(self->time_limit_ms_) + " ms)");
+  }
+}
+
+}  // namespace meridian

@@ -1,0 +1,81 @@
+#pragma once
+// Lua scripts (EVAL, EVALSHA, SCRIPT): one Lua 5.1 interpreter per region,
+// set up as Redis sets up its own: the base, table, string, math, cjson and
+// bit libraries and nothing that reaches the system (no os, io, loadfile,
+// dofile); globals read-only (a script cannot leave state behind for the
+// next one); KEYS and ARGV; the `redis` table (call, pcall, error_reply,
+// status_reply, sha1hex, log, setresp, set_repl, replicate_commands).
+// Errors read as Redis writes them ("... script: <sha>, on
+// @user_script:<line>.").
+//
+// No I/O: a script's commands run through the caller's `Call`, which runs
+// them as the region runs any command (each its own write, all of them one
+// replicated unit: Session).
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+struct lua_State;
+struct lua_Debug;
+
+namespace meridian {
+
+class Reply;
+
+class Scripts {
+ public:
+  // Runs one command for a script: fills `reply` with its RESP2 reply, or
+  // returns the error that makes redis.call fail before running it
+  // ("ERR Unknown Redis command called from script", ...).
+  using Call = std::function<std::optional<std::string>(std::vector<std::string_view>& argv,
+                                                        std::string& reply)>;
+  // `now_ms`: a monotonic clock, for the time limit.
+  explicit Scripts(std::function<int64_t()> now_ms);
+  ~Scripts();
+  Scripts(const Scripts&) = delete;
+  Scripts& operator=(const Scripts&) = delete;
+
+  static std::string sha1_hex(std::string_view text);
+
+  // Compiles and caches `body` (SCRIPT LOAD keeps it until SCRIPT FLUSH;
+  // EVAL's scripts are kept up to kMaxEvalScripts, least recently loaded
+  // first out). Returns its SHA1, or nothing with Redis' error in `error`.
+  std::optional<std::string> load(std::string_view body, bool from_eval, std::string* error);
+  bool exists(std::string_view sha) const;
+  void flush();
+  size_t size() const { return cached_.size(); }
+
+  // Runs the cached script `sha` with KEYS and ARGV and writes its reply.
+  // False if no such script (NOSCRIPT).
+  bool run(const std::string& sha, const std::vector<std::string_view>& keys,
+           const std::vector<std::string_view>& args, const Call& call, Reply& reply);
+  bool running() const { return running_; }
+
+  // A script running longer than this is stopped with an error.
+  void set_time_limit_ms(int64_t ms) { time_limit_ms_ = ms; }
+  static constexpr size_t kMaxEvalScripts = 500;
+
+ private:
+  void open();
+  void close();
+  static int redis_call(lua_State* L);
+  static int redis_pcall(lua_State* L);
+  static int command(lua_State* L, bool raise);
+  static void hook(lua_State* L, lua_Debug* ar);
+
+  std::function<int64_t()> now_ms_;
+  lua_State* L_ = nullptr;
+  std::unordered_map<std::string, bool> cached_;  // sha -> loaded by SCRIPT LOAD
+  std::deque<std::string> eval_order_;            // EVAL-loaded, oldest first
+  const Call* call_ = nullptr;                    // of the running script
+  bool running_ = false;
+  int64_t started_ms_ = 0;
+  int64_t time_limit_ms_ = 5000;
+};
+
+}  // namespace meridian
