@@ -12,7 +12,7 @@ import platform
 import shlex
 import subprocess
 
-from throughput_runner import CUSTOM, PIPELINES, REPO, TARGET_RATIO, bench_argv
+from throughput_runner import CUSTOM, DRIVEN, PIPELINES, REPO, TARGET_RATIO, bench_argv
 
 ANALYSIS_MARKER = "<!-- analysis -->"
 ANALYSIS_DEFAULT = "## Analysis\n\n(written by hand after profiling)\n"
@@ -192,9 +192,15 @@ def write_doc(path, ctx):
         % sut,
         "",
         "redis-benchmark arguments (one test per invocation; `-t` takes each "
-        "of %s in turn%s):" % (", ".join(t for t in ctx["tests"] if t not in CUSTOM),
-                               "".join("; %s runs `%s` instead" % (t, " ".join(CUSTOM[t]))
-                                       for t in ctx["tests"] if t in CUSTOM)),
+        "of %s in turn%s%s):" % (
+            ", ".join(t for t in ctx["tests"] if t not in CUSTOM and t not in DRIVEN),
+            "".join("; %s runs `%s` instead" % (t, " ".join(CUSTOM[t]))
+                    for t in ctx["tests"] if t in CUSTOM),
+            "".join("; %s is not redis-benchmark's: bench/transaction_driver.py sends "
+                    "MULTI, 10 INCRs of random keys and EXEC as one request (requests and "
+                    "ops/s count transactions, a twelfth of the others' requests), "
+                    "the same clients and pipeline depth" % t
+                    for t in ctx["tests"] if t in DRIVEN)),
         "",
         arg_lines,
         "",

@@ -7,6 +7,7 @@ tests/lib/resp.py (FLUSHALL, startup-command probes, key counts, versions).
 """
 
 import csv
+import hashlib
 import io
 import os
 import socket
@@ -26,7 +27,11 @@ from lib.resp import Err, ProtocolViolation, plain  # noqa: E402
 DEFAULT_MERIDIAN = os.path.join(REPO, "build", "meridian")
 TARGET_RATIO = 0.8
 TESTS = ["set", "get", "incr", "sadd", "hset", "lpush", "lpop", "lrange_100", "zadd", "zincrby",
-         "zrange_100", "pfadd", "publish", "multi_exec_10"]
+         "zrange_100", "pfadd", "publish", "multi_exec_10", "evalsha"]
+# EVALSHA runs this 3-command script (a rate limiter's counter), loaded
+# with SCRIPT LOAD before the run.
+RATE_SCRIPT = ("local n = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], 60) "
+               "return redis.call('GET', KEYS[1])")
 # Tests redis-benchmark has no -t for: the command line it runs instead
 # (its __rand_int__ is a number below the keyspace). ZINCRBY and ZRANGE
 # read the set -t zadd filled; PFADD adds random elements to one
@@ -37,6 +42,8 @@ CUSTOM = {
     "zrange_100": ["ZRANGE", "myzset", "-inf", "+inf", "BYSCORE", "LIMIT", "0", "100"],
     "pfadd": ["PFADD", "hll", "element:__rand_int__"],
     "publish": ["PUBLISH", "news", "message:__rand_int__"],
+    "evalsha": ["EVALSHA", hashlib.sha1(RATE_SCRIPT.encode()).hexdigest(), "1",
+                "rate:__rand_int__"],
 }
 PIPELINES = [1, 16]
 # requests per redis-benchmark run, by pipeline depth
@@ -202,6 +209,8 @@ def run_one(server, test, pipeline, requests, args):
         return rec, [], None
     argv = bench_argv(server.port, test, pipeline, requests,
                       args.clients, args.keyspace)
+    if test == "evalsha":
+        call(server, ["SCRIPT", "LOAD", RATE_SCRIPT])
     subscriber = Subscriber(server.port, CUSTOM[test][1]) if test == "publish" else None
     rec, stderr_lines, err = _run_benchmark(argv, test, args)
     if subscriber is not None:

@@ -27,6 +27,23 @@ UnitPlan UnitChecker::transaction(const Pick& pick, int client) {
   p.doomed = pick(8) == 0;
   const std::string v = tag_value(client, p.tag);
   auto& c = p.commands;
+  p.last_key = unit_key(client, 3);
+  if (pick(2) == 0) {
+    // The same writes by a script; a doomed one fails before writing (a
+    // script that fails later keeps what it wrote, as in Redis).
+    std::vector<std::string> eval = {
+        "EVAL",
+        std::string(p.doomed ? "redis.call('SET', KEYS[1]) " : "") +
+            "redis.call('SET', KEYS[1], ARGV[1]) redis.call('DEL', KEYS[2]) "
+            "redis.call('SET', KEYS[2], ARGV[1]) redis.call('SET', KEYS[3], 'overwritten') "
+            "redis.call('SET', KEYS[3], ARGV[1]) redis.call('SET', KEYS[4], ARGV[1]) return 1",
+        "4"};
+    for (int i = 0; i < kUnitKeys; ++i) eval.push_back(unit_key(client, i));
+    eval.push_back(v);
+    if (p.sync) eval.insert(eval.begin(), {"MR.ONCE", "SYNC"});
+    c.push_back(std::move(eval));
+    return p;
+  }
   c.push_back(p.sync ? std::vector<std::string>{"MR.ONCE", "SYNC", "MULTI"}
                      : std::vector<std::string>{"MULTI"});
   c.push_back({"SET", unit_key(client, 0), v});
@@ -37,7 +54,6 @@ UnitPlan UnitChecker::transaction(const Pick& pick, int client) {
   c.push_back({"SET", unit_key(client, 2), v});
   c.push_back({"SET", unit_key(client, 3), v});
   c.push_back({"EXEC"});
-  p.last_key = unit_key(client, 3);
   return p;
 }
 
@@ -45,7 +61,7 @@ void UnitChecker::replied(int client, const UnitPlan& plan, const std::optional<
   // An array reply: it ran (NOTREPLICATED inside a sync transaction still
   // committed it locally).
   if (!raw || raw->empty() || plan.doomed) return;
-  if ((*raw)[0] == '*' || raw->rfind("-NOTREPLICATED", 0) == 0) {
+  if ((*raw)[0] == '*' || (*raw)[0] == ':' || raw->rfind("-NOTREPLICATED", 0) == 0) {
     ++committed_;
     acked_[client] = std::max(acked_[client], plan.tag);
   }

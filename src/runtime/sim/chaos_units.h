@@ -3,10 +3,11 @@
 // never show, beyond convergence.
 //
 // Each client owns four keys, tx<client>:0-3 (crdt strings), and writes
-// them only in transactions (MULTI ... EXEC), each setting all four to one
-// new tag ("<client>-<n>"), one of them deleted and one overwritten first
-// within the transaction; some transactions are doomed by a queuing error
-// (EXECABORT) and write nothing, some run under MR.ONCE SYNC. A client's
+// them only in transactions (MULTI ... EXEC) or Lua scripts (EVAL), each
+// setting all four to one new tag ("<client>-<n>"), one of them deleted and
+// one overwritten first within the unit; some are doomed (a queuing error:
+// EXECABORT; a script failing before it writes) and write nothing, some run
+// under MR.ONCE SYNC. A client's
 // transactions are sequential, so in every region, at every moment
 // (checked between passes, crashes included), a client's keys hold one
 // tag or none: never part of a transaction. After healing, each client's
@@ -25,7 +26,7 @@ namespace meridian::sim {
 class SimCluster;
 class SimConn;
 
-// One transaction of `client`: the commands in order, ending with EXEC.
+// One transaction or script of `client`: the commands in order.
 struct UnitPlan {
   std::vector<std::vector<std::string>> commands;
   uint64_t tag = 0;
