@@ -1,11 +1,15 @@
-// EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT: Lua scripts (core/scripting).
+// EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT, FCALL FCALL_RO FUNCTION: Lua
+// scripts and function libraries (core/scripting).
 // A script runs atomically in its region; its commands each take their own
 // dot and replicate together as one unit (Replicator::begin_unit), never
 // the script text, so other regions show all of its writes at once.
+#include <algorithm>
 #include <array>
 
+#include "core/base/glob.h"
 #include "core/commands/command_util.h"
 #include "core/region/region.h"
+#include "core/scripting/functions.h"
 #include "core/scripting/scripts.h"
 
 namespace meridian {
@@ -114,6 +118,171 @@ void script(CommandContext& ctx) {
   cmd::unknown_subcommand(ctx.reply, argv[1], "SCRIPT");
 }
 
+// FCALL / FCALL_RO function numkeys key... arg...
+void fcall_generic(CommandContext& ctx, bool read_only) {
+  const auto& argv = ctx.argv;
+  auto numkeys = parse_int64(argv[2]);
+  if (!numkeys) return ctx.reply.error("ERR Bad number of keys provided");
+  if (*numkeys < 0) return ctx.reply.error("ERR Number of keys can't be negative");
+  if (*numkeys > static_cast<int64_t>(argv.size()) - 3) {
+    return ctx.reply.error("ERR Number of keys can't be greater than number of args");
+  }
+  const Functions::Function* f = ctx.region.functions().find(argv[1]);
+  if (f == nullptr) return ctx.reply.error("ERR Function not found");
+  if (read_only && !f->no_writes()) {
+    return ctx.reply.error("ERR Can not execute a script with write flag using *_ro command.");
+  }
+  const auto first_arg = static_cast<std::ptrdiff_t>(3 + *numkeys);
+  std::vector<std::string_view> keys(argv.begin() + 3, argv.begin() + first_arg);
+  std::vector<std::string_view> args(argv.begin() + first_arg, argv.end());
+  Replicator& repl = ctx.region.replicator();
+  repl.begin_unit();
+  const bool no_writes = f->no_writes();
+  Scripts::Call call = [&ctx, no_writes](std::vector<std::string_view>& a, std::string& out) {
+    return ctx.session.script_call(a, out, no_writes);
+  };
+  ctx.region.functions().call(*f, keys, args, call, ctx.reply);
+  repl.end_unit();
+}
+
+void fcall(CommandContext& ctx) {
+  fcall_generic(ctx, false);
+}
+void fcall_ro(CommandContext& ctx) {
+  fcall_generic(ctx, true);
+}
+
+void function_list(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  bool with_code = false;
+  std::optional<std::string> pattern;
+  for (size_t i = 2; i < argv.size(); ++i) {
+    if (cmd::equals_ci(argv[i], "WITHCODE") && !with_code) {
+      with_code = true;
+    } else if (cmd::equals_ci(argv[i], "LIBRARYNAME") && !pattern) {
+      if (i + 1 >= argv.size()) return ctx.reply.error("ERR library name argument was not given");
+      pattern = std::string(argv[++i]);
+    } else {
+      return ctx.reply.error("ERR Unknown argument " + std::string(argv[i]));
+    }
+  }
+  const Functions& fns = ctx.region.functions();
+  std::vector<const Functions::Library*> libs;
+  for (const auto& [name, lib] : fns.libraries()) {
+    if (!pattern || glob_match(*pattern, name)) libs.push_back(&lib);
+  }
+  ctx.reply.array(libs.size());
+  for (const auto* lib : libs) {
+    ctx.reply.map(with_code ? 4 : 3);
+    ctx.reply.bulk("library_name");
+    ctx.reply.bulk(lib->name);
+    ctx.reply.bulk("engine");
+    ctx.reply.bulk("LUA");
+    ctx.reply.bulk("functions");
+    std::vector<std::string> names = lib->functions;
+    std::sort(names.begin(), names.end());
+    ctx.reply.array(names.size());
+    for (const auto& n : names) {
+      const Functions::Function* f = fns.find(n);
+      ctx.reply.map(3);
+      ctx.reply.bulk("name");
+      ctx.reply.bulk(f->name);
+      ctx.reply.bulk("description");
+      f->description.empty() ? ctx.reply.null() : ctx.reply.bulk(f->description);
+      ctx.reply.bulk("flags");
+      ctx.reply.set(f->flags.size());
+      for (const auto& flag : f->flags) ctx.reply.simple(flag);
+    }
+    if (with_code) {
+      ctx.reply.bulk("library_code");
+      ctx.reply.bulk(lib->code);
+    }
+  }
+}
+
+constexpr std::array<const char*, 12> kFunctionHelp = {
+    "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "LOAD [REPLACE] <FUNCTION CODE>",
+    "    Create a new library with the given library name and code.",
+    "DELETE <LIBRARY NAME>",
+    "    Delete the given library.",
+    "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
+    "    Return general information on all the libraries:",
+    "    * Library name",
+    "    * The engine used to run the Library",
+    "    * Library description",
+    "    * Functions list",
+    "    * Library code (if WITHCODE is given)",
+};
+
+void function(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  const std::string sub = cmd::lower(argv[1]);
+  Functions& fns = ctx.region.functions();
+  if (sub == "load") {
+    if (argv.size() < 3 || argv.size() > 4) return cmd::arity_error(ctx.reply, "function|load");
+    const bool replace = argv.size() == 4;
+    if (replace && !cmd::equals_ci(argv[2], "REPLACE")) {
+      return ctx.reply.error("ERR Unknown option given: " + std::string(argv[2]));
+    }
+    std::string error;
+    auto name = fns.load(argv.back(), replace, &error);
+    if (!name) return ctx.reply.error(error);
+    ctx.region.save_functions();
+    return ctx.reply.bulk(*name);
+  }
+  if (sub == "delete") {
+    if (argv.size() != 3) return cmd::arity_error(ctx.reply, "function|delete");
+    if (!fns.remove(argv[2])) return ctx.reply.error("ERR Library not found");
+    ctx.region.save_functions();
+    return ctx.reply.ok();
+  }
+  if (sub == "flush") {
+    if (argv.size() > 3 || (argv.size() == 3 && !cmd::equals_ci(argv[2], "SYNC") &&
+                            !cmd::equals_ci(argv[2], "ASYNC"))) {
+      return ctx.reply.error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+    }
+    fns.flush();
+    ctx.region.save_functions();
+    return ctx.reply.ok();
+  }
+  if (sub == "list") return function_list(ctx);
+  if (sub == "kill") {
+    if (argv.size() != 2) return cmd::arity_error(ctx.reply, "function|kill");
+    return ctx.reply.error("NOTBUSY No scripts in execution right now.");
+  }
+  if (sub == "stats") {
+    if (argv.size() != 2) return cmd::arity_error(ctx.reply, "function|stats");
+    ctx.reply.map(2);
+    ctx.reply.bulk("running_script");
+    ctx.reply.null();
+    ctx.reply.bulk("engines");
+    ctx.reply.map(1);
+    ctx.reply.bulk("LUA");
+    ctx.reply.map(2);
+    ctx.reply.bulk("libraries_count");
+    ctx.reply.integer(static_cast<int64_t>(fns.libraries().size()));
+    ctx.reply.bulk("functions_count");
+    return ctx.reply.integer(static_cast<int64_t>(fns.function_count()));
+  }
+  if (sub == "help" && argv.size() == 2) {
+    std::vector<const char*> lines(kFunctionHelp.begin(), kFunctionHelp.end());
+    for (const char* l :
+         {"FLUSH [<ASYNC | SYNC>]", "    Deletes all the libraries.",
+          "    When called without the optional mode argument, the behavior is determined by the",
+          "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+          "    * ASYNC: Asynchronously flush the libraries.",
+          "    * SYNC: Synchronously flush the libraries.", "KILL",
+          "    Kill the current running function.", "STATS",
+          "    Return information about the current function running.", "HELP",
+          "    Prints this help."}) {
+      lines.push_back(l);
+    }
+    return cmd::reply_help(ctx.reply, lines);
+  }
+  cmd::unknown_subcommand(ctx.reply, argv[1], "FUNCTION");
+}
+
 }  // namespace
 
 void register_script_commands(CommandTable& t) {
@@ -124,6 +293,9 @@ void register_script_commands(CommandTable& t) {
   t.add({"eval_ro", -3, kCmdNoScript | kCmdStale, 0, 0, 0, eval_ro, 2});
   t.add({"evalsha_ro", -3, kCmdNoScript | kCmdStale, 0, 0, 0, evalsha_ro, 2});
   t.add({"script", -2, kCmdNoScript, 0, 0, 0, script});
+  t.add({"fcall", -3, flags, 0, 0, 0, fcall, 2});
+  t.add({"fcall_ro", -3, kCmdNoScript | kCmdStale, 0, 0, 0, fcall_ro, 2});
+  t.add({"function", -2, kCmdNoScript, 0, 0, 0, function});
 }
 
 }  // namespace meridian

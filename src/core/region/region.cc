@@ -98,8 +98,17 @@ void Region::on_message(RegionId from, std::string_view message) {
   }
 }
 
+namespace {
+constexpr std::string_view kFunctionsMeta = "functions";
+}  // namespace
+
+void Region::save_functions() {
+  env_.storage.put(Column::kMeta, kFunctionsMeta, functions_.blob());
+}
+
 void Region::start() {
   keyspace_.load();
+  if (auto blob = env_.storage.get(Column::kMeta, kFunctionsMeta)) functions_.restore(*blob);
   replicator_.start();
   failover_.start();
   start_ms_ = now_ms();

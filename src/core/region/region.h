@@ -34,6 +34,7 @@
 #include "core/region/watches.h"
 #include "core/replication/conflict_feed.h"
 #include "core/replication/replicator.h"
+#include "core/scripting/functions.h"
 #include "core/scripting/scripts.h"
 #include "core/settings/region_settings.h"
 
@@ -116,6 +117,10 @@ class Region {
   BlockedClients& blocked_clients() { return blocked_; }
   // EVAL and SCRIPT: the region's Lua interpreter and script cache.
   Scripts& scripts() { return scripts_; }
+  // FUNCTION and FCALL: the region's libraries, kept in its storage.
+  Functions& functions() { return functions_; }
+  // Stores the libraries (after FUNCTION LOAD / DELETE / FLUSH), with the pass.
+  void save_functions();
 
  private:
   void expire_tick();
@@ -141,6 +146,7 @@ class Region {
   Watches watches_;
   BlockedClients blocked_;
   Scripts scripts_;
+  Functions functions_{scripts_};
   Lifetime lifetime_;
 };
 

@@ -17,6 +17,38 @@ namespace meridian {
 namespace {
 
 constexpr const char* kScriptsTable = "meridian_scripts";
+constexpr const char* kFunctionsTable = "meridian_functions";
+constexpr const char* kPendingTable = "meridian_pending";
+constexpr const char* kMakeEnv = "meridian_function_env";
+
+// A library's environment: the globals, read-only, where `redis` is the
+// loading API (only register_function) until `finish` is called.
+constexpr const char* kFunctionEnv = R"lua(
+local G, set_meta, err = _G, setmetatable, error
+return function(load_api)
+  local loading = true
+  local env = set_meta({}, {
+    __index = function(t, k)
+      if k == 'redis' and loading then return load_api end
+      return G[k]
+    end,
+    __newindex = function(t, n, v) err('Attempt to modify a readonly table', 2) end,
+    __metatable = false,
+  })
+  return env, function() loading = false end
+end
+)lua";
+
+// What `redis` lacks while a library loads reads as a missing global.
+constexpr const char* kLoadApiMeta = R"lua(
+return {
+  __index = function(t, n)
+    error("Script attempted to access nonexistent global variable '" .. tostring(n) .. "'", 2)
+  end,
+  __newindex = function(t, n, v) error('Attempt to modify a readonly table', 2) end,
+  __metatable = false,
+}
+)lua";
 constexpr const char* kSelf = "meridian_self";
 // Hook granularity: how many VM instructions run between time checks.
 constexpr int kHookInstructions = 100000;
@@ -29,7 +61,7 @@ local dbg = debug
 __redis__err__handler = function(err)
   -- the script's own frame: past C functions and the sandbox's guards
   local level, i = 2, dbg.getinfo(2, 'nSl')
-  while i and i.source ~= '@user_script' do
+  while i and i.source ~= '@user_script' and i.source ~= '@user_function' do
     level = level + 1
     i = dbg.getinfo(level, 'nSl')
   end
@@ -165,6 +197,43 @@ int replicate_commands(lua_State* L) {
   return 1;
 }
 
+void push_strings(lua_State* L, const std::vector<std::string_view>& values) {
+  lua_createtable(L, static_cast<int>(values.size()), 0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    lua_pushlstring(L, values[i].data(), values[i].size());
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
+  }
+}
+
+// The message of the error object at the top (the handler's table or a
+// string) and where it was raised.
+std::string error_message(lua_State* L, std::string* source, std::string* line) {
+  std::string msg = "ERR unknown error";
+  if (lua_istable(L, -1)) {
+    lua_getfield(L, -1, "err");
+    if (lua_isstring(L, -1)) msg = lua_tostring(L, -1);
+    lua_getfield(L, -2, "source");
+    if (lua_isstring(L, -1)) *source = lua_tostring(L, -1);
+    lua_getfield(L, -3, "line");
+    if (lua_isstring(L, -1)) *line = lua_tostring(L, -1);
+    lua_pop(L, 3);
+  } else if (lua_isstring(L, -1)) {
+    msg = std::string("ERR ") + lua_tostring(L, -1);
+  }
+  return msg;
+}
+
+bool valid_name(std::string_view name) {
+  bool ok = !name.empty();
+  for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_');
+  return ok;
+}
+
+// (Redis 7.0 says "Library" for a function's name too.)
+constexpr std::string_view kBadFunctionName =
+    "ERR Library names can only contain letters, numbers, or underscores(_) and must be at "
+    "least one character long";
+
 void set_number(lua_State* L, const char* name, int v) {
   lua_pushnumber(L, v);
   lua_setfield(L, -2, name);
@@ -220,8 +289,12 @@ void Scripts::open() {
   }
   lua_pushlightuserdata(L_, this);
   lua_setfield(L_, LUA_REGISTRYINDEX, kSelf);
-  lua_newtable(L_);
-  lua_setfield(L_, LUA_REGISTRYINDEX, kScriptsTable);
+  for (const char* table : {kScriptsTable, kFunctionsTable, kPendingTable}) {
+    lua_newtable(L_);
+    lua_setfield(L_, LUA_REGISTRYINDEX, table);
+  }
+  MERIDIAN_ASSERT(luaL_dostring(L_, kFunctionEnv) == 0, "the function env compiles");
+  lua_setfield(L_, LUA_REGISTRYINDEX, kMakeEnv);
 
   lua_newtable(L_);
   const std::pair<const char*, lua_CFunction> fns[] = {{"call", redis_call},
@@ -268,6 +341,7 @@ void Scripts::flush() {
   cached_.clear();
   eval_order_.clear();
   open();
+  if (on_reset) on_reset();
 }
 
 bool Scripts::exists(std::string_view sha) const {
@@ -323,42 +397,49 @@ bool Scripts::run(const std::string& sha, const std::vector<std::string_view>& k
     return false;
   }
   lua_remove(L_, -2);
-  auto set_array = [this](const char* name, const std::vector<std::string_view>& values) {
+  for (const auto& [name, values] : {std::pair{"KEYS", &keys}, std::pair{"ARGV", &args}}) {
     lua_pushstring(L_, name);
-    lua_createtable(L_, static_cast<int>(values.size()), 0);
-    for (size_t i = 0; i < values.size(); ++i) {
-      lua_pushlstring(L_, values[i].data(), values[i].size());
-      lua_rawseti(L_, -2, static_cast<int>(i + 1));
-    }
+    push_strings(L_, *values);
     lua_rawset(L_, LUA_GLOBALSINDEX);  // the only globals a script gets
-  };
-  set_array("KEYS", keys);
-  set_array("ARGV", args);
+  }
+  execute(base, 0, sha, call, reply);
+  return true;
+}
+
+bool Scripts::run_function(const std::string& name, const std::vector<std::string_view>& keys,
+                           const std::vector<std::string_view>& args, const Call& call,
+                           Reply& reply) {
+  const int base = lua_gettop(L_);
+  lua_getglobal(L_, "__redis__err__handler");
+  lua_getfield(L_, LUA_REGISTRYINDEX, kFunctionsTable);
+  lua_getfield(L_, -1, name.c_str());
+  if (lua_isnil(L_, -1)) {
+    lua_settop(L_, base);
+    return false;
+  }
+  lua_remove(L_, -2);
+  push_strings(L_, keys);
+  push_strings(L_, args);
+  execute(base, 2, name, call, reply);
+  return true;
+}
+
+void Scripts::execute(int base, int nargs, const std::string& name, const Call& call,
+                      Reply& reply) {
   call_ = &call;
   running_ = true;
   started_ms_ = now_ms_();
   lua_sethook(L_, hook, LUA_MASKCOUNT, kHookInstructions);
-  const int rc = lua_pcall(L_, 0, 1, base + 1);
+  const int rc = lua_pcall(L_, nargs, 1, base + 1);
   lua_sethook(L_, nullptr, 0, 0);
   running_ = false;
   call_ = nullptr;
   if (rc == 0) {
     lua_values::write_reply(L_, -1, reply);
   } else {
-    std::string msg = "ERR unknown error";
     std::string source, line;
-    if (lua_istable(L_, -1)) {
-      lua_getfield(L_, -1, "err");
-      if (lua_isstring(L_, -1)) msg = lua_tostring(L_, -1);
-      lua_getfield(L_, -2, "source");
-      if (lua_isstring(L_, -1)) source = lua_tostring(L_, -1);
-      lua_getfield(L_, -3, "line");
-      if (lua_isstring(L_, -1)) line = lua_tostring(L_, -1);
-      lua_pop(L_, 3);
-    } else if (lua_isstring(L_, -1)) {
-      msg = std::string("ERR ") + lua_tostring(L_, -1);
-    }
-    msg += " script: " + sha;
+    std::string msg = error_message(L_, &source, &line);
+    msg += " script: " + name;
     if (!source.empty() && !line.empty()) msg += ", on " + source + ":" + line + ".";
     for (char& c : msg)
       if (c == '\r' || c == '\n') c = ' ';
@@ -366,7 +447,147 @@ bool Scripts::run(const std::string& sha, const std::vector<std::string_view>& k
   }
   lua_settop(L_, base);
   lua_gc(L_, LUA_GCSTEP, 1);
-  return true;
+}
+
+std::optional<std::vector<Scripts::Registered>> Scripts::load_library(std::string_view code,
+                                                                      std::string* error) {
+  // The metadata line stays a line (a comment), so errors name the lines
+  // of the code as written.
+  std::string body(code);
+  body.replace(0, std::min(body.find('\n'), body.size()), "--");
+  const int base = lua_gettop(L_);
+  lua_getglobal(L_, "__redis__err__handler");
+  if (luaL_loadbuffer(L_, body.data(), body.size(), "@user_function") != 0) {
+    *error = std::string("ERR Error compiling function: ") + lua_tostring(L_, -1);
+    lua_settop(L_, base);
+    return std::nullopt;
+  }
+  // env, finish = make_env(load_api)
+  lua_getfield(L_, LUA_REGISTRYINDEX, kMakeEnv);
+  lua_newtable(L_);
+  lua_pushcfunction(L_, register_function);
+  lua_setfield(L_, -2, "register_function");
+  lua_pushcfunction(L_, log);
+  lua_setfield(L_, -2, "log");
+  MERIDIAN_ASSERT(luaL_dostring(L_, kLoadApiMeta) == 0, "the load API compiles");
+  lua_setmetatable(L_, -2);
+  lua_call(L_, 1, 2);  // base+3: env, base+4: finish
+  lua_pushvalue(L_, base + 3);
+  lua_setfenv(L_, base + 2);  // the chunk's globals
+  lua_pushvalue(L_, base + 2);
+  pending_.clear();
+  lua_newtable(L_);
+  lua_setfield(L_, LUA_REGISTRYINDEX, kPendingTable);
+  started_ms_ = now_ms_();
+  running_ = true;
+  lua_sethook(L_, hook, LUA_MASKCOUNT, kHookInstructions);
+  const int rc = lua_pcall(L_, 0, 0, base + 1);
+  lua_sethook(L_, nullptr, 0, 0);
+  running_ = false;
+  if (rc != 0) {
+    std::string source, line;
+    *error = "ERR Error registering functions: " + error_message(L_, &source, &line);
+  }
+  lua_pushvalue(L_, base + 4);
+  lua_call(L_, 0, 0);  // finish: callbacks see the whole `redis` from now on
+  lua_settop(L_, base);
+  if (rc != 0) return std::nullopt;
+  if (pending_.empty()) {
+    *error = "ERR No functions registered";
+    return std::nullopt;
+  }
+  return pending_;
+}
+
+void Scripts::commit_library(const std::vector<std::string>& add,
+                             const std::vector<std::string>& remove) {
+  lua_getfield(L_, LUA_REGISTRYINDEX, kFunctionsTable);
+  for (const auto& name : remove) {
+    lua_pushnil(L_);
+    lua_setfield(L_, -2, name.c_str());
+  }
+  lua_getfield(L_, LUA_REGISTRYINDEX, kPendingTable);
+  for (const auto& name : add) {
+    lua_getfield(L_, -1, name.c_str());
+    lua_setfield(L_, -3, name.c_str());
+  }
+  lua_pop(L_, 2);
+  lua_newtable(L_);
+  lua_setfield(L_, LUA_REGISTRYINDEX, kPendingTable);
+  pending_.clear();
+}
+
+// redis.register_function(name, callback) or
+// redis.register_function{function_name=, callback=, flags=, description=}.
+int Scripts::register_function(lua_State* L) {
+  Scripts* self = self_of(L);
+  Registered r;
+  int callback = 0;
+  if (lua_gettop(L) == 1 && lua_istable(L, 1)) {
+    lua_getfield(L, 1, "function_name");  // 2
+    lua_getfield(L, 1, "callback");       // 3
+    lua_getfield(L, 1, "description");    // 4
+    lua_getfield(L, 1, "flags");          // 5
+    if (lua_type(L, 2) != LUA_TSTRING) {
+      return raise(L,
+                   "ERR function_name argument given to redis.register_function must be a "
+                   "string");
+    }
+    r.name = lua_tostring(L, 2);
+    callback = 3;
+    if (!lua_isnil(L, 4)) {
+      if (lua_type(L, 4) != LUA_TSTRING) {
+        return raise(L,
+                     "ERR description argument given to redis.register_function must be a "
+                     "string");
+      }
+      r.description = lua_tostring(L, 4);
+    }
+    if (!lua_isnil(L, 5)) {
+      if (!lua_istable(L, 5)) {
+        return raise(L,
+                     "ERR flags argument to redis.register_function must be a table "
+                     "representing function flags");
+      }
+      for (int i = 1;; ++i) {
+        lua_rawgeti(L, 5, i);
+        if (lua_isnil(L, -1)) break;
+        std::string f = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+        if (f != "no-writes" && f != "allow-oom" && f != "allow-stale" && f != "no-cluster" &&
+            f != "allow-cross-slot-keys") {
+          return raise(L, "ERR unknown flag given");
+        }
+        r.flags.push_back(f);
+        lua_pop(L, 1);
+      }
+    }
+  } else if (lua_gettop(L) == 2) {
+    if (lua_type(L, 1) != LUA_TSTRING) {
+      return raise(L,
+                   "ERR function_name argument given to redis.register_function must be a "
+                   "string");
+    }
+    r.name = lua_tostring(L, 1);
+    callback = 2;
+  } else {
+    return raise(L, "ERR wrong number of arguments to redis.register_function");
+  }
+  if (!lua_isfunction(L, callback)) {
+    return raise(L, callback == 2
+                        ? "ERR second argument to redis.register_function must be a function"
+                        : "ERR callback argument given to redis.register_function must be a "
+                          "function");
+  }
+  if (!valid_name(r.name)) return raise(L, kBadFunctionName);
+  for (const auto& p : self->pending_) {
+    if (p.name == r.name) return raise(L, "ERR Function already exists in the library");
+  }
+  lua_getfield(L, LUA_REGISTRYINDEX, kPendingTable);
+  lua_pushvalue(L, callback);
+  lua_setfield(L, -2, r.name.c_str());
+  lua_pop(L, 1);
+  self->pending_.push_back(std::move(r));
+  return 0;
 }
 
 int Scripts::redis_call(lua_State* L) {

@@ -56,6 +56,23 @@ class Scripts {
            const std::vector<std::string_view>& args, const Call& call, Reply& reply);
   bool running() const { return running_; }
 
+  // Function libraries (Functions drives these). load_library runs `code`
+  // (its first line the "#!lua ..." metadata) with only
+  // redis.register_function at hand, and returns what it registered, or
+  // nothing with Redis' error in `error`; commit_library then makes `add`
+  // callable (and `remove` not).
+  struct Registered {
+    std::string name, description;
+    std::vector<std::string> flags;
+  };
+  std::optional<std::vector<Registered>> load_library(std::string_view code, std::string* error);
+  void commit_library(const std::vector<std::string>& add, const std::vector<std::string>& remove);
+  // Runs function `name` with (keys, args); false if there is none.
+  bool run_function(const std::string& name, const std::vector<std::string_view>& keys,
+                    const std::vector<std::string_view>& args, const Call& call, Reply& reply);
+  // Called after SCRIPT FLUSH renewed the interpreter (libraries load again).
+  std::function<void()> on_reset;
+
   // A script running longer than this is stopped with an error.
   void set_time_limit_ms(int64_t ms) { time_limit_ms_ = ms; }
   static constexpr size_t kMaxEvalScripts = 500;
@@ -66,6 +83,10 @@ class Scripts {
   static int redis_call(lua_State* L);
   static int redis_pcall(lua_State* L);
   static int command(lua_State* L, bool raise);
+  static int register_function(lua_State* L);
+  // Runs the function under the error handler at base+1 (with `nargs`
+  // arguments above it) and writes its reply or its error, named `name`.
+  void execute(int base, int nargs, const std::string& name, const Call& call, Reply& reply);
   static void hook(lua_State* L, lua_Debug* ar);
 
   std::function<int64_t()> now_ms_;
@@ -73,6 +94,7 @@ class Scripts {
   std::unordered_map<std::string, bool> cached_;  // sha -> loaded by SCRIPT LOAD
   std::deque<std::string> eval_order_;            // EVAL-loaded, oldest first
   const Call* call_ = nullptr;                    // of the running script
+  std::vector<Registered> pending_;               // registrations of the library loading
   bool running_ = false;
   int64_t started_ms_ = 0;
   int64_t time_limit_ms_ = 5000;
