@@ -99,6 +99,14 @@ CASES = {
     "subscribed-context": [
         "MULTI", "SUBSCRIBE c", "PING", "EXEC",
     ],
+    # RESET drops the transaction, the watches, the name, the subscriptions
+    # and RESP3, and answers +RESET
+    "reset": [
+        "CLIENT SETNAME someone", "SET w 1", "WATCH w", "MULTI", "SET a 1", "RESET", "EXEC",
+        "GET a", "CLIENT GETNAME", "1: SET w 2", "MULTI", "GET w", "EXEC", "RESET x",
+        "@hello HELLO 3", "RESET", "GET nokey", "HGETALL nokey", "SUBSCRIBE c", "RESET", "PING",
+        "GET nokey",
+    ],
 }
 
 

@@ -102,3 +102,18 @@ def test_real_clients_with_password(auth_sut):
     assert "Authentication required" in str(ei.value), ei.value
     out = auth_sut.cli("GET", "auth:py")
     assert out.returncode == 0 and out.stdout == "2\n", (out.stdout, out.stderr)
+
+
+def test_reset_signs_the_client_out(auth_sut):
+    """RESET returns the connection to the default user, which a password
+    protects: what follows needs AUTH again (as Redis does)."""
+    c = auth_sut.conn(auth=False)
+    try:
+        assert c.call("AUTH", "app", "app-secret") == "OK"
+        assert c.call("SET", "k", "v") == "OK"
+        assert c.call("RESET") == "RESET"
+        assert str(c.call("GET", "k")).startswith("NOAUTH")
+        assert c.call("AUTH", "secret") == "OK"
+        assert c.call("GET", "k") == b"v"
+    finally:
+        c.close()

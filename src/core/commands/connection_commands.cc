@@ -341,6 +341,13 @@ void monitor(CommandContext& ctx) {
   ctx.region.add_monitor(&ctx.session);
 }
 
+// RESET: Redis' reply is a status "RESET", in the protocol the connection
+// had (the reset applies from the next command on).
+void reset(CommandContext& ctx) {
+  ctx.session.reset_connection();
+  ctx.reply.simple("RESET");
+}
+
 void quit(CommandContext& ctx) {
   ctx.reply.ok();
   ctx.session.close_after_reply();
@@ -351,13 +358,19 @@ void quit(CommandContext& ctx) {
 void register_connection_commands(CommandTable& t) {
   t.add({"ping", -1, kCmdFast | kCmdStale | kCmdPubSubContext, 0, 0, 0, ping});
   t.add({"echo", 2, kCmdFast, 0, 0, 0, echo});
-  t.add({"auth", -2, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading | kCmdNoScript, 0, 0, 0, auth});
-  t.add({"hello", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading | kCmdNoScript, 0, 0, 0, hello});
+  t.add(
+      {"auth", -2, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading | kCmdNoScript, 0, 0, 0, auth});
+  t.add({"hello", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading | kCmdNoScript, 0, 0, 0,
+         hello});
   t.add({"client", -2, kCmdStale | kCmdLoading | kCmdNoScript, 0, 0, 0, client});
   t.add({"select", 2, kCmdFast | kCmdLoading | kCmdStale, 0, 0, 0, select});
   t.add({"monitor", 1, kCmdAdmin | kCmdLoading | kCmdStale | kCmdNoScript, 0, 0, 0, monitor});
-  t.add({"quit", -1, kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading | kCmdPubSubContext | kCmdNoScript, 0, 0, 0,
-         quit});
+  t.add({"reset", 1,
+         kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading | kCmdPubSubContext | kCmdNoScript, 0, 0,
+         0, reset});
+  t.add({"quit", -1,
+         kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading | kCmdPubSubContext | kCmdNoScript, 0, 0,
+         0, quit});
 }
 
 }  // namespace meridian

@@ -72,6 +72,10 @@ class Client {
     (void)read_only;
     return "ERR scripts run only on a client connection";
   }
+  // RESET: the connection as it was when it opened (no transaction, no
+  // watched keys, no subscriptions, not a monitor, RESP2, no name, the
+  // default user, no MR.WRITE / MR.READ choice).
+  virtual void reset_connection() {}
   // retry_blocked() is running the command again.
   bool retrying_blocked() const { return retrying_; }
   virtual void block_timed_out() {}

@@ -97,6 +97,10 @@ class Region {
   void add_client(Client* c) { clients_.push_back(c); }
   void remove_client(Client* c) {
     std::erase(clients_, c);
+    forget_client_state(c);
+  }
+  // What a client set up (MONITOR, subscriptions, WATCH): on close or RESET.
+  void forget_client_state(Client* c) {
     std::erase(monitors_, c);
     pubsub_.forget(c);
     watches_.unwatch(c);

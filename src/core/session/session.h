@@ -69,6 +69,7 @@ class Session : public Client, public ForwardedClient {
   void set_authenticated(const std::string& user) override;
   void block_on(const std::vector<std::string_view>& keys, int64_t timeout_ms) override;
   bool retry_blocked() override;
+  void reset_connection() override;
   std::optional<std::string> script_call(std::vector<std::string_view>& argv, std::string& reply,
                                          bool read_only) override;
   void block_timed_out() override;

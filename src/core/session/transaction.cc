@@ -82,6 +82,18 @@ bool Session::transaction_step(const CommandSpec& spec, std::vector<std::string_
   return true;
 }
 
+void Session::reset_connection() {
+  end_transaction();
+  region_.forget_client_state(this);
+  proto_ = 2;
+  set_name("");
+  write_override_.reset();
+  read_override_.reset();
+  user_ = "default";
+  authenticated_ = !region_.settings().auth_required();
+  parser_.set_unauthenticated(!authenticated_);
+}
+
 void Session::end_transaction() {
   multi_.reset();
   multi_state_ = Multi::kNone;
