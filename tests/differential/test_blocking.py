@@ -10,13 +10,13 @@ once), and a client that leaves while blocked.
 Scripts run over three connections per server. A step is
 ("call", n, cmd): send and compare the reply; ("send", n, cmd): send only
 (the client blocks); ("read", n): compare the next reply of a blocked
-client; ("quiet", n): neither server has answered client n yet."""
-
-import time
+client; ("quiet", n): neither server has answered client n yet (each
+server reports as blocked every client still owed a reply)."""
 
 import pytest
 
 from difftools import parse_line, reset_keyspace, switch_to_resp3
+from lib.harness import wait_until
 from lib.resp import encode_command
 
 ERRORS = [
@@ -93,9 +93,18 @@ def step_args(text):
     return parse_line(text).args
 
 
+def blocked_clients(conn):
+    """INFO clients' blocked_clients of the server behind `conn`."""
+    info = conn.call("INFO", "clients")
+    text = info.decode() if isinstance(info, bytes) else str(info)
+    return int(text.split("blocked_clients:")[1].split()[0])
+
+
 def run_blocking(pair, name, steps, proto):
     ref_srv, sut_srv = pair
     conns = [(ref_srv.conn(), sut_srv.conn()) for _ in range(3)]
+    watch = (ref_srv.conn(), sut_srv.conn())  # asks each server who is blocked
+    outstanding = [0] * len(conns)  # replies each client still waits for
     try:
         if proto == 3:
             for r, m in conns:
@@ -107,15 +116,21 @@ def run_blocking(pair, name, steps, proto):
             if kind in ("call", "send"):
                 for c in (r, m):
                     c.send_raw(encode_command(*step_args(rest[0])))
+                outstanding[n] += 1
             if kind in ("call", "read"):
                 a, b = r.read_raw(timeout=5), m.read_raw(timeout=5)
+                outstanding[n] -= 1
                 assert a == b, "%s: redis %r, meridian %r" % (where, a, b)
             if kind == "quiet":
-                time.sleep(0.05)  # a reply that was coming has had time to arrive
-                for label, c in (("redis", r), ("meridian", m)):
+                # Every client still owed a reply is blocked on the server:
+                # none of them has been answered (nor can be, while blocked).
+                expected = sum(1 for o in outstanding if o > 0)
+                for label, w, c in (("redis", watch[0], r), ("meridian", watch[1], m)):
+                    wait_until(lambda: blocked_clients(w) == expected, timeout=5,
+                               desc="%s: %d clients blocked on %s" % (where, expected, label))
                     assert not c.has_pending(), "%s: %s answered" % (where, label)
     finally:
-        for r, m in conns:
+        for r, m in conns + [watch]:
             r.close()
             m.close()
 
@@ -135,13 +150,10 @@ def test_a_client_that_leaves_while_blocked_takes_nothing(live_pair):
     for srv in live_pair:
         a, b = srv.conn(), srv.conn()
         a.send_raw(encode_command("BLPOP", "gone", "0"))
-        b.call("PING")
+        wait_until(lambda: blocked_clients(b) == 1, timeout=5, desc="%s: blocked" % srv.kind)
         a.close()
-        # the server noticed the close before the push (the next call is
-        # ordered after it on the server's loop only through time)
-        deadline = time.monotonic() + 5
-        while int(b.call("CLIENT", "LIST").count(b"cmd=blpop")) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        # the server noticed the close before the push
+        wait_until(lambda: blocked_clients(b) == 0, timeout=5, desc="%s: gone" % srv.kind)
         assert b.call("RPUSH", "gone", "x") == 1
         assert b.call("LRANGE", "gone", "0", "-1") == [b"x"], srv.kind
         b.call("DEL", "gone")

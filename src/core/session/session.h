@@ -118,8 +118,8 @@ class Session : public Client, public ForwardedClient {
                                           const std::vector<std::string_view>& argv);
   struct Transaction {
     std::vector<std::vector<std::string>> queued;
-    bool aborted = false;  // a command was refused while queued: EXEC answers EXECABORT
-    bool writes = false;   // a queued command may write (CLIENT PAUSE WRITE holds EXEC)
+    bool aborted = false;              // a command was refused while queued: EXEC answers EXECABORT
+    bool writes = false;               // a queued command may write (CLIENT PAUSE WRITE holds EXEC)
     std::optional<WritePolicy> write;  // MR.ONCE <mode> MULTI
   };
   std::optional<Transaction> multi_;
