@@ -200,6 +200,40 @@ bool blocking_source(CommandContext& ctx, std::string_view key, ValueType type,
   return lookup(ctx, key, type, out);
 }
 
+bool pop_first(CommandContext& ctx, size_t first, size_t end, ValueType type, const Pop& pop) {
+  for (size_t k = first; k < end; ++k) {
+    std::optional<KeyRecord> old;
+    if (!blocking_source(ctx, ctx.argv[k], type, old)) return true;
+    if (!old || old->count == 0) continue;
+    pop(ctx.argv[k], *old);
+    return true;
+  }
+  return false;
+}
+
+void blocking_pop(CommandContext& ctx, ValueType type, const Pop& pop) {
+  const auto& argv = ctx.argv;
+  int64_t timeout = 0;
+  if (!timeout_arg(ctx, argv.back(), &timeout)) return;
+  if (!pop_first(ctx, 1, argv.size() - 1, type, pop)) {
+    block(ctx, {argv.begin() + 1, argv.end() - 1}, timeout);
+  }
+}
+
+void blocking_mpop(CommandContext& ctx, std::string_view first_end, std::string_view second_end,
+                   ValueType type, const std::function<Pop(bool second, int64_t count)>& make) {
+  size_t end = 0;
+  bool second = false;
+  int64_t count = 1;
+  if (!mpop_args(ctx, first_end, second_end, &end, &second, &count, 2)) return;
+  int64_t timeout = 0;
+  if (!timeout_arg(ctx, ctx.argv[1], &timeout)) return;
+  if (!pop_first(ctx, 3, end, type, make(second, count))) {
+    block(ctx, {ctx.argv.begin() + 3, ctx.argv.begin() + static_cast<std::ptrdiff_t>(end)},
+          timeout);
+  }
+}
+
 void block(CommandContext& ctx, const std::vector<std::string_view>& keys, int64_t timeout_ms,
            bool moves) {
   if (ctx.session.in_exec()) return moves ? ctx.reply.null() : ctx.reply.null_array();

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by command implementations: Redis' standard error replies and
 // typed key lookups.
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -78,6 +79,18 @@ bool mpop_args(CommandContext& ctx, std::string_view first_end, std::string_view
 // Blocking commands: the timeout in seconds (a float; 0: none) as ms, with
 // Redis' errors.
 bool timeout_arg(CommandContext& ctx, std::string_view arg, int64_t* ms);
+// Pops: `pop(key, rec)` takes from the first key of argv[first, end) that
+// holds a non-empty collection of `type`, and replies. pop_first() is
+// false (nothing replied) when every one is empty, true when it popped or
+// replied an error.
+using Pop = std::function<void(std::string_view key, const KeyRecord& rec)>;
+bool pop_first(CommandContext& ctx, size_t first, size_t end, ValueType type, const Pop& pop);
+// BLPOP / BRPOP / BZPOPMIN / BZPOPMAX: key [key ...] timeout.
+void blocking_pop(CommandContext& ctx, ValueType type, const Pop& pop);
+// BLMPOP / BZMPOP: timeout numkeys key [key ...] <first_end|second_end>
+// [COUNT count]; `make(second, count)` is the pop.
+void blocking_mpop(CommandContext& ctx, std::string_view first_end, std::string_view second_end,
+                   ValueType type, const std::function<Pop(bool second, int64_t count)>& make);
 // lookup() of a key a blocking command pops from: when the command runs
 // again for a waiting client, a key of another type counts as empty (the
 // client keeps waiting, as in Redis) instead of failing.

@@ -63,20 +63,13 @@ void pop(CommandContext& ctx) {
 // that has one, as [key, element]; waits while none has.
 template <bool kTail>
 void blocking_pop(CommandContext& ctx) {
-  const auto& argv = ctx.argv;
-  int64_t timeout = 0;
-  if (!cmd::timeout_arg(ctx, argv.back(), &timeout)) return;
-  for (size_t k = 1; k + 1 < argv.size(); ++k) {
-    std::optional<KeyRecord> old;
-    if (!cmd::blocking_source(ctx, argv[k], ValueType::kList, old)) return;
-    if (!old || old->count == 0) continue;
-    auto items = cmd::list_items(ctx, argv[k], *old, 0, 1, kTail);
-    cmd::list_remove(ctx, argv[k], *old, items);
+  cmd::blocking_pop(ctx, ValueType::kList, [&ctx](std::string_view key, const KeyRecord& rec) {
+    auto items = cmd::list_items(ctx, key, rec, 0, 1, kTail);
+    cmd::list_remove(ctx, key, rec, items);
     ctx.reply.array(2);
-    ctx.reply.bulk(argv[k]);
-    return ctx.reply.bulk(items.front().value);
-  }
-  cmd::block(ctx, {argv.begin() + 1, argv.end() - 1}, timeout);
+    ctx.reply.bulk(key);
+    ctx.reply.bulk(items.front().value);
+  });
 }
 
 void llen(CommandContext& ctx) {

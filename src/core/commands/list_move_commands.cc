@@ -71,24 +71,16 @@ void brpoplpush(CommandContext& ctx) {
   if (!move(ctx, true, false)) cmd::block(ctx, {ctx.argv[1]}, timeout, true);
 }
 
-// Pops up to `count` elements from the first non-empty list of
-// argv[first, end) and replies [key, [elements]]; false (nothing replied)
-// if all are empty.
-bool mpop_first(CommandContext& ctx, size_t first, size_t end, bool tail, int64_t count) {
-  const auto& argv = ctx.argv;
-  for (size_t k = first; k < end; ++k) {
-    std::optional<KeyRecord> old;
-    if (!cmd::blocking_source(ctx, argv[k], ValueType::kList, old)) return true;
-    if (!old || old->count == 0) continue;
-    auto items = cmd::list_items(ctx, argv[k], *old, 0, static_cast<uint64_t>(count), tail);
-    cmd::list_remove(ctx, argv[k], *old, items);
+// LMPOP's pop: up to `count` elements from one end, as [key, [elements]].
+cmd::Pop mpop(CommandContext& ctx, bool tail, int64_t count) {
+  return [&ctx, tail, count](std::string_view key, const KeyRecord& rec) {
+    auto items = cmd::list_items(ctx, key, rec, 0, static_cast<uint64_t>(count), tail);
+    cmd::list_remove(ctx, key, rec, items);
     ctx.reply.array(2);
-    ctx.reply.bulk(argv[k]);
+    ctx.reply.bulk(key);
     ctx.reply.array(items.size());
     for (const auto& it : items) ctx.reply.bulk(it.value);
-    return true;
-  }
-  return false;
+  };
 }
 
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first
@@ -98,21 +90,15 @@ void lmpop(CommandContext& ctx) {
   bool tail = false;
   int64_t count = 1;
   if (!cmd::mpop_args(ctx, "LEFT", "RIGHT", &side, &tail, &count)) return;
-  if (!mpop_first(ctx, 2, side, tail, count)) ctx.reply.null_array();
+  if (!cmd::pop_first(ctx, 2, side, ValueType::kList, mpop(ctx, tail, count))) {
+    ctx.reply.null_array();
+  }
 }
 
 // BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count].
 void blmpop(CommandContext& ctx) {
-  size_t side = 0;
-  bool tail = false;
-  int64_t count = 1;
-  if (!cmd::mpop_args(ctx, "LEFT", "RIGHT", &side, &tail, &count, 2)) return;
-  int64_t timeout = 0;
-  if (!cmd::timeout_arg(ctx, ctx.argv[1], &timeout)) return;
-  if (!mpop_first(ctx, 3, side, tail, count)) {
-    cmd::block(ctx, {ctx.argv.begin() + 3, ctx.argv.begin() + static_cast<std::ptrdiff_t>(side)},
-               timeout);
-  }
+  cmd::blocking_mpop(ctx, "LEFT", "RIGHT", ValueType::kList,
+                     [&ctx](bool tail, int64_t count) { return mpop(ctx, tail, count); });
 }
 
 }  // namespace

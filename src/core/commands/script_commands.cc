@@ -17,17 +17,52 @@ namespace {
 
 constexpr std::string_view kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
 
+// SCRIPT FLUSH / FUNCTION FLUSH [ASYNC|SYNC]: whether the mode is one.
+bool flush_mode_ok(const std::vector<std::string_view>& argv) {
+  return argv.size() == 2 || (argv.size() == 3 && (cmd::equals_ci(argv[2], "SYNC") ||
+                                                   cmd::equals_ci(argv[2], "ASYNC")));
+}
+
+// The keys and arguments after numkeys (argv[2], already read); false with
+// Redis' error when numkeys does not fit.
+bool split_keys(CommandContext& ctx, int64_t numkeys, std::vector<std::string_view>* keys,
+                std::vector<std::string_view>* args) {
+  const auto& argv = ctx.argv;
+  if (numkeys < 0) {
+    ctx.reply.error("ERR Number of keys can't be negative");
+    return false;
+  }
+  if (numkeys > static_cast<int64_t>(argv.size()) - 3) {
+    ctx.reply.error("ERR Number of keys can't be greater than number of args");
+    return false;
+  }
+  const auto first_arg = argv.begin() + static_cast<std::ptrdiff_t>(3 + numkeys);
+  keys->assign(argv.begin() + 3, first_arg);
+  args->assign(first_arg, argv.end());
+  return true;
+}
+
+// Runs `body(call)` as one replicated unit, its commands running on the
+// caller's connection (refused if they write and `read_only`).
+template <class Body>
+void run_unit(CommandContext& ctx, bool read_only, const Body& body) {
+  Replicator& repl = ctx.region.replicator();
+  repl.begin_unit();
+  Scripts::Call call = [&ctx, read_only](std::vector<std::string_view>& a, std::string& out) {
+    return ctx.session.script_call(a, out, read_only);
+  };
+  body(call);
+  repl.end_unit();
+}
+
 // EVAL script numkeys key... arg... (and the other three).
 void eval_generic(CommandContext& ctx, bool by_sha, bool read_only) {
   const auto& argv = ctx.argv;
   Scripts& scripts = ctx.region.scripts();
   if (by_sha && argv[1].size() != 40) return ctx.reply.error(kNoScript);
   int64_t numkeys = 0;
-  if (!cmd::int_arg(ctx, argv[2], &numkeys)) return;
-  if (numkeys < 0) return ctx.reply.error("ERR Number of keys can't be negative");
-  if (numkeys > static_cast<int64_t>(argv.size()) - 3) {
-    return ctx.reply.error("ERR Number of keys can't be greater than number of args");
-  }
+  std::vector<std::string_view> keys, args;
+  if (!cmd::int_arg(ctx, argv[2], &numkeys) || !split_keys(ctx, numkeys, &keys, &args)) return;
   std::string sha;
   if (by_sha) {
     sha = cmd::lower(argv[1]);
@@ -38,16 +73,8 @@ void eval_generic(CommandContext& ctx, bool by_sha, bool read_only) {
     if (!loaded) return ctx.reply.error(error);
     sha = *loaded;
   }
-  const auto first_arg = static_cast<std::ptrdiff_t>(3 + numkeys);
-  std::vector<std::string_view> keys(argv.begin() + 3, argv.begin() + first_arg);
-  std::vector<std::string_view> args(argv.begin() + first_arg, argv.end());
-  Replicator& repl = ctx.region.replicator();
-  repl.begin_unit();
-  Scripts::Call call = [&ctx, read_only](std::vector<std::string_view>& a, std::string& out) {
-    return ctx.session.script_call(a, out, read_only);
-  };
-  scripts.run(sha, keys, args, call, ctx.reply);
-  repl.end_unit();
+  run_unit(ctx, read_only,
+           [&](const Scripts::Call& call) { scripts.run(sha, keys, args, call, ctx.reply); });
 }
 
 void eval(CommandContext& ctx) {
@@ -63,7 +90,7 @@ void evalsha_ro(CommandContext& ctx) {
   eval_generic(ctx, true, true);
 }
 
-constexpr std::array<const char*, 15> kScriptHelp = {
+constexpr std::array<const char*, 17> kScriptHelp = {
     "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "DEBUG (YES|SYNC|NO)",
     "    Set the debug mode for subsequent scripts executed.",
@@ -79,18 +106,15 @@ constexpr std::array<const char*, 15> kScriptHelp = {
     "    Kill the currently executing Lua script.",
     "LOAD <script>",
     "    Load a script into the scripts cache without executing it.",
+    "HELP",
+    "    Prints this help.",
 };
 
 void script(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   const std::string sub = cmd::lower(argv[1]);
   Scripts& scripts = ctx.region.scripts();
-  if (sub == "help" && argv.size() == 2) {
-    std::vector<const char*> lines(kScriptHelp.begin(), kScriptHelp.end());
-    lines.push_back("HELP");
-    lines.push_back("    Prints this help.");
-    return cmd::reply_help(ctx.reply, lines);
-  }
+  if (sub == "help" && argv.size() == 2) return cmd::reply_help(ctx.reply, kScriptHelp);
   if (sub == "load") {
     if (argv.size() != 3) return cmd::arity_error(ctx.reply, "script|load");
     std::string error;
@@ -104,10 +128,8 @@ void script(CommandContext& ctx) {
     return;
   }
   if (sub == "flush") {
-    if (argv.size() > 3 || (argv.size() == 3 && !cmd::equals_ci(argv[2], "SYNC") &&
-                            !cmd::equals_ci(argv[2], "ASYNC"))) {
+    if (!flush_mode_ok(argv))
       return ctx.reply.error("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
-    }
     scripts.flush();
     return ctx.reply.ok();
   }
@@ -123,26 +145,16 @@ void fcall_generic(CommandContext& ctx, bool read_only) {
   const auto& argv = ctx.argv;
   auto numkeys = parse_int64(argv[2]);
   if (!numkeys) return ctx.reply.error("ERR Bad number of keys provided");
-  if (*numkeys < 0) return ctx.reply.error("ERR Number of keys can't be negative");
-  if (*numkeys > static_cast<int64_t>(argv.size()) - 3) {
-    return ctx.reply.error("ERR Number of keys can't be greater than number of args");
-  }
+  std::vector<std::string_view> keys, args;
+  if (!split_keys(ctx, *numkeys, &keys, &args)) return;
   const Functions::Function* f = ctx.region.functions().find(argv[1]);
   if (f == nullptr) return ctx.reply.error("ERR Function not found");
   if (read_only && !f->no_writes()) {
     return ctx.reply.error("ERR Can not execute a script with write flag using *_ro command.");
   }
-  const auto first_arg = static_cast<std::ptrdiff_t>(3 + *numkeys);
-  std::vector<std::string_view> keys(argv.begin() + 3, argv.begin() + first_arg);
-  std::vector<std::string_view> args(argv.begin() + first_arg, argv.end());
-  Replicator& repl = ctx.region.replicator();
-  repl.begin_unit();
-  const bool no_writes = f->no_writes();
-  Scripts::Call call = [&ctx, no_writes](std::vector<std::string_view>& a, std::string& out) {
-    return ctx.session.script_call(a, out, no_writes);
-  };
-  ctx.region.functions().call(*f, keys, args, call, ctx.reply);
-  repl.end_unit();
+  run_unit(ctx, f->no_writes(), [&](const Scripts::Call& call) {
+    ctx.region.functions().call(*f, keys, args, call, ctx.reply);
+  });
 }
 
 void fcall(CommandContext& ctx) {
@@ -200,7 +212,7 @@ void function_list(CommandContext& ctx) {
   }
 }
 
-constexpr std::array<const char*, 12> kFunctionHelp = {
+constexpr std::array<const char*, 24> kFunctionHelp = {
     "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "LOAD [REPLACE] <FUNCTION CODE>",
     "    Create a new library with the given library name and code.",
@@ -213,6 +225,18 @@ constexpr std::array<const char*, 12> kFunctionHelp = {
     "    * Library description",
     "    * Functions list",
     "    * Library code (if WITHCODE is given)",
+    "FLUSH [<ASYNC | SYNC>]",
+    "    Deletes all the libraries.",
+    "    When called without the optional mode argument, the behavior is determined by the",
+    "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+    "    * ASYNC: Asynchronously flush the libraries.",
+    "    * SYNC: Synchronously flush the libraries.",
+    "KILL",
+    "    Kill the current running function.",
+    "STATS",
+    "    Return information about the current function running.",
+    "HELP",
+    "    Prints this help.",
 };
 
 void function(CommandContext& ctx) {
@@ -238,8 +262,7 @@ void function(CommandContext& ctx) {
     return ctx.reply.ok();
   }
   if (sub == "flush") {
-    if (argv.size() > 3 || (argv.size() == 3 && !cmd::equals_ci(argv[2], "SYNC") &&
-                            !cmd::equals_ci(argv[2], "ASYNC"))) {
+    if (!flush_mode_ok(argv)) {
       return ctx.reply.error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
     }
     fns.flush();
@@ -265,21 +288,7 @@ void function(CommandContext& ctx) {
     ctx.reply.bulk("functions_count");
     return ctx.reply.integer(static_cast<int64_t>(fns.function_count()));
   }
-  if (sub == "help" && argv.size() == 2) {
-    std::vector<const char*> lines(kFunctionHelp.begin(), kFunctionHelp.end());
-    for (const char* l :
-         {"FLUSH [<ASYNC | SYNC>]", "    Deletes all the libraries.",
-          "    When called without the optional mode argument, the behavior is determined by the",
-          "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
-          "    * ASYNC: Asynchronously flush the libraries.",
-          "    * SYNC: Synchronously flush the libraries.", "KILL",
-          "    Kill the current running function.", "STATS",
-          "    Return information about the current function running.", "HELP",
-          "    Prints this help."}) {
-      lines.push_back(l);
-    }
-    return cmd::reply_help(ctx.reply, lines);
-  }
+  if (sub == "help" && argv.size() == 2) return cmd::reply_help(ctx.reply, kFunctionHelp);
   cmd::unknown_subcommand(ctx.reply, argv[1], "FUNCTION");
 }
 

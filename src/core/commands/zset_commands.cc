@@ -263,26 +263,20 @@ void zpopmax(CommandContext& ctx) {
   zpop(ctx, true);
 }
 
-// Pops from the first non-empty set of argv[first, end), replying [key,
-// [[member, score], ...]]; false (nothing replied) if all are empty.
-bool zmpop_first(CommandContext& ctx, size_t first, size_t end, bool max, int64_t count) {
-  const auto& argv = ctx.argv;
-  for (size_t k = first; k < end; ++k) {
-    std::optional<KeyRecord> old;
-    if (!cmd::blocking_source(ctx, argv[k], ValueType::kZSet, old)) return true;
-    if (!old || old->count == 0) continue;
-    auto items = pop(ctx, argv[k], *old, static_cast<uint64_t>(count), max);
+// ZMPOP's pop: up to `count` members from one end, as [key, [[member,
+// score], ...]].
+cmd::Pop mpop(CommandContext& ctx, bool max, int64_t count) {
+  return [&ctx, max, count](std::string_view key, const KeyRecord& rec) {
+    auto items = pop(ctx, key, rec, static_cast<uint64_t>(count), max);
     ctx.reply.array(2);
-    ctx.reply.bulk(argv[k]);
+    ctx.reply.bulk(key);
     ctx.reply.array(items.size());
     for (const auto& [member, score] : items) {
       ctx.reply.array(2);
       ctx.reply.bulk(member);
       zset_cmd::reply_score(ctx, score);
     }
-    return true;
-  }
-  return false;
+  };
 }
 
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first
@@ -292,41 +286,28 @@ void zmpop(CommandContext& ctx) {
   bool max = false;
   int64_t count = 1;
   if (!cmd::mpop_args(ctx, "MIN", "MAX", &side, &max, &count)) return;
-  if (!zmpop_first(ctx, 2, side, max, count)) ctx.reply.null_array();
+  if (!cmd::pop_first(ctx, 2, side, ValueType::kZSet, mpop(ctx, max, count))) {
+    ctx.reply.null_array();
+  }
 }
 
 // BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count].
 void bzmpop(CommandContext& ctx) {
-  size_t side = 0;
-  bool max = false;
-  int64_t count = 1;
-  if (!cmd::mpop_args(ctx, "MIN", "MAX", &side, &max, &count, 2)) return;
-  int64_t timeout = 0;
-  if (!cmd::timeout_arg(ctx, ctx.argv[1], &timeout)) return;
-  if (!zmpop_first(ctx, 3, side, max, count)) {
-    cmd::block(ctx, {ctx.argv.begin() + 3, ctx.argv.begin() + static_cast<std::ptrdiff_t>(side)},
-               timeout);
-  }
+  cmd::blocking_mpop(ctx, "MIN", "MAX", ValueType::kZSet,
+                     [&ctx](bool max, int64_t count) { return mpop(ctx, max, count); });
 }
 
 // BZPOPMIN / BZPOPMAX key [key ...] timeout: [key, member, score] from the
 // first non-empty set; waits while all are empty.
 template <bool kMax>
 void bzpop(CommandContext& ctx) {
-  const auto& argv = ctx.argv;
-  int64_t timeout = 0;
-  if (!cmd::timeout_arg(ctx, argv.back(), &timeout)) return;
-  for (size_t k = 1; k + 1 < argv.size(); ++k) {
-    std::optional<KeyRecord> old;
-    if (!cmd::blocking_source(ctx, argv[k], ValueType::kZSet, old)) return;
-    if (!old || old->count == 0) continue;
-    auto items = pop(ctx, argv[k], *old, 1, kMax);
+  cmd::blocking_pop(ctx, ValueType::kZSet, [&ctx](std::string_view key, const KeyRecord& rec) {
+    auto items = pop(ctx, key, rec, 1, kMax);
     ctx.reply.array(3);
-    ctx.reply.bulk(argv[k]);
+    ctx.reply.bulk(key);
     ctx.reply.bulk(items.front().first);
-    return zset_cmd::reply_score(ctx, items.front().second);
-  }
-  cmd::block(ctx, {argv.begin() + 1, argv.end() - 1}, timeout);
+    zset_cmd::reply_score(ctx, items.front().second);
+  });
 }
 
 // ZRANDMEMBER key [count [WITHSCORES]]

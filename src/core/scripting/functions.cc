@@ -14,12 +14,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-bool valid_library_name(std::string_view name) {
-  bool ok = !name.empty();
-  for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_');
-  return ok;
-}
-
 // "#!<engine> name=<library>": the library's name, or nothing with Redis'
 // error.
 std::optional<std::string> parse_metadata(std::string_view code, std::string* error) {
@@ -53,7 +47,7 @@ std::optional<std::string> parse_metadata(std::string_view code, std::string* er
     *error = "ERR Library name was not given";
     return std::nullopt;
   }
-  if (!valid_library_name(*name)) {
+  if (!Scripts::valid_name(*name)) {
     *error =
         "ERR Library names can only contain letters, numbers, or underscores(_) and must be at "
         "least one character long";

@@ -105,17 +105,8 @@ void write(lua_State* L, int index, Reply& reply, int depth) {
       return reply.integer(static_cast<int64_t>(lua_tonumber(L, index)));
     case LUA_TTABLE: {
       std::string text;
-      if (string_field(L, index, "err", &text)) {
-        // Redis keeps one line of an error.
-        for (char& c : text)
-          if (c == '\r' || c == '\n') c = ' ';
-        return reply.error(text);
-      }
-      if (string_field(L, index, "ok", &text)) {
-        for (char& c : text)
-          if (c == '\r' || c == '\n') c = ' ';
-        return reply.simple(text);
-      }
+      if (string_field(L, index, "err", &text)) return reply.error(one_line(text));
+      if (string_field(L, index, "ok", &text)) return reply.simple(one_line(text));
       if (depth >= kMaxDepth) return reply.null();
       size_t n = 0;
       while (true) {
@@ -139,6 +130,12 @@ void write(lua_State* L, int index, Reply& reply, int depth) {
 }
 
 }  // namespace
+
+std::string one_line(std::string text) {
+  for (char& c : text)
+    if (c == '\r' || c == '\n') c = ' ';
+  return text;
+}
 
 bool push_reply(lua_State* L, std::string_view resp) {
   const int top = lua_gettop(L);

@@ -223,12 +223,6 @@ std::string error_message(lua_State* L, std::string* source, std::string* line) 
   return msg;
 }
 
-bool valid_name(std::string_view name) {
-  bool ok = !name.empty();
-  for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_');
-  return ok;
-}
-
 // (Redis 7.0 says "Library" for a function's name too.)
 constexpr std::string_view kBadFunctionName =
     "ERR Library names can only contain letters, numbers, or underscores(_) and must be at "
@@ -240,6 +234,12 @@ void set_number(lua_State* L, const char* name, int v) {
 }
 
 }  // namespace
+
+bool Scripts::valid_name(std::string_view name) {
+  bool ok = !name.empty();
+  for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_');
+  return ok;
+}
 
 Scripts::Scripts(std::function<int64_t()> now_ms) : now_ms_(std::move(now_ms)) {
   open();
@@ -389,14 +389,7 @@ std::optional<std::string> Scripts::load(std::string_view body, bool from_eval,
 bool Scripts::run(const std::string& sha, const std::vector<std::string_view>& keys,
                   const std::vector<std::string_view>& args, const Call& call, Reply& reply) {
   const int base = lua_gettop(L_);
-  lua_getglobal(L_, "__redis__err__handler");
-  lua_getfield(L_, LUA_REGISTRYINDEX, kScriptsTable);
-  lua_getfield(L_, -1, sha.c_str());
-  if (lua_isnil(L_, -1)) {
-    lua_settop(L_, base);
-    return false;
-  }
-  lua_remove(L_, -2);
+  if (!push_callable(kScriptsTable, sha)) return false;
   for (const auto& [name, values] : {std::pair{"KEYS", &keys}, std::pair{"ARGV", &args}}) {
     lua_pushstring(L_, name);
     push_strings(L_, *values);
@@ -410,17 +403,23 @@ bool Scripts::run_function(const std::string& name, const std::vector<std::strin
                            const std::vector<std::string_view>& args, const Call& call,
                            Reply& reply) {
   const int base = lua_gettop(L_);
+  if (!push_callable(kFunctionsTable, name)) return false;
+  push_strings(L_, keys);
+  push_strings(L_, args);
+  execute(base, 2, name, call, reply);
+  return true;
+}
+
+bool Scripts::push_callable(const char* table, const std::string& name) {
+  const int base = lua_gettop(L_);
   lua_getglobal(L_, "__redis__err__handler");
-  lua_getfield(L_, LUA_REGISTRYINDEX, kFunctionsTable);
+  lua_getfield(L_, LUA_REGISTRYINDEX, table);
   lua_getfield(L_, -1, name.c_str());
   if (lua_isnil(L_, -1)) {
     lua_settop(L_, base);
     return false;
   }
   lua_remove(L_, -2);
-  push_strings(L_, keys);
-  push_strings(L_, args);
-  execute(base, 2, name, call, reply);
   return true;
 }
 
@@ -441,9 +440,7 @@ void Scripts::execute(int base, int nargs, const std::string& name, const Call& 
     std::string msg = error_message(L_, &source, &line);
     msg += " script: " + name;
     if (!source.empty() && !line.empty()) msg += ", on " + source + ":" + line + ".";
-    for (char& c : msg)
-      if (c == '\r' || c == '\n') c = ' ';
-    reply.error(msg);
+    reply.error(lua_values::one_line(msg));
   }
   lua_settop(L_, base);
   lua_gc(L_, LUA_GCSTEP, 1);

@@ -41,6 +41,8 @@ class Scripts {
   Scripts& operator=(const Scripts&) = delete;
 
   static std::string sha1_hex(std::string_view text);
+  // Library and function names: letters, digits and '_', at least one.
+  static bool valid_name(std::string_view name);
 
   // Compiles and caches `body` (SCRIPT LOAD keeps it until SCRIPT FLUSH;
   // EVAL's scripts are kept up to kMaxEvalScripts, least recently loaded
@@ -84,6 +86,9 @@ class Scripts {
   static int redis_pcall(lua_State* L);
   static int command(lua_State* L, bool raise);
   static int register_function(lua_State* L);
+  // Pushes the error handler and function `name` of registry table
+  // `table`; false (nothing pushed) if there is none.
+  bool push_callable(const char* table, const std::string& name);
   // Runs the function under the error handler at base+1 (with `nargs`
   // arguments above it) and writes its reply or its error, named `name`.
   void execute(int base, int nargs, const std::string& name, const Call& call, Reply& reply);
