@@ -11,7 +11,9 @@ Scripts run over three connections per server. A step is
 ("call", n, cmd): send and compare the reply; ("send", n, cmd): send only
 (the client blocks); ("read", n): compare the next reply of a blocked
 client; ("quiet", n): neither server has answered client n yet (each
-server reports as blocked every client still owed a reply)."""
+server reports as blocked every client still owed a reply). A blocking
+send is followed by a quiet step, so that another client's write cannot
+overtake it on its way to the server."""
 
 import pytest
 
@@ -38,38 +40,38 @@ ERRORS = [
 SCRIPTS = {
     "woken-by-push": [
         ("send", 0, "BLPOP l1 l2 0"), ("quiet", 0), ("call", 1, "RPUSH l2 a b"), ("read", 0),
-        ("call", 1, "LRANGE l2 0 -1"),
-        ("send", 0, "BRPOP l1 0"), ("call", 1, "LPUSH l1 x y z"), ("read", 0),
-        ("call", 1, "LRANGE l1 0 -1"),
+        ("call", 1, "LRANGE l2 0 -1"), ("send", 0, "BRPOP l1 0"), ("quiet", 0),
+        ("call", 1, "LPUSH l1 x y z"), ("read", 0), ("call", 1, "LRANGE l1 0 -1"),
     ],
     "oldest-first": [
-        ("send", 0, "BLPOP q 0"), ("send", 1, "BLPOP q 0"), ("quiet", 0), ("quiet", 1),
+        ("send", 0, "BLPOP q 0"), ("quiet", 0), ("send", 1, "BLPOP q 0"), ("quiet", 1),
         ("call", 2, "RPUSH q one"), ("read", 0), ("quiet", 1), ("call", 2, "RPUSH q two three"),
         ("read", 1), ("call", 2, "LRANGE q 0 -1"),
     ],
     "blmove-feeds-a-waiter": [
-        ("send", 0, "BLMOVE src dst RIGHT LEFT 0"), ("send", 1, "BLPOP dst 0"),
-        ("call", 2, "LPUSH src job"), ("read", 0), ("read", 1), ("call", 2, "EXISTS src dst"),
-        ("send", 0, "BRPOPLPUSH src dst 0"), ("call", 2, "RPUSH src j2"), ("read", 0),
-        ("call", 2, "LRANGE dst 0 -1"),
+        ("send", 0, "BLMOVE src dst RIGHT LEFT 0"), ("quiet", 0), ("send", 1, "BLPOP dst 0"),
+        ("quiet", 1), ("call", 2, "LPUSH src job"), ("read", 0), ("read", 1),
+        ("call", 2, "EXISTS src dst"), ("send", 0, "BRPOPLPUSH src dst 0"), ("quiet", 0),
+        ("call", 2, "RPUSH src j2"), ("read", 0), ("call", 2, "LRANGE dst 0 -1"),
     ],
     "wrong-type-keeps-waiting": [
-        ("send", 0, "BLPOP k 0"), ("call", 1, "SET k str"), ("quiet", 0), ("call", 1, "DEL k"),
-        ("call", 1, "RPUSH k v"), ("read", 0),
+        ("send", 0, "BLPOP k 0"), ("quiet", 0), ("call", 1, "SET k str"), ("quiet", 0),
+        ("call", 1, "DEL k"), ("call", 1, "RPUSH k v"), ("read", 0),
         # a destination of another type when it is served: WRONGTYPE, nothing moved
-        ("send", 0, "BLMOVE k2 d RIGHT LEFT 0"), ("call", 1, "SET d str"),
-        ("call", 1, "RPUSH k2 v"), ("read", 0), ("call", 1, "LRANGE k2 0 -1"),
-        ("call", 1, "GET d"),
+        ("send", 0, "BLMOVE k2 d RIGHT LEFT 0"), ("quiet", 0), ("call", 1, "SET d str"),
+        ("call", 1, "RPUSH k2 v"), ("read", 0),
+        ("call", 1, "LRANGE k2 0 -1"), ("call", 1, "GET d"),
     ],
     "sorted-sets": [
-        ("send", 0, "BZPOPMIN z1 z2 0"), ("call", 1, "ZADD z2 5 five 1 one"), ("read", 0),
-        ("send", 0, "BZPOPMAX z1 0"), ("call", 1, "ZADD z1 1.5 a 2.5 b"), ("read", 0),
-        ("send", 0, "BZMPOP 0 2 z0 z1 MIN COUNT 5"), ("call", 1, "ZADD z0 7 s"), ("read", 0),
-        ("call", 1, "ZRANGE z1 0 -1 WITHSCORES"),
+        ("send", 0, "BZPOPMIN z1 z2 0"), ("quiet", 0), ("call", 1, "ZADD z2 5 five 1 one"),
+        ("read", 0), ("send", 0, "BZPOPMAX z1 0"), ("quiet", 0),
+        ("call", 1, "ZADD z1 1.5 a 2.5 b"), ("read", 0),
+        ("send", 0, "BZMPOP 0 2 z0 z1 MIN COUNT 5"), ("call", 1, "ZADD z0 7 s"),
+        ("read", 0), ("call", 1, "ZRANGE z1 0 -1 WITHSCORES"),
     ],
     "blmpop-count": [
-        ("send", 0, "BLMPOP 0 2 a b RIGHT COUNT 2"), ("call", 1, "RPUSH b 1 2 3"), ("read", 0),
-        ("call", 1, "LRANGE b 0 -1"),
+        ("send", 0, "BLMPOP 0 2 a b RIGHT COUNT 2"), ("quiet", 0), ("call", 1, "RPUSH b 1 2 3"),
+        ("read", 0), ("call", 1, "LRANGE b 0 -1"),
     ],
     "timeouts": [
         ("send", 0, "BLPOP t 0.2"), ("send", 1, "BZPOPMIN tz 0.2"),
@@ -77,12 +79,12 @@ SCRIPTS = {
         ("send", 0, "BLMPOP 0.1 1 t LEFT"), ("read", 0), ("call", 0, "PING"),
     ],
     "pipelined-behind": [
-        ("send", 0, "BLPOP p 0"), ("send", 0, "PING"), ("send", 0, "GET after"), ("quiet", 0),
-        ("call", 1, "SET after 1"), ("call", 1, "RPUSH p v"), ("read", 0), ("read", 0),
-        ("read", 0),
+        ("send", 0, "BLPOP p 0"), ("quiet", 0), ("send", 0, "PING"), ("send", 0, "GET after"),
+        ("quiet", 0), ("call", 1, "SET after 1"), ("call", 1, "RPUSH p v"), ("read", 0),
+        ("read", 0), ("read", 0),
     ],
     "push-in-a-transaction": [
-        ("send", 0, "BLPOP tx 0"), ("call", 1, "MULTI"), ("call", 1, "RPUSH tx a"),
+        ("send", 0, "BLPOP tx 0"), ("quiet", 0), ("call", 1, "MULTI"), ("call", 1, "RPUSH tx a"),
         ("call", 1, "RPUSH tx b"), ("call", 1, "LPOP tx"), ("call", 1, "EXEC"), ("read", 0),
         ("call", 1, "LRANGE tx 0 -1"),
     ],
