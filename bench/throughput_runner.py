@@ -27,7 +27,7 @@ from lib.resp import Err, ProtocolViolation, plain  # noqa: E402
 DEFAULT_MERIDIAN = os.path.join(REPO, "build", "meridian")
 TARGET_RATIO = 0.8
 TESTS = ["set", "get", "incr", "sadd", "hset", "lpush", "lpop", "lrange_100", "zadd", "zincrby",
-         "zrange_100", "pfadd", "publish", "multi_exec_10", "evalsha"]
+         "zrange_100", "pfadd", "xadd", "publish", "multi_exec_10", "evalsha"]
 # EVALSHA runs this 3-command script (a rate limiter's counter), loaded
 # with SCRIPT LOAD before the run.
 RATE_SCRIPT = ("local n = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[1], 60) "
@@ -35,12 +35,14 @@ RATE_SCRIPT = ("local n = redis.call('INCR', KEYS[1]) redis.call('EXPIRE', KEYS[
 # Tests redis-benchmark has no -t for: the command line it runs instead
 # (its __rand_int__ is a number below the keyspace). ZINCRBY and ZRANGE
 # read the set -t zadd filled; PFADD adds random elements to one
-# HyperLogLog, as its SADD test adds to one set. PUBLISH runs with one
+# HyperLogLog, as its SADD test adds to one set; XADD appends to one
+# stream with generated ids. PUBLISH runs with one
 # subscriber on the channel (Subscriber below), which must read every message.
 CUSTOM = {
     "zincrby": ["ZINCRBY", "myzset", "1", "element:__rand_int__"],
     "zrange_100": ["ZRANGE", "myzset", "-inf", "+inf", "BYSCORE", "LIMIT", "0", "100"],
     "pfadd": ["PFADD", "hll", "element:__rand_int__"],
+    "xadd": ["XADD", "mystream", "*", "field", "value:__rand_int__"],
     "publish": ["PUBLISH", "news", "message:__rand_int__"],
     "evalsha": ["EVALSHA", hashlib.sha1(RATE_SCRIPT.encode()).hexdigest(), "1",
                 "rate:__rand_int__"],

@@ -4,6 +4,7 @@ the curated scripts of test_fixed_diff*.py (parse_line, run_fixed_script)."""
 
 import contextlib
 import os
+import re
 import shlex
 import sys
 import time
@@ -179,7 +180,50 @@ def check_reply(step, ra, rb, domains=None):
     elif step.kind == "hello":
         if hello_fields(ra) == _safe(hello_fields, rb):
             return ra, rb
+    elif step.kind == "stream":
+        if stream_masked(step.args, ra) == _safe(stream_masked, step.args, rb):
+            return ra, rb
     raise Mismatch(step, ra, rb)
+
+
+# ------------------------------------------------------------ stream replies
+# Kind "stream" (`@stream` in scripts): the parts of a stream reply that
+# Meridian need not reproduce are masked on both sides, the rest is compared
+# exactly (errors and nulls always exactly):
+#   * XADD: an id made from the clock ("*") becomes "<stream id>" when the
+#     reply is a bulk string <ms>-<seq> of two canonical decimal u64;
+#   * XINFO (STREAM [FULL]): the values of radix-tree-keys and
+#     radix-tree-nodes (sizes of Redis's radix tree) are masked down to their
+#     RESP type; the other fields, their order and the RESP2 flat array /
+#     RESP3 map stay as they are.
+# Other commands are compared exactly.
+STREAM_ID_REPLY = re.compile(rb"\$([0-9]+)\r\n((?:0|[1-9][0-9]*)-(?:0|[1-9][0-9]*))\r\n\Z")
+STREAM_MASKED_FIELDS = {b"radix-tree-keys", b"radix-tree-nodes"}
+
+
+def stream_masked(args, raw):
+    """A comparable form of the reply `raw` to the command `args`, with what
+    kind "stream" ignores masked (raw itself when there is nothing to mask)."""
+    name = args[0] if args else ""
+    name = (name.decode("latin-1") if isinstance(name, bytes) else str(name)).upper()
+    if name == "XADD":
+        m = STREAM_ID_REPLY.match(raw)
+        if (m and int(m.group(1)) == len(m.group(2))
+                and all(int(x) < 2 ** 64 for x in m.group(2).split(b"-"))):
+            return "<stream id>"
+        return raw
+    if name == "XINFO":
+        v = parse(raw)
+        if isinstance(v, RespMap):
+            kind, pairs = "map", list(v)
+        elif isinstance(v, Array) and len(v) % 2 == 0:
+            kind, pairs = "array", list(zip(v[0::2], v[1::2]))
+        else:
+            return raw
+        return (kind, [(repr(k), "<%s>" % type(x).__name__
+                        if k in STREAM_MASKED_FIELDS and isinstance(x, int) else repr(x))
+                       for k, x in pairs])
+    return raw
 
 
 # ------------------------------------------------------------ random replies
@@ -462,11 +506,12 @@ def fail_on(report):
 # A script line is a command in shell syntax; a prefix selects how replies are
 # compared: `~` unordered multiset, `%` field/value pairs, `@ttl` / `@pttl`
 # tolerance, `@scan` full-iteration union (SCAN, SSCAN, HSCAN, ZSCAN), `@hello` HELLO
-# without server/version/id, `@rand` random replies (see check_rand). Items
-# may also be tuples of arguments (binary data) or Steps.
+# without server/version/id, `@rand` random replies (see check_rand), `@stream`
+# XADD's clock-made ids and XINFO STREAM's radix-tree sizes masked (see
+# stream_masked). Items may also be tuples of arguments (binary data) or Steps.
 
 PREFIX_KIND = {"~": "unordered", "%": "pairs", "@ttl": "ttl", "@pttl": "ttl",
-               "@scan": "scan", "@hello": "hello", "@rand": "rand"}
+               "@scan": "scan", "@hello": "hello", "@rand": "rand", "@stream": "stream"}
 T0 = int(time.time())
 
 

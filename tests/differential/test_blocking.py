@@ -35,6 +35,25 @@ ERRORS = [
     "ZADD z 1 a 2 b 3 c", "BZPOPMAX z 0", "BZPOPMIN nokey z 0", "BZMPOP 0 1 z MIN COUNT 9",
     "EXISTS z", "BLPOP l 0.01", "BZPOPMIN z 0.01", "BLMPOP 0.01 1 l LEFT",
     "MULTI", "BLPOP l 0", "RPUSH l x", "BLPOP l 0", "BRPOPLPUSH l l2 0", "BZPOPMIN z 0", "EXEC",
+    # XREAD BLOCK: the timeout is milliseconds, a strict integer >= 0 ("timeout is negative");
+    # BLOCK and COUNT are parsed in order, before STREAMS, the keys and the ids
+    "XREAD BLOCK x STREAMS xs $", "XREAD BLOCK -1 STREAMS xs $", "XREAD BLOCK 1.5 STREAMS xs $",
+    "XREAD BLOCK '' STREAMS xs $", "XREAD BLOCK ' 1' STREAMS xs $", "XREAD BLOCK +0 STREAMS xs $",
+    "XREAD BLOCK 01 STREAMS xs $", "XREAD BLOCK -0 STREAMS xs $",
+    "XREAD BLOCK 9223372036854775808 STREAMS xs $", "XREAD BLOCK STREAMS xs $",
+    "XREAD BLOCK -1 BLOCK 0 STREAMS xs $", "XREAD BLOCK 0 COUNT x STREAMS xs $",
+    "XREAD COUNT x BLOCK x STREAMS xs $", "XREAD BLOCK x COUNT x STREAMS xs $",
+    "XREAD BLOCK 0 COUNT STREAMS xs $", "XREAD BLOCK 0 STREAMS xs xt $",
+    "XREAD BLOCK 0 STREAMS xs x", "XREAD BLOCK 0 STREAMS xs >", "XREAD BLOCK 0 STREAMS xs",
+    "XREAD BLOCK 0 NOACK STREAMS xs $", "XREAD BLOCK 0", "XREAD BLOCK 0 STREAMS s $",
+    "XREAD BLOCK 0 STREAMS xs s 0 $", "XREAD BLOCK -1 STREAMS s $",
+    # something above the ids given: answered at once (COUNT 0 or negative: no limit)
+    "XADD xs 1 f v", "XADD xs 2 g w", "XREAD BLOCK 0 STREAMS xs 0", "XREAD BLOCK 0 STREAMS xs 1-5",
+    "XREAD BLOCK 0 COUNT 1 STREAMS nokey xs 0 0", "XREAD BLOCK 0 BLOCK 0 STREAMS xs 0",
+    "XREAD BLOCK 0 COUNT -3 STREAMS xs 1", "XREAD BLOCK 10 STREAMS xs $",
+    "XREAD BLOCK 10 STREAMS xs 2",
+    "MULTI", "XREAD BLOCK 0 STREAMS xs $", "XADD xs 3 h x", "XREAD BLOCK 0 STREAMS xs 2",
+    "XREAD BLOCK 0 STREAMS nokey $", "EXEC",
 ]
 
 SCRIPTS = {
@@ -66,8 +85,9 @@ SCRIPTS = {
         ("send", 0, "BZPOPMIN z1 z2 0"), ("quiet", 0), ("call", 1, "ZADD z2 5 five 1 one"),
         ("read", 0), ("send", 0, "BZPOPMAX z1 0"), ("quiet", 0),
         ("call", 1, "ZADD z1 1.5 a 2.5 b"), ("read", 0),
-        ("send", 0, "BZMPOP 0 2 z0 z1 MIN COUNT 5"), ("call", 1, "ZADD z0 7 s"),
-        ("read", 0), ("call", 1, "ZRANGE z1 0 -1 WITHSCORES"),
+        # answered at once from z1 (z0 is empty)
+        ("call", 0, "BZMPOP 0 2 z0 z1 MIN COUNT 5"), ("call", 1, "ZADD z0 7 s"),
+        ("call", 1, "ZRANGE z1 0 -1 WITHSCORES"), ("call", 1, "ZRANGE z0 0 -1"),
     ],
     "blmpop-count": [
         ("send", 0, "BLMPOP 0 2 a b RIGHT COUNT 2"), ("quiet", 0), ("call", 1, "RPUSH b 1 2 3"),
@@ -82,6 +102,61 @@ SCRIPTS = {
         ("send", 0, "BLPOP p 0"), ("quiet", 0), ("send", 0, "PING"), ("send", 0, "GET after"),
         ("quiet", 0), ("call", 1, "SET after 1"), ("call", 1, "RPUSH p v"), ("read", 0),
         ("read", 0), ("read", 0),
+    ],
+    # XREAD BLOCK: "$" is the stream's last id when the client blocks (0-0 on a missing key);
+    # an XADD above it answers every waiting reader with the new entries (COUNT applies)
+    "xread-woken-by-xadd": [
+        ("send", 0, "XREAD BLOCK 0 STREAMS s $"), ("quiet", 0), ("call", 1, "XADD s 5-1 f v"),
+        ("read", 0), ("send", 0, "XREAD BLOCK 0 STREAMS s $"), ("quiet", 0),
+        ("send", 1, "XREAD BLOCK 0 STREAMS s 5-1"), ("quiet", 1), ("call", 2, "XADD s 6 g w"),
+        ("read", 0), ("read", 1), ("send", 0, "XREAD COUNT 1 BLOCK 0 STREAMS s $"), ("quiet", 0),
+        ("call", 1, "MULTI"), ("call", 1, "XADD s 7 a 1"), ("call", 1, "XADD s 8 b 2"),
+        ("call", 1, "EXEC"), ("read", 0), ("call", 1, "XLEN s"),
+    ],
+    # two streams: only the one that got entries is in the reply; an explicit id above the
+    # top waits until an entry above that id arrives
+    "xread-two-streams": [
+        ("call", 1, "XADD s2 3 old x"),
+        ("send", 0, "XREAD BLOCK 0 STREAMS s1 s2 $ $"), ("quiet", 0),
+        ("call", 1, "XADD s2 4 new y"), ("read", 0),
+        ("send", 0, "XREAD BLOCK 0 COUNT 5 STREAMS s1 s2 0 9"), ("quiet", 0),
+        ("call", 1, "XADD s2 5 a 1"), ("quiet", 0), ("call", 1, "XADD s1 1 b 2"), ("read", 0),
+        ("send", 0, "XREAD BLOCK 0 STREAMS s2 9"), ("quiet", 0), ("call", 1, "XADD s2 9 c 3"),
+        ("quiet", 0), ("call", 1, "XADD s2 10 d 4"), ("read", 0),
+    ],
+    # XDEL, XTRIM and XSETID wake nobody; neither do an entry at or below the reader's id
+    # (the stream deleted and made again with smaller ids) nor a NOMKSTREAM add that adds
+    # nothing; the next entry above the id is the whole answer
+    "xread-not-woken": [
+        ("call", 1, "XADD s 1 a 1"), ("send", 0, "XREAD BLOCK 0 STREAMS s $"), ("quiet", 0),
+        ("call", 1, "XDEL s 1"), ("quiet", 0), ("call", 1, "XTRIM s MAXLEN 0"), ("quiet", 0),
+        ("call", 1, "XSETID s 9"), ("quiet", 0), ("call", 1, "XADD s 5 f v"), ("quiet", 0),
+        ("call", 1, "XADD s 10 f v"), ("read", 0),
+        ("send", 0, "XREAD BLOCK 0 STREAMS s $"), ("quiet", 0), ("call", 1, "DEL s"),
+        ("call", 1, "XADD s 3 f v"), ("quiet", 0), ("call", 1, "XADD s 11 g v"), ("read", 0),
+        ("send", 0, "XREAD BLOCK 0 STREAMS n $"), ("quiet", 0),
+        ("call", 1, "XADD n NOMKSTREAM 1 a 1"), ("quiet", 0), ("call", 1, "XADD n 2 b 2"),
+        ("read", 0),
+    ],
+    # a key of another type keeps a reader waiting (no WRONGTYPE reply) until a stream is there
+    "xread-wrong-type-keeps-waiting": [
+        ("send", 0, "XREAD BLOCK 0 STREAMS k $"), ("quiet", 0), ("call", 1, "SET k str"),
+        ("quiet", 0), ("call", 1, "DEL k"), ("call", 1, "RPUSH k x"), ("quiet", 0),
+        ("call", 1, "DEL k"), ("call", 1, "HSET k f v"), ("quiet", 0), ("call", 1, "DEL k"),
+        ("call", 1, "XADD k 1 f v"), ("read", 0),
+    ],
+    # a stream renamed onto the key wakes the reader (its entries are above 0-0); an XADD
+    # whose MAXLEN 0 trims the new entry at once still wakes it, with an empty entry list
+    "xread-rename-and-trimmed-add": [
+        ("send", 0, "XREAD BLOCK 0 STREAMS r $"), ("quiet", 0), ("call", 1, "XADD other 7 a 1"),
+        ("call", 1, "RENAME other r"), ("read", 0),
+        ("send", 0, "XREAD BLOCK 0 STREAMS m $"), ("quiet", 0),
+        ("call", 1, "XADD m MAXLEN 0 1 a 1"), ("read", 0), ("call", 1, "XLEN m"),
+    ],
+    # BLOCK with a timeout in milliseconds: a null array when it passes
+    "xread-timeouts": [
+        ("send", 0, "XREAD BLOCK 200 STREAMS t $"), ("send", 1, "XREAD BLOCK 100 STREAMS t t2 $ 0"),
+        ("read", 0), ("read", 1), ("call", 0, "PING"), ("call", 1, "EXISTS t t2"),
     ],
     "push-in-a-transaction": [
         ("send", 0, "BLPOP tx 0"), ("quiet", 0), ("call", 1, "MULTI"), ("call", 1, "RPUSH tx a"),

@@ -31,6 +31,8 @@ CommandTable::CommandTable() {
   register_zset_range_commands(*this);
   register_zset_store_commands(*this);
   register_hll_commands(*this);
+  register_stream_commands(*this);
+  register_stream_read_commands(*this);
   register_dump_commands(*this);
   register_geo_commands(*this);
   register_geo_search_commands(*this);

@@ -235,9 +235,9 @@ void blocking_mpop(CommandContext& ctx, std::string_view first_end, std::string_
 }
 
 void block(CommandContext& ctx, const std::vector<std::string_view>& keys, int64_t timeout_ms,
-           bool moves) {
+           bool moves, std::vector<std::string> retry_argv) {
   if (ctx.session.in_exec()) return moves ? ctx.reply.null() : ctx.reply.null_array();
-  ctx.session.block_on(keys, timeout_ms);
+  ctx.session.block_on(keys, timeout_ms, std::move(retry_argv));
 }
 
 }  // namespace meridian::cmd

@@ -99,9 +99,10 @@ bool blocking_source(CommandContext& ctx, std::string_view key, ValueType type,
 // A blocking command found nothing to pop: the client waits until one of
 // `keys` changes (the command then runs again) or `timeout_ms` passes (a
 // nil array). Inside MULTI it answers at once, as Redis: a nil array, or
-// a nil string for BLMOVE / BRPOPLPUSH (`moves`).
+// a nil string for BLMOVE / BRPOPLPUSH (`moves`). `retry_argv`: what runs
+// again instead of the command itself (Client::block_on).
 void block(CommandContext& ctx, const std::vector<std::string_view>& keys, int64_t timeout_ms,
-           bool moves = false);
+           bool moves = false, std::vector<std::string> retry_argv = {});
 // SISMEMBER / HEXISTS: 1 if the collection at argv[1] holds argv[2].
 void reply_has_field(CommandContext& ctx, ValueType type);
 

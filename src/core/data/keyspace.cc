@@ -330,8 +330,8 @@ void Keyspace::for_each_field(std::string_view key, const KeyRecord& rec,
 
 void Keyspace::for_each_field_reverse(
     std::string_view key, const KeyRecord& rec,
-    const std::function<bool(std::string_view, const FieldRecord&)>& fn) {
-  visit_fields(key, rec, fn, {}, true);
+    const std::function<bool(std::string_view, const FieldRecord&)>& fn, std::string_view from) {
+  visit_fields(key, rec, fn, from, true);
 }
 
 void Keyspace::visit_fields(std::string_view key, const KeyRecord& rec,

@@ -163,9 +163,11 @@ class Keyspace {
                       const std::function<bool(std::string_view field, const FieldRecord&)>& fn,
                       std::string_view from = {});
   // As for_each_field, from the last field backwards (list tails).
+  // `from`: the last field visited is at or before it (empty: the end).
   void for_each_field_reverse(
       std::string_view key, const KeyRecord& rec,
-      const std::function<bool(std::string_view field, const FieldRecord&)>& fn);
+      const std::function<bool(std::string_view field, const FieldRecord&)>& fn,
+      std::string_view from = {});
   // Where a random pick starts (SRANDMEMBER, RANDOMKEY on big data): a name
   // between the first and the last stored field of `rec` (keys: of the
   // keyspace), placed by `r`. Uniform over the bytes of the names, so over

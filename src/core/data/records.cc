@@ -17,6 +17,8 @@ const char* type_name(ValueType t) {
       return "list";
     case ValueType::kZSet:
       return "zset";
+    case ValueType::kStream:
+      return "stream";
     case ValueType::kNone:
       break;
   }

@@ -58,10 +58,15 @@ class Client {
   // Blocking commands (cmd::block): the running command waits on `keys`
   // (BlockedClients) until retry_blocked(), which runs it again and is
   // true if it answered this time, or block_timed_out() (a nil array).
-  virtual void block_on(const std::vector<std::string_view>& keys, int64_t timeout_ms) {
+  // `retry_argv`, when given, is what runs again instead (XREAD's "$" as
+  // the id it stood for when the client blocked).
+  virtual void block_on(const std::vector<std::string_view>& keys, int64_t timeout_ms,
+                        std::vector<std::string> /*retry_argv*/ = {}) {
     (void)keys;
     (void)timeout_ms;
   }
+  // Running a command of a Lua script.
+  bool in_script() const { return in_script_; }
   virtual bool retry_blocked() { return false; }
   // A command of a Lua script: fills `reply` (RESP2) or returns why the
   // script may not run it (Scripts::Call).
@@ -116,6 +121,7 @@ class Client {
   enum class Multi { kNone, kQueuing, kExec };
   Multi multi_state_ = Multi::kNone;
   bool retrying_ = false;
+  bool in_script_ = false;
 };
 
 }  // namespace meridian

@@ -648,13 +648,18 @@ bool Session::defer_read(const CommandSpec& spec, const std::vector<std::string_
   return false;
 }
 
-void Session::block_on(const std::vector<std::string_view>& keys, int64_t timeout_ms) {
+void Session::block_on(const std::vector<std::string_view>& keys, int64_t timeout_ms,
+                       std::vector<std::string> retry_argv) {
   if (retrying_) {
     blocked_again_ = true;  // still nothing: it keeps waiting
     return;
   }
   MERIDIAN_ASSERT(running_argv_ != nullptr, "a command blocks while it runs");
-  blocked_argv_.assign(running_argv_->begin(), running_argv_->end());
+  if (!retry_argv.empty()) {
+    blocked_argv_ = std::move(retry_argv);
+  } else {
+    blocked_argv_.assign(running_argv_->begin(), running_argv_->end());
+  }
   suspend([this](std::function<void(Finish)> complete) { wake_ = std::move(complete); });
   region_.blocked_clients().block(this, keys, timeout_ms);
 }

@@ -67,7 +67,8 @@ class Session : public Client, public ForwardedClient {
   // Client: blocks this session until `start`'s function is called.
   void suspend(const std::function<void(std::function<void(Finish)> complete)>& start) override;
   void set_authenticated(const std::string& user) override;
-  void block_on(const std::vector<std::string_view>& keys, int64_t timeout_ms) override;
+  void block_on(const std::vector<std::string_view>& keys, int64_t timeout_ms,
+                std::vector<std::string> retry_argv = {}) override;
   bool retry_blocked() override;
   void reset_connection() override;
   std::optional<std::string> script_call(std::vector<std::string_view>& argv, std::string& reply,

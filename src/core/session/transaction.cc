@@ -158,9 +158,11 @@ std::optional<std::string> Session::script_call(std::vector<std::string_view>& a
   const Multi state = multi_state_;
   proto_ = 2;
   multi_state_ = Multi::kExec;
+  in_script_ = true;
   exec_waited_ = false;
   note_command(*spec);
   run_here(*spec, argv, reply);
+  in_script_ = false;
   proto_ = proto;
   multi_state_ = state;
   if (reply.empty()) {

@@ -313,8 +313,10 @@ class Run {
     } else if (r < 93) {
       k = key("k");
       argv = {"MR.ONCE", "LEADER", "GET", k};
-    } else if (r < 96) {
+    } else if (r < 94) {
       argv = whole_key_op(picker_, OpAuthor{c->id, c->n}, &k);
+    } else if (r < 97) {
+      argv = stream_op(picker_, cluster_->now(), &k);
     } else {
       argv = list_op(picker_, OpAuthor{c->id, c->n}, &k);
     }

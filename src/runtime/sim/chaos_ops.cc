@@ -155,4 +155,46 @@ std::vector<std::string> zset_op(const Pick& pick, std::string* key) {
   }
 }
 
+std::vector<std::string> stream_op(const Pick& pick, int64_t now_ms, std::string* key) {
+  const std::string family = pick(2) == 0 ? "st" : "kst";
+  const std::string k = family + std::to_string(pick(2));
+  *key = k;
+  // XADD <t>-* makes ids in whole tenths of a second, so that an id a
+  // region made at tenth `back` before now is easy to name: its first or
+  // second in that millisecond.
+  const int64_t t = now_ms / 100 * 100;
+  auto at = [&](int64_t back) { return std::to_string(t - 100 * back); };
+  auto made = [&](int64_t back) {
+    const uint64_t region = 1 + pick(3);
+    return at(back) + "-" + std::to_string(pick(2) * 100000 + region);
+  };
+  const std::string value = "v" + std::to_string(pick(100));
+  switch (pick(14)) {
+    case 0:
+    case 1:
+    case 2:
+    case 3:
+      return {"XADD", k, std::to_string(t) + "-*", "f", value};
+    case 4:
+      return {"XADD", k, "*", "f", value, "g", value};
+    case 5:
+      return {"XADD", k,    "MAXLEN", std::to_string(2 + pick(6)), std::to_string(t) + "-*",
+              "f",    value};
+    case 6:
+    case 7:
+      return {"XDEL", k, made(static_cast<int64_t>(pick(4))), made(static_cast<int64_t>(pick(4))),
+              made(static_cast<int64_t>(pick(4)))};
+    case 8:
+      return {"XTRIM", k, "MAXLEN", std::to_string(pick(6))};
+    case 9:
+      return {"XTRIM", k, "MINID", at(static_cast<int64_t>(pick(20)))};
+    case 10:
+      return {"XSETID", k, at(-static_cast<int64_t>(pick(5))) + "-0"};
+    case 11:
+      return {"PEXPIRE", k, std::to_string(2000 + pick(15000))};
+    default:
+      return {"DEL", k};
+  }
+}
+
 }  // namespace meridian::sim

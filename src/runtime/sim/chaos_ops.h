@@ -43,4 +43,11 @@ std::vector<std::string> list_op(const Pick& pick, OpAuthor a, std::string* key)
 // scores and order everywhere (the score index is audited too).
 std::vector<std::string> zset_op(const Pick& pick, std::string* key);
 
+// Stream commands over st0-st1 (crdt) and kst0-kst1 (lww): XADD with ids
+// in whole tenths of a second (<t>-*, so XDEL and XTRIM MINID can name
+// entries that exist) and with *, trimming XADDs, XDEL, XTRIM by length and
+// by id, XSETID, expiry and DEL. Convergence means the same entries in the
+// same order everywhere.
+std::vector<std::string> stream_op(const Pick& pick, int64_t now_ms, std::string* key);
+
 }  // namespace meridian::sim
