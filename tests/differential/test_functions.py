@@ -1,5 +1,5 @@
 """Function libraries (FUNCTION LOAD / DELETE / FLUSH / LIST / STATS /
-KILL, FCALL, FCALL_RO) against redis-server 7.0, RESP2 and RESP3: the
+KILL / DUMP / RESTORE, FCALL, FCALL_RO) against redis-server 7.0, RESP2 and RESP3: the
 metadata line and its errors, registration errors (while loading only
 redis.register_function exists), a function name taken by another
 library, REPLACE, calls with keys and arguments, read-only functions and
@@ -93,6 +93,76 @@ def test_function_list(live_pair, proto):
             assert normalized(a) == normalized(b), args
         for args in (("FUNCTION", "LIST", "FOO"), ("FUNCTION", "LIST", "LIBRARYNAME")):
             assert ref.call_raw(*args) == sut.call_raw(*args), args
+    finally:
+        for c in (ref, sut):
+            c.call("FUNCTION", "FLUSH")
+            c.close()
+
+
+SHORT = "#!lua name=s1\nredis.register_function('f1', function() return 1 end)"
+SHORT2 = "#!lua name=s2\nredis.register_function('f2', function() return 2 end)"
+
+
+def both(ref, sut, *args):
+    """The raw replies of both servers to one command, compared."""
+    a, b = ref.call_raw(*args), sut.call_raw(*args)
+    assert a == b, "%r: redis %r, meridian %r" % (args, a, b)
+    return a
+
+
+@pytest.mark.parametrize("proto", [2, 3], ids=["resp2", "resp3"])
+def test_function_dump_and_restore(live_pair, proto):
+    """FUNCTION DUMP is Redis' payload byte for byte (for code too short for
+    Redis to compress); FUNCTION RESTORE takes either server's payload, with
+    the FLUSH / APPEND / REPLACE policies, all or nothing, and Redis' errors."""
+    ref, sut = (s.conn() for s in live_pair)
+    try:
+        if proto == 3:
+            switch_to_resp3(ref, sut)
+        both(ref, sut, "FUNCTION", "FLUSH")
+        both(ref, sut, "FUNCTION", "DUMP")  # no libraries: the version and checksum only
+        both(ref, sut, "FUNCTION", "LOAD", SHORT)
+        payload = parse(both(ref, sut, "FUNCTION", "DUMP"))
+        for args in (("FUNCTION", "DUMP", "x"), ("FUNCTION", "RESTORE"),
+                     ("FUNCTION", "RESTORE", "x"), ("FUNCTION", "RESTORE", payload, "bogus"),
+                     ("FUNCTION", "RESTORE", payload, "append", "extra"),
+                     ("FUNCTION", "RESTORE", payload), ("FUNCTION", "RESTORE", payload, "APPEND"),
+                     ("FUNCTION", "RESTORE", payload[:-1] + b"x"),
+                     ("FUNCTION", "RESTORE", payload, "replace"), ("FCALL", "f1", "0"),
+                     ("FUNCTION", "DELETE", "s1"), ("FUNCTION", "RESTORE", payload),
+                     ("FCALL", "f1", "0"), ("FUNCTION", "LOAD", SHORT2),
+                     ("FUNCTION", "RESTORE", payload, "FLUSH"), ("FCALL", "f2", "0"),
+                     ("FCALL", "f1", "0"), ("SET", "str", "v")):
+            both(ref, sut, *args)
+        # a key's DUMP is not a function payload
+        not_fn = parse(ref.call_raw("DUMP", "str"))
+        both(ref, sut, "FUNCTION", "RESTORE", not_fn)
+        # two libraries, one of whose functions another library holds: APPEND
+        # and REPLACE fail whole, nothing changes
+        both(ref, sut, "FUNCTION", "FLUSH")
+        both(ref, sut, "FUNCTION", "LOAD", SHORT)
+        both(ref, sut, "FUNCTION", "LOAD", SHORT2)
+        two = parse(ref.call_raw("FUNCTION", "DUMP"))
+        both(ref, sut, "FUNCTION", "FLUSH")
+        both(ref, sut, "FUNCTION", "LOAD", "#!lua name=taker\n"
+             "redis.register_function('f2', function() return 'taken' end)")
+        for policy in ("APPEND", "REPLACE"):
+            both(ref, sut, "FUNCTION", "RESTORE", two, policy)
+            both(ref, sut, "FCALL", "f2", "0")
+            both(ref, sut, "FCALL", "f1", "0")
+        both(ref, sut, "FUNCTION", "RESTORE", two, "FLUSH")
+        both(ref, sut, "FCALL", "f2", "0")
+        # code long enough for Redis to compress: each server restores the
+        # other's payload
+        for src, dst in ((ref, sut), (sut, ref)):
+            for c in (ref, sut):
+                c.call("FUNCTION", "FLUSH")
+            assert src.call("FUNCTION", "LOAD", LIB) == b"mylib"
+            assert dst.call("FUNCTION", "RESTORE", parse(src.call_raw("FUNCTION", "DUMP"))) \
+                == "OK"
+            both(ref, sut, "FCALL", "count", "2", "a", "b", "c")
+            a, b = (parse(c.call_raw("FUNCTION", "LIST", "WITHCODE")) for c in (ref, sut))
+            assert normalized(a) == normalized(b)
     finally:
         for c in (ref, sut):
             c.call("FUNCTION", "FLUSH")

@@ -403,6 +403,57 @@ uint64_t crc64(uint64_t crc, std::string_view data) {
   return crc;
 }
 
+namespace {
+
+constexpr uint8_t kOpcodeFunction = 245;  // Redis' RDB_OPCODE_FUNCTION2
+
+// The RDB version and CRC-64 every payload ends with.
+void seal(std::string& out) {
+  out.push_back(static_cast<char>(kRdbVersion & 0xff));
+  out.push_back(static_cast<char>(kRdbVersion >> 8));
+  const uint64_t crc = crc64(0, out);
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+}
+
+// The body of a sealed payload, or nothing when its version or checksum is
+// wrong.
+std::optional<std::string_view> unseal(std::string_view payload) {
+  if (payload.size() < 10) return std::nullopt;
+  const std::string_view footer = payload.substr(payload.size() - 10);
+  const auto version = static_cast<uint16_t>(static_cast<unsigned char>(footer[0]) |
+                                             static_cast<unsigned char>(footer[1]) << 8);
+  if (version > kRdbVersion) return std::nullopt;
+  const auto stored = static_cast<uint64_t>(le(footer.substr(2)));
+  if (crc64(0, payload.substr(0, payload.size() - 8)) != stored) return std::nullopt;
+  return payload.substr(0, payload.size() - 10);
+}
+
+}  // namespace
+
+std::string encode_functions(const std::vector<std::string>& codes) {
+  std::string out;
+  for (const auto& code : codes) {
+    out.push_back(static_cast<char>(kOpcodeFunction));
+    put_string(out, code);
+  }
+  seal(out);
+  return out;
+}
+
+Decoded decode_functions(std::string_view payload, std::vector<std::string>* codes) {
+  auto body = unseal(payload);
+  if (!body) return Decoded::kBadVersionOrChecksum;
+  Reader r(*body);
+  while (!r.done()) {
+    auto op = r.byte();
+    if (!op || *op != kOpcodeFunction) return Decoded::kBadFormat;
+    auto code = r.string();
+    if (!code) return Decoded::kBadFormat;
+    codes->push_back(std::move(*code));
+  }
+  return Decoded::kOk;
+}
+
 std::string encode(const Value& v) {
   std::string out;
   switch (v.type) {
@@ -439,24 +490,14 @@ std::string encode(const Value& v) {
       put_string(out, v.str);
       break;
   }
-  out.push_back(static_cast<char>(kRdbVersion & 0xff));
-  out.push_back(static_cast<char>(kRdbVersion >> 8));
-  const uint64_t crc = crc64(0, out);
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+  seal(out);
   return out;
 }
 
 Decoded decode(std::string_view payload, Value* out) {
-  if (payload.size() < 10) return Decoded::kBadVersionOrChecksum;
-  const std::string_view footer = payload.substr(payload.size() - 10);
-  const auto version = static_cast<uint16_t>(static_cast<unsigned char>(footer[0]) |
-                                             static_cast<unsigned char>(footer[1]) << 8);
-  if (version > kRdbVersion) return Decoded::kBadVersionOrChecksum;
-  const auto stored = static_cast<uint64_t>(le(footer.substr(2)));
-  if (crc64(0, payload.substr(0, payload.size() - 8)) != stored) {
-    return Decoded::kBadVersionOrChecksum;
-  }
-  Reader r(payload.substr(0, payload.size() - 10));
+  auto body = unseal(payload);
+  if (!body) return Decoded::kBadVersionOrChecksum;
+  Reader r(*body);
   auto type = r.byte();
   if (!type || !read_object(r, *type, out) || !r.done()) return Decoded::kBadFormat;
   return Decoded::kOk;

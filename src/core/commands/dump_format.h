@@ -36,4 +36,10 @@ Decoded decode(std::string_view payload, Value* out);
 
 uint64_t crc64(uint64_t crc, std::string_view data);
 
+// FUNCTION DUMP / RESTORE payloads: each library's code after Redis' RDB
+// function opcode, then the RDB version and CRC-64 as above. kBadFormat
+// from decode_functions() means something other than a function.
+std::string encode_functions(const std::vector<std::string>& codes);
+Decoded decode_functions(std::string_view payload, std::vector<std::string>* codes);
+
 }  // namespace meridian::dump

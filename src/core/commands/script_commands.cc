@@ -8,6 +8,7 @@
 
 #include "core/base/glob.h"
 #include "core/commands/command_util.h"
+#include "core/commands/dump_format.h"
 #include "core/region/region.h"
 #include "core/scripting/functions.h"
 #include "core/scripting/scripts.h"
@@ -212,7 +213,7 @@ void function_list(CommandContext& ctx) {
   }
 }
 
-constexpr std::array<const char*, 24> kFunctionHelp = {
+constexpr std::array<const char*, 40> kFunctionHelp = {
     "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "LOAD [REPLACE] <FUNCTION CODE>",
     "    Create a new library with the given library name and code.",
@@ -225,19 +226,75 @@ constexpr std::array<const char*, 24> kFunctionHelp = {
     "    * Library description",
     "    * Functions list",
     "    * Library code (if WITHCODE is given)",
-    "FLUSH [<ASYNC | SYNC>]",
-    "    Deletes all the libraries.",
+    "    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",
+    "STATS",
+    "    Return information about the current function running:",
+    "    * Function name",
+    "    * Command used to run the function",
+    "    * Duration in MS that the function is running",
+    "    If no function is running, return nil",
+    "    In addition, returns a list of available engines.",
+    "KILL",
+    "    Kill the current running function.",
+    "FLUSH [ASYNC|SYNC]",
+    "    Delete all the libraries.",
     "    When called without the optional mode argument, the behavior is determined by the",
     "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
     "    * ASYNC: Asynchronously flush the libraries.",
     "    * SYNC: Synchronously flush the libraries.",
-    "KILL",
-    "    Kill the current running function.",
-    "STATS",
-    "    Return information about the current function running.",
+    "DUMP",
+    "    Return a serialized payload representing the current libraries, can be restored using "
+    "FUNCTION RESTORE command",
+    "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+    "    Restore the libraries represented by the given payload, it is possible to give a restore "
+    "policy to",
+    "    control how to handle existing libraries (default APPEND):",
+    "    * FLUSH: delete all existing libraries.",
+    "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
+    "    * REPLACE: appends the restored libraries to the existing libraries, On collision, "
+    "replace the old",
+    "      libraries with the new libraries (notice that even on this option there is a chance of "
+    "failure",
+    "      in case of functions name collision with another library).",
     "HELP",
     "    Prints this help.",
 };
+
+// FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]
+void function_restore(CommandContext& ctx) {
+  const auto& argv = ctx.argv;
+  if (argv.size() < 3) return cmd::arity_error(ctx.reply, "function|restore");
+  if (argv.size() > 4) {
+    return ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" +
+                           std::string(cmd::as_c_string(argv[1])) + "'. Try FUNCTION HELP.");
+  }
+  auto policy = Functions::RestorePolicy::kAppend;
+  if (argv.size() == 4) {
+    if (cmd::equals_ci(argv[3], "flush")) {
+      policy = Functions::RestorePolicy::kFlush;
+    } else if (cmd::equals_ci(argv[3], "replace")) {
+      policy = Functions::RestorePolicy::kReplace;
+    } else if (!cmd::equals_ci(argv[3], "append")) {
+      return ctx.reply.error(
+          "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+    }
+  }
+  std::vector<std::string> codes;
+  switch (dump::decode_functions(argv[2], &codes)) {
+    case dump::Decoded::kBadVersionOrChecksum:
+      return ctx.reply.error("ERR DUMP payload version or checksum are wrong");
+    case dump::Decoded::kBadFormat:
+      return ctx.reply.error("ERR given type is not a function");
+    case dump::Decoded::kOk:
+      break;
+  }
+  std::string error;
+  if (!ctx.region.functions().restore_libraries(codes, policy, &error)) {
+    return ctx.reply.error(error);
+  }
+  ctx.region.save_functions();
+  ctx.reply.ok();
+}
 
 void function(CommandContext& ctx) {
   const auto& argv = ctx.argv;
@@ -270,6 +327,13 @@ void function(CommandContext& ctx) {
     return ctx.reply.ok();
   }
   if (sub == "list") return function_list(ctx);
+  if (sub == "dump") {
+    if (argv.size() != 2) return cmd::arity_error(ctx.reply, "function|dump");
+    std::vector<std::string> codes;
+    for (const auto& [name, lib] : fns.libraries()) codes.push_back(lib.code);
+    return ctx.reply.bulk(dump::encode_functions(codes));
+  }
+  if (sub == "restore") return function_restore(ctx);
   if (sub == "kill") {
     if (argv.size() != 2) return cmd::arity_error(ctx.reply, "function|kill");
     return ctx.reply.error("NOTBUSY No scripts in execution right now.");

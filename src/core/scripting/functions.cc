@@ -117,6 +117,31 @@ void Functions::flush() {
   while (!libraries_.empty()) remove(libraries_.begin()->first);
 }
 
+bool Functions::restore_libraries(const std::vector<std::string>& codes, RestorePolicy policy,
+                                  std::string* error) {
+  if (policy == RestorePolicy::kAppend) {
+    for (const auto& code : codes) {
+      auto name = parse_metadata(code, error);
+      if (!name) return false;
+      if (libraries_.count(*name) > 0) {
+        *error = "ERR Library " + *name + " already exists";
+        return false;
+      }
+    }
+  }
+  const std::string before = blob();
+  if (policy == RestorePolicy::kFlush) flush();
+  for (const auto& code : codes) {
+    if (!load(code, policy != RestorePolicy::kAppend, error)) {
+      // All or none: back to the libraries there were.
+      flush();
+      restore(before);
+      return false;
+    }
+  }
+  return true;
+}
+
 const Functions::Function* Functions::find(std::string_view name) const {
   auto it = functions_.find(name);
   return it == functions_.end() ? nullptr : &it->second;

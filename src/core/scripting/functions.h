@@ -37,6 +37,12 @@ class Functions {
   std::optional<std::string> load(std::string_view code, bool replace, std::string* error);
   bool remove(std::string_view library);
   void flush();
+  // FUNCTION RESTORE: loads the libraries `codes`, all or none. kAppend
+  // refuses a library that exists, kReplace replaces it, kFlush deletes
+  // every library first. False with Redis' error in `error`.
+  enum class RestorePolicy { kAppend, kReplace, kFlush };
+  bool restore_libraries(const std::vector<std::string>& codes, RestorePolicy policy,
+                         std::string* error);
   const std::map<std::string, Library>& libraries() const { return libraries_; }
   const Function* find(std::string_view name) const;
   size_t function_count() const { return functions_.size(); }
