@@ -15,6 +15,7 @@ std::string StreamMeta::encode() const {
                     stream::encode(last_added);
   coding::put_varint(out, entries_added);
   coding::put_varint(out, tail_used);
+  coding::put_varint(out, tail_live);
   return out;
 }
 
@@ -30,7 +31,9 @@ StreamMeta StreamMeta::decode(std::string_view in) {
   m.max_deleted = id();
   m.tail_node = id();
   m.last_added = id();
-  if (coding::get_varint(in, &m.entries_added)) coding::get_varint(in, &m.tail_used);
+  if (coding::get_varint(in, &m.entries_added) && coding::get_varint(in, &m.tail_used)) {
+    coding::get_varint(in, &m.tail_live);
+  }
   return m;
 }
 
@@ -69,20 +72,16 @@ Id entry_node(std::string_view value) {
   return stream::decode(value.substr(0, std::min(value.size(), stream::kIdBytes))).value_or(Id{});
 }
 
-Id place_entry(CommandContext& ctx, std::string_view key, const KeyRecord& rec, StreamMeta& meta,
-               Id id) {
-  bool fresh = meta.tail_used == 0 || meta.tail_used >= kStreamNodeEntries;
-  if (!fresh) {
-    // The last node is gone once no entry of it is left (Redis frees an
-    // emptied node).
-    std::string value;
-    fresh = !edge_entry(ctx, key, rec, true, &value) || entry_node(value) != meta.tail_node;
-  }
-  if (fresh) {
+Id place_entry(StreamMeta& meta, Id id) {
+  // A new node when the last is full, or gone: Redis frees a node once no
+  // entry of it is left.
+  if (meta.tail_used == 0 || meta.tail_used >= kStreamNodeEntries || meta.tail_live == 0) {
     meta.tail_node = id;
     meta.tail_used = 0;
+    meta.tail_live = 0;
   }
   ++meta.tail_used;
+  ++meta.tail_live;
   return meta.tail_node;
 }
 
@@ -111,9 +110,10 @@ void scan_entries(CommandContext& ctx, std::string_view key, const KeyRecord& re
     return fn(*id, f.value);
   };
   if (reverse) {
-    // From the end (an end hint skips deleted tails) unless a bound is given.
-    ctx.keyspace.for_each_field_reverse(key, rec, visit,
-                                        end.is_max() ? std::string() : stream::encode(end));
+    // Always from a bound, even the largest id: that is before the anchor,
+    // whose many versions (every XADD rewrites it) a walk from the very end
+    // would step over.
+    ctx.keyspace.for_each_field_reverse(key, rec, visit, stream::encode(end));
   } else {
     ctx.keyspace.for_each_field(key, rec, visit,
                                 start == stream::kMinId ? std::string() : stream::encode(start));
@@ -146,11 +146,12 @@ std::optional<Id> edge_entry(CommandContext& ctx, std::string_view key, const Ke
   return out;
 }
 
-void delete_entries(CommandContext& ctx, std::string_view key, KeyRecord& rec,
-                    const std::vector<Id>& ids) {
-  for (Id id : ids) {
-    ctx.keyspace.del_field(key, rec, stream::encode(id), ctx.now_ms);
+void delete_entries(CommandContext& ctx, std::string_view key, KeyRecord& rec, StreamMeta& meta,
+                    const std::vector<EntryRef>& refs) {
+  for (const EntryRef& e : refs) {
+    ctx.keyspace.del_field(key, rec, stream::encode(e.id), ctx.now_ms);
     --rec.count;
+    if (e.node == meta.tail_node && meta.tail_live > 0) --meta.tail_live;
   }
 }
 
@@ -211,7 +212,7 @@ bool check_trim(CommandContext& ctx, const TrimSpec& spec, bool xtrim) {
   return true;
 }
 
-uint64_t trim_stream(CommandContext& ctx, std::string_view key, KeyRecord& rec,
+uint64_t trim_stream(CommandContext& ctx, std::string_view key, KeyRecord& rec, StreamMeta& meta,
                      const TrimSpec& spec) {
   using Kind = TrimSpec::Kind;
   if (spec.kind == Kind::kNone) return 0;
@@ -221,16 +222,17 @@ uint64_t trim_stream(CommandContext& ctx, std::string_view key, KeyRecord& rec,
   };
   uint64_t removed = 0;
   if (!spec.approx) {
-    std::vector<Id> ids;
+    std::vector<EntryRef> refs;
     uint64_t len = stream_length(rec);
-    scan_entries(ctx, key, rec, stream::kMinId, stream::kMaxId, false, [&](Id id, auto) {
-      if (!beyond(id, len)) return false;
-      ids.push_back(id);
-      --len;
-      return true;
-    });
-    delete_entries(ctx, key, rec, ids);
-    return ids.size();
+    scan_entries(ctx, key, rec, stream::kMinId, stream::kMaxId, false,
+                 [&](Id id, std::string_view v) {
+                   if (!beyond(id, len)) return false;
+                   refs.push_back({id, entry_node(v)});
+                   --len;
+                   return true;
+                 });
+    delete_entries(ctx, key, rec, meta, refs);
+    return refs.size();
   }
   // Redis: whole nodes from the head, while the next goes whole (MAXLEN
   // leaves at least the threshold, MINID's last entry is below it) and
@@ -238,22 +240,20 @@ uint64_t trim_stream(CommandContext& ctx, std::string_view key, KeyRecord& rec,
   const uint64_t limit =
       spec.limit < 0 ? 100 * kStreamNodeEntries : static_cast<uint64_t>(spec.limit);
   for (;;) {
-    std::vector<Id> node;
-    std::optional<Id> node_id;
+    std::vector<EntryRef> node;
     scan_entries(ctx, key, rec, stream::kMinId, stream::kMaxId, false,
                  [&](Id id, std::string_view v) {
                    Id n = entry_node(v);
-                   if (node_id && n != *node_id) return false;
-                   node_id = n;
-                   node.push_back(id);
+                   if (!node.empty() && n != node[0].node) return false;
+                   node.push_back({id, n});
                    return true;
                  });
     if (node.empty() || (limit > 0 && removed + node.size() > limit)) break;
     const uint64_t len = stream_length(rec);
     const bool whole =
-        spec.kind == Kind::kMaxLen ? len - node.size() >= spec.maxlen : node.back() < spec.minid;
+        spec.kind == Kind::kMaxLen ? len - node.size() >= spec.maxlen : node.back().id < spec.minid;
     if (!whole) break;
-    delete_entries(ctx, key, rec, node);
+    delete_entries(ctx, key, rec, meta, node);
     removed += node.size();
   }
   return removed;

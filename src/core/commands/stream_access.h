@@ -42,6 +42,7 @@ struct StreamMeta {
   // took (deleted ones too, as in Redis).
   stream::Id tail_node;
   uint64_t tail_used = 0;
+  uint64_t tail_live = 0;  // entries of the last node still there
   std::string encode() const;
   static StreamMeta decode(std::string_view in);
 };
@@ -69,8 +70,7 @@ void reply_entry(CommandContext& ctx, stream::Id id, std::string_view value);
 stream::Id entry_node(std::string_view value);
 // The node an XADD's entry `id` goes in (a new one when the last is full or
 // gone), updating meta.
-stream::Id place_entry(CommandContext& ctx, std::string_view key, const KeyRecord& rec,
-                       StreamMeta& meta, stream::Id id);
+stream::Id place_entry(StreamMeta& meta, stream::Id id);
 
 // Visits entries with start <= id <= end, in id order or reversed, until fn
 // returns false.
@@ -87,11 +87,15 @@ void reply_entries(CommandContext& ctx, const Entries& entries);
 std::optional<stream::Id> edge_entry(CommandContext& ctx, std::string_view key,
                                      const KeyRecord& rec, bool last, std::string* value = nullptr);
 
-// Deletes the entries `ids` (present ones) from rec; the caller writes rec
-// (and the meta, whose max_deleted XDEL raises and trimming does not, as
-// in Redis).
-void delete_entries(CommandContext& ctx, std::string_view key, KeyRecord& rec,
-                    const std::vector<stream::Id>& ids);
+// An entry and its node.
+struct EntryRef {
+  stream::Id id, node;
+};
+// Deletes the entries `refs` (present ones) from rec, counting them off
+// meta's last node; the caller writes rec and meta (whose max_deleted XDEL
+// raises and trimming does not, as in Redis).
+void delete_entries(CommandContext& ctx, std::string_view key, KeyRecord& rec, StreamMeta& meta,
+                    const std::vector<EntryRef>& refs);
 
 // XADD's and XTRIM's trimming: MAXLEN or MINID, exact or approximate (~,
 // whole nodes of kStreamNodeEntries, as Redis removes them), with LIMIT.
@@ -110,8 +114,8 @@ bool parse_trim_option(CommandContext& ctx, size_t* i, TrimSpec* spec);
 // Checks the parsed options as Redis does (LIMIT needs ~; XTRIM needs a
 // strategy); false (replied) on an error.
 bool check_trim(CommandContext& ctx, const TrimSpec& spec, bool xtrim);
-// Trims; returns how many entries went. The caller writes rec.
-uint64_t trim_stream(CommandContext& ctx, std::string_view key, KeyRecord& rec,
+// Trims; returns how many entries went. The caller writes rec and meta.
+uint64_t trim_stream(CommandContext& ctx, std::string_view key, KeyRecord& rec, StreamMeta& meta,
                      const TrimSpec& spec);
 
 }  // namespace meridian::cmd

@@ -101,14 +101,14 @@ void xadd(CommandContext& ctx) {
     return ctx.reply.error(
         "ERR The ID specified in XADD is equal or smaller than the target stream top item");
   }
-  const Id node = cmd::place_entry(ctx, key, rec, meta, *id);
+  const Id node = cmd::place_entry(meta, *id);
   ctx.keyspace.put_field(key, rec, stream::encode(*id), cmd::encode_entry(node, argv, fields),
                          ctx.now_ms);
   ++rec.count;
   meta.last = *id;
   meta.last_added = *id;
   ++meta.entries_added;
-  cmd::trim_stream(ctx, key, rec, trim);
+  cmd::trim_stream(ctx, key, rec, meta, trim);
   cmd::put_stream_meta(ctx, key, rec, meta);
   ctx.keyspace.write(key, rec, &*old, ctx.now_ms);
   ctx.reply.bulk(stream::format(*id));
@@ -176,15 +176,18 @@ void xdel(CommandContext& ctx) {
     ids.push_back(*id);
   }
   KeyRecord rec = *old;
-  std::vector<Id> present;
+  std::vector<cmd::EntryRef> present;
   for (Id id : ids) {
-    if (std::find(present.begin(), present.end(), id) != present.end()) continue;
-    if (ctx.keyspace.get_field(ctx.argv[1], rec, stream::encode(id))) present.push_back(id);
+    auto seen = [&](const cmd::EntryRef& e) { return e.id == id; };
+    if (std::find_if(present.begin(), present.end(), seen) != present.end()) continue;
+    if (auto f = ctx.keyspace.get_field(ctx.argv[1], rec, stream::encode(id))) {
+      present.push_back({id, cmd::entry_node(f->value)});
+    }
   }
   if (!present.empty()) {
     cmd::StreamMeta meta = cmd::stream_meta(ctx, ctx.argv[1], rec);
-    cmd::delete_entries(ctx, ctx.argv[1], rec, present);
-    for (Id id : present) meta.max_deleted = std::max(meta.max_deleted, id);
+    cmd::delete_entries(ctx, ctx.argv[1], rec, meta, present);
+    for (const auto& e : present) meta.max_deleted = std::max(meta.max_deleted, e.id);
     cmd::put_stream_meta(ctx, ctx.argv[1], rec, meta);
     ctx.keyspace.write(ctx.argv[1], rec, &*old, ctx.now_ms);
   }
@@ -209,8 +212,12 @@ void xtrim(CommandContext& ctx) {
   if (!cmd::lookup(ctx, argv[1], ValueType::kStream, old)) return;
   if (!old) return ctx.reply.integer(0);
   KeyRecord rec = *old;
-  uint64_t removed = cmd::trim_stream(ctx, argv[1], rec, trim);
-  if (removed > 0) ctx.keyspace.write(argv[1], rec, &*old, ctx.now_ms);
+  cmd::StreamMeta meta = cmd::stream_meta(ctx, argv[1], rec);
+  uint64_t removed = cmd::trim_stream(ctx, argv[1], rec, meta, trim);
+  if (removed > 0) {
+    cmd::put_stream_meta(ctx, argv[1], rec, meta);
+    ctx.keyspace.write(argv[1], rec, &*old, ctx.now_ms);
+  }
   ctx.reply.integer(static_cast<int64_t>(removed));
 }
 
