@@ -49,8 +49,9 @@ template <class Body>
 void run_unit(CommandContext& ctx, bool read_only, const Body& body) {
   Replicator& repl = ctx.region.replicator();
   repl.begin_unit();
-  Scripts::Call call = [&ctx, read_only](std::vector<std::string_view>& a, std::string& out) {
-    return ctx.session.script_call(a, out, read_only);
+  Scripts::Call call = [&ctx, read_only](std::vector<std::string_view>& a, std::string& out,
+                                         int proto) {
+    return ctx.session.script_call(a, out, read_only, proto);
   };
   body(call);
   repl.end_unit();

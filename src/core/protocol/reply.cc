@@ -69,15 +69,31 @@ void Reply::set(size_t n) {
   header(proto_ >= 3 ? '~' : '*', n);
 }
 
-void Reply::verbatim(std::string_view text) {
+void Reply::verbatim(std::string_view text, std::string_view format) {
   if (proto_ >= 3) {
-    header('=', text.size() + 4);
-    out_.append("txt:");
+    header('=', text.size() + format.size() + 1);
+    out_.append(format);
+    out_.push_back(':');
     out_.append(text);
     out_.append("\r\n");
   } else {
     bulk(text);
   }
+}
+
+void Reply::boolean(bool b) {
+  if (proto_ >= 3) {
+    out_.append(b ? "#t\r\n" : "#f\r\n");
+  } else {
+    out_.append(b ? ":1\r\n" : ":0\r\n");
+  }
+}
+
+void Reply::big_number(std::string_view n) {
+  if (proto_ < 3) return bulk(n);
+  out_.push_back('(');
+  out_.append(n);
+  out_.append("\r\n");
 }
 
 }  // namespace meridian

@@ -29,7 +29,10 @@ class Reply {
   void map(size_t pairs);                                      // RESP2: array of 2n
   void set(size_t n);                                          // RESP2: array
   void push(size_t n) { header(proto_ == 3 ? '>' : '*', n); }  // out-of-band; RESP2: array
-  void verbatim(std::string_view text);                        // RESP3 '=' txt; RESP2 bulk
+  // RESP3 '=' with its 3-letter format; RESP2 bulk.
+  void verbatim(std::string_view text, std::string_view format = "txt");
+  void boolean(bool b);                 // RESP3 #t / #f; RESP2 :1 / :0
+  void big_number(std::string_view n);  // RESP3 '('; RESP2 bulk
   // A double already in Redis' text form ("1.5", "inf"): RESP3 ',', RESP2 bulk.
   void dbl(std::string_view text);
 

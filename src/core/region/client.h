@@ -68,13 +68,15 @@ class Client {
   // Running a command of a Lua script.
   bool in_script() const { return in_script_; }
   virtual bool retry_blocked() { return false; }
-  // A command of a Lua script: fills `reply` (RESP2) or returns why the
+  // A command of a Lua script: fills `reply` (RESP `proto`, the script's
+  // redis.setresp) or returns why the
   // script may not run it (Scripts::Call).
   virtual std::optional<std::string> script_call(std::vector<std::string_view>& argv,
-                                                 std::string& reply, bool read_only) {
+                                                 std::string& reply, bool read_only, int proto) {
     (void)argv;
     (void)reply;
     (void)read_only;
+    (void)proto;
     return "ERR scripts run only on a client connection";
   }
   // RESET: the connection as it was when it opened (no transaction, no

@@ -1,6 +1,8 @@
 #include "core/scripting/lua_values.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <lua.hpp>
 #include <string>
 
@@ -32,10 +34,80 @@ bool push_one(lua_State* L, std::string_view& in, int depth) {
     lua_pushlstring(L, text.data(), text.size());
     lua_setfield(L, -2, name);
   };
+  // A table holding `name` = the value pushed by `push`.
+  auto wrap = [&](const char* name, auto push) {
+    lua_newtable(L);
+    push();
+    lua_setfield(L, -2, name);
+    return true;
+  };
+  // RESP3 aggregates: `n` elements (pairs of them for a map).
+  auto aggregate = [&](const char* name, bool pairs) {
+    auto n = parse_int64(text);
+    if (!n || *n < 0) return false;
+    lua_newtable(L);
+    lua_newtable(L);
+    for (int64_t i = 0; i < *n; ++i) {
+      if (!push_one(L, in, depth + 1)) {
+        lua_pop(L, 2);
+        return false;
+      }
+      if (pairs) {
+        if (!push_one(L, in, depth + 1)) {
+          lua_pop(L, 3);
+          return false;
+        }
+      } else {
+        lua_pushboolean(L, 1);
+      }
+      lua_settable(L, -3);
+    }
+    lua_setfield(L, -2, name);
+    return true;
+  };
   switch (type) {
     case '+':
       set_field("ok");
       return true;
+    case '_':
+      lua_pushnil(L);
+      return true;
+    case '#':
+      lua_pushboolean(L, text == "t" ? 1 : 0);
+      return true;
+    case ',':
+      return wrap("double", [&] {
+        lua_pushnumber(L, static_cast<lua_Number>(std::strtod(std::string(text).c_str(), nullptr)));
+      });
+    case '(':
+      return wrap("big_number", [&] { lua_pushlstring(L, text.data(), text.size()); });
+    case '%':
+      return aggregate("map", true);
+    case '~':
+      return aggregate("set", false);
+    case '|': {
+      // Attributes are skipped: the value follows them.
+      auto n = parse_int64(text);
+      if (!n || *n < 0) return false;
+      for (int64_t i = 0; i < 2 * *n; ++i) {
+        if (!push_one(L, in, depth + 1)) return false;
+        lua_pop(L, 1);
+      }
+      return push_one(L, in, depth);
+    }
+    case '=': {
+      auto n = parse_int64(text);
+      if (!n || *n < 4 || in.size() < static_cast<size_t>(*n) + 2) return false;
+      const std::string_view body = in.substr(0, static_cast<size_t>(*n));
+      in.remove_prefix(static_cast<size_t>(*n) + 2);
+      return wrap("verbatim_string", [&] {
+        lua_newtable(L);
+        lua_pushlstring(L, body.data(), 3);
+        lua_setfield(L, -2, "format");
+        lua_pushlstring(L, body.data() + 4, body.size() - 4);
+        lua_setfield(L, -2, "string");
+      });
+    }
     case '-':
       set_field("err");
       return true;
@@ -92,7 +164,71 @@ bool string_field(lua_State* L, int index, const char* name, std::string* out) {
   return is;
 }
 
-void write(lua_State* L, int index, Reply& reply, int depth) {
+// The field `name` of the table at `index`, pushed when it is of Lua type
+// `type` (true), else nothing pushed.
+bool push_field(lua_State* L, int index, const char* name, int type) {
+  lua_getfield(L, index, name);
+  if (lua_type(L, -1) == type) return true;
+  lua_pop(L, 1);
+  return false;
+}
+
+// Redis' addReplyDouble: "%.17g", or inf / -inf.
+std::string double_text(lua_Number d) {
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.17g", static_cast<double>(d));
+  return buf;
+}
+
+void write(lua_State* L, int index, Reply& reply, int resp, int depth);
+
+// The RESP3-shaped tables: {double=}, {big_number=}, {verbatim_string=},
+// {map=}, {set=}. False when the table at `index` is none of them.
+bool write_typed(lua_State* L, int index, Reply& reply, int resp, int depth) {
+  std::string text;
+  if (push_field(L, index, "double", LUA_TNUMBER)) {
+    reply.dbl(double_text(lua_tonumber(L, -1)));
+    lua_pop(L, 1);
+    return true;
+  }
+  if (string_field(L, index, "big_number", &text)) {
+    reply.big_number(one_line(text));
+    return true;
+  }
+  if (push_field(L, index, "verbatim_string", LUA_TTABLE)) {
+    std::string format, str;
+    const int t = lua_gettop(L);
+    const bool ok = string_field(L, t, "format", &format) && string_field(L, t, "string", &str);
+    lua_pop(L, 1);
+    if (ok) {
+      reply.verbatim(str, format);
+      return true;
+    }
+  }
+  for (const bool map : {true, false}) {
+    if (!push_field(L, index, map ? "map" : "set", LUA_TTABLE)) continue;
+    const int t = lua_gettop(L);
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t) != 0) {
+      ++n;
+      lua_pop(L, 1);
+    }
+    map ? reply.map(n) : reply.set(n);
+    lua_pushnil(L);
+    while (lua_next(L, t) != 0) {
+      write(L, lua_gettop(L) - 1, reply, resp, depth + 1);  // the key (member)
+      if (map) write(L, lua_gettop(L), reply, resp, depth + 1);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    return true;
+  }
+  return false;
+}
+
+void write(lua_State* L, int index, Reply& reply, int resp, int depth) {
   switch (lua_type(L, index)) {
     case LUA_TSTRING: {
       size_t n = 0;
@@ -100,6 +236,7 @@ void write(lua_State* L, int index, Reply& reply, int depth) {
       return reply.bulk(std::string_view(s, n));
     }
     case LUA_TBOOLEAN:
+      if (resp == 3) return reply.boolean(lua_toboolean(L, index) != 0);
       return lua_toboolean(L, index) ? reply.integer(1) : reply.null();
     case LUA_TNUMBER:
       return reply.integer(static_cast<int64_t>(lua_tonumber(L, index)));
@@ -108,6 +245,7 @@ void write(lua_State* L, int index, Reply& reply, int depth) {
       if (string_field(L, index, "err", &text)) return reply.error(one_line(text));
       if (string_field(L, index, "ok", &text)) return reply.simple(one_line(text));
       if (depth >= kMaxDepth) return reply.null();
+      if (write_typed(L, index, reply, resp, depth)) return;
       size_t n = 0;
       while (true) {
         lua_rawgeti(L, index, static_cast<int>(n + 1));
@@ -119,7 +257,7 @@ void write(lua_State* L, int index, Reply& reply, int depth) {
       reply.array(n);
       for (size_t i = 1; i <= n; ++i) {
         lua_rawgeti(L, index, static_cast<int>(i));
-        write(L, lua_gettop(L), reply, depth + 1);
+        write(L, lua_gettop(L), reply, resp, depth + 1);
         lua_pop(L, 1);
       }
       return;
@@ -144,9 +282,9 @@ bool push_reply(lua_State* L, std::string_view resp) {
   return false;
 }
 
-void write_reply(lua_State* L, int index, Reply& reply) {
+void write_reply(lua_State* L, int index, Reply& reply, int script_resp) {
   if (index < 0) index = lua_gettop(L) + index + 1;
-  write(L, index, reply, 0);
+  write(L, index, reply, script_resp, 0);
 }
 
 }  // namespace meridian::lua_values

@@ -180,13 +180,6 @@ int log(lua_State* L) {
   return 0;
 }
 
-int setresp(lua_State* L) {
-  if (lua_gettop(L) != 1) return raise(L, "ERR redis.setresp() requires one argument.");
-  const auto v = lua_tointeger(L, 1);
-  if (v != 2 && v != 3) return raise(L, "ERR RESP version must be 2 or 3.");
-  return 0;
-}
-
 int set_repl(lua_State* L) {
   if (lua_gettop(L) != 1) return raise(L, "ERR redis.set_repl() requires one argument.");
   return 0;  // effects are always what replicates
@@ -303,7 +296,7 @@ void Scripts::open() {
                                                        {"status_reply", status_reply},
                                                        {"sha1hex", sha1hex},
                                                        {"log", log},
-                                                       {"setresp", setresp},
+                                                       {"setresp", Scripts::setresp},
                                                        {"set_repl", set_repl},
                                                        {"replicate_commands", replicate_commands}};
   for (const auto& [name, fn] : fns) {
@@ -427,6 +420,7 @@ void Scripts::execute(int base, int nargs, const std::string& name, const Call& 
                       Reply& reply) {
   call_ = &call;
   running_ = true;
+  resp_ = 2;  // every script starts in RESP2, as in Redis
   started_ms_ = now_ms_();
   lua_sethook(L_, hook, LUA_MASKCOUNT, kHookInstructions);
   const int rc = lua_pcall(L_, nargs, 1, base + 1);
@@ -434,7 +428,7 @@ void Scripts::execute(int base, int nargs, const std::string& name, const Call& 
   running_ = false;
   call_ = nullptr;
   if (rc == 0) {
-    lua_values::write_reply(L_, -1, reply);
+    lua_values::write_reply(L_, -1, reply, resp_);
   } else {
     std::string source, line;
     std::string msg = error_message(L_, &source, &line);
@@ -587,6 +581,14 @@ int Scripts::register_function(lua_State* L) {
   return 0;
 }
 
+int Scripts::setresp(lua_State* L) {
+  if (lua_gettop(L) != 1) return raise(L, "ERR redis.setresp() requires one argument.");
+  const auto v = lua_tointeger(L, 1);
+  if (v != 2 && v != 3) return raise(L, "ERR RESP version must be 2 or 3.");
+  self_of(L)->resp_ = static_cast<int>(v);
+  return 0;
+}
+
 int Scripts::redis_call(lua_State* L) {
   return command(L, true);
 }
@@ -613,7 +615,7 @@ int Scripts::command(lua_State* L, bool raise_errors) {
   std::vector<std::string_view> argv(args.begin(), args.end());
   std::string out;
   MERIDIAN_ASSERT(self->call_ != nullptr, "redis.call runs inside a script");
-  if (auto err = (*self->call_)(argv, out)) {
+  if (auto err = (*self->call_)(argv, out, self->resp_)) {
     if (raise_errors) return raise(L, *err);
     push_error_table(L, *err);
     return 1;

@@ -29,11 +29,12 @@ class Reply;
 
 class Scripts {
  public:
-  // Runs one command for a script: fills `reply` with its RESP2 reply, or
-  // returns the error that makes redis.call fail before running it
-  // ("ERR Unknown Redis command called from script", ...).
+  // Runs one command for a script: fills `reply` with its reply in RESP
+  // `proto` (2, or 3 after redis.setresp(3)), or returns the error that
+  // makes redis.call fail before running it ("ERR Unknown Redis command
+  // called from script", ...).
   using Call = std::function<std::optional<std::string>(std::vector<std::string_view>& argv,
-                                                        std::string& reply)>;
+                                                        std::string& reply, int proto)>;
   // `now_ms`: a monotonic clock, for the time limit.
   explicit Scripts(std::function<int64_t()> now_ms);
   ~Scripts();
@@ -85,6 +86,7 @@ class Scripts {
   static int redis_call(lua_State* L);
   static int redis_pcall(lua_State* L);
   static int command(lua_State* L, bool raise);
+  static int setresp(lua_State* L);
   static int register_function(lua_State* L);
   // Pushes the error handler and function `name` of registry table
   // `table`; false (nothing pushed) if there is none.
@@ -101,6 +103,7 @@ class Scripts {
   const Call* call_ = nullptr;                    // of the running script
   std::vector<Registered> pending_;               // registrations of the library loading
   bool running_ = false;
+  int resp_ = 2;  // redis.setresp() of the running script
   int64_t started_ms_ = 0;
   int64_t time_limit_ms_ = 5000;
 };

@@ -72,7 +72,7 @@ class Session : public Client, public ForwardedClient {
   bool retry_blocked() override;
   void reset_connection() override;
   std::optional<std::string> script_call(std::vector<std::string_view>& argv, std::string& reply,
-                                         bool read_only) override;
+                                         bool read_only, int proto) override;
   void block_timed_out() override;
   // For a command forwarded from another region.
   void set_forwarded() { forwarded_ = true; }

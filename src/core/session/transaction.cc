@@ -141,7 +141,7 @@ std::optional<std::string> Session::exec_refusal() {
 }
 
 std::optional<std::string> Session::script_call(std::vector<std::string_view>& argv,
-                                                std::string& reply, bool read_only) {
+                                                std::string& reply, bool read_only, int proto) {
   const CommandSpec* spec = command_table().find(argv[0]);
   if (spec == nullptr) return "ERR Unknown Redis command called from script";
   const int argc = static_cast<int>(argv.size());
@@ -153,17 +153,18 @@ std::optional<std::string> Session::script_call(std::vector<std::string_view>& a
     return "ERR Write commands are not allowed from read-only scripts.";
   }
   if (auto why = unit_refusal(*spec, argv)) return why;
-  // A script sees RESP2 replies and never waits (as in a transaction).
-  const int proto = proto_;
+  // A script sees replies in its own protocol (RESP2 unless it called
+  // redis.setresp(3)) and never waits (as in a transaction).
+  const int client_proto = proto_;
   const Multi state = multi_state_;
-  proto_ = 2;
+  proto_ = proto;
   multi_state_ = Multi::kExec;
   in_script_ = true;
   exec_waited_ = false;
   note_command(*spec);
   run_here(*spec, argv, reply);
   in_script_ = false;
-  proto_ = proto;
+  proto_ = client_proto;
   multi_state_ = state;
   if (reply.empty()) {
     MERIDIAN_ASSERT(exec_waited_, "a command of a script ended without a reply");
