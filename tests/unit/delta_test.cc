@@ -30,6 +30,7 @@
 #include "core/data/hll_store.h"
 #include "core/data/keyspace.h"
 #include "core/data/list_position.h"
+#include "core/data/stream_id.h"
 #include "core/data/zset_score.h"
 #include "storage/memory_storage.h"
 
@@ -230,6 +231,38 @@ void pop_head(Keyspace& ks, int64_t now, const std::string& key) {
   ks.write(key, rec, &*old, now);
 }
 
+// XADD as the stream commands write it: an entry field named by its id
+// (region-unique: its sequence is the region) and the anchor field after
+// every id, rewritten each time; an emptied stream keeps its anchor.
+void xadd(Keyspace& ks, int64_t now, const std::string& key, uint64_t ms, uint32_t region) {
+  auto old = ks.find(key, now);
+  if (old && old->type != ValueType::kStream) return;
+  KeyRecord rec = old ? *old : ks.new_collection(ValueType::kStream, key);
+  const std::string anchor(stream::kIdBytes + 1, '\xff');
+  if (!ks.get_field(key, rec, anchor)) ++rec.count;
+  const std::string id = stream::encode(stream::Id{ms, region});
+  if (!ks.get_field(key, rec, id)) ++rec.count;
+  ks.put_field(key, rec, id, "entry" + std::to_string(ms), now);
+  ks.put_field(key, rec, anchor, "last" + std::to_string(ms), now);
+  ks.write(key, rec, old ? &*old : nullptr, now);
+}
+
+// XDEL (or a trim) of the first entry: the anchor stays.
+void xdel_first(Keyspace& ks, int64_t now, const std::string& key) {
+  auto old = ks.find(key, now);
+  if (!old || old->type != ValueType::kStream) return;
+  std::string first;
+  ks.for_each_field(key, *old, [&](std::string_view name, const FieldRecord&) {
+    if (name.size() == stream::kIdBytes) first.assign(name);
+    return false;
+  });
+  if (first.empty()) return;
+  KeyRecord rec = *old;
+  ks.del_field(key, rec, first, now);
+  --rec.count;
+  ks.write(key, rec, &*old, now);
+}
+
 // ZADD of one member, or (`incr`) ZINCRBY by a whole number: a sorted set's
 // members are fields whose value is the score, and the keyspace indexes them.
 void zadd(Keyspace& ks, int64_t now, const std::string& key, const std::string& m, int64_t score,
@@ -274,7 +307,7 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
     if (b % 5 == 0) ms.push_back(ms.front());  // the same member twice in one command
     return ms;
   };
-  switch (op % 24) {
+  switch (op % 26) {
     case 0:
     case 1:
       return r.command([&](Keyspace& ks, int64_t now) { sadd(ks, now, "s" + k, member_list()); });
@@ -358,6 +391,18 @@ std::optional<LogRecord> random_write(Replica& r, int op, int a, int b) {
       return r.command([&](Keyspace& ks, int64_t now) {
         if (b % 4 == 0) return del(ks, now, "ly" + k);
         pfadd(ks, now, "y" + k, b);
+      });
+    case 23:  // streams: st* crdt, lst* lww; x* changes type
+      return r.command([&](Keyspace& ks, int64_t now) {
+        const char* kind = b % 5 == 0 ? "x" : (b % 2 ? "st" : "lst");
+        // ids of this region, or now and then one any region may also add
+        const auto region = static_cast<uint32_t>(b % 3 == 0 ? 99 : r.id);
+        xadd(ks, now, kind + k, static_cast<uint64_t>(a % 50), region);
+      });
+    case 24:
+      return r.command([&](Keyspace& ks, int64_t now) {
+        if (b % 5 == 0) return del(ks, now, (b % 2 ? "st" : "lst") + k);
+        xdel_first(ks, now, (b % 2 ? "st" : "lst") + k);
       });
     default:
       return r.command([&](Keyspace& ks, int64_t now) { sadd(ks, now, "x" + k, member_list()); });
