@@ -36,7 +36,7 @@ std::string encoding(CommandContext& ctx, std::string_view key, const KeyRecord&
   int64_t v = 0;
   if (rec.type == ValueType::kList) return "quicklist";  // every list in 7.0
   if (rec.type == ValueType::kStream) return "stream";
-  if (rec.type == ValueType::kHll) return "raw";         // Redis' HLL strings are never embstr
+  if (rec.type == ValueType::kHll) return "raw";  // Redis' HLL strings are never embstr
   if (rec.type == ValueType::kString) {
     if (integer_encoded(rec.payload, &v)) return "int";
     return rec.payload.size() <= kEmbstrLimit ? "embstr" : "raw";

@@ -37,6 +37,12 @@ StreamMeta StreamMeta::decode(std::string_view in) {
   return m;
 }
 
+std::optional<Id> strict_id(CommandContext& ctx, std::string_view arg, bool* seq_given) {
+  auto id = arg == "-" || arg == "+" ? std::nullopt : stream::parse(arg, 0, seq_given);
+  if (!id) ctx.reply.error(kInvalidStreamId);
+  return id;
+}
+
 StreamMeta stream_meta(CommandContext& ctx, std::string_view key, const KeyRecord& rec) {
   StreamMeta m;
   if (auto f = ctx.keyspace.get_field(key, rec, stream_anchor())) m = StreamMeta::decode(f->value);
@@ -181,11 +187,8 @@ bool parse_trim_option(CommandContext& ctx, size_t* i, TrimSpec* spec) {
     spec->kind = TrimSpec::Kind::kMaxLen;
     spec->maxlen = static_cast<uint64_t>(n);
   } else {
-    auto id = arg == "-" || arg == "+" ? std::nullopt : stream::parse(arg, 0);
-    if (!id) {
-      ctx.reply.error("ERR Invalid stream ID specified as stream command argument");
-      return false;
-    }
+    auto id = strict_id(ctx, arg);
+    if (!id) return false;
     spec->kind = TrimSpec::Kind::kMinId;
     spec->minid = *id;
   }

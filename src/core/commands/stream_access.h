@@ -51,6 +51,13 @@ inline uint64_t stream_length(const KeyRecord& rec) {
   return rec.count > 0 ? rec.count - 1 : 0;
 }
 
+inline constexpr std::string_view kInvalidStreamId =
+    "ERR Invalid stream ID specified as stream command argument";
+// Redis' streamParseStrictIDOrReply: an id ("ms" is ms-0), not "-" or "+";
+// replies kInvalidStreamId when it is none. Given `seq_given`, "ms-*" too.
+std::optional<stream::Id> strict_id(CommandContext& ctx, std::string_view arg,
+                                    bool* seq_given = nullptr);
+
 // The stream's metadata; in a multi-region cluster `last` and `last_added`
 // are at least the last entry's id (an entry from another region may be
 // above what the anchor recorded).

@@ -11,16 +11,9 @@
 namespace meridian {
 namespace {
 
+using cmd::kInvalidStreamId;
+using cmd::strict_id;
 using stream::Id;
-constexpr std::string_view kInvalidId =
-    "ERR Invalid stream ID specified as stream command argument";
-
-// Redis' streamParseStrictIDOrReply: no "-" or "+".
-std::optional<Id> strict_id(CommandContext& ctx, std::string_view arg, bool* seq_given = nullptr) {
-  auto id = arg == "-" || arg == "+" ? std::nullopt : stream::parse(arg, 0, seq_given);
-  if (!id) ctx.reply.error(kInvalidId);
-  return id;
-}
 
 bool limit_option(CommandContext& ctx, size_t* i, cmd::TrimSpec* trim) {
   int64_t n = 0;
@@ -132,7 +125,7 @@ void xrange(CommandContext& ctx) {
     auto id =
         exclusive && (arg == "-" || arg == "+") ? std::nullopt : stream::parse(arg, missing_seq);
     if (!id) {
-      ctx.reply.error(kInvalidId);
+      ctx.reply.error(kInvalidStreamId);
       return std::nullopt;
     }
     if (!exclusive) return id;

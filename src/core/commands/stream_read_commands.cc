@@ -84,8 +84,8 @@ void xread(CommandContext& ctx) {
           "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
           "<consumer> option.");
     }
-    auto id = arg == "-" || arg == "+" ? std::nullopt : stream::parse(arg, 0);
-    if (!id) return ctx.reply.error("ERR Invalid stream ID specified as stream command argument");
+    auto id = cmd::strict_id(ctx, arg);
+    if (!id) return;
     after[k] = *id;
   }
   struct Served {

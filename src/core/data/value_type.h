@@ -5,8 +5,8 @@ namespace meridian {
 
 // The Redis type of a key. Numbered as stored: never renumber.
 // 5: sorted sets. kStream: fields are entries named by id (core/data/
-// stream_id.h) and an anchor (core/commands/stream_access.h). kHll: a HyperLogLog, whose fields are its nonzero
-// registers (core/data/hyperloglog.h); Redis calls it a string.
+// stream_id.h) and an anchor (core/commands/stream_access.h). kHll: a HyperLogLog, whose fields are
+// its nonzero registers (core/data/hyperloglog.h); Redis calls it a string.
 enum class ValueType : uint8_t {
   kNone = 0,
   kString = 1,
