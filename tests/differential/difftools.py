@@ -164,6 +164,8 @@ def check_reply(step, ra, rb, domains=None):
     may contain, see rand_domain."""
     if step.kind == "rand":
         return check_rand(step, ra, rb, domains)
+    if step.kind == "group":
+        return check_group(step, ra, rb)
     if ra == rb:
         return ra, rb
     if step.kind == "unordered":
@@ -224,6 +226,149 @@ def stream_masked(args, raw):
                         if k in STREAM_MASKED_FIELDS and isinstance(x, int) else repr(x))
                        for k, x in pairs])
     return raw
+
+
+# ------------------------------------------------------------ consumer groups
+# Kind "group" (`@group` in scripts): what kind "stream" masks (XADD's clock
+# ids, XINFO STREAM's radix-tree sizes) plus the values consumer groups take
+# from the clock, each replaced by a placeholder where it stands; the RESP
+# types, the structure (RESP2 flat arrays / RESP3 maps, field order, sizes)
+# and every other value are compared exactly, errors and nulls too:
+#   * idle times (ms since the last delivery or the consumer's last action):
+#     the 3rd element of each entry of an extended XPENDING ([id, consumer,
+#     idle, deliveries]) and the "idle" (7.2 also "inactive") field of each
+#     consumer of XINFO CONSUMERS become "<idle>" when they are integers in
+#     [0, GROUP_IDLE_MAX). A value outside is kept, so it never equals the
+#     placeholder (a Meridian reply with garbage there fails); on the
+#     reference it is an error of the script (RuntimeError, checked even when
+#     both replies are equal): an idle time that large cannot be
+#     deterministic (e.g. after XCLAIM ... IDLE 100000000);
+#   * unix times in ms in XINFO STREAM ... FULL: the delivery time of each
+#     entry of a group's PEL ("pending": [id, consumer, time, deliveries])
+#     and of a consumer's PEL ("pending": [id, time, deliveries]) and a
+#     consumer's "seen-time" (7.2 also "active-time") become "<time>" when
+#     they are integers within GROUP_CLOCK_WINDOW of the checker's clock
+#     (10 minutes before to 1 minute after); others (a delivery time set by
+#     XCLAIM ... TIME far in the past) are compared exactly.
+# Replies of other commands are compared exactly (XADD: as kind "stream").
+GROUP_IDLE_MAX = 60000
+GROUP_CLOCK_WINDOW = (600000, 60000)   # ms before / after the checker's clock
+
+
+class GroupTimeError(ValueError):
+    """An idle time outside [0, GROUP_IDLE_MAX) in a reference reply."""
+
+
+class _Masked:
+    def __init__(self, what):
+        self.what = what
+
+    def __repr__(self):
+        return "<%s>" % self.what
+
+    def __eq__(self, other):
+        return isinstance(other, _Masked) and other.what == self.what
+
+    def __hash__(self):
+        return hash(self.what)
+
+
+def _plain_int(x):
+    """A RESP integer (not a RESP3 big number)."""
+    return type(x) is int
+
+
+def _group_form(v, rule, ctx):
+    """The comparable form of the parsed value v under a masking rule:
+    ("idle",), ("time",), ("radix",) (a radix-tree size: its RESP type only),
+    ("each", rule) for every element of an array, ("at", index, rule) for the
+    element `index` of an array, ("fields", {name: rule}) for the values of a
+    RESP3 map / RESP2 flat array of fields, or None (exact). A value that is
+    not what its rule expects is compared exactly."""
+    if rule is None or isinstance(v, Err) or is_null(v):
+        return repr(v)
+    what = rule[0]
+    if what == "idle":
+        if _plain_int(v) and 0 <= v < GROUP_IDLE_MAX:
+            return _Masked("idle")
+        if ctx["reference"]:
+            raise GroupTimeError("idle time %r not in [0, %d)" % (v, GROUP_IDLE_MAX))
+        return repr(v)
+    if what == "time":
+        before, after = GROUP_CLOCK_WINDOW
+        if _plain_int(v) and ctx["now"] - before <= v <= ctx["now"] + after:
+            return _Masked("time")
+        return repr(v)
+    if what == "radix":
+        return "<%s>" % type(v).__name__ if isinstance(v, int) else repr(v)
+    if what == "each" and isinstance(v, Array):
+        return ("Array", [_group_form(x, rule[1], ctx) for x in v])
+    if what == "at" and isinstance(v, Array):
+        return ("Array", [_group_form(x, rule[2] if i == rule[1] else None, ctx)
+                          for i, x in enumerate(v)])
+    if what == "fields":
+        if isinstance(v, RespMap):
+            kind, pairs = "map", list(v)
+        elif isinstance(v, Array) and len(v) % 2 == 0:
+            kind, pairs = "array", list(zip(v[0::2], v[1::2]))
+        else:
+            return repr(v)
+        return (kind, [(repr(k), _group_form(x, rule[1].get(k) if isinstance(k, bytes)
+                                             else None, ctx))
+                       for k, x in pairs])
+    return repr(v)      # not the aggregate the rule expects: exact
+
+
+_GROUP_PEL = ("each", ("at", 2, ("time",)))             # [id, consumer, time, count]
+_GROUP_CONSUMER_PEL = ("each", ("at", 1, ("time",)))    # [id, time, count]
+_GROUP_CONSUMER = ("fields", {b"seen-time": ("time",), b"active-time": ("time",),
+                              b"pending": _GROUP_CONSUMER_PEL})
+_GROUP_INFO = ("fields", {b"pending": _GROUP_PEL, b"consumers": ("each", _GROUP_CONSUMER)})
+GROUP_RULES = {
+    # XINFO STREAM [FULL] (without FULL "groups" is a count: exact)
+    "STREAM": ("fields", {b"radix-tree-keys": ("radix",), b"radix-tree-nodes": ("radix",),
+                          b"groups": ("each", _GROUP_INFO)}),
+    "CONSUMERS": ("each", ("fields", {b"idle": ("idle",), b"inactive": ("idle",)})),
+    # extended XPENDING
+    "XPENDING": ("each", ("at", 2, ("idle",))),
+}
+
+
+def group_masked(args, raw, now_ms=None, reference=False):
+    """A comparable form of the reply `raw` to the command `args`, with what
+    kind "group" ignores masked (raw itself when there is nothing to mask).
+    now_ms: the checker's clock (default: now). reference=True: raise
+    GroupTimeError on an idle time that cannot be deterministic."""
+    name = args[0] if args else ""
+    name = (name.decode("latin-1") if isinstance(name, bytes) else str(name)).upper()
+    if name == "XADD":
+        return stream_masked(args, raw)
+    rule = None
+    if name == "XINFO" and len(args) >= 2:
+        sub = args[1]
+        sub = (sub.decode("latin-1") if isinstance(sub, bytes) else str(sub)).upper()
+        rule = GROUP_RULES.get(sub)
+    elif name == "XPENDING" and len(args) > 3:
+        rule = GROUP_RULES["XPENDING"]
+    if rule is None:
+        return raw
+    v = parse(raw)
+    if isinstance(v, Err) or is_null(v):
+        return raw
+    ctx = {"now": time.time() * 1000 if now_ms is None else now_ms, "reference": reference}
+    return _group_form(v, rule, ctx)
+
+
+def check_group(step, ra, rb):
+    now = time.time() * 1000
+    try:
+        ma = group_masked(step.args, ra, now, reference=True)
+    except GroupTimeError as e:
+        raise RuntimeError("reference redis fails the @group checks on %s (%s): %r"
+                           % (step.show(), e, ra))
+    if ra == rb or ma == _safe(group_masked, step.args, rb, now):
+        return ra, rb
+    raise Mismatch(step, ra, rb)
 
 
 # ------------------------------------------------------------ random replies
@@ -508,10 +653,13 @@ def fail_on(report):
 # tolerance, `@scan` full-iteration union (SCAN, SSCAN, HSCAN, ZSCAN), `@hello` HELLO
 # without server/version/id, `@rand` random replies (see check_rand), `@stream`
 # XADD's clock-made ids and XINFO STREAM's radix-tree sizes masked (see
-# stream_masked). Items may also be tuples of arguments (binary data) or Steps.
+# stream_masked), `@group` the same plus the idle and delivery / seen times of
+# consumer groups (XPENDING, XINFO CONSUMERS, XINFO STREAM FULL) masked (see
+# group_masked). Items may also be tuples of arguments (binary data) or Steps.
 
 PREFIX_KIND = {"~": "unordered", "%": "pairs", "@ttl": "ttl", "@pttl": "ttl",
-               "@scan": "scan", "@hello": "hello", "@rand": "rand", "@stream": "stream"}
+               "@scan": "scan", "@hello": "hello", "@rand": "rand", "@stream": "stream",
+               "@group": "group"}
 T0 = int(time.time())
 
 

@@ -71,3 +71,19 @@ def test_cache_invalidation(regions):
     assert "30 prices changed in 3 regions; every region's cache is current" in out.stdout
     # every region's application heard every change, its own included
     assert "invalidations received: us 30, eu 30, ap 30" in out.stdout, out.stdout
+
+
+def test_stream_workers(regions):
+    c, arg = regions
+    out = run_example("stream_workers.py", arg)
+    assert out.returncode == 0, out.stdout + out.stderr
+    # 40 orders x 3 regions, amounts 1..40 each
+    assert "120 orders from 3 regions billed by 3 workers in" in out.stdout, out.stdout
+    assert "total 2460 (expected 2460)" in out.stdout, out.stdout
+    assert "5 taken over from a crashed worker (it read 5)" in out.stdout, out.stdout
+    assert "billed twice: 0" in out.stdout, out.stdout
+    assert "pending in every region: 0" in out.stdout, out.stdout
+    for n in c.names:
+        groups = c.client(n).xinfo_groups("orders")
+        assert [g["name"] for g in groups] == [b"billing"]
+        assert groups[0]["pending"] == 0

@@ -1,7 +1,8 @@
 """redis-py, unchanged, against a three-region cluster of real processes:
 its transactional pipeline(), transaction() with WATCH, register_script,
-pubsub() with get_message and listen, and blpop, each used in one region
-with the result checked in another."""
+pubsub() with get_message and listen, blpop, and a stream consumer group
+(xgroup_create, xreadgroup, xack, xpending, xautoclaim), each used in one
+region with the result checked in another."""
 
 import pytest
 
@@ -72,3 +73,28 @@ def test_blpop(regions):
     # redis-py's blpop timeout is in seconds; the push comes from us-east
     us.rpush("py:jobs", "j1")
     assert ap.blpop(["py:none", "py:jobs"], timeout=5) in (("py:jobs", "j1"), ["py:jobs", "j1"])
+
+
+def test_stream_consumer_group(regions):
+    us, eu = client(regions, "us"), client(regions, "eu")
+    us.xgroup_create("py:events", "workers", id="0", mkstream=True)
+    ids = [eu.xadd("py:events", {"n": str(i)}) for i in range(4)]
+    wait_until(lambda: us.xlen("py:events") == 4, desc="eu's entries in us")
+    got = us.xreadgroup("workers", "w1", {"py:events": ">"}, count=3)
+    assert [(i, f) for i, f in got[0][1]] == [(ids[k], {"n": str(k)}) for k in range(3)]
+    assert us.xack("py:events", "workers", ids[0], ids[1]) == 2
+    # the group's progress, its pending entry and the acks replicate
+    wait_until(lambda: eu.xpending("py:events", "workers")["pending"] == 1,
+               desc="one pending entry in eu")
+    assert eu.xinfo_groups("py:events")[0]["last-delivered-id"] == ids[2]
+    # eu's consumer goes on after what us delivered, and takes over w1's
+    # entry (XAUTOCLAIM with no minimum idle time takes every pending one)
+    rest = eu.xreadgroup("workers", "w2", {"py:events": ">"}, block=2000)
+    assert [i for i, _ in rest[0][1]] == [ids[3]]
+    _cursor, claimed, _deleted = eu.xautoclaim("py:events", "workers", "w2", 0, "0-0")
+    assert [i for i, _ in claimed] == [ids[2], ids[3]]
+    assert {c["name"]: c["pending"] for c in eu.xinfo_consumers("py:events", "workers")} == {
+        "w1": 0, "w2": 2}
+    assert eu.xack("py:events", "workers", ids[2], ids[3]) == 2
+    wait_until(lambda: us.xpending("py:events", "workers")["pending"] == 0,
+               desc="nothing pending in us")

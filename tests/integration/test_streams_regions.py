@@ -3,7 +3,8 @@
 never collide and carry the region's id, every region ends with the same
 entries in the same order, XDEL / XTRIM / an emptied stream replicate, and
 XREAD BLOCK in one region is woken by an XADD in another about one one-way
-delay later."""
+delay later, and so is XREADGROUP BLOCK, whose delivery then moves the
+group on in every region."""
 
 import threading
 import time
@@ -12,7 +13,7 @@ import pytest
 
 from lib.cluster import THREE_REGION_WAN, THREE_REGIONS, running
 from lib.harness import wait_until
-from lib.resp import Err, encode_command
+from lib.resp import NULL_ARRAY, Err, encode_command
 
 REGION_IDS = {name: i + 1 for i, name in enumerate(THREE_REGIONS)}  # as cluster.py numbers them
 
@@ -75,6 +76,26 @@ def test_xread_block_in_one_region_is_woken_by_an_xadd_in_another(regions):
     assert reply == [[b"feed", [[new_id, [b"k", b"v"]]]]]
     # us-eu is 100 ms round trip: the entry travels once
     assert 0.04 <= took < 0.5, took
+
+
+def test_xreadgroup_block_in_one_region_is_woken_by_an_xadd_in_another(regions):
+    eu, us = regions["eu"].conn(), regions["us"].conn()
+    assert us.call("XGROUP", "CREATE", "jobs", "g", "$", "MKSTREAM") == "OK"
+    wait_until(lambda: eu.call("EXISTS", "jobs") == 1, desc="the group's stream in eu")
+    eu.send_raw(encode_command("XREADGROUP", "GROUP", "g", "worker", "BLOCK", "10000",
+                               "STREAMS", "jobs", ">"))
+    wait_until(lambda: "blocked_clients:1" in eu_info(regions), desc="the worker blocked in eu")
+    start = time.monotonic()
+    new_id = us.call("XADD", "jobs", "*", "task", "t1")
+    reply = eu.read(timeout=5)
+    took = time.monotonic() - start
+    assert reply == [[b"jobs", [[new_id, [b"task", b"t1"]]]]]
+    assert 0.04 <= took < 0.5, took
+    # the delivery and its pending entry reach us-east: nothing is new there
+    wait_until(lambda: us.call("XPENDING", "jobs", "g")[0] == 1, desc="the pending entry in us")
+    assert us.call("XREADGROUP", "GROUP", "g", "other", "STREAMS", "jobs", ">") == NULL_ARRAY
+    assert us.call("XACK", "jobs", "g", new_id) == 1
+    wait_until(lambda: eu.call("XPENDING", "jobs", "g")[0] == 0, desc="the ack in eu")
 
 
 def eu_info(regions):

@@ -239,7 +239,10 @@ void xadd(Keyspace& ks, int64_t now, const std::string& key, uint64_t ms, uint32
   if (old && old->type != ValueType::kStream) return;
   KeyRecord rec = old ? *old : ks.new_collection(ValueType::kStream, key);
   const std::string anchor(stream::kIdBytes + 1, '\xff');
-  if (!ks.get_field(key, rec, anchor)) ++rec.count;
+  if (!ks.get_field(key, rec, anchor)) {
+    ++rec.count;
+    ++rec.extra;  // the anchor is no entry
+  }
   const std::string id = stream::encode(stream::Id{ms, region});
   if (!ks.get_field(key, rec, id)) ++rec.count;
   ks.put_field(key, rec, id, "entry" + std::to_string(ms), now);

@@ -33,6 +33,8 @@ CommandTable::CommandTable() {
   register_hll_commands(*this);
   register_stream_commands(*this);
   register_stream_read_commands(*this);
+  register_stream_info_command(*this);
+  register_stream_group_commands(*this);
   register_dump_commands(*this);
   register_geo_commands(*this);
   register_geo_search_commands(*this);

@@ -110,6 +110,8 @@ void register_zset_store_commands(CommandTable& table);
 void register_hll_commands(CommandTable& table);
 void register_stream_commands(CommandTable& table);
 void register_stream_read_commands(CommandTable& table);
+void register_stream_info_command(CommandTable& table);
+void register_stream_group_commands(CommandTable& table);
 void register_dump_commands(CommandTable& table);
 void register_geo_commands(CommandTable& table);
 void register_geo_search_commands(CommandTable& table);

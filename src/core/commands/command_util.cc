@@ -37,6 +37,12 @@ void reply_help(Reply& reply, std::span<const char* const> lines) {
   for (const char* l : lines) reply.simple(l);
 }
 
+void subcommand_syntax_error(Reply& reply, std::string_view sub, std::string_view command) {
+  reply.error("ERR unknown subcommand or wrong number of arguments for '" +
+              std::string(as_c_string(sub).substr(0, 128)) + "'. Try " + std::string(command) +
+              " HELP.");
+}
+
 void unknown_subcommand(Reply& reply, std::string_view sub, std::string_view command) {
   reply.error("ERR unknown subcommand '" + std::string(as_c_string(sub).substr(0, 128)) +
               "'. Try " + std::string(command) + " HELP.");

@@ -32,6 +32,9 @@ std::string lower(std::string_view s);
 void reply_help(Reply& reply, std::span<const char* const> lines);
 // Redis' error for an unknown subcommand `sub` of `command` ("OBJECT").
 void unknown_subcommand(Reply& reply, std::string_view sub, std::string_view command);
+// Redis' addReplySubcommandSyntaxError: a known subcommand `sub` of
+// `command` with arguments it cannot take.
+void subcommand_syntax_error(Reply& reply, std::string_view sub, std::string_view command);
 
 // What Redis' "%s" prints of an argument: up to its first NUL byte.
 inline std::string_view as_c_string(std::string_view s) {

@@ -68,6 +68,7 @@ void copy_key(CommandContext& ctx, std::string_view src, const KeyRecord& from,
       more = batch.size() == kCopyBatch;
       for (const auto& [f, v] : batch) ctx.keyspace.put_field(dst, rec, f, v, ctx.now_ms);
       rec.count += batch.size();
+      rec.extra = from.extra;
       if (!batch.empty()) after = batch.back().first;
     }
   } else {

@@ -84,8 +84,7 @@ void spublish(CommandContext& ctx) {
 
 void reply_names(CommandContext& ctx, Kind kind) {
   if (ctx.argv.size() > 3) {
-    return ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" +
-                           std::string(cmd::as_c_string(ctx.argv[1])) + "'. Try PUBSUB HELP.");
+    return cmd::subcommand_syntax_error(ctx.reply, ctx.argv[1], "PUBSUB");
   }
   auto names =
       ctx.region.pubsub().active(kind, ctx.argv.size() == 3 ? ctx.argv[2] : std::string_view{});

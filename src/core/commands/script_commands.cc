@@ -266,8 +266,7 @@ void function_restore(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   if (argv.size() < 3) return cmd::arity_error(ctx.reply, "function|restore");
   if (argv.size() > 4) {
-    return ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" +
-                           std::string(cmd::as_c_string(argv[1])) + "'. Try FUNCTION HELP.");
+    return cmd::subcommand_syntax_error(ctx.reply, argv[1], "FUNCTION");
   }
   auto policy = Functions::RestorePolicy::kAppend;
   if (argv.size() == 4) {

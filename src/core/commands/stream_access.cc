@@ -43,9 +43,31 @@ std::optional<Id> strict_id(CommandContext& ctx, std::string_view arg, bool* seq
   return id;
 }
 
+std::optional<Id> interval_id(CommandContext& ctx, std::string_view arg, bool start) {
+  const uint64_t missing_seq = start ? 0 : UINT64_MAX;
+  const bool exclusive = !arg.empty() && arg[0] == '(';
+  if (exclusive) arg.remove_prefix(1);
+  auto id =
+      exclusive && (arg == "-" || arg == "+") ? std::nullopt : stream::parse(arg, missing_seq);
+  if (!id) {
+    ctx.reply.error(kInvalidStreamId);
+    return std::nullopt;
+  }
+  if (!exclusive) return id;
+  auto moved = start ? stream::next(*id) : stream::prev(*id);
+  if (!moved) {
+    ctx.reply.error(start ? "ERR invalid start ID for the interval"
+                          : "ERR invalid end ID for the interval");
+  }
+  return moved;
+}
+
 StreamMeta stream_meta(CommandContext& ctx, std::string_view key, const KeyRecord& rec) {
   StreamMeta m;
-  if (auto f = ctx.keyspace.get_field(key, rec, stream_anchor())) m = StreamMeta::decode(f->value);
+  if (auto f = ctx.keyspace.get_field(key, rec, stream_anchor())) {
+    m = StreamMeta::decode(f->value);
+    m.stored = true;
+  }
   if (ctx.keyspace.merging()) {
     if (auto last = edge_entry(ctx, key, rec, true)) {
       m.last = std::max(m.last, *last);
@@ -57,7 +79,10 @@ StreamMeta stream_meta(CommandContext& ctx, std::string_view key, const KeyRecor
 
 void put_stream_meta(CommandContext& ctx, std::string_view key, KeyRecord& rec,
                      const StreamMeta& meta) {
-  if (rec.count == 0) rec.count = 1;  // the anchor of a new stream
+  if (!meta.stored) {
+    ++rec.count;
+    ++rec.extra;
+  }
   ctx.keyspace.put_field(key, rec, stream_anchor(), meta.encode(), ctx.now_ms);
 }
 
@@ -110,7 +135,8 @@ void scan_entries(CommandContext& ctx, std::string_view key, const KeyRecord& re
   if (end < start) return;
   auto visit = [&](std::string_view name, const FieldRecord& f) {
     auto id = stream::decode(name);
-    if (!id) return true;  // the anchor
+    // Past the entries (forwards): consumer groups, then the anchor.
+    if (!id) return reverse;
     if (reverse ? *id < start : *id > end) return false;
     if (reverse ? *id > end : *id < start) return true;
     return fn(*id, f.value);

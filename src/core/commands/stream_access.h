@@ -43,12 +43,15 @@ struct StreamMeta {
   stream::Id tail_node;
   uint64_t tail_used = 0;
   uint64_t tail_live = 0;  // entries of the last node still there
+  // Read from a stored anchor (a stream may lack one: group records written
+  // concurrently with a DEL elsewhere survive it without their anchor).
+  bool stored = false;
   std::string encode() const;
   static StreamMeta decode(std::string_view in);
 };
 
 inline uint64_t stream_length(const KeyRecord& rec) {
-  return rec.count > 0 ? rec.count - 1 : 0;
+  return rec.elements();
 }
 
 inline constexpr std::string_view kInvalidStreamId =
@@ -58,11 +61,16 @@ inline constexpr std::string_view kInvalidStreamId =
 std::optional<stream::Id> strict_id(CommandContext& ctx, std::string_view arg,
                                     bool* seq_given = nullptr);
 
+// Redis' streamParseIntervalIDOrReply: a range bound of XRANGE, XPENDING,
+// XAUTOCLAIM: "-", "+", an id ("ms": ms-0 as a start, ms-max as an end), or
+// "(" and an id for the id after it (a start) or before it (an end).
+std::optional<stream::Id> interval_id(CommandContext& ctx, std::string_view arg, bool start);
+
 // The stream's metadata; in a multi-region cluster `last` and `last_added`
 // are at least the last entry's id (an entry from another region may be
 // above what the anchor recorded).
 StreamMeta stream_meta(CommandContext& ctx, std::string_view key, const KeyRecord& rec);
-// Stores `meta` in the anchor (adding it to rec.count for a new stream).
+// Stores `meta` in the anchor (adding it to rec.count unless meta.stored).
 void put_stream_meta(CommandContext& ctx, std::string_view key, KeyRecord& rec,
                      const StreamMeta& meta);
 // A new, empty stream record with its anchor; the caller writes it.

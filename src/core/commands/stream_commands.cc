@@ -119,26 +119,9 @@ template <bool kRev>
 void xrange(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   std::string_view start_arg = argv[kRev ? 3 : 2], end_arg = argv[kRev ? 2 : 3];
-  auto bound = [&](std::string_view arg, uint64_t missing_seq) -> std::optional<Id> {
-    const bool exclusive = !arg.empty() && arg[0] == '(';
-    if (exclusive) arg.remove_prefix(1);
-    auto id =
-        exclusive && (arg == "-" || arg == "+") ? std::nullopt : stream::parse(arg, missing_seq);
-    if (!id) {
-      ctx.reply.error(kInvalidStreamId);
-      return std::nullopt;
-    }
-    if (!exclusive) return id;
-    auto moved = missing_seq == 0 ? stream::next(*id) : stream::prev(*id);
-    if (!moved) {
-      ctx.reply.error(missing_seq == 0 ? "ERR invalid start ID for the interval"
-                                       : "ERR invalid end ID for the interval");
-    }
-    return moved;
-  };
-  auto start = bound(start_arg, 0);
+  auto start = cmd::interval_id(ctx, start_arg, true);
   if (!start) return;
-  auto end = bound(end_arg, UINT64_MAX);
+  auto end = cmd::interval_id(ctx, end_arg, false);
   if (!end) return;
   int64_t count = -1;
   for (size_t j = 4; j < argv.size(); ++j) {

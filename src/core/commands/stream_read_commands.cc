@@ -1,9 +1,12 @@
-// XREAD (with BLOCK) and XINFO STREAM / GROUPS / CONSUMERS / HELP.
+// XREAD and XREADGROUP (with BLOCK). A group read delivers entries past the
+// group's last id (">") or serves the consumer's own pending entries again
+// (an id), keeping the group's records (core/commands/stream_groups.h).
 #include <string>
 #include <vector>
 
 #include "core/commands/command_util.h"
 #include "core/commands/stream_access.h"
+#include "core/commands/stream_groups.h"
 #include "core/region/region.h"
 
 namespace meridian {
@@ -11,7 +14,7 @@ namespace {
 
 using stream::Id;
 
-// XREAD's BLOCK: milliseconds, as Redis' getTimeoutFromObjectOrReply.
+// BLOCK: milliseconds, as Redis' getTimeoutFromObjectOrReply.
 bool block_ms(CommandContext& ctx, std::string_view arg, int64_t* ms) {
   auto v = parse_int64(arg);
   if (!v) {
@@ -30,48 +33,123 @@ bool block_ms(CommandContext& ctx, std::string_view arg, int64_t* ms) {
   return true;
 }
 
-// XREAD [COUNT count] [BLOCK ms] STREAMS key [key ...] id [id ...]
-void xread(CommandContext& ctx) {
-  const auto& argv = ctx.argv;
+// The options of XREAD and XREADGROUP, as Redis' xreadCommand reads them.
+struct ReadArgs {
   int64_t timeout = -1;  // no BLOCK
   int64_t count = 0;     // 0: no limit
   size_t streams_at = 0, n = 0;
+  std::optional<std::string_view> group;
+  std::string_view consumer;
+  bool noack = false;
+  std::string_view key(const CommandContext& ctx, size_t k) const {
+    return ctx.argv[streams_at + k];
+  }
+  std::string_view id(const CommandContext& ctx, size_t k) const {
+    return ctx.argv[streams_at + n + k];
+  }
+};
+
+bool parse_read_args(CommandContext& ctx, bool grouped, ReadArgs* a) {
+  const auto& argv = ctx.argv;
   for (size_t i = 1; i < argv.size(); ++i) {
-    const bool more = i + 1 < argv.size();
+    const size_t more = argv.size() - i - 1;
     std::string_view o = argv[i];
-    if (cmd::equals_ci(o, "block") && more) {
+    if (cmd::equals_ci(o, "block") && more > 0) {
       if (ctx.session.in_script()) {
-        return ctx.reply.error("ERR xread command is not allowed with BLOCK option from scripts");
+        ctx.reply.error("ERR " + std::string(grouped ? "xreadgroup" : "xread") +
+                        " command is not allowed with BLOCK option from scripts");
+        return false;
       }
-      if (!block_ms(ctx, argv[++i], &timeout)) return;
-    } else if (cmd::equals_ci(o, "count") && more) {
-      if (!cmd::int_arg(ctx, argv[++i], &count)) return;
-      if (count < 0) count = 0;
-    } else if (cmd::equals_ci(o, "streams") && more) {
-      streams_at = i + 1;
-      if ((argv.size() - streams_at) % 2 != 0) {
-        return ctx.reply.error(
+      if (!block_ms(ctx, argv[++i], &a->timeout)) return false;
+    } else if (cmd::equals_ci(o, "count") && more > 0) {
+      if (!cmd::int_arg(ctx, argv[++i], &a->count)) return false;
+      if (a->count < 0) a->count = 0;
+    } else if (cmd::equals_ci(o, "streams") && more > 0) {
+      a->streams_at = i + 1;
+      if ((argv.size() - a->streams_at) % 2 != 0) {
+        ctx.reply.error(
             "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be "
             "specified.");
+        return false;
       }
-      n = (argv.size() - streams_at) / 2;
+      a->n = (argv.size() - a->streams_at) / 2;
       break;
-    } else if (cmd::equals_ci(o, "group") && i + 2 < argv.size()) {
-      return ctx.reply.error(
-          "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+    } else if (cmd::equals_ci(o, "group") && more >= 2) {
+      if (!grouped) {
+        ctx.reply.error(
+            "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+        return false;
+      }
+      a->group = argv[i + 1];
+      a->consumer = argv[i + 2];
+      i += 2;
     } else if (cmd::equals_ci(o, "noack")) {
-      return ctx.reply.error(
-          "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+      if (!grouped) {
+        ctx.reply.error(
+            "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+        return false;
+      }
+      a->noack = true;
     } else {
-      return ctx.reply.error(cmd::kSyntax);
+      ctx.reply.error(cmd::kSyntax);
+      return false;
     }
   }
-  if (streams_at == 0) return ctx.reply.error(cmd::kSyntax);
+  if (a->streams_at == 0) {
+    ctx.reply.error(cmd::kSyntax);
+    return false;
+  }
+  if (grouped && !a->group) {
+    ctx.reply.error("ERR Missing GROUP option for XREADGROUP");
+    return false;
+  }
+  return true;
+}
+
+// What one stream answers: entries, or (XREADGROUP's history) an id with no
+// entry left.
+struct Served {
+  std::string_view key;
+  std::vector<std::pair<Id, std::optional<std::string>>> items;
+};
+
+void reply_served(CommandContext& ctx, const std::vector<Served>& served) {
+  if (ctx.session.proto() == 3) {
+    ctx.reply.map(served.size());
+  } else {
+    ctx.reply.array(served.size());
+  }
+  for (const auto& s : served) {
+    if (ctx.session.proto() != 3) ctx.reply.array(2);
+    ctx.reply.bulk(s.key);
+    ctx.reply.array(s.items.size());
+    for (const auto& [id, value] : s.items) {
+      if (value) {
+        cmd::reply_entry(ctx, id, *value);
+      } else {
+        ctx.reply.array(2);
+        ctx.reply.bulk(stream::format(id));
+        ctx.reply.null_array();
+      }
+    }
+  }
+}
+
+Served as_served(std::string_view key, cmd::Entries entries) {
+  Served s{key, {}};
+  for (auto& [id, v] : entries) s.items.emplace_back(id, std::move(v));
+  return s;
+}
+
+// XREAD [COUNT count] [BLOCK ms] STREAMS key [key ...] id [id ...]
+void xread(CommandContext& ctx) {
+  ReadArgs a;
+  if (!parse_read_args(ctx, false, &a)) return;
   // The ids: what each stream must go past ("$": its last id now).
-  std::vector<Id> after(n);
+  std::vector<Id> after(a.n);
   bool dollar = false;
-  for (size_t k = 0; k < n; ++k) {
-    std::string_view key = argv[streams_at + k], arg = argv[streams_at + n + k];
+  for (size_t k = 0; k < a.n; ++k) {
+    std::string_view key = a.key(ctx, k), arg = a.id(ctx, k);
     std::optional<KeyRecord> rec;
     if (!cmd::blocking_source(ctx, key, ValueType::kStream, rec)) return;
     if (arg == "$") {
@@ -88,172 +166,140 @@ void xread(CommandContext& ctx) {
     if (!id) return;
     after[k] = *id;
   }
-  struct Served {
-    std::string_view key;
-    cmd::Entries entries;
-  };
   std::vector<Served> served;
-  for (size_t k = 0; k < n; ++k) {
-    std::string_view key = argv[streams_at + k];
+  for (size_t k = 0; k < a.n; ++k) {
+    std::string_view key = a.key(ctx, k);
     std::optional<KeyRecord> rec;
     if (!cmd::blocking_source(ctx, key, ValueType::kStream, rec)) return;
     if (!rec || after[k].is_max()) continue;
-    Served s{key, cmd::read_entries(ctx, key, *rec, *stream::next(after[k]), stream::kMaxId, false,
-                                    static_cast<uint64_t>(count))};
+    auto entries = cmd::read_entries(ctx, key, *rec, *stream::next(after[k]), stream::kMaxId, false,
+                                     static_cast<uint64_t>(a.count));
     // A waiting reader is served once an XADD went past its id, even if
     // trimming took the entry again (Redis answers it an empty list).
-    const bool moved = s.entries.empty() && ctx.session.retrying_blocked() &&
+    const bool moved = entries.empty() && ctx.session.retrying_blocked() &&
                        after[k] < cmd::stream_meta(ctx, key, *rec).last_added;
-    if (!s.entries.empty() || moved) served.push_back(std::move(s));
+    if (!entries.empty() || moved) served.push_back(as_served(key, std::move(entries)));
   }
-  if (!served.empty()) {
-    if (ctx.session.proto() == 3) {
-      ctx.reply.map(served.size());
-    } else {
-      ctx.reply.array(served.size());
-    }
-    for (const auto& s : served) {
-      if (ctx.session.proto() != 3) ctx.reply.array(2);
-      ctx.reply.bulk(s.key);
-      cmd::reply_entries(ctx, s.entries);
-    }
-    return;
-  }
-  if (timeout < 0) return ctx.reply.null_array();
-  std::vector<std::string_view> keys(argv.begin() + static_cast<ptrdiff_t>(streams_at),
-                                     argv.begin() + static_cast<ptrdiff_t>(streams_at + n));
+  if (!served.empty()) return reply_served(ctx, served);
+  if (a.timeout < 0) return ctx.reply.null_array();
+  std::vector<std::string_view> keys(ctx.argv.begin() + static_cast<ptrdiff_t>(a.streams_at),
+                                     ctx.argv.begin() + static_cast<ptrdiff_t>(a.streams_at + a.n));
   std::vector<std::string> retry;
   if (dollar) {
     // Woken, it serves what came after the ids "$" stood for now.
-    retry.assign(argv.begin(), argv.end());
-    for (size_t k = 0; k < n; ++k) retry[streams_at + n + k] = stream::format(after[k]);
+    retry.assign(ctx.argv.begin(), ctx.argv.end());
+    for (size_t k = 0; k < a.n; ++k) retry[a.streams_at + a.n + k] = stream::format(after[k]);
   }
-  cmd::block(ctx, keys, timeout, false, std::move(retry));
+  cmd::block(ctx, keys, a.timeout, false, std::move(retry));
 }
 
-// A stream for XINFO: WRONGTYPE or "no such key" replied when there is none.
-const KeyRecord* info_stream(CommandContext& ctx, std::string_view key) {
-  const KeyRecord* rec = nullptr;
-  if (!cmd::peek(ctx, key, ValueType::kStream, rec)) return nullptr;
-  if (rec == nullptr) ctx.reply.error("ERR no such key");
-  return rec;
-}
-
-void reply_id(CommandContext& ctx, Id id) {
-  ctx.reply.bulk(stream::format(id));
-}
-
-// XINFO STREAM key [FULL [COUNT count]]
-void xinfo_stream(CommandContext& ctx) {
-  const auto& argv = ctx.argv;
-  const KeyRecord* found = info_stream(ctx, argv[2]);
-  if (found == nullptr) return;
-  bool full = false;
-  int64_t count = 10;
-  if (argv.size() > 3) {
-    const bool ok = cmd::equals_ci(argv[3], "full") &&
-                    (argv.size() == 4 || (argv.size() == 6 && cmd::equals_ci(argv[4], "count")));
-    if (!ok) {
-      return ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" +
-                             std::string(cmd::as_c_string(argv[1])) + "'. Try XINFO HELP.");
+// One stream of an XREADGROUP: new entries past the group's last id, or the
+// consumer's pending entries after `after`. Nothing when ">" finds nothing
+// new (the stream is left out of the reply).
+std::optional<Served> read_group(CommandContext& ctx, const ReadArgs& a, std::string_view key,
+                                 const KeyRecord& old, std::optional<Id> after) {
+  KeyRecord rec = old;
+  cmd::StreamGroups groups(ctx, key, rec);
+  cmd::StreamGroup g = *groups.find(*a.group);
+  const auto limit = static_cast<uint64_t>(a.count);
+  Served s{key, {}};
+  if (!after) {
+    auto top = cmd::edge_entry(ctx, key, rec, true);
+    if (!top || *top <= g.last_id) return std::nullopt;
+    groups.touch_consumer(g, a.consumer);
+    const cmd::StreamShape shape = cmd::stream_shape(ctx, key, rec);
+    s = as_served(key, cmd::read_entries(ctx, key, rec, *stream::next(g.last_id), stream::kMaxId,
+                                         false, limit));
+    for (const auto& item : s.items) {
+      cmd::note_delivery(shape, g, item.first);
+      if (!a.noack) groups.put_pending(g, {item.first, std::string(a.consumer), ctx.now_ms, 1});
     }
-    full = true;
-    if (argv.size() == 6) {
-      if (!cmd::int_arg(ctx, argv[5], &count)) return;
-      if (count < 0) count = 10;
+    groups.delivered(g);
+  } else {
+    groups.touch_consumer(g, a.consumer);
+    std::vector<cmd::PendingEntry> again;
+    auto from = stream::next(*after);
+    if (from) {
+      groups.for_each_pending(g, *from, [&](const cmd::PendingEntry& p) {
+        if (p.consumer != a.consumer) return true;
+        auto f = ctx.keyspace.get_field(key, rec, stream::encode(p.id));
+        s.items.emplace_back(p.id, f ? std::optional<std::string>(f->value) : std::nullopt);
+        if (f) again.push_back(p);
+        return limit == 0 || s.items.size() < limit;
+      });
     }
-  }
-  const KeyRecord rec = *found;
-  const std::string_view key = argv[2];
-  const cmd::StreamMeta meta = cmd::stream_meta(ctx, key, rec);
-  const uint64_t len = cmd::stream_length(rec);
-  const auto first = cmd::edge_entry(ctx, key, rec, false);
-  // Redis' radix tree holds a node per 100 entries (stream-node-max-
-  // entries); Meridian stores entries one per field and reports that shape.
-  const uint64_t nodes = (len + cmd::kStreamNodeEntries - 1) / cmd::kStreamNodeEntries;
-  ctx.reply.map(full ? 9 : 10);
-  ctx.reply.bulk("length");
-  ctx.reply.integer(static_cast<int64_t>(len));
-  ctx.reply.bulk("radix-tree-keys");
-  ctx.reply.integer(static_cast<int64_t>(nodes));
-  ctx.reply.bulk("radix-tree-nodes");
-  ctx.reply.integer(static_cast<int64_t>(nodes + 1));
-  ctx.reply.bulk("last-generated-id");
-  reply_id(ctx, meta.last);
-  ctx.reply.bulk("max-deleted-entry-id");
-  reply_id(ctx, meta.max_deleted);
-  ctx.reply.bulk("entries-added");
-  ctx.reply.integer(static_cast<int64_t>(meta.entries_added));
-  ctx.reply.bulk("recorded-first-entry-id");
-  reply_id(ctx, first.value_or(stream::kMinId));
-  if (full) {
-    ctx.reply.bulk("entries");
-    cmd::reply_entries(ctx, cmd::read_entries(ctx, key, rec, stream::kMinId, stream::kMaxId, false,
-                                              static_cast<uint64_t>(count)));
-    ctx.reply.bulk("groups");
-    ctx.reply.array(0);
-    return;
-  }
-  ctx.reply.bulk("groups");
-  ctx.reply.integer(0);
-  for (bool last : {false, true}) {
-    ctx.reply.bulk(last ? "last-entry" : "first-entry");
-    std::string value;
-    if (auto id = cmd::edge_entry(ctx, key, rec, last, &value)) {
-      cmd::reply_entry(ctx, *id, value);
-    } else {
-      ctx.reply.null();
+    for (auto& p : again) {
+      p.delivered_ms = ctx.now_ms;
+      ++p.deliveries;
+      groups.put_pending(g, p);
     }
   }
+  if (groups.changed()) ctx.keyspace.write(key, rec, &old, ctx.now_ms);
+  return s;
 }
 
-void xinfo(CommandContext& ctx) {
-  const auto& argv = ctx.argv;
-  const std::string_view sub = argv[1];
-  struct Sub {
-    const char* name;
-    int arity;
-  };
-  static constexpr Sub kSubs[] = {{"stream", -3}, {"groups", 3}, {"consumers", 4}, {"help", 2}};
-  const Sub* found = nullptr;
-  for (const auto& s : kSubs) {
-    if (cmd::equals_ci(sub, s.name)) found = &s;
+// XREADGROUP GROUP group consumer [COUNT count] [BLOCK ms] [NOACK]
+//   STREAMS key [key ...] id [id ...]
+void xreadgroup(CommandContext& ctx) {
+  ReadArgs a;
+  if (!parse_read_args(ctx, true, &a)) return;
+  const bool woken = ctx.session.retrying_blocked();
+  std::vector<std::optional<Id>> after(a.n);  // nothing: ">"
+  for (size_t k = 0; k < a.n; ++k) {
+    std::string_view key = a.key(ctx, k), arg = a.id(ctx, k);
+    std::optional<KeyRecord> rec;
+    if (!cmd::blocking_source(ctx, key, ValueType::kStream, rec)) return;
+    if (!rec && woken) return ctx.reply.error("UNBLOCKED the stream key no longer exists");
+    if (!rec || !cmd::StreamGroups(ctx, key, *rec).find(*a.group)) {
+      if (woken) {
+        return ctx.reply.error(
+            "NOGROUP the consumer group this client was blocked on no longer exists");
+      }
+      return ctx.reply.error("NOGROUP No such key '" + std::string(key) + "' or consumer group '" +
+                             std::string(*a.group) + "' in XREADGROUP with GROUP option");
+    }
+    if (arg == "$") {
+      return ctx.reply.error(
+          "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the "
+          "history of this consumer by specifying a proper ID, or use the > ID to get new "
+          "messages. The $ ID would just return an empty result set.");
+    }
+    if (arg == ">") continue;
+    after[k] = cmd::strict_id(ctx, arg);
+    if (!after[k]) return;
+    // Redis stands for ">" with the largest id: given, it reads as ">".
+    if (after[k]->is_max()) after[k].reset();
   }
-  if (found == nullptr) return cmd::unknown_subcommand(ctx.reply, sub, "XINFO");
-  const auto argc = static_cast<int64_t>(argv.size());
-  if (found->arity > 0 ? argc != found->arity : argc < -found->arity) {
-    return cmd::arity_error(ctx.reply, std::string("xinfo|") + found->name);
+  std::vector<Served> served;
+  for (size_t k = 0; k < a.n; ++k) {
+    std::string_view key = a.key(ctx, k);
+    std::optional<KeyRecord> rec;
+    if (!cmd::blocking_source(ctx, key, ValueType::kStream, rec) || !rec) continue;
+    if (auto s = read_group(ctx, a, key, *rec, after[k])) served.push_back(std::move(*s));
   }
-  if (cmd::equals_ci(sub, "help")) {
-    static const char* const kHelp[] = {
-        "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "CONSUMERS <key> <groupname>",
-        "    Show consumers of <groupname>.",
-        "GROUPS <key>",
-        "    Show the stream consumer groups.",
-        "STREAM <key> [FULL [COUNT <count>]",
-        "    Show information about the stream.",
-        "HELP",
-        "    Prints this help.",
-    };
-    return cmd::reply_help(ctx.reply, kHelp);
-  }
-  if (cmd::equals_ci(sub, "stream")) return xinfo_stream(ctx);
-  // Consumer groups are not kept yet: a stream has none.
-  if (info_stream(ctx, argv[2]) == nullptr) return;
-  if (cmd::equals_ci(sub, "groups")) return ctx.reply.array(0);
-  ctx.reply.error("NOGROUP No such consumer group '" + std::string(argv[3]) + "' for key name '" +
-                  std::string(argv[2]) + "'");
+  if (!served.empty()) return reply_served(ctx, served);
+  if (a.timeout < 0) return ctx.reply.null_array();
+  std::vector<std::string_view> keys(ctx.argv.begin() + static_cast<ptrdiff_t>(a.streams_at),
+                                     ctx.argv.begin() + static_cast<ptrdiff_t>(a.streams_at + a.n));
+  cmd::block(ctx, keys, a.timeout, false);
 }
 
-// XREAD's keys: the first half of what follows STREAMS.
+// The keys of XREAD and XREADGROUP: the first half of what follows STREAMS
+// (Redis' xreadGetKeys, which steps over the options' arguments).
 std::vector<std::string_view> xread_keys(const std::vector<std::string_view>& argv) {
   for (size_t i = 1; i < argv.size(); ++i) {
-    if (!cmd::equals_ci(argv[i], "streams")) continue;
-    const size_t rest = argv.size() - i - 1;
-    if (rest == 0 || rest % 2 != 0) return {};
-    return {argv.begin() + static_cast<ptrdiff_t>(i + 1),
-            argv.begin() + static_cast<ptrdiff_t>(i + 1 + rest / 2)};
+    if (cmd::equals_ci(argv[i], "block") || cmd::equals_ci(argv[i], "count")) {
+      ++i;
+    } else if (cmd::equals_ci(argv[i], "group")) {
+      i += 2;
+    } else if (cmd::equals_ci(argv[i], "streams")) {
+      const size_t rest = argv.size() - i - 1;
+      if (rest == 0 || rest % 2 != 0) return {};
+      return {argv.begin() + static_cast<ptrdiff_t>(i + 1),
+              argv.begin() + static_cast<ptrdiff_t>(i + 1 + rest / 2)};
+    } else if (!cmd::equals_ci(argv[i], "noack")) {
+      break;
+    }
   }
   return {};
 }
@@ -262,7 +308,7 @@ std::vector<std::string_view> xread_keys(const std::vector<std::string_view>& ar
 
 void register_stream_read_commands(CommandTable& t) {
   t.add({"xread", -4, kCmdReadOnly, 0, 0, 0, xread, 0, xread_keys});
-  t.add({"xinfo", -2, kCmdReadOnly, 2, 2, 1, xinfo});
+  t.add({"xreadgroup", -7, kCmdWrite, 0, 0, 0, xreadgroup, 0, xread_keys});
 }
 
 }  // namespace meridian

@@ -524,12 +524,14 @@ std::vector<Keyspace::Miscount> Keyspace::miscounts() {
   });
   std::vector<Miscount> out;
   for (const auto& [k, rec] : live) {
-    uint64_t n = 0;
-    for_each_field(k, rec, [&](std::string_view, const FieldRecord&) {
+    uint64_t n = 0, extra = 0;
+    for_each_field(k, rec, [&](std::string_view name, const FieldRecord&) {
       ++n;
+      if (!is_element_field(rec.type, name)) ++extra;
       return true;
     });
     if (n != rec.count) out.push_back({k, rec.count, n});
+    if (extra != rec.extra) out.push_back({k + " (not elements)", rec.extra, extra});
     if (rec.type != ValueType::kZSet) continue;
     // The score index: its buckets count its entries, and (when exact) its
     // entries are the live members.

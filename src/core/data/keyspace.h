@@ -432,7 +432,7 @@ class Keyspace {
     std::string key;
     KeyRecord rec;
     Before before;
-    uint64_t count = 0;
+    uint64_t count = 0, extra = 0;
   };
   std::optional<Joining> joining_;
   uint64_t siblings_dropped_ = 0;

@@ -223,7 +223,9 @@ void Keyspace::apply_key(const LogRecord& rec, const KeyDelta& d, const VersionV
     crdt::Cell in = fd.cell;
     baseline_previous(in, rec.origin, fd.increment, r.state.voids(field_type, watermark()));
     auto [was, is] = join_field(key, r, fd.name, &in, field_type, ctx, true);
-    r.count = r.count + (is ? 1 : 0) - (was ? 1 : 0);
+    const uint64_t change = (is ? 1 : 0) - (was ? 1 : 0);
+    r.count += change;
+    if (!is_element_field(field_type, fd.name)) r.extra += change;
   }
   if (rec.seq > r.vv.get(rec.origin)) r.vv.set(rec.origin, rec.seq);
   if (r.version() < v) {
@@ -240,7 +242,7 @@ void Keyspace::finish(std::string_view key, KeyRecord& r, const Before& b) {
   if (t == ValueType::kString) {
     live = r.state.value.present();
     if (live) r.payload = crdt::resolved_value(r.state.value, resolver(key)).value_or("");
-    r.count = 0;
+    r.count = r.extra = 0;
   } else if (is_collection(t)) {
     live = r.count > 0;
   }

@@ -245,6 +245,7 @@ void Keyspace::rwrite(std::string_view key, KeyRecord& rec, const KeyRecord* old
   } else {
     r.generation = rec.generation;
     r.count = rec.count;
+    r.extra = rec.extra;
     if (counter_keys_.erase(std::string(key)) > 0) r.flags |= KeyRecord::kFlagCounters;
   }
   int64_t expire_before = old != nullptr ? old->expire_at_ms : 0;
@@ -374,7 +375,7 @@ void Keyspace::raise(std::string_view key, KeyRecord& r, const VersionVector& ct
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   const ValueType newest = r.state.newest_type();
   std::vector<std::string> keep;  // what must outlive the old generation
-  uint64_t live = 0;
+  uint64_t live = 0, extra = 0;
   for (const auto& name : candidates) {
     std::string fk = layout::field_key(key, r.generation, name);
     const auto& stored = read_field(fk);
@@ -389,13 +390,17 @@ void Keyspace::raise(std::string_view key, KeyRecord& r, const VersionVector& ct
       continue;
     }
     f.flags = FieldRecord::kFlagCell | (f.cell.present() ? 0 : FieldRecord::kFlagTombstone);
-    if (f.cell.present() && f.type == newest) ++live;
+    if (f.cell.present() && f.type == newest) {
+      ++live;
+      if (!is_element_field(f.type, name)) ++extra;
+    }
     keep.push_back(name);  // live, or a removal an older write must not undo
     put_field_record(fk, std::move(f));
   }
   // Every field not written concurrently is void now: the live ones are
   // among the candidates.
   r.count = live;
+  r.extra = extra;
   if (r.flags & KeyRecord::kFlagCounters) {
     // Counter history must outlive the delete: the generation stays and its
     // void fields go in the background (the flag survives a restart).

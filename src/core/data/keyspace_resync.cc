@@ -77,6 +77,7 @@ void Keyspace::join_chunk(const KeyChunk& chunk, const VersionVector& their_ctx)
   if (chunk.first) {
     if (joining_) {  // the previous key never got its final chunk
       joining_->rec.count = joining_->count;
+      joining_->rec.extra = joining_->extra;
       finish(joining_->key, joining_->rec, joining_->before);
       joining_.reset();
     }
@@ -149,9 +150,11 @@ void Keyspace::join_chunk(const KeyChunk& chunk, const VersionVector& their_ctx)
         join_field(chunk.key, r, name, cell ? &*cell : nullptr, type, their_ctx, false);
     (void)was;
     if (is) ++joining_->count;
+    if (is && !is_element_field(type, name)) ++joining_->extra;
   }
   if (chunk.final) {
     r.count = joining_->count;
+    r.extra = joining_->extra;
     finish(chunk.key, r, joining_->before);
     joining_.reset();
   }

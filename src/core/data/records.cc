@@ -36,6 +36,7 @@ std::string KeyRecord::encode() const {
   coding::put_varint(out, static_cast<uint64_t>(expire_at_ms));
   coding::put_varint(out, generation);
   coding::put_varint(out, count);
+  coding::put_varint(out, extra);
   vv.encode(out);
   if (replicated()) state.encode(out);
   out.append(payload);
@@ -45,7 +46,7 @@ std::string KeyRecord::encode() const {
 bool KeyRecord::decode(std::string_view in) {
   if (in.size() < 3) return false;
   auto format = static_cast<uint8_t>(in[0]);
-  if (format != 1 && format != kFormat) return false;
+  if (format < 1 || format > kFormat) return false;
   auto t = static_cast<uint8_t>(in[1]);
   if (t > kMaxValueType) return false;
   type = static_cast<ValueType>(t);
@@ -54,9 +55,12 @@ bool KeyRecord::decode(std::string_view in) {
   uint64_t origin64 = 0, expire = 0;
   if (!coding::get_fixed64_be(in, &hlc.packed) || !coding::get_varint(in, &origin64) ||
       origin64 > UINT32_MAX || !coding::get_varint(in, &expire) ||
-      !coding::get_varint(in, &generation) || !coding::get_varint(in, &count) || !vv.decode(in)) {
+      !coding::get_varint(in, &generation) || !coding::get_varint(in, &count)) {
     return false;
   }
+  // Before format 3 the only field that was no element was a stream's anchor.
+  extra = type == ValueType::kStream && count > 0 ? 1 : 0;
+  if ((format == kFormat && !coding::get_varint(in, &extra)) || !vv.decode(in)) return false;
   origin = static_cast<RegionId>(origin64);
   expire_at_ms = static_cast<int64_t>(expire);
   state = KeyState{};

@@ -16,7 +16,8 @@ namespace meridian {
 
 // Value of Column::kKeys: one per user key.
 struct KeyRecord {
-  static constexpr uint8_t kFormat = 2;         // 1: replicated state as two bare cells
+  // 1: replicated state as two bare cells; 2: without `extra`.
+  static constexpr uint8_t kFormat = 3;
   static constexpr uint8_t kFlagTombstone = 1;  // nothing live, kept for causality (multi-region)
   // Some field of this generation holds a counter: its history must outlive
   // deletes, so the generation is kept (and cleaned in the background)
@@ -34,6 +35,9 @@ struct KeyRecord {
   int64_t expire_at_ms = 0;  // 0: no expiry
   uint64_t generation = 0;   // collections: prefix of this incarnation's fields
   uint64_t count = 0;        // collections: number of live fields/members
+  // Collections: how many of the `count` live fields are not elements
+  // (is_element_field): a stream's anchor and consumer-group records.
+  uint64_t extra = 0;
   // Single region: the causal context of this version. Multi-region: per
   // region, the highest sequence of its writes that touched the key.
   VersionVector vv;
@@ -43,6 +47,8 @@ struct KeyRecord {
   bool tombstone() const { return (flags & kFlagTombstone) != 0; }
   bool replicated() const { return (flags & kFlagReplicated) != 0; }
   bool is_collection() const { return meridian::is_collection(type); }
+  // The elements a collection holds (XLEN, SCARD, HLEN...).
+  uint64_t elements() const { return count - extra; }
   Version version() const { return Version{hlc, origin}; }
   // Approximate heap bytes, for cache budgets.
   size_t cache_cost() const {

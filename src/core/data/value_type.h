@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <string_view>
 
 namespace meridian {
 
@@ -32,6 +33,14 @@ inline bool is_collection(ValueType t) {
 inline bool has_field_values(ValueType t) {
   return t == ValueType::kHash || t == ValueType::kList || t == ValueType::kZSet ||
          t == ValueType::kHll || t == ValueType::kStream;
+}
+
+// Whether a collection's field is one of its elements (what XLEN, SCARD...
+// count) rather than bookkeeping kept beside them: a stream's elements are
+// its entries, named by 16-byte ids; its anchor and consumer-group records
+// are not. KeyRecord::extra counts the others.
+inline bool is_element_field(ValueType t, std::string_view name) {
+  return t != ValueType::kStream || name.size() == 16;
 }
 
 }  // namespace meridian

@@ -169,7 +169,10 @@ std::vector<std::string> stream_op(const Pick& pick, int64_t now_ms, std::string
     return at(back) + "-" + std::to_string(pick(2) * 100000 + region);
   };
   const std::string value = "v" + std::to_string(pick(100));
-  switch (pick(14)) {
+  // Consumer groups: g0 and g1, consumers c0 and c1.
+  const std::string group = "g" + std::to_string(pick(2));
+  const std::string consumer = "c" + std::to_string(pick(2));
+  switch (pick(24)) {
     case 0:
     case 1:
     case 2:
@@ -192,6 +195,26 @@ std::vector<std::string> stream_op(const Pick& pick, int64_t now_ms, std::string
       return {"XSETID", k, at(-static_cast<int64_t>(pick(5))) + "-0"};
     case 11:
       return {"PEXPIRE", k, std::to_string(2000 + pick(15000))};
+    case 12:
+    case 13:
+      return {"XGROUP", "CREATE", k, group, pick(2) == 0 ? "0" : "$", "MKSTREAM"};
+    case 14:
+    case 20:
+    case 21:
+      return {"XREADGROUP", "GROUP", group, consumer, "COUNT", std::to_string(1 + pick(3)),
+              "STREAMS",    k,       ">"};
+    case 15:
+      return {"XACK", k, group, made(static_cast<int64_t>(pick(4))),
+              made(static_cast<int64_t>(pick(4)))};
+    case 16:
+      return {"XCLAIM", k, group, consumer, "0", made(static_cast<int64_t>(pick(4)))};
+    case 17:
+      return {"XAUTOCLAIM", k, group, consumer, "0", "0-0", "COUNT", "2"};
+    case 18:
+      return pick(2) == 0 ? std::vector<std::string>{"XGROUP", "SETID", k, group, "0"}
+                          : std::vector<std::string>{"XGROUP", "DELCONSUMER", k, group, consumer};
+    case 19:
+      return {"XGROUP", "DESTROY", k, group};
     default:
       return {"DEL", k};
   }
