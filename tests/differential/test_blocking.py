@@ -1,7 +1,9 @@
 """Blocking commands against redis-server 7.0, RESP2 and RESP3, byte for
 byte: BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP BZPOPMIN BZPOPMAX BZMPOP, their
 argument errors, immediate answers, waiting clients woken by another
-client's write (oldest first; a BLMOVE feeding another waiter), staying
+client's write (oldest first; a BLMOVE feeding another waiter), XREAD and
+XREADGROUP BLOCK (a group's waiter answered with an error when its group or
+stream goes), staying
 blocked while the key holds another type (WRONGTYPE for a BLMOVE whose
 destination does), timeouts (a nil array), a
 pipelined command answered only after the blocked one, MULTI (answers at
@@ -54,6 +56,11 @@ ERRORS = [
     "XREAD BLOCK 10 STREAMS xs 2",
     "MULTI", "XREAD BLOCK 0 STREAMS xs $", "XADD xs 3 h x", "XREAD BLOCK 0 STREAMS xs 2",
     "XREAD BLOCK 0 STREAMS nokey $", "EXEC",
+    # XREADGROUP BLOCK: the same timeout rules; a group with nothing new in MULTI answers nil
+    "XGROUP CREATE gs g $ MKSTREAM", "XREADGROUP GROUP g c BLOCK x STREAMS gs >",
+    "XREADGROUP GROUP g c BLOCK -1 STREAMS gs >", "XREADGROUP GROUP g c BLOCK 10 STREAMS gs >",
+    "XREADGROUP GROUP g c BLOCK 0 STREAMS gs 0", "XREADGROUP GROUP nog c BLOCK 0 STREAMS gs >",
+    "MULTI", "XREADGROUP GROUP g c BLOCK 0 STREAMS gs >", "EXEC",
 ]
 
 SCRIPTS = {
@@ -157,6 +164,32 @@ SCRIPTS = {
     "xread-timeouts": [
         ("send", 0, "XREAD BLOCK 200 STREAMS t $"), ("send", 1, "XREAD BLOCK 100 STREAMS t t2 $ 0"),
         ("read", 0), ("read", 1), ("call", 0, "PING"), ("call", 1, "EXISTS t t2"),
+    ],
+    # XREADGROUP BLOCK ">": the oldest waiter gets the new entry (and it is pending); the
+    # next waiter still has nothing new for the group and waits for the next entry
+    "xreadgroup-woken-by-xadd": [
+        ("call", 2, "XGROUP CREATE q g $ MKSTREAM"),
+        ("send", 0, "XREADGROUP GROUP g c0 BLOCK 0 STREAMS q >"), ("quiet", 0),
+        ("send", 1, "XREADGROUP GROUP g c1 COUNT 5 BLOCK 0 STREAMS q >"), ("quiet", 1),
+        ("call", 2, "XADD q 1 job a"), ("read", 0), ("quiet", 1),
+        ("call", 2, "MULTI"), ("call", 2, "XADD q 2 job b"), ("call", 2, "XADD q 3 job c"),
+        ("call", 2, "EXEC"), ("read", 1), ("call", 2, "XPENDING q g"),
+        ("send", 0, "XREADGROUP GROUP g c0 NOACK BLOCK 0 STREAMS q >"), ("quiet", 0),
+        ("call", 2, "XADD q 4 job d"), ("read", 0), ("call", 2, "XPENDING q g"),
+        ("call", 2, "XINFO GROUPS q"),
+    ],
+    # a waiter whose group is destroyed, or whose stream is deleted, gets an error; one
+    # whose time passes gets nil and created no consumer
+    "xreadgroup-group-or-stream-gone": [
+        ("call", 2, "XGROUP CREATE q g $ MKSTREAM"),
+        ("send", 0, "XREADGROUP GROUP g c0 BLOCK 0 STREAMS q >"), ("quiet", 0),
+        ("call", 2, "XGROUP DESTROY q g"), ("read", 0),
+        ("call", 2, "XGROUP CREATE q g $"),
+        ("send", 0, "XREADGROUP GROUP g c0 BLOCK 0 STREAMS q >"), ("quiet", 0),
+        ("call", 2, "DEL q"), ("read", 0),
+        ("call", 2, "XGROUP CREATE q g $ MKSTREAM"),
+        ("send", 1, "XREADGROUP GROUP g c1 BLOCK 100 STREAMS q >"), ("read", 1),
+        ("call", 2, "XINFO CONSUMERS q g"),
     ],
     "push-in-a-transaction": [
         ("send", 0, "BLPOP tx 0"), ("quiet", 0), ("call", 1, "MULTI"), ("call", 1, "RPUSH tx a"),
