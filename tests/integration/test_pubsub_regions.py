@@ -68,3 +68,39 @@ def test_patterns_and_shard_channels_cross_regions_too(regions):
     assert ap.call("SPUBLISH", "orders", "o-1") == 0
     assert eu.read(timeout=5) == [b"smessage", b"orders", b"o-1"]
     wait_until(lambda: regions["eu"].conn().call("PUBSUB", "NUMPAT") == 1, desc="pattern counted")
+
+
+def test_keyspace_notifications_for_local_and_replicated_writes(regions):
+    ap, us = regions["ap"].conn(), regions["us"].conn()
+    # each region publishes what its own settings ask for: ap wants list and
+    # expiry events on keyevent channels, us keyspace channels of every class
+    assert ap.call("CONFIG", "SET", "notify-keyspace-events", "Elx") == "OK"
+    assert us.call("CONFIG", "SET", "notify-keyspace-events", "KA") == "OK"
+    ap_sub, us_sub = regions["ap"].conn(), regions["us"].conn()
+    for c in (ap_sub, us_sub):
+        c.send_raw(encode_command("PSUBSCRIBE", "__key*__:*"))
+        c.read()
+    try:
+        us.call("RPUSH", "ks:jobs", "a")
+        us.call("SET", "ks:flag", "1")
+        start = time.monotonic()
+        # the writing region's own subscribers first
+        assert us_sub.read(timeout=5)[2:] == [b"__keyspace@0__:ks:jobs", b"rpush"]
+        assert us_sub.read(timeout=5)[2:] == [b"__keyspace@0__:ks:flag", b"set"]
+        # ap hears the replicated RPUSH (a list event), not the SET
+        assert ap_sub.read(timeout=5)[2:] == [b"__keyevent@0__:rpush", b"ks:jobs"]
+        assert 0.09 <= time.monotonic() - start < 0.6
+        # a write in ap (LPOP emptying the list) notifies us too, with its "del"
+        wait_until(lambda: ap.call("EXISTS", "ks:flag") == 1, desc="the SET in ap")
+        assert ap.call("LPOP", "ks:jobs") == b"a"
+        assert ap_sub.read(timeout=5)[2:] == [b"__keyevent@0__:lpop", b"ks:jobs"]
+        assert us_sub.read(timeout=5)[2:] == [b"__keyspace@0__:ks:jobs", b"lpop"]
+        assert us_sub.read(timeout=5)[2:] == [b"__keyspace@0__:ks:jobs", b"del"]
+        # an expiry is an "expired" event (class x) wherever it is applied
+        us.call("SET", "ks:short", "v", "PX", "50")
+        assert us_sub.read(timeout=5)[2:] == [b"__keyspace@0__:ks:short", b"set"]
+        assert us_sub.read(timeout=5)[2:] == [b"__keyspace@0__:ks:short", b"expire"]
+        assert ap_sub.read(timeout=5)[2:] == [b"__keyevent@0__:expired", b"ks:short"]
+    finally:
+        ap.call("CONFIG", "SET", "notify-keyspace-events", "")
+        us.call("CONFIG", "SET", "notify-keyspace-events", "")

@@ -8,6 +8,8 @@
 #include "core/base/glob.h"
 #include "core/base/hlc.h"
 #include "core/base/numbers.h"
+#include "core/data/delta.h"
+#include "core/region/keyspace_events.h"
 
 namespace meridian {
 namespace {
@@ -49,6 +51,7 @@ RC_GTEST_PROP(Records, KeyRecordRoundTrips, ()) {
   r.expire_at_ms = *rc::gen::inRange<int64_t>(0, INT64_MAX);
   r.generation = *rc::gen::arbitrary<uint64_t>();
   r.count = *rc::gen::arbitrary<uint64_t>();
+  r.extra = *rc::gen::inRange<uint64_t>(0, 1000);
   auto entries = *rc::gen::container<std::map<uint32_t, uint64_t>>(
       rc::gen::inRange<uint32_t>(1, 100), rc::gen::arbitrary<uint64_t>());
   for (auto [k, v] : entries) r.vv.set(k, v);
@@ -65,7 +68,38 @@ RC_GTEST_PROP(Records, KeyRecordRoundTrips, ()) {
   RC_ASSERT(d.decode(r.encode()));
   RC_ASSERT(d.type == r.type && d.flags == r.flags && d.hlc == r.hlc && d.origin == r.origin);
   RC_ASSERT(d.expire_at_ms == r.expire_at_ms && d.generation == r.generation && d.count == r.count);
+  RC_ASSERT(d.extra == r.extra);
   RC_ASSERT(d.vv == r.vv && d.state == r.state && d.payload == r.payload);
+}
+
+// Keyspace notifications travel with a key's delta, after its fields.
+TEST(Records, LogRecordsCarryKeyspaceEvents) {
+  LogRecord rec;
+  rec.origin = 2;
+  rec.seq = 7;
+  KeyDelta& d = rec.keys.emplace_back();
+  d.key = "jobs";
+  d.type = ValueType::kList;
+  d.fields.push_back({"f", crdt::Cell{}, {}});
+  d.events = {"llpop", "gdel"};
+  rec.keys.emplace_back().key = "quiet";
+  LogRecord back;
+  ASSERT_TRUE(back.decode(rec.encode()));
+  EXPECT_EQ(back, rec);
+  // a stream of events that does not parse is refused, not half read
+  std::string bytes = rec.encode();
+  bytes.resize(bytes.size() - 3);
+  EXPECT_FALSE(LogRecord{}.decode(bytes));
+}
+
+// notify-keyspace-events as Redis reads and prints it.
+TEST(Records, KeyspaceEventClassesParseAndPrintAsRedis) {
+  EXPECT_EQ(notify::format(*notify::parse("KEA")), "AKE");
+  EXPECT_EQ(notify::format(*notify::parse("An")), "A");
+  EXPECT_EQ(notify::format(*notify::parse("g$lshzxetdnKEm")), "AKEm");
+  EXPECT_EQ(notify::format(*notify::parse("Elz")), "lzE");
+  EXPECT_EQ(notify::format(*notify::parse("")), "");
+  EXPECT_FALSE(notify::parse("KQ").has_value());
 }
 
 RC_GTEST_PROP(Records, FieldRecordsRoundTripInBothForms, ()) {

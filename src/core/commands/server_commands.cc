@@ -8,6 +8,7 @@
 #include "core/commands/command_docs.h"
 #include "core/commands/command_util.h"
 #include "core/region/client.h"
+#include "core/region/keyspace_events.h"
 #include "core/region/region.h"
 #include "core/region/version.h"
 
@@ -339,6 +340,16 @@ void config_set(CommandContext& ctx) {
   std::vector<Change> changes;
   for (size_t i = 2; i + 1 < argv.size(); i += 2) {
     const std::string name = cmd::lower(argv[i]);
+    if (name == "notify-keyspace-events") {
+      auto flags = notify::parse(argv[i + 1]);
+      if (!flags) {
+        return ctx.reply.error(
+            "ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - "
+            "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+      }
+      changes.push_back({name, static_cast<int64_t>(*flags)});
+      continue;
+    }
     const bool runtime = name == "slowlog-log-slower-than" || name == "slowlog-max-len" ||
                          name == "latency-monitor-threshold";
     if (!runtime) {
@@ -366,6 +377,9 @@ void config_set(CommandContext& ctx) {
     if (c.name == "slowlog-max-len") cs.slowlog_max_len = static_cast<uint64_t>(c.value);
     if (c.name == "latency-monitor-threshold")
       cs.latency_threshold_ms = static_cast<uint64_t>(c.value);
+    if (c.name == "notify-keyspace-events") {
+      ctx.region.set_notify_flags(static_cast<uint32_t>(c.value));
+    }
   }
   ctx.reply.ok();
 }
@@ -381,6 +395,7 @@ void config(CommandContext& ctx) {
         {"slowlog-log-slower-than", std::to_string(cs.slowlog_slower_than_us)},
         {"slowlog-max-len", std::to_string(cs.slowlog_max_len)},
         {"latency-monitor-threshold", std::to_string(cs.latency_threshold_ms)},
+        {"notify-keyspace-events", notify::format(ctx.region.notify_flags())},
         {"appendonly", "yes"},
         {"appendfsync", fsync_name(s.fsync)},
         {"save", ""},

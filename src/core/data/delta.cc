@@ -17,7 +17,8 @@ constexpr uint8_t kWireClearPrior = KeyDelta::kClearPrior;
 // LogRecord flags (the byte after the dependencies).
 constexpr uint8_t kRecordClear = 0x01;
 constexpr uint8_t kRecordMore = 0x02;
-constexpr uint8_t kWireKnown = 0x3f;
+constexpr uint8_t kWireEvents = 0x40;
+constexpr uint8_t kWireKnown = 0x7f;
 
 void put_signed(std::string& out, int64_t v) {
   // zigzag
@@ -79,7 +80,8 @@ std::string LogRecord::encode() const {
     coding::put_bytes(out, k.key);
     out.push_back(static_cast<char>(k.type));
     uint8_t flags = k.flags | (k.value ? kWireValue : 0) | (k.expiry ? kWireExpiry : 0) |
-                    (k.value_increment.amount != 0 ? kWireIncrement : 0);
+                    (k.value_increment.amount != 0 ? kWireIncrement : 0) |
+                    (k.events.empty() ? 0 : kWireEvents);
     out.push_back(static_cast<char>(flags));
     if (k.value) k.value->encode(out, &im);
     if (k.value_increment.amount != 0) put_increment(out, k.value_increment);
@@ -90,6 +92,9 @@ std::string LogRecord::encode() const {
       put_increment(out, f.increment);
       f.cell.encode(out, &im);
     }
+    if (k.events.empty()) continue;
+    coding::put_varint(out, k.events.size());
+    for (const auto& e : k.events) coding::put_bytes(out, e);
   }
   return out;
 }
@@ -138,6 +143,16 @@ bool LogRecord::decode(std::string_view in) {
         return false;
       }
       f.name.assign(fname);
+    }
+    if (flags & kWireEvents) {
+      uint64_t ne = 0;
+      if (!coding::get_varint(in, &ne) || ne > in.size()) return false;
+      k.events.resize(ne);
+      for (auto& e : k.events) {
+        std::string_view ev;
+        if (!coding::get_bytes(in, &ev) || ev.empty()) return false;
+        e.assign(ev);
+      }
     }
   }
   return in.empty();

@@ -61,6 +61,9 @@ struct KeyDelta {
   Increment value_increment;        // INCRBY and friends
   std::optional<crdt::Cell> expiry;
   std::vector<FieldDelta> fields;  // each touched field once, in the order first touched
+  // Keyspace notifications the write made on this key (class letter, then
+  // the event's name), published again by every region that applies it.
+  std::vector<std::string> events;
 
   FieldDelta* field(std::string_view name);
   bool operator==(const KeyDelta&) const = default;

@@ -62,6 +62,11 @@ Keyspace::Stamp Keyspace::stamp(int64_t now_ms) {
   return Stamp{cmd_.hlc, cmd_.seq};
 }
 
+void Keyspace::note_event(char cls, std::string_view event, std::string_view key) {
+  if (on_event) on_event(cls, event, key);
+  if (merging()) delta_for(key).events.push_back(cls + std::string(event));
+}
+
 void Keyspace::touch(std::string_view key) {
   for (const auto& k : cmd_.keys)
     if (k == key) return;
@@ -137,6 +142,7 @@ void Keyspace::remove_expired(std::string_view key, const KeyRecord& rec) {
     Stamp s = stamp(rec.expire_at_ms);
     touch(key);
     rerase(key, s, /*prior=*/true);
+    note_event('x', "expired", key);
     return;
   }
   ++expired_total_;
@@ -145,6 +151,7 @@ void Keyspace::remove_expired(std::string_view key, const KeyRecord& rec) {
   --keys_;
   storage_.del(Column::kKeys, key);
   keys_cache_.put(key, std::nullopt);
+  if (on_event) on_event('x', "expired", key);
 }
 
 KeyRecord Keyspace::new_collection(ValueType type, std::string_view key) {

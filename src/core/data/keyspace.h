@@ -79,6 +79,11 @@ class Keyspace {
   // only takes note.
   std::function<void(std::string_view key)> on_change;
   std::function<void()> on_flush;
+  // Keyspace notifications: each event of a local write (note_event) or of
+  // an applied one, and each expiry ('x', "expired"). Only takes note.
+  std::function<void(char cls, std::string_view event, std::string_view key)> on_event;
+  // A local command's event on `key`: reported, and sent with its delta.
+  void note_event(char cls, std::string_view event, std::string_view key);
   // Every resolution that discarded a write.
   std::function<void(const crdt::ConflictEvent&)> on_conflict;
   // Fault injection (MR.DEBUG, the simulator's checker test): applying a

@@ -154,8 +154,14 @@ void Keyspace::apply(const LogRecord& rec) {
     if (on_flush) on_flush();
   }
   for (const auto& d : rec.keys) {
+    // A key this region already saw expire is not announced expired twice.
+    const bool was_live = on_event && !d.events.empty() && before(load_replicated(d.key)).live;
     apply_key(rec, d, ctx);
     if (on_change) on_change(d.key);
+    for (const auto& e : d.events) {
+      if (!was_live && e == "xexpired") continue;
+      if (on_event) on_event(e[0], std::string_view(e).substr(1), d.key);
+    }
   }
 }
 

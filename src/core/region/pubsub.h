@@ -55,6 +55,11 @@ class PubSub {
   // After the pass's commit (and the replicator's records): sends what
   // publish() queued, so a message never announces a write a crash undoes.
   void after_commit() { outbox_.send_committed(network_); }
+  // Delivers to this region's subscribers only (keyspace notifications:
+  // each region publishes its own, for the writes it applies).
+  size_t publish_local(Kind kind, std::string_view channel, std::string_view message) {
+    return deliver_here(kind, channel, message);
+  }
   // A message another region published (peer::MessageType::kPublish).
   void on_message(RegionId from, std::string_view message);
 

@@ -4,6 +4,7 @@
 
 #include "core/base/glob.h"
 #include "core/peer/message_types.h"
+#include "core/region/keyspace_events.h"
 
 namespace meridian {
 namespace {
@@ -34,6 +35,9 @@ Region::Region(RegionSettings settings, Env env)
     blocked_.key_changed(key);
   };
   keyspace_.on_flush = [this] { watches_.touch_all(); };
+  keyspace_.on_event = [this](char cls, std::string_view event, std::string_view key) {
+    notify_key_event(cls, event, key);
+  };
   keyspace_.on_conflict = [this](const crdt::ConflictEvent& ev) {
     if (ev.reason == "sibling cap" && warn) {
       auto name = names_.find(ev.discarded.origin);
@@ -125,6 +129,18 @@ void Region::expire_tick() {
   size_t reclaimed = keyspace_.reclaim(kReclaimBudget);
   int64_t delay = removed == kExpireBudget || reclaimed == kReclaimBudget ? 1 : 1000 / hz;
   env_.scheduler.after(delay, lifetime_.guard([this] { expire_tick(); }));
+}
+
+void Region::notify_key_event(char cls, std::string_view event, std::string_view key) {
+  const uint32_t flags = notify_flags_;
+  if ((flags & notify::class_of(cls)) == 0) return;
+  // Redis publishes on channels of database 0's names.
+  if (flags & notify::kKeyspace) {
+    pubsub_.publish_local(PubSub::kChannel, "__keyspace@0__:" + std::string(key), event);
+  }
+  if (flags & notify::kKeyevent) {
+    pubsub_.publish_local(PubSub::kChannel, "__keyevent@0__:" + std::string(event), key);
+  }
 }
 
 void Region::end_pass() {

@@ -115,6 +115,11 @@ class Region {
   ClientPause& client_pause() { return pause_; }
   // SUBSCRIBE / PUBLISH within this region.
   PubSub& pubsub() { return pubsub_; }
+  // notify-keyspace-events (core/region/keyspace_events.h).
+  uint32_t notify_flags() const { return notify_flags_; }
+  void set_notify_flags(uint32_t flags) { notify_flags_ = flags; }
+  // Publishes a keyspace notification here, as the flags ask.
+  void notify_key_event(char cls, std::string_view event, std::string_view key);
   // WATCH: marked by every change of a key, local or replicated.
   Watches& watches() { return watches_; }
   // BLPOP and the other blocking commands: who waits on which key.
@@ -147,6 +152,7 @@ class Region {
   GlobalView global_view_;
   ClientPause pause_;
   PubSub pubsub_;
+  uint32_t notify_flags_ = 0;
   Watches watches_;
   BlockedClients blocked_;
   Scripts scripts_;

@@ -5,6 +5,7 @@
 #include "core/commands/command_table.h"
 #include "core/commands/command_util.h"
 #include "core/protocol/reply.h"
+#include "core/region/keyspace_events.h"
 #include "core/region/region.h"
 
 namespace meridian {
@@ -360,6 +361,7 @@ bool Session::run_here(const CommandSpec& spec, std::vector<std::string_view>& a
   account(spec, argv, out, reply_start, started_us);
   // A script wrote through the commands it ran.
   if (ks.writes().seq == 0) return last_write_seq_ != seq_before;
+  note_events(argv);
   Replicator& repl = region_.replicator();
   repl.log_command(ks.writes());
   last_write_seq_ = ks.writes().seq;
@@ -367,6 +369,15 @@ bool Session::run_here(const CommandSpec& spec, std::vector<std::string_view>& a
   token_.set(repl.self().id, last_write_seq_);
   ks.begin_command();  // nothing outside a command may reuse its dot
   return true;
+}
+
+void Session::note_events(const std::vector<std::string_view>& argv) {
+  Keyspace& ks = region_.keyspace();
+  if (region_.notify_flags() == 0 && !ks.merging()) return;
+  const std::vector<std::string> keys = ks.writes().keys;
+  const auto events = command_events(
+      argv, keys, [&](std::string_view k) { return ks.peek(k, last_command_ms_) != nullptr; });
+  for (const auto& e : events) ks.note_event(e.cls, e.name, e.key);
 }
 
 void Session::account(const CommandSpec& spec, const std::vector<std::string_view>& argv,

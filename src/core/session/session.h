@@ -102,6 +102,9 @@ class Session : public Client, public ForwardedClient {
   // Runs a command in this region now (no routing, waits or refusals);
   // returns whether it wrote (a script: through the commands it ran).
   bool run_here(const CommandSpec& spec, std::vector<std::string_view>& argv, std::string& out);
+  // The keyspace notifications of the write command just run: published
+  // here and sent with its record (when some region may want them).
+  void note_events(const std::vector<std::string_view>& argv);
   void note_command(const CommandSpec& spec);
 
   // ---- MULTI / EXEC (transaction.cc) ----
