@@ -60,7 +60,10 @@ SCRIPTS = {
     ]),
     "streams": ("KEA", [
         "XADD x 1 f v", "XADD x 2 f v", "XDEL x 1", "XTRIM x MAXLEN 0", "XSETID x 5",
-        "XGROUP CREATE x g $", "XGROUP CREATECONSUMER x g c", "XGROUP SETID x g 0",
+        "XADD x MAXLEN 1 6 f v", "XADD x MAXLEN 1 7 f v", "XGROUP CREATE x g $",
+        "XGROUP CREATECONSUMER x g c", "XGROUP CREATECONSUMER x g c", "XGROUP SETID x g 0",
+        "XREADGROUP GROUP g c2 STREAMS x >", "XREADGROUP GROUP g c2 STREAMS x >",
+        "XCLAIM x g c3 0 7", "XAUTOCLAIM x g c4 0 0", "XACK x g 7",
         "XGROUP DELCONSUMER x g c", "XGROUP DESTROY x g", "XGROUP CREATE y g $ MKSTREAM",
     ]),
     # only the classes asked for, and only keyspace or keyevent channels

@@ -351,7 +351,8 @@ void config_set(CommandContext& ctx) {
       continue;
     }
     const bool runtime = name == "slowlog-log-slower-than" || name == "slowlog-max-len" ||
-                         name == "latency-monitor-threshold";
+                         name == "latency-monitor-threshold" || name == "lua-time-limit" ||
+                         name == "busy-reply-threshold";
     if (!runtime) {
       for (const char* f : kFileOnly) {
         if (name == f) {
@@ -377,6 +378,9 @@ void config_set(CommandContext& ctx) {
     if (c.name == "slowlog-max-len") cs.slowlog_max_len = static_cast<uint64_t>(c.value);
     if (c.name == "latency-monitor-threshold")
       cs.latency_threshold_ms = static_cast<uint64_t>(c.value);
+    if (c.name == "lua-time-limit" || c.name == "busy-reply-threshold") {
+      ctx.region.scripts().set_time_limit_ms(c.value);
+    }
     if (c.name == "notify-keyspace-events") {
       ctx.region.set_notify_flags(static_cast<uint32_t>(c.value));
     }
@@ -396,6 +400,8 @@ void config(CommandContext& ctx) {
         {"slowlog-max-len", std::to_string(cs.slowlog_max_len)},
         {"latency-monitor-threshold", std::to_string(cs.latency_threshold_ms)},
         {"notify-keyspace-events", notify::format(ctx.region.notify_flags())},
+        {"lua-time-limit", std::to_string(ctx.region.scripts().time_limit_ms())},
+        {"busy-reply-threshold", std::to_string(ctx.region.scripts().time_limit_ms())},
         {"appendonly", "yes"},
         {"appendfsync", fsync_name(s.fsync)},
         {"save", ""},

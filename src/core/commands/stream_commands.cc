@@ -101,7 +101,8 @@ void xadd(CommandContext& ctx) {
   meta.last = *id;
   meta.last_added = *id;
   ++meta.entries_added;
-  cmd::trim_stream(ctx, key, rec, meta, trim);
+  if (cmd::trim_stream(ctx, key, rec, meta, trim) > 0)
+    ctx.keyspace.add_own_event('t', "xtrim", key);
   cmd::put_stream_meta(ctx, key, rec, meta);
   ctx.keyspace.write(key, rec, &*old, ctx.now_ms);
   ctx.reply.bulk(stream::format(*id));

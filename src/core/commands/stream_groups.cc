@@ -265,6 +265,7 @@ void StreamGroups::for_each_consumer(const StreamGroup& g,
 
 bool StreamGroups::touch_consumer(const StreamGroup& g, std::string_view name) {
   const bool created = !consumer(g, name);
+  if (created) ctx_.keyspace.add_own_event('t', "xgroup-createconsumer", key_);
   std::string value;
   put_stamp(value, g.created);
   coding::put_varint(value, static_cast<uint64_t>(ctx_.now_ms));

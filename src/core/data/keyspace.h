@@ -84,6 +84,11 @@ class Keyspace {
   std::function<void(char cls, std::string_view event, std::string_view key)> on_event;
   // A local command's event on `key`: reported, and sent with its delta.
   void note_event(char cls, std::string_view event, std::string_view key);
+  // An event the running command makes beside those its name implies
+  // (the session reports them after those).
+  void add_own_event(char cls, std::string_view event, std::string_view key) {
+    cmd_.own_events.emplace_back(cls + std::string(event), key);
+  }
   // Every resolution that discarded a write.
   std::function<void(const crdt::ConflictEvent&)> on_conflict;
   // Fault injection (MR.DEBUG, the simulator's checker test): applying a
@@ -112,6 +117,9 @@ class Keyspace {
     std::vector<std::string> keys;  // keys whose state it changed, in order
     // Multi-region: what it changed, per key (same order as keys).
     std::vector<KeyDelta> deltas;
+    // Keyspace notifications the command asked for itself (class letter
+    // and name, key), sent after those its name implies (XADD's xtrim).
+    std::vector<std::pair<std::string, std::string>> own_events;
   };
   void begin_command() {
     // Invariant: a command's writes are logged before the next one starts.

@@ -236,7 +236,9 @@ std::vector<KeyEvent> command_events(const std::vector<std::string_view>& argv,
     std::string sub(argv[1]);
     std::transform(sub.begin(), sub.end(), sub.begin(),
                    [](unsigned char c) { return std::tolower(c); });
-    if (touched(argv[2])) add('t', "xgroup-" + sub, argv[2]);
+    // A consumer's creation is the command's own event (XREADGROUP and
+    // the claims make consumers too).
+    if (sub != "createconsumer" && touched(argv[2])) add('t', "xgroup-" + sub, argv[2]);
   }
   return out;
 }

@@ -388,6 +388,7 @@ bool Scripts::run(const std::string& sha, const std::vector<std::string_view>& k
     push_strings(L_, *values);
     lua_rawset(L_, LUA_GLOBALSINDEX);  // the only globals a script gets
   }
+  function_running_ = false;
   execute(base, 0, sha, call, reply);
   return true;
 }
@@ -399,6 +400,7 @@ bool Scripts::run_function(const std::string& name, const std::vector<std::strin
   if (!push_callable(kFunctionsTable, name)) return false;
   push_strings(L_, keys);
   push_strings(L_, args);
+  function_running_ = true;
   execute(base, 2, name, call, reply);
   return true;
 }
@@ -422,10 +424,11 @@ void Scripts::execute(int base, int nargs, const std::string& name, const Call& 
   running_ = true;
   resp_ = 2;  // every script starts in RESP2, as in Redis
   started_ms_ = now_ms_();
+  busy_ = wrote_ = kill_requested_ = false;
   lua_sethook(L_, hook, LUA_MASKCOUNT, kHookInstructions);
   const int rc = lua_pcall(L_, nargs, 1, base + 1);
   lua_sethook(L_, nullptr, 0, 0);
-  running_ = false;
+  running_ = busy_ = kill_requested_ = false;
   call_ = nullptr;
   if (rc == 0) {
     lua_values::write_reply(L_, -1, reply, resp_);
@@ -626,14 +629,34 @@ int Scripts::command(lua_State* L, bool raise_errors) {
   return 1;
 }
 
+Scripts::Kill Scripts::kill(bool function) {
+  if (!busy_) return Kill::kNotBusy;
+  if (wrote_) return Kill::kUnkillable;
+  if (function != function_running_) return Kill::kWrongKind;
+  kill_requested_ = true;
+  return Kill::kKilled;
+}
+
 void Scripts::hook(lua_State* L, lua_Debug* ar) {
   (void)ar;
   Scripts* self = self_of(L);
-  if (self->time_limit_ms_ > 0 && self->now_ms_() - self->started_ms_ > self->time_limit_ms_) {
+  auto stop = [&](const std::string& why) {
     lua_sethook(L, hook, LUA_MASKLINE, 0);  // again at every line: a pcall cannot outlive it
-    raise(L, "ERR Script killed: it ran longer than lua-time-limit (" +
-                 std::to_string(self->time_limit_ms_) + " ms)");
+    raise(L, why);
+  };
+  if (self->kill_requested_) stop("ERR Script killed by user with SCRIPT KILL...");
+  if (self->time_limit_ms_ <= 0) return;
+  const int64_t now = self->now_ms_();
+  if (now - self->started_ms_ <= self->time_limit_ms_) return;
+  if (!self->busy_poll) {
+    stop("ERR Script killed: it ran longer than lua-time-limit (" +
+         std::to_string(self->time_limit_ms_) + " ms)");
   }
+  if (self->busy_ && now - self->last_poll_ms_ < kBusyPollMs) return;
+  self->busy_ = true;
+  self->last_poll_ms_ = now;
+  self->busy_poll();
+  if (self->kill_requested_) stop("ERR Script killed by user with SCRIPT KILL...");
 }
 
 }  // namespace meridian

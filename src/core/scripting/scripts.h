@@ -76,8 +76,25 @@ class Scripts {
   // Called after SCRIPT FLUSH renewed the interpreter (libraries load again).
   std::function<void()> on_reset;
 
-  // A script running longer than this is stopped with an error.
+  // Redis' lua-time-limit (busy-reply-threshold). A script running longer
+  // is busy: the hook calls busy_poll every kBusyPollMs, through which the
+  // runtime answers other clients (BUSY, or SCRIPT KILL / FUNCTION KILL via
+  // kill()). Without a busy_poll (a runtime that cannot answer meanwhile)
+  // such a script is stopped with an error instead.
   void set_time_limit_ms(int64_t ms) { time_limit_ms_ = ms; }
+  int64_t time_limit_ms() const { return time_limit_ms_; }
+  std::function<void()> busy_poll;
+  static constexpr int64_t kBusyPollMs = 10;
+  // Past the time limit (other clients are answered BUSY).
+  bool busy() const { return busy_; }
+  // The running script is a function (FCALL), not an EVAL.
+  bool running_function() const { return function_running_; }
+  // A command the running script made wrote: it can no longer be killed.
+  void note_write() { wrote_ = true; }
+  // SCRIPT KILL (function: FUNCTION KILL) of the busy script: the script
+  // stops with an error at its next hook.
+  enum class Kill { kNotBusy, kUnkillable, kWrongKind, kKilled };
+  Kill kill(bool function);
   static constexpr size_t kMaxEvalScripts = 500;
 
  private:
@@ -106,6 +123,11 @@ class Scripts {
   int resp_ = 2;  // redis.setresp() of the running script
   int64_t started_ms_ = 0;
   int64_t time_limit_ms_ = 5000;
+  int64_t last_poll_ms_ = 0;
+  bool busy_ = false;
+  bool function_running_ = false;
+  bool wrote_ = false;
+  bool kill_requested_ = false;
 };
 
 }  // namespace meridian

@@ -56,6 +56,11 @@ class Session : public Client, public ForwardedClient {
   // Bytes read from the client and not yet run (a blocked session keeps
   // what arrives meanwhile).
   size_t buffered_input() const { return parser_.buffered(); }
+  // While another client's script is busy (Scripts::busy_poll): reads
+  // `bytes` and answers each whole command as Redis does meanwhile (BUSY,
+  // or SCRIPT KILL / FUNCTION KILL); a partial command waits in the parser
+  // for feed(). Only for a session with nothing unrun or unanswered.
+  void feed_while_busy(std::string_view bytes, std::string& out);
   // Same return value as feed().
   bool resume(std::string& out) override;
   void kill() override;

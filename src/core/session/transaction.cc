@@ -162,7 +162,7 @@ std::optional<std::string> Session::script_call(std::vector<std::string_view>& a
   in_script_ = true;
   exec_waited_ = false;
   note_command(*spec);
-  run_here(*spec, argv, reply);
+  if (run_here(*spec, argv, reply)) region_.scripts().note_write();
   in_script_ = false;
   proto_ = client_proto;
   multi_state_ = state;

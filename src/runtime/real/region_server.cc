@@ -1,6 +1,7 @@
 #include "runtime/real/region_server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <array>
 #include <asio/post.hpp>
@@ -50,6 +51,37 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Server shutdown: closes the socket and releases the Session now, while
   // the Region it points to still exists.
   void shut_down() { finish(); }
+
+  // While a script is busy (the event loop is not running): answers what
+  // this client sent meanwhile, reading and writing its socket directly.
+  // Only a connection waiting for input with nothing to send (its read is
+  // in flight, and will find what is left; the script's own connection is
+  // busy running it, so it has none); a reply the socket does not take at
+  // once is sent by the loop afterwards.
+  void serve_while_busy() {
+    if (!session_ || !reading_ || writing_active_ || !out_.empty() || closing_ ||
+        session_->blocked()) {
+      return;
+    }
+    const int fd = socket_.native_handle();
+    std::string replies;
+    for (;;) {
+      const ssize_t n = ::recv(fd, buf_.data(), buf_.size(), MSG_DONTWAIT);
+      if (n <= 0) break;
+      session_->feed_while_busy(std::string_view(buf_.data(), static_cast<size_t>(n)), replies);
+    }
+    size_t sent = 0;
+    while (sent < replies.size()) {
+      const ssize_t n =
+          ::send(fd, replies.data() + sent, replies.size() - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n <= 0) break;
+      sent += static_cast<size_t>(n);
+    }
+    if (sent < replies.size()) {
+      out_ = replies.substr(sent);
+      server_.schedule_flush(shared_from_this());
+    }
+  }
 
   // Called by the flush after the pass was committed.
   void write() {
@@ -154,6 +186,7 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   region_ = std::make_unique<Region>(std::move(settings), Env{clock_, random_, passes_, *storage_});
   Session::serve_forwarded_writes(*region_);
   region_->warn = [](const std::string& msg) { spdlog::warn("{}", msg); };
+  region_->scripts().busy_poll = [this] { serve_while_busy(); };
   region_->backups = backups_.get();
   memory_ = std::make_unique<ProcessMemory>(*storage_);
   region_->memory = memory_.get();
@@ -333,6 +366,10 @@ void RegionServer::flush() {
   // the process, and no client was told its write succeeded.
   region_->end_pass();
   for (auto& c : ready) c->write();
+}
+
+void RegionServer::serve_while_busy() {
+  for (Connection* c : connections_) c->serve_while_busy();
 }
 
 void RegionServer::forget(Connection* c) {

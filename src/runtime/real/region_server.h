@@ -62,6 +62,8 @@ class RegionServer {
   void schedule_flush(const std::shared_ptr<Connection>& c);
   void flush();
   void forget(Connection* c);
+  // Scripts::busy_poll: answers the clients that wrote while a script runs.
+  void serve_while_busy();
   int serve_http(const std::string& path, std::string* body, std::string* type);
   void schedule_backup();
 
