@@ -365,17 +365,29 @@ bool entry_value(CommandContext& ctx, std::string_view key, const KeyRecord& rec
   return f.has_value();
 }
 
+// The stream and group (argv[1], argv[2]) XCLAIM / XAUTOCLAIM work on,
+// loaded into old / rec / g; false (replied WRONGTYPE or NOGROUP) if none.
+bool claim_target(CommandContext& ctx, StreamGroups& groups, std::optional<KeyRecord>& old,
+                  KeyRecord& rec, std::optional<StreamGroup>& g) {
+  if (!cmd::lookup(ctx, ctx.argv[1], ValueType::kStream, old)) return false;
+  if (old) {
+    rec = *old;
+    g = groups.find(ctx.argv[2]);
+  }
+  if (!g) ctx.reply.error(nogroup(ctx.argv[1], ctx.argv[2]));
+  return g.has_value();
+}
+
 // XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME ms]
 //   [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id]
 void xclaim(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   const std::string_view key = argv[1];
   std::optional<KeyRecord> old;
-  if (!cmd::lookup(ctx, key, ValueType::kStream, old)) return;
-  KeyRecord rec = old ? *old : KeyRecord{};
+  KeyRecord rec;
   StreamGroups groups(ctx, key, rec);
-  auto g = old ? groups.find(argv[2]) : std::nullopt;
-  if (!g) return ctx.reply.error(nogroup(key, argv[2]));
+  std::optional<StreamGroup> g;
+  if (!claim_target(ctx, groups, old, rec, g)) return;
   auto min_idle = parse_int64(argv[4]);
   if (!min_idle) return ctx.reply.error("ERR Invalid min-idle-time argument for XCLAIM");
   // The ids run up to the first argument that is none; options follow.
@@ -442,11 +454,10 @@ void xautoclaim(CommandContext& ctx) {
     }
   }
   std::optional<KeyRecord> old;
-  if (!cmd::lookup(ctx, key, ValueType::kStream, old)) return;
-  KeyRecord rec = old ? *old : KeyRecord{};
+  KeyRecord rec;
   StreamGroups groups(ctx, key, rec);
-  auto g = old ? groups.find(argv[2]) : std::nullopt;
-  if (!g) return ctx.reply.error(nogroup(key, argv[2]));
+  std::optional<StreamGroup> g;
+  if (!claim_target(ctx, groups, old, rec, g)) return;
   // Redis looks at up to ten entries per one it may claim; the one after
   // the last looked at is the cursor of the next call.
   int64_t attempts = count * 10;

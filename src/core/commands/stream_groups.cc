@@ -197,16 +197,17 @@ std::optional<StreamGroup> StreamGroups::find(std::string_view name) {
   return g;
 }
 
-void StreamGroups::for_each(const std::function<bool(const StreamGroup&)>& fn) {
+std::vector<StreamGroup> StreamGroups::all() {
   std::vector<std::string> names;
   scan(group_record_name({}), [&](std::string_view rest, std::string_view) {
     names.emplace_back(rest);
     return true;
   });
+  std::vector<StreamGroup> out;
   for (const auto& n : names) {
-    auto g = find(n);
-    if (g && !fn(*g)) return;
+    if (auto g = find(n)) out.push_back(std::move(*g));
   }
+  return out;
 }
 
 uint64_t StreamGroups::count() {
@@ -255,12 +256,13 @@ std::optional<StreamConsumer> StreamGroups::consumer(const StreamGroup& g, std::
   return decode_consumer(g, name, f->value);
 }
 
-void StreamGroups::for_each_consumer(const StreamGroup& g,
-                                     const std::function<bool(const StreamConsumer&)>& fn) {
+std::vector<StreamConsumer> StreamGroups::consumers(const StreamGroup& g) {
+  std::vector<StreamConsumer> out;
   scan(group_part('C', g.name), [&](std::string_view name, std::string_view value) {
-    auto c = decode_consumer(g, name, value);
-    return !c || fn(*c);
+    if (auto c = decode_consumer(g, name, value)) out.push_back(std::move(*c));
+    return true;
   });
+  return out;
 }
 
 bool StreamGroups::touch_consumer(const StreamGroup& g, std::string_view name) {

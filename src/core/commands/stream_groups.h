@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/commands/command_table.h"
 #include "core/data/records.h"
@@ -65,8 +66,8 @@ class StreamGroups {
       : ctx_(ctx), key_(key), rec_(rec) {}
 
   std::optional<StreamGroup> find(std::string_view name);
-  // In name order, until fn returns false.
-  void for_each(const std::function<bool(const StreamGroup&)>& fn);
+  // Every group, in name order.
+  std::vector<StreamGroup> all();
   uint64_t count();
   // XGROUP CREATE of a group that does not exist.
   void create(std::string_view name, stream::Id last, int64_t entries_read);
@@ -79,9 +80,8 @@ class StreamGroups {
   void destroy(const StreamGroup& g);
 
   std::optional<StreamConsumer> consumer(const StreamGroup& g, std::string_view name);
-  // In name order.
-  void for_each_consumer(const StreamGroup& g,
-                         const std::function<bool(const StreamConsumer&)>& fn);
+  // The group's consumers, in name order.
+  std::vector<StreamConsumer> consumers(const StreamGroup& g);
   // Creates the consumer or refreshes its seen time; true if created.
   bool touch_consumer(const StreamGroup& g, std::string_view name);
   // Deletes a consumer with its pending entries; returns how many it had.

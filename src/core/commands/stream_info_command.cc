@@ -32,6 +32,19 @@ void reply_optional(CommandContext& ctx, std::optional<int64_t> v) {
   }
 }
 
+// A group's last-delivered-id, entries-read and lag (XINFO GROUPS and
+// STREAM FULL name them in this order).
+void reply_progress(CommandContext& ctx, const cmd::StreamShape& shape, const cmd::StreamGroup& g) {
+  ctx.reply.bulk("last-delivered-id");
+  reply_id(ctx, g.last_id);
+  ctx.reply.bulk("entries-read");
+  reply_optional(ctx, g.entries_read == cmd::kEntriesReadUnknown
+                          ? std::nullopt
+                          : std::optional<int64_t>(g.entries_read));
+  ctx.reply.bulk("lag");
+  reply_optional(ctx, cmd::group_lag(shape, g));
+}
+
 int64_t idle_since(const CommandContext& ctx, int64_t at) {
   return std::max<int64_t>(ctx.now_ms - at, 0);
 }
@@ -41,11 +54,7 @@ int64_t idle_since(const CommandContext& ctx, int64_t at) {
 void reply_full_groups(CommandContext& ctx, std::string_view key, KeyRecord& rec,
                        const cmd::StreamShape& shape, uint64_t count) {
   cmd::StreamGroups groups(ctx, key, rec);
-  std::vector<cmd::StreamGroup> all;
-  groups.for_each([&](const cmd::StreamGroup& g) {
-    all.push_back(g);
-    return true;
-  });
+  const std::vector<cmd::StreamGroup> all = groups.all();
   ctx.reply.array(all.size());
   auto pending_of = [&](const cmd::StreamGroup& g, std::optional<std::string_view> consumer) {
     std::vector<cmd::PendingEntry> out;
@@ -59,14 +68,7 @@ void reply_full_groups(CommandContext& ctx, std::string_view key, KeyRecord& rec
     ctx.reply.map(7);
     ctx.reply.bulk("name");
     ctx.reply.bulk(g.name);
-    ctx.reply.bulk("last-delivered-id");
-    reply_id(ctx, g.last_id);
-    ctx.reply.bulk("entries-read");
-    reply_optional(ctx, g.entries_read == cmd::kEntriesReadUnknown
-                            ? std::nullopt
-                            : std::optional<int64_t>(g.entries_read));
-    ctx.reply.bulk("lag");
-    reply_optional(ctx, cmd::group_lag(shape, g));
+    reply_progress(ctx, shape, g);
     ctx.reply.bulk("pel-count");
     ctx.reply.integer(static_cast<int64_t>(groups.pending_count(g)));
     ctx.reply.bulk("pending");
@@ -79,11 +81,7 @@ void reply_full_groups(CommandContext& ctx, std::string_view key, KeyRecord& rec
       ctx.reply.integer(p.delivered_ms);
       ctx.reply.integer(static_cast<int64_t>(p.deliveries));
     }
-    std::vector<cmd::StreamConsumer> consumers;
-    groups.for_each_consumer(g, [&](const cmd::StreamConsumer& c) {
-      consumers.push_back(c);
-      return true;
-    });
+    const std::vector<cmd::StreamConsumer> consumers = groups.consumers(g);
     ctx.reply.bulk("consumers");
     ctx.reply.array(consumers.size());
     for (const auto& c : consumers) {
@@ -174,33 +172,17 @@ void xinfo_stream(CommandContext& ctx) {
 void xinfo_groups(CommandContext& ctx, std::string_view key, KeyRecord& rec) {
   cmd::StreamGroups groups(ctx, key, rec);
   const cmd::StreamShape shape = cmd::stream_shape(ctx, key, rec);
-  std::vector<cmd::StreamGroup> all;
-  groups.for_each([&](const cmd::StreamGroup& g) {
-    all.push_back(g);
-    return true;
-  });
+  const std::vector<cmd::StreamGroup> all = groups.all();
   ctx.reply.array(all.size());
   for (const auto& g : all) {
-    uint64_t consumers = 0;
-    groups.for_each_consumer(g, [&](const cmd::StreamConsumer&) {
-      ++consumers;
-      return true;
-    });
     ctx.reply.map(6);
     ctx.reply.bulk("name");
     ctx.reply.bulk(g.name);
     ctx.reply.bulk("consumers");
-    ctx.reply.integer(static_cast<int64_t>(consumers));
+    ctx.reply.integer(static_cast<int64_t>(groups.consumers(g).size()));
     ctx.reply.bulk("pending");
     ctx.reply.integer(static_cast<int64_t>(groups.pending_count(g)));
-    ctx.reply.bulk("last-delivered-id");
-    reply_id(ctx, g.last_id);
-    ctx.reply.bulk("entries-read");
-    reply_optional(ctx, g.entries_read == cmd::kEntriesReadUnknown
-                            ? std::nullopt
-                            : std::optional<int64_t>(g.entries_read));
-    ctx.reply.bulk("lag");
-    reply_optional(ctx, cmd::group_lag(shape, g));
+    reply_progress(ctx, shape, g);
   }
 }
 
@@ -213,11 +195,7 @@ void xinfo_consumers(CommandContext& ctx, std::string_view key, KeyRecord& rec,
     return ctx.reply.error("NOGROUP No such consumer group '" + std::string(group) +
                            "' for key name '" + std::string(key) + "'");
   }
-  std::vector<cmd::StreamConsumer> consumers;
-  groups.for_each_consumer(*g, [&](const cmd::StreamConsumer& c) {
-    consumers.push_back(c);
-    return true;
-  });
+  const std::vector<cmd::StreamConsumer> consumers = groups.consumers(*g);
   ctx.reply.array(consumers.size());
   for (const auto& c : consumers) {
     ctx.reply.map(3);

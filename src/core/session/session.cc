@@ -5,7 +5,6 @@
 #include "core/commands/command_table.h"
 #include "core/commands/command_util.h"
 #include "core/protocol/reply.h"
-#include "core/region/keyspace_events.h"
 #include "core/region/region.h"
 
 namespace meridian {
@@ -61,46 +60,6 @@ bool Session::feed(std::string_view bytes, std::string& out) {
   parser_.append(bytes);
   process(out);
   return !closing_;
-}
-
-void Session::feed_while_busy(std::string_view bytes, std::string& out) {
-  if (closing_) return;
-  parser_.append(bytes);
-  std::vector<std::string_view> argv;
-  while (parser_.next(argv) == RequestParser::Result::kCommand) {
-    if (argv.empty()) continue;
-    Reply reply(out, proto_, &region_.stats().total_error_replies);
-    const bool script = cmd::equals_ci(argv[0], "script");
-    const bool kill = (script || cmd::equals_ci(argv[0], "function")) && argv.size() == 2 &&
-                      cmd::equals_ci(argv[1], "kill");
-    Scripts& scripts = region_.scripts();
-    const char* busy = scripts.running_function()
-                           ? "BUSY Redis is busy running a script. You can only call FUNCTION "
-                             "KILL or SHUTDOWN NOSAVE."
-                           : "BUSY Redis is busy running a script. You can only call SCRIPT KILL "
-                             "or SHUTDOWN NOSAVE.";
-    if (!kill) {
-      reply.error(busy);
-      continue;
-    }
-    switch (scripts.kill(!script)) {
-      case Scripts::Kill::kNotBusy:
-        reply.error("NOTBUSY No scripts in execution right now.");
-        break;
-      case Scripts::Kill::kUnkillable:
-        reply.error(
-            "UNKILLABLE Sorry the script already executed write commands against the dataset. "
-            "You can either wait the script termination or kill the server in a hard way using "
-            "the SHUTDOWN NOSAVE command.");
-        break;
-      case Scripts::Kill::kWrongKind:
-        reply.error(busy);
-        break;
-      case Scripts::Kill::kKilled:
-        reply.ok();
-        break;
-    }
-  }
 }
 
 bool Session::resume(std::string& out) {
@@ -409,17 +368,6 @@ bool Session::run_here(const CommandSpec& spec, std::vector<std::string_view>& a
   token_.set(repl.self().id, last_write_seq_);
   ks.begin_command();  // nothing outside a command may reuse its dot
   return true;
-}
-
-void Session::note_events(const std::vector<std::string_view>& argv) {
-  Keyspace& ks = region_.keyspace();
-  if (region_.notify_flags() == 0 && !ks.merging()) return;
-  const std::vector<std::string> keys = ks.writes().keys;
-  const auto events = command_events(
-      argv, keys, [&](std::string_view k) { return ks.peek(k, last_command_ms_) != nullptr; });
-  for (const auto& e : events) ks.note_event(e.cls, e.name, e.key);
-  const auto own = ks.writes().own_events;
-  for (const auto& [ev, key] : own) ks.note_event(ev[0], std::string_view(ev).substr(1), key);
 }
 
 void Session::account(const CommandSpec& spec, const std::vector<std::string_view>& argv,
