@@ -76,12 +76,14 @@ void check(const rocksdb::Status& s, const char* what) {
   if (!s.ok()) throw StorageError(std::string(what) + ": " + s.ToString());
 }
 
-rocksdb::ColumnFamilyOptions column_options(const std::shared_ptr<rocksdb::Cache>& cache) {
+rocksdb::ColumnFamilyOptions column_options(const std::shared_ptr<rocksdb::Cache>& cache,
+                                            Column column) {
   rocksdb::ColumnFamilyOptions o;
   o.OptimizeLevelStyleCompaction();
+  const bool point_reads = column != Column::kLog;  // the log is only scanned
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
-  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  if (point_reads) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   // Filter and index blocks stay in the table readers, not in the block
   // cache: a lookup of an absent key (every new member of a set) then costs
   // no cache lookup per table, and does not slow down as data grows (about
@@ -90,8 +92,8 @@ rocksdb::ColumnFamilyOptions column_options(const std::shared_ptr<rocksdb::Cache
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   // A bloom filter over the memtable makes lookups of absent keys (the first
   // SET of a key) cheap.
-  o.memtable_whole_key_filtering = true;
-  o.memtable_prefix_bloom_size_ratio = 0.05;
+  o.memtable_whole_key_filtering = point_reads;
+  o.memtable_prefix_bloom_size_ratio = point_reads ? 0.05 : 0;
   // A smaller memtable keeps the skiplist shallow: inserts dominate the write
   // path (see docs/benchmarks.md).
   o.write_buffer_size = 8 << 20;
@@ -114,9 +116,14 @@ RocksDbStorage::RocksDbStorage(const std::string& path, bool sync_every_second)
   // and the compaction work waits for idle time (flushes keep their
   // priority, so memtables never back up).
   opts.env->LowerThreadPoolCPUPriority(rocksdb::Env::LOW);
+  // The write-ahead log is kept until every column's memtable holding its
+  // writes is flushed; a column written rarely (meta, expiry) would keep
+  // every log file alive. Past this size RocksDB flushes that column.
+  opts.max_total_wal_size = 128 << 20;
   auto cache = rocksdb::NewLRUCache(128 << 20);
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (const char* name : kColumnNames) cfs.emplace_back(name, column_options(cache));
+  for (int c = 0; c < kColumnCount; ++c)
+    cfs.emplace_back(kColumnNames[c], column_options(cache, static_cast<Column>(c)));
   rocksdb::DB* raw = nullptr;
   check(rocksdb::DB::Open(opts, path, cfs, &handles_, &raw), "cannot open RocksDB");
   db_.reset(raw);
