@@ -81,10 +81,14 @@ int run_server(const std::string& config_path, const std::string& region_name,
   }
   BackupOptions backup{cfg.backup_destinations(*region, data_root), cfg.backup.keep,
                        cfg.backup.interval_s};
+  std::optional<ClientTls> tls;
+  if (region->tls_port != 0) tls = ClientTls{region->tls_port, cfg.tls_for(*region)};
   RegionServer server(cfg.settings_for(*region), dir.string(), region->client.host,
-                      region->client.port, std::move(links), std::move(backup));
-  spdlog::info("region {} (id {}) serving on {} ; data in {}", region->name, region->id,
-               region->client.str(), dir.string());
+                      region->client.port, std::move(links), std::move(backup), std::move(tls));
+  spdlog::info("region {} (id {}) serving on {}{} ; data in {}", region->name, region->id,
+               region->client.str(),
+               server.tls_port() ? " and TLS on port " + std::to_string(server.tls_port()) : "",
+               dir.string());
   server.run(/*handle_signals=*/true);
   spdlog::info("region {} stopped", region->name);
   return 0;

@@ -81,6 +81,13 @@ RegionSettings ClusterConfig::settings_for(const RegionConfig& region) const {
   return s;
 }
 
+TlsConfig ClusterConfig::tls_for(const RegionConfig& region) const {
+  TlsConfig t = tls;
+  if (!region.tls_cert_file.empty()) t.cert_file = region.tls_cert_file;
+  if (!region.tls_key_file.empty()) t.key_file = region.tls_key_file;
+  return t;
+}
+
 std::pair<int64_t, int64_t> ClusterConfig::wan_delay(const std::string& a,
                                                      const std::string& b) const {
   for (const auto& w : wan) {
@@ -105,7 +112,7 @@ ClusterConfig load_cluster_config(const std::string& path) {
   cfg.path = path;
   r.only_known(root, "",
                {"cluster", "server", "users", "regions", "replication", "keyspaces", "wan",
-                "failover", "backup", "placement", "dns"});
+                "failover", "backup", "placement", "dns", "tls"});
   load_cluster(r, root, cfg);
   load_server(r, root, cfg);
   load_users(r, root, cfg);
@@ -118,6 +125,7 @@ ClusterConfig load_cluster_config(const std::string& path) {
   load_backup(r, root, cfg);
   load_placement(r, root, cfg);
   load_dns(r, root, cfg);
+  load_tls(r, root, cfg);
   check_placement_write_modes(r, root, cfg);
   return cfg;
 }

@@ -25,10 +25,26 @@ struct HostPort {
   std::string str() const { return host + ":" + std::to_string(port); }
 };
 
+// [tls]: Redis' tls-* settings (tls-cert-file is cert_file, and so on),
+// shared by every region; [[regions]] may give each its own certificate.
+struct TlsConfig {
+  std::string cert_file, key_file;        // PEM: what this region presents
+  std::string ca_cert_file, ca_cert_dir;  // what it trusts
+  std::string auth_clients = "yes";       // "yes", "no" or "optional", as Redis
+  std::string protocols;                  // e.g. "TLSv1.2 TLSv1.3"; empty: both
+  std::string ciphers;                    // TLSv1.2 (OpenSSL cipher list)
+  std::string ciphersuites;               // TLSv1.3
+  bool prefer_server_ciphers = false;
+};
+
 struct RegionConfig {
   std::string name;
   RegionId id = 0;
   HostPort client, peer, http;
+  // Redis' tls-port: a second client port, on client.host, speaking TLS
+  // (0: none). The certificate files override [tls]'s for this region.
+  uint16_t tls_port = 0;
+  std::string tls_cert_file, tls_key_file;
   std::string jurisdiction;
   double latitude = 0, longitude = 0;
   // Disaster-recovery tier. A backup-restore region runs no replica: the
@@ -74,6 +90,7 @@ struct ClusterConfig {
   std::string hook_command;
   std::string hook_url;
   BackupConfig backup;
+  TlsConfig tls;
   // [dns]: the GeoDNS server (`meridian dns`); absent: no DNS.
   std::optional<dns::DnsSettings> dns;
   HostPort dns_listen;
@@ -90,6 +107,8 @@ struct ClusterConfig {
   // regions only; a backup-restore region sees itself alone (standalone,
   // after a restore).
   RegionSettings settings_for(const RegionConfig& region) const;
+  // [tls] with `region`'s own certificate files, if it names any.
+  TlsConfig tls_for(const RegionConfig& region) const;
   // The emulated one-way delay and jitter (ms) between regions `a` and `b`
   // in either direction; {0, 0} when no [[wan]] entry names the pair.
   std::pair<int64_t, int64_t> wan_delay(const std::string& a, const std::string& b) const;

@@ -41,4 +41,8 @@ void check_placement_write_modes(const Reporter& r, const toml::table& root,
 // dns_section.cc: [dns].
 void load_dns(const Reporter& r, const toml::table& root, ClusterConfig& cfg);
 
+// tls_section.cc: [tls], checked against the regions' tls_port and
+// certificate files.
+void load_tls(const Reporter& r, const toml::table& root, ClusterConfig& cfg);
+
 }  // namespace meridian::config_detail

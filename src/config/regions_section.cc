@@ -69,9 +69,10 @@ void load_tier(const Reporter& r, const toml::table& t, const std::string& p, si
 // regions[index], whose table is `t` and path `p`.
 RegionConfig load_region(const Reporter& r, const toml::table& t, const std::string& p,
                          size_t index, Taken& taken) {
-  r.only_known(t, p,
-               {"name", "id", "client", "peer", "http", "jurisdiction", "latitude", "longitude",
-                "tier", "backup_dir", "public_address"});
+  r.only_known(
+      t, p,
+      {"name", "id", "client", "peer", "http", "jurisdiction", "latitude", "longitude", "tier",
+       "backup_dir", "public_address", "tls_port", "tls_cert_file", "tls_key_file"});
   RegionConfig rc;
   rc.name = region_name(r, t, p, taken);
   int64_t id = r.integer(t, p, "id", std::nullopt, 1, 65535);
@@ -82,11 +83,17 @@ RegionConfig load_region(const Reporter& r, const toml::table& t, const std::str
   rc.client = address(r, t, p, "client");
   rc.peer = address(r, t, p, "peer");
   rc.http = address(r, t, p, "http");
-  for (const auto* a : {&rc.client, &rc.peer, &rc.http}) {
+  rc.tls_port = static_cast<uint16_t>(r.integer(t, p, "tls_port", 0, 0, 65535));
+  HostPort tls{rc.client.host, rc.tls_port};
+  for (const auto* a : {&rc.client, &rc.peer, &rc.http, &tls}) {
+    if (a->port == 0) continue;
     if (!taken.addresses.insert(a->str()).second) {
-      r.fail(&t, p + "client/peer/http", "address " + a->str() + " is used twice");
+      r.fail(&t, p + "client/peer/http/tls_port", "address " + a->str() + " is used twice");
     }
   }
+  const std::string none;
+  rc.tls_cert_file = r.text(t, p, "tls_cert_file", &none);
+  rc.tls_key_file = r.text(t, p, "tls_key_file", &none);
   rc.jurisdiction = r.text(t, p, "jurisdiction", nullptr);
   if (rc.jurisdiction.empty()) {
     r.fail(t.get("jurisdiction"), p + "jurisdiction", "must not be empty (e.g. \"US\", \"EU\")");

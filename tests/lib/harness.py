@@ -454,7 +454,8 @@ class MeridianServer(Server):
                     log_level="info")
 
     def __init__(self, region="r1", cluster="test", users=(), requirepass=None,
-                 tmpdir=None, config_text=None, binary=None, extra_args=(), **server):
+                 tmpdir=None, config_text=None, binary=None, extra_args=(), tls=None,
+                 **server):
         super().__init__(tmpdir=tmpdir, password=requirepass)
         self.region = region
         self.cluster = cluster
@@ -467,10 +468,12 @@ class MeridianServer(Server):
         self.extra_args = list(extra_args)
         self.data_dir = os.path.join(self.tmpdir, "data")
         self.config_path = os.path.join(self.tmpdir, "meridian.toml")
-        self.port, self.peer_port, self.http_port = free_ports(3)
+        # tls: the [tls] table (a dict); the region then gets a tls_port too.
+        self.tls = dict(tls) if tls is not None else None
+        self.port, self.peer_port, self.http_port, self.tls_port = free_ports(4)
 
     def _repick_ports(self):
-        self.port, self.peer_port, self.http_port = free_ports(3)
+        self.port, self.peer_port, self.http_port, self.tls_port = free_ports(4)
 
     def render_config(self):
         lines = ["[cluster]", "name = %s" % toml_str(self.cluster), "", "[server]"]
@@ -493,6 +496,13 @@ class MeridianServer(Server):
                   'peer = "%s:%d"' % (HOST, self.peer_port),
                   'http = "%s:%d"' % (HOST, self.http_port),
                   'jurisdiction = "US"', "latitude = 38.9", "longitude = -77.0", ""]
+        if self.tls is not None:
+            lines.insert(-1, "tls_port = %d" % self.tls_port)
+            lines.append("[tls]")
+            for k, v in self.tls.items():
+                lines.append("%s = %s" % (k, toml_str(v) if isinstance(v, str) else
+                                          ("true" if v else "false")))
+            lines.append("")
         return "\n".join(lines)
 
     def _prepare(self):

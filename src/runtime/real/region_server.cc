@@ -10,178 +10,51 @@
 #include <nlohmann/json.hpp>
 
 #include "core/session/session.h"
+#include "runtime/real/client_connection.h"
+#include "runtime/real/tls_context.h"
 
 namespace meridian {
+namespace {
 
-// One client connection. Reads are paused while a reply is pending, so a
-// client that pipelines faster than it reads replies is throttled by TCP.
-// While the session is blocked (waiting for other regions, CLIENT PAUSE)
-// reading goes on up to kReadAheadWhileBlocked unrun bytes, so a client that
-// closes meanwhile is noticed and its session freed. At most one read and one
-// write are in flight at a time.
-class Connection : public std::enable_shared_from_this<Connection> {
- public:
-  Connection(RegionServer& server, asio::ip::tcp::socket socket)
-      : server_(server), socket_(std::move(socket)) {}
+// A TLS client that has not finished its handshake in this time is closed.
+constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 
-  void start(std::unique_ptr<Session> session) {
-    session_ = std::move(session);
-    server_.connections_.insert(this);
-    std::weak_ptr<Connection> weak = weak_from_this();
-    // A blocked command finished waiting: produce its reply in a pass.
-    session_->set_ready_hook([weak] {
-      if (auto self = weak.lock()) self->ready();
-    });
-    read();
-  }
-
-  // Sends a refusal (maxclients) and closes.
-  void refuse(std::string line) {
-    out_ = std::move(line);
-    closing_ = true;
-    write();
-  }
-
-  void close() {
-    std::error_code ignored;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
-  }
-
-  // Server shutdown: closes the socket and releases the Session now, while
-  // the Region it points to still exists.
-  void shut_down() { finish(); }
-
-  // While a script is busy (the event loop is not running): answers what
-  // this client sent meanwhile, reading and writing its socket directly.
-  // Only a connection waiting for input with nothing to send (its read is
-  // in flight, and will find what is left; the script's own connection is
-  // busy running it, so it has none); a reply the socket does not take at
-  // once is sent by the loop afterwards.
-  void serve_while_busy() {
-    if (!session_ || !reading_ || writing_active_ || !out_.empty() || closing_ ||
-        session_->blocked()) {
-      return;
-    }
-    const int fd = socket_.native_handle();
-    std::string replies;
-    for (;;) {
-      const ssize_t n = ::recv(fd, buf_.data(), buf_.size(), MSG_DONTWAIT);
-      if (n <= 0) break;
-      session_->feed_while_busy(std::string_view(buf_.data(), static_cast<size_t>(n)), replies);
-    }
-    size_t sent = 0;
-    while (sent < replies.size()) {
-      const ssize_t n =
-          ::send(fd, replies.data() + sent, replies.size() - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
-      if (n <= 0) break;
-      sent += static_cast<size_t>(n);
-    }
-    if (sent < replies.size()) {
-      out_ = replies.substr(sent);
-      server_.schedule_flush(shared_from_this());
-    }
-  }
-
-  // Called by the flush after the pass was committed.
-  void write() {
-    if (writing_active_) return;  // the running write sends the rest
-    if (out_.empty()) {
-      if (closing_) return finish();
-      if (session_) idle();
-      return;
-    }
-    writing_.swap(out_);
-    out_.clear();
-    writing_active_ = true;
-    auto self = shared_from_this();
-    asio::async_write(socket_, asio::buffer(writing_),
-                      [this, self](const std::error_code& ec, size_t) {
-                        writing_active_ = false;
-                        writing_.clear();
-                        if (ec) return finish();
-                        write();
-                      });
-  }
-
- private:
-  static constexpr size_t kReadAheadWhileBlocked = size_t{64} * 1024;
-
-  // Nothing to send: read on, unless a blocked session already holds enough
-  // unrun input; then nothing is in flight and parked_ keeps it alive.
-  void idle() {
-    if (!session_->blocked() || session_->buffered_input() < kReadAheadWhileBlocked) {
-      return read();
-    }
-    parked_ = shared_from_this();
-  }
-
-  void ready() {
-    auto keep = std::move(parked_);  // no longer parked; alive until this returns
-    if (!session_) return;
-    if (!session_->resume(out_)) closing_ = true;
-    server_.schedule_flush(shared_from_this());
-  }
-
-  void read() {
-    if (reading_ || !session_) return;
-    reading_ = true;
-    auto self = shared_from_this();
-    socket_.async_read_some(asio::buffer(buf_), [this, self](const std::error_code& ec, size_t n) {
-      reading_ = false;
-      if (ec || !session_) return finish();
-      if (!session_->feed(std::string_view(buf_.data(), n), out_)) closing_ = true;
-      if (out_.empty() && !closing_) {
-        // A blocked write must still be committed and sent to the peers
-        // now, not at the next pass something else triggers.
-        if (session_->blocked()) server_.schedule_flush(nullptr);
-        return idle();  // an incomplete command, or a wait
-      }
-      server_.schedule_flush(self);
-    });
-  }
-
-  void finish() {
-    parked_.reset();
-    close();
-    if (session_) {
-      server_.forget(this);
-      session_.reset();
-    }
-  }
-
-  RegionServer& server_;
-  asio::ip::tcp::socket socket_;
-  std::unique_ptr<Session> session_;
-  std::array<char, size_t{16} * 1024> buf_{};
-  std::string out_;
-  std::string writing_;
-  bool closing_ = false;
-  bool reading_ = false;
-  bool writing_active_ = false;
-  // Set while the session waits for other regions with no read or write in
-  // flight (nothing else owns the connection then).
-  std::shared_ptr<Connection> parked_;
-};
-
-RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
-                           const std::string& host, uint16_t port,
-                           std::optional<ClusterLinks> links, std::optional<BackupOptions> backup) {
-  storage_ = std::make_unique<RocksDbStorage>(data_dir, settings.fsync == FsyncMode::kEverySec);
-  if (backup) {
-    backups_ = std::make_unique<BackupService>(storage_->db(), *backup, settings.region_name);
-  }
+// Binds and listens; the port bound (port 0: any free one).
+uint16_t listen(asio::ip::tcp::acceptor& acceptor, const std::string& host, uint16_t port) {
   asio::ip::tcp::endpoint ep(asio::ip::make_address(host), port);
-  acceptor_.open(ep.protocol());
-  acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+  acceptor.open(ep.protocol());
+  acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true));
   std::error_code ec;
-  acceptor_.bind(ep, ec);
+  acceptor.bind(ep, ec);
   if (ec) {
     throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " +
                              ec.message() + " (is another server using the port?)");
   }
-  acceptor_.listen(asio::socket_base::max_listen_connections);
-  port_ = acceptor_.local_endpoint().port();
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  return acceptor.local_endpoint().port();
+}
+
+std::string remote_of(const asio::ip::tcp::socket& socket) {
+  std::error_code ignored;
+  auto remote = socket.remote_endpoint(ignored);
+  return remote.address().to_string() + ":" + std::to_string(remote.port());
+}
+
+}  // namespace
+
+RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
+                           const std::string& host, uint16_t port,
+                           std::optional<ClusterLinks> links, std::optional<BackupOptions> backup,
+                           std::optional<ClientTls> tls) {
+  storage_ = std::make_unique<RocksDbStorage>(data_dir, settings.fsync == FsyncMode::kEverySec);
+  if (backup) {
+    backups_ = std::make_unique<BackupService>(storage_->db(), *backup, settings.region_name);
+  }
+  port_ = listen(acceptor_, host, port);
+  if (tls) {
+    tls_context_ = std::make_unique<asio::ssl::context>(make_server_tls_context(tls->config));
+    tls_port_ = listen(tls_acceptor_, host, tls->port);
+  }
   settings.tcp_address = host + ":" + std::to_string(port_);
   region_ = std::make_unique<Region>(std::move(settings), Env{clock_, random_, passes_, *storage_});
   Session::serve_forwarded_writes(*region_);
@@ -302,6 +175,7 @@ void RegionServer::run(bool handle_signals) {
   schedule_flush(nullptr);  // starting is an event too: its first expiry cycle may write
   schedule_backup();
   accept();
+  if (tls_context_) accept_tls();
   asio::signal_set signals(io_);
   if (handle_signals) {
     signals.add(SIGINT);
@@ -319,6 +193,7 @@ void RegionServer::stop() {
   asio::post(io_, [this] {
     std::error_code ignored;
     acceptor_.close(ignored);
+    tls_acceptor_.close(ignored);
     region_->end_pass();
     io_.stop();
   });
@@ -335,18 +210,60 @@ void RegionServer::accept() {
     }
     std::error_code ignored;
     socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-    auto remote = socket.remote_endpoint(ignored);
-    std::string peer = remote.address().to_string() + ":" + std::to_string(remote.port());
-    auto conn = std::make_shared<Connection>(*this, std::move(socket));
-    std::string refusal;
-    auto session = Session::connect(*region_, peer, &refusal);
-    if (session) {
-      conn->start(std::move(session));
-    } else {
-      conn->refuse(std::move(refusal));
-    }
+    std::string peer = remote_of(socket);
+    admit(std::make_shared<PlainConnection>(*this, std::move(socket)), peer);
     accept();
   });
+}
+
+void RegionServer::accept_tls() {
+  tls_acceptor_.async_accept([this](const std::error_code& ec, asio::ip::tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted) return;
+      spdlog::warn("TLS accept failed: {} (retrying in 100 ms)", ec.message());
+      scheduler_.after(100, [this] { accept_tls(); });
+      return;
+    }
+    accept_tls();
+    std::error_code ignored;
+    socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+    std::string peer = remote_of(socket);
+    // Handshakes in progress are bounded like clients: past maxclients a new
+    // one is closed at once (it has no channel for Redis' error yet).
+    if (handshakes_ >= static_cast<size_t>(region_->settings().maxclients)) {
+      socket.close(ignored);
+      return;
+    }
+    ++handshakes_;
+    auto conn = std::make_shared<TlsConnection>(*this, TlsStream(std::move(socket), *tls_context_));
+    auto timer = std::make_shared<asio::steady_timer>(io_, kHandshakeTimeout);
+    timer->async_wait([conn](const std::error_code& e) {
+      if (!e) conn->stream().lowest_layer().close();  // fails the handshake
+    });
+    conn->stream().async_handshake(
+        asio::ssl::stream_base::server, [this, conn, timer, peer](const std::error_code& e) {
+          --handshakes_;
+          timer->cancel();
+          if (e) {
+            // A plaintext client, a bad or missing certificate, a timeout:
+            // logged as Redis does.
+            spdlog::warn("Error accepting a client connection: {} (from {})", e.message(), peer);
+            conn->shut_down();
+            return;
+          }
+          admit(conn, peer);
+        });
+  });
+}
+
+void RegionServer::admit(const std::shared_ptr<Connection>& conn, const std::string& peer) {
+  std::string refusal;
+  auto session = Session::connect(*region_, peer, &refusal);
+  if (session) {
+    conn->start(std::move(session));
+  } else {
+    conn->refuse(std::move(refusal));
+  }
 }
 
 void RegionServer::schedule_flush(const std::shared_ptr<Connection>& c) {

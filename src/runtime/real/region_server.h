@@ -8,6 +8,7 @@
 // it is durable.
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
 #include <asio/steady_timer.hpp>
 #include <atomic>
 #include <memory>
@@ -16,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "config/cluster_config.h"
 #include "core/env/pass_scheduler.h"
 #include "core/region/region.h"
 #include "runtime/real/backup_service.h"
@@ -29,8 +31,16 @@
 namespace meridian {
 
 class Connection;
+template <class Stream>
+class StreamConnection;
 
 // How a region of a cluster reaches the others.
+// Redis' tls-port: a second client port speaking TLS.
+struct ClientTls {
+  uint16_t port = 0;  // on the client host; 0: any free port (see tls_port())
+  TlsConfig config;
+};
+
 struct ClusterLinks {
   PeerTransportOptions transport;
   std::vector<PeerEndpoint> peers;
@@ -45,20 +55,29 @@ class RegionServer {
   // message saying what to fix.
   // With `backup`, BGSAVE/MR.BACKUP make backups into its destinations, on
   // its schedule too.
+  // With `tls`, clients may also connect over TLS on its port.
   RegionServer(RegionSettings settings, const std::string& data_dir, const std::string& host,
                uint16_t port, std::optional<ClusterLinks> links = std::nullopt,
-               std::optional<BackupOptions> backup = std::nullopt);
+               std::optional<BackupOptions> backup = std::nullopt,
+               std::optional<ClientTls> tls = std::nullopt);
   ~RegionServer();
 
   uint16_t port() const { return port_; }
+  uint16_t tls_port() const { return tls_port_; }
   // Serves until stop() or SIGINT/SIGTERM (when handle_signals).
   void run(bool handle_signals);
   // Thread-safe.
   void stop();
 
  private:
-  friend class Connection;
+  template <class Stream>
+  friend class StreamConnection;
+  template <class Stream>
+  class StreamConnection;
   void accept();
+  void accept_tls();
+  // Serves a connection whose stream is ready (TLS: after its handshake).
+  void admit(const std::shared_ptr<Connection>& conn, const std::string& peer);
   void schedule_flush(const std::shared_ptr<Connection>& c);
   void flush();
   void forget(Connection* c);
@@ -67,6 +86,8 @@ class RegionServer {
   int serve_http(const std::string& path, std::string* body, std::string* type);
   void schedule_backup();
 
+  // Before io_: TLS streams still queued in io_ when it goes refer to it.
+  std::unique_ptr<asio::ssl::context> tls_context_;
   asio::io_context io_{1};  // one thread: no locking inside Asio
   SystemClock clock_;
   SystemRandom random_;
@@ -82,7 +103,10 @@ class RegionServer {
   std::unique_ptr<PeerTransport> transport_;
   std::unique_ptr<HttpStatus> http_;
   asio::ip::tcp::acceptor acceptor_{io_};
+  asio::ip::tcp::acceptor tls_acceptor_{io_};
   uint16_t port_ = 0;
+  uint16_t tls_port_ = 0;
+  size_t handshakes_ = 0;  // TLS connections not yet admitted
   bool flush_scheduled_ = false;
   std::vector<std::shared_ptr<Connection>> dirty_;
   std::unordered_set<Connection*> connections_;
