@@ -140,8 +140,9 @@ def test_eu_data_never_reaches_a_non_eu_region():
 
 
 def test_the_searches_find_a_leak_made_on_purpose():
-    """The same searches, with the home's sovereignty filter turned off
-    (MR.DEBUG, enable_debug only): the EU key reaches the US region and both
+    """The same searches, with the sovereignty filters of both regions
+    turned off (MR.DEBUG, enable_debug only: the home's on what it sends,
+    us's on what it receives): the EU key reaches the US region and both
     searches find it there."""
     c = Cluster(names=("us", "eu1"), jurisdictions={"us": "US", "eu1": "EU"},
                 placement=[{"pattern": "user:eu:*", "home": "eu1", "allowed": ["EU"]}])
@@ -149,11 +150,42 @@ def test_the_searches_find_a_leak_made_on_purpose():
         c.start()
         c.wait_linked()
         c.client("eu1").execute_command("MR.DEBUG", "SOVEREIGNTY", "OFF")
+        c.client("us").execute_command("MR.DEBUG", "SOVEREIGNTY", "OFF")
         write_eu(c.client("us"), 1)  # routed to eu1, which now replicates it to us
         harness.wait_until(lambda: files_containing(c["us"].tmpdir, VALUE_MARK), timeout=10,
                            desc="the leaked value in us's files")
         c["us"].stop()
         assert KEY_MARK.encode() in inspect(os.path.join(c["us"].data_dir, "us"))
         assert VALUE_MARK.encode() in inspect(os.path.join(c["us"].data_dir, "us"))
+    finally:
+        c.cleanup()
+
+
+def test_a_region_refuses_records_it_may_not_hold():
+    """A peer that sends what [[placement]] forbids (its filter off, as a
+    region with another config or a bug would): the receiver refuses each
+    such key, counts it (INFO, /status), logs why, and stores nothing of it,
+    while the keys it may hold still replicate."""
+    c = Cluster(names=("us", "eu1"), jurisdictions={"us": "US", "eu1": "EU"},
+                placement=[{"pattern": "user:eu:*", "home": "eu1", "allowed": ["EU"]}])
+    try:
+        c.start()
+        c.wait_linked()
+        c.client("eu1").execute_command("MR.DEBUG", "SOVEREIGNTY", "OFF")
+        eu, us = c.client("eu1"), c.client("us")
+        for i in range(3):
+            write_eu(eu, i)
+        eu.set("shared:after", "1")
+        harness.wait_until(lambda: us.get("shared:after") == b"1",
+                           desc="a key us may hold, written after the EU ones")
+        info = us.info("replication")
+        assert info["keys_refused"] == 6, info
+        assert c.status("us")["stats"]["keys_refused"] == 6
+        assert "refused a key from region eu1" in c["us"].log(64000)
+        assert us.keys("user:eu:*") == []
+        c["us"].stop()
+        assert not files_containing(c["us"].tmpdir, VALUE_MARK)
+        assert not files_containing(c["us"].tmpdir, KEY_MARK)
+        assert VALUE_MARK.encode() not in inspect(os.path.join(c["us"].data_dir, "us"))
     finally:
         c.cleanup()

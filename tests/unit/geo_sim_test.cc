@@ -101,6 +101,30 @@ TEST(GeoSim, TheHomeRoleFailsOverInsideTheAllowedSetAndFailsClosedWithout) {
   EXPECT_FALSE(holds(c, 3, "v8"));
 }
 
+TEST(GeoSim, ARegionRefusesAndCountsRecordsItMayNotHold) {
+  SimCluster c(geo());
+  c.run_for(300);
+  // The home sends eu:* keys to every region (its filter off, as a peer
+  // with another config or a bug would); the others must refuse them.
+  c.region(1).replicator().set_sovereignty(false);
+  auto home = c.connect(1);
+  EXPECT_EQ(*call(c, *home, {"SET", "eu:9", "forged-value"}), "+OK\r\n");
+  EXPECT_EQ(*call(c, *home, {"HSET", "eu:h", "f", "forged-field"}), ":1\r\n");
+  EXPECT_EQ(*call(c, *home, {"SET", "global", "g"}), "+OK\r\n");
+  c.run_for(500);
+  auto refused = [&](int i) { return c.region(i).replicator().stats().keys_refused; };
+  EXPECT_EQ(refused(0), 2u);
+  EXPECT_EQ(refused(3), 2u);
+  EXPECT_EQ(refused(2), 0u);  // r3 is allowed to hold them
+  EXPECT_TRUE(holds(c, 2, "forged-value"));
+  for (int i : {0, 3}) {
+    EXPECT_FALSE(holds(c, i, "forged-value")) << i;
+    EXPECT_FALSE(holds(c, i, "forged-field")) << i;
+    EXPECT_FALSE(holds(c, i, "eu:9")) << i;
+    EXPECT_TRUE(holds(c, i, "global")) << i;  // what it may hold still replicates
+  }
+}
+
 TEST(GeoSim, TheLeakCheckCatchesALeak) {
   // With the replicator's filter off, the same chaos must fail.
   auto r = run_geo_chaos(1, 4000, /*leak=*/true);

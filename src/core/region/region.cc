@@ -29,6 +29,9 @@ Region::Region(RegionSettings settings, Env env)
       blocked_(env.clock, env.scheduler),
       scripts_([clock = &env.clock] { return clock->now_ms(); }) {
   names_[settings_.region_id] = settings_.region_name;
+  replicator_.warn = [this](const std::string& msg) {
+    if (warn) warn(msg);
+  };
   for (const auto& r : settings_.replication.regions) names_[r.id] = r.name;
   keyspace_.on_change = [this](std::string_view key) {
     watches_.touch(key);

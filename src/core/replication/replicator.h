@@ -51,6 +51,9 @@ struct ReplicationStats {
   uint64_t records_sent = 0;
   uint64_t records_applied = 0;
   uint64_t records_skipped = 0;  // duplicates
+  // Keys in records and resyncs from other regions that [[placement]] does
+  // not allow this region to hold: refused, never stored.
+  uint64_t keys_refused = 0;
   uint64_t records_held = 0;     // waited for a dependency
   uint64_t records_relayed = 0;  // sent in answer to pulls
   uint64_t pulls_sent = 0;
@@ -144,6 +147,9 @@ class Replicator {
   // snapshots and pulls go to every region whatever [[placement]] says, so
   // tests can show their leak checks catch a leak.
   void set_sovereignty(bool on) { sovereignty_ = on; }
+
+  // Where warnings go (the runtime's log); none by default.
+  std::function<void(const std::string&)> warn;
 
   // Test hook: every applied record, (origin, seq), in apply order.
   std::function<void(RegionId origin, uint64_t seq)> on_apply;
@@ -307,6 +313,12 @@ class Replicator {
   bool may_send(std::string_view key, RegionId to) const {
     return !sovereignty_ || placement_.may_hold(key, to);
   }
+  // Removes from `rec` (a record of `from`) the keys this region may not
+  // hold, counting and logging them; true if it removed any.
+  bool refuse_foreign_keys(LogRecord& rec, RegionId from);
+  // Whether a key of a resync from `from` may be stored here (else counted).
+  bool may_receive(std::string_view key, RegionId from);
+  void refused(std::string_view key, RegionId from);
   ReplicationSettings cfg_;
   Env env_;
   Keyspace& keyspace_;

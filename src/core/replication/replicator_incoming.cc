@@ -50,10 +50,14 @@ Replicator::Applied Replicator::try_apply(RegionId origin,
     }
   }
   for (size_t i = 0; i < unit.size(); ++i) {
-    const LogRecord& rec = recs[i];
+    LogRecord& rec = recs[i];
     MERIDIAN_ASSERT(rec.seq == applied_.get(origin) + 1, "each origin's records apply in sequence");
+    // The sender filters by [[placement]] too; this side does not trust it
+    // to (a peer with another config, or a bug, must not make us hold them).
+    const bool refused = refuse_foreign_keys(rec, origin);
     keyspace_.apply(rec);
-    env_.storage.put(Column::kLog, layout::log_key(origin, rec.seq), *unit[i]);
+    env_.storage.put(Column::kLog, layout::log_key(origin, rec.seq),
+                     refused ? rec.encode() : *unit[i]);
     applied_.set(origin, rec.seq);
     ++stats_.records_applied;
     if (Peer* p = peer(origin)) {
@@ -310,11 +314,15 @@ void Replicator::drain_snapshot(Peer& from) {
           uint64_t s = 0;
           Hlc h;
           if (!peek_record(r, &o, &s, &h) || o == self_.id || peer(o) == nullptr) continue;
-          env_.storage.put(Column::kLog, layout::log_key(o, s), r);
+          LogRecord rec;
+          const bool refused = rec.decode(r) && refuse_foreign_keys(rec, from.info.id);
+          env_.storage.put(Column::kLog, layout::log_key(o, s), refused ? rec.encode() : r);
         }
         break;
       case repl::Snapshot::kKeys:
-        for (const auto& c : m.chunks) keyspace_.join_chunk(c, in.applied);
+        for (const auto& c : m.chunks) {
+          if (may_receive(c.key, from.info.id)) keyspace_.join_chunk(c, in.applied);
+        }
         break;
       case repl::Snapshot::kEnd:
         finish_resync();  // resets incoming_
@@ -366,6 +374,36 @@ void Replicator::finish_resync() {
   for (const auto& p : peers_) resend_due_.insert(p.info.id);
   check_apply_waits();
   check_fetches();
+}
+
+bool Replicator::refuse_foreign_keys(LogRecord& rec, RegionId from) {
+  if (!sovereignty_ || placement_.empty()) return false;
+  const size_t before = rec.keys.size();
+  rec.keys.erase(std::remove_if(rec.keys.begin(), rec.keys.end(),
+                                [&](const KeyDelta& k) { return !may_receive(k.key, from); }),
+                 rec.keys.end());
+  return rec.keys.size() != before;
+}
+
+bool Replicator::may_receive(std::string_view key, RegionId from) {
+  if (!sovereignty_ || placement_.may_hold(key, self_.id)) return true;
+  refused(key, from);
+  return false;
+}
+
+void Replicator::refused(std::string_view /*key*/, RegionId from) {
+  ++stats_.keys_refused;
+  // The 1st, 2nd, 4th, 8th...: a misconfigured peer is visible without
+  // flooding the log. Not the key's name: this region may not hold that
+  // either.
+  const uint64_t n = stats_.keys_refused;
+  if (warn && (n & (n - 1)) == 0) {
+    const Peer* p = peer(from);
+    warn("refused a key from region " + (p ? p->info.name : std::to_string(from)) +
+         " that [[placement]] does not allow this region to hold (" + std::to_string(n) +
+         " refused so far, keys_refused in INFO; is that region's config the same as this "
+         "one's?)");
+  }
 }
 
 }  // namespace meridian

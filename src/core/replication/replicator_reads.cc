@@ -265,6 +265,7 @@ std::vector<std::pair<const char*, uint64_t>> Replicator::counters() const {
   return {{"records_sent", s.records_sent},
           {"records_applied", s.records_applied},
           {"records_skipped", s.records_skipped},
+          {"keys_refused", s.keys_refused},
           {"records_held", s.records_held},
           {"records_waiting", held},
           {"records_relayed", s.records_relayed},
