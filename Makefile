@@ -34,17 +34,34 @@ unit-test: build-all
 py-test: build
 	$(PY) -m pytest -q tests/integration tests/differential tests/crash
 
-# libFuzzer on the GeoDNS query parser (clang, ASan + UBSan), for a bounded
-# time, starting from fuzz/corpus; a crash fails the run and leaves its input
-# in build/fuzz/.
+# libFuzzer (clang, ASan + UBSan), each target for a bounded time starting
+# from its corpus in fuzz/: the GeoDNS query parser, the client request
+# parser, the peer frame decoder and handshake, and the TLS that wraps
+# links and clients (with certificates made here by openssl). A crash fails
+# the run and leaves its input in build/fuzz/.
 FUZZ_SECONDS ?= 30
+FUZZ_CXX := clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc
+FUZZ_RUN = cd $(BUILD_DIR)/fuzz && mkdir -p $(1)-corpus && ./$(1)_fuzzer -max_total_time=$(FUZZ_SECONDS) \
+	  -artifact_prefix=$(CURDIR)/$(BUILD_DIR)/fuzz/ $(1)-corpus $(2)
+PEER_SRC := src/core/peer/frame.cc src/core/peer/link_handshake.cc src/core/peer/peer_auth.cc
 fuzz: setup
-	mkdir -p $(BUILD_DIR)/fuzz/corpus
-	clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	  -Isrc fuzz/dns_query_fuzzer.cc src/dns/dns_packet.cc src/core/dns/client_location.cc \
+	mkdir -p $(BUILD_DIR)/fuzz/certs
+	$(FUZZ_CXX) fuzz/dns_query_fuzzer.cc src/dns/dns_packet.cc src/core/dns/client_location.cc \
 	  $$(pkg-config --cflags --libs ldns) -o $(BUILD_DIR)/fuzz/dns_query_fuzzer
-	cd $(BUILD_DIR)/fuzz && ./dns_query_fuzzer -max_total_time=$(FUZZ_SECONDS) \
-	  -artifact_prefix=$(CURDIR)/$(BUILD_DIR)/fuzz/ corpus $(CURDIR)/fuzz/corpus
+	$(FUZZ_CXX) fuzz/resp_parser_fuzzer.cc src/core/protocol/request_parser.cc \
+	  src/core/base/numbers.cc -o $(BUILD_DIR)/fuzz/resp_parser_fuzzer
+	$(FUZZ_CXX) fuzz/peer_frame_fuzzer.cc $(PEER_SRC) -lcrypto -lzstd -lxxhash \
+	  -o $(BUILD_DIR)/fuzz/peer_frame_fuzzer
+	$(FUZZ_CXX) -DASIO_STANDALONE fuzz/peer_tls_fuzzer.cc src/runtime/real/tls_context.cc \
+	  $(PEER_SRC) -lssl -lcrypto -lzstd -lxxhash -o $(BUILD_DIR)/fuzz/peer_tls_fuzzer
+	cd $(BUILD_DIR)/fuzz/certs && test -f server.crt || ( \
+	  openssl req -x509 -new -nodes -newkey rsa:2048 -keyout ca.key -out ca.crt -days 3650 -subj "/CN=fuzz CA" && \
+	  openssl req -new -nodes -newkey rsa:2048 -keyout server.key -out server.csr -subj "/CN=fuzz" && \
+	  openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 3650 ) 2>/dev/null
+	$(call FUZZ_RUN,dns_query,$(CURDIR)/fuzz/corpus-dns)
+	$(call FUZZ_RUN,resp_parser,$(CURDIR)/fuzz/corpus-resp)
+	$(call FUZZ_RUN,peer_frame,)
+	export MERIDIAN_FUZZ_CERT_DIR=$(CURDIR)/$(BUILD_DIR)/fuzz/certs; $(call FUZZ_RUN,peer_tls,)
 
 test: layers unit-test py-test fuzz
 
@@ -71,6 +88,7 @@ bench: build
 	$(PY) bench/delta_bench.py
 	$(PY) bench/list_bench.py
 	$(PY) bench/zset_bench.py
+	$(PY) bench/tls_bench.py
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

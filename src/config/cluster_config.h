@@ -35,6 +35,9 @@ struct TlsConfig {
   std::string ciphers;                    // TLSv1.2 (OpenSSL cipher list)
   std::string ciphersuites;               // TLSv1.3
   bool prefer_server_ciphers = false;
+  // Peer links over TLS 1.3 with each region's certificate, which must name
+  // the region (replication = true).
+  bool replication = false;
 };
 
 struct RegionConfig {

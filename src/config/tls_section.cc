@@ -39,7 +39,7 @@ void load_tls(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   const std::string p = "tls.";
   r.only_known(t, p,
                {"cert_file", "key_file", "ca_cert_file", "ca_cert_dir", "auth_clients", "protocols",
-                "ciphers", "ciphersuites", "prefer_server_ciphers"});
+                "ciphers", "ciphersuites", "prefer_server_ciphers", "replication"});
   TlsConfig& tls = cfg.tls;
   const std::string none;
   tls.cert_file = r.text(t, p, "cert_file", &none);
@@ -57,27 +57,32 @@ void load_tls(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   tls.ciphers = r.text(t, p, "ciphers", &none);
   tls.ciphersuites = r.text(t, p, "ciphersuites", &none);
   tls.prefer_server_ciphers = r.boolean(t, p, "prefer_server_ciphers", false);
+  tls.replication = r.boolean(t, p, "replication", false);
 
   if (!tls.ca_cert_file.empty() && !readable(tls.ca_cert_file)) {
     r.fail(t.get("ca_cert_file"), p + "ca_cert_file", "cannot read \"" + tls.ca_cert_file + "\"");
   }
   for (size_t i = 0; i < cfg.regions.size(); ++i) {
     const RegionConfig& region = cfg.regions[i];
-    if (region.tls_port == 0) continue;
-    const std::string field = "regions[" + std::to_string(i) + "].tls_port";
+    const bool links = tls.replication && region.serving() && cfg.serving_count() > 1;
+    if (region.tls_port == 0 && !links) continue;
+    const std::string field =
+        "regions[" + std::to_string(i) + "]." + (region.tls_port ? "tls_port" : "tls_cert_file");
     const TlsConfig mine = cfg.tls_for(region);
     if (mine.cert_file.empty() || mine.key_file.empty()) {
       r.fail(&t, field,
-             "a TLS port needs a certificate: set [tls] cert_file and key_file (or the region's "
-             "tls_cert_file and tls_key_file)");
+             std::string(region.tls_port ? "a TLS port" : "TLS replication") +
+                 " needs a certificate: set [tls] cert_file and key_file (or the region's "
+                 "tls_cert_file and tls_key_file)");
     }
     for (const auto* f : {&mine.cert_file, &mine.key_file}) {
       if (!readable(*f)) r.fail(&t, field, "cannot read \"" + *f + "\"");
     }
-    if (mine.auth_clients != "no" && mine.ca_cert_file.empty() && mine.ca_cert_dir.empty()) {
+    if ((links || mine.auth_clients != "no") && mine.ca_cert_file.empty() &&
+        mine.ca_cert_dir.empty()) {
       r.fail(&t, field,
-             "either [tls] ca_cert_file or ca_cert_dir must be set to verify clients (or set "
-             "auth_clients = \"no\")");
+             "either [tls] ca_cert_file or ca_cert_dir must be set to verify clients and peers "
+             "(or set auth_clients = \"no\" for clients)");
     }
   }
 }

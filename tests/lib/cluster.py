@@ -29,7 +29,7 @@ class Cluster:
     def __init__(self, names=("a", "b", "c"), secret="cluster-secret", replication=None,
                  wan=(), keyspaces=(), cluster="test", fsync="everysec", failover=None,
                  tiers=None, backup=None, jurisdictions=None, placement=(), coords=None,
-                 public_addresses=None, extra=""):
+                 public_addresses=None, extra="", region_extra=None):
         """replication: dict of extra [replication] keys; wan: (a, b, rtt_ms[,
         jitter_ms]) tuples; keyspaces: dicts for [[keyspaces]]; tiers: region
         name -> DR tier (a backup-restore region gets backup_dir = its
@@ -37,7 +37,8 @@ class Cluster:
         jurisdictions: region name -> jurisdiction (default "US");
         placement: dicts for [[placement]]; coords: region name -> (latitude,
         longitude); public_addresses: region name -> address for GeoDNS;
-        extra: TOML text appended (e.g. a [dns] section)."""
+        extra: TOML text appended (e.g. a [dns] section); region_extra:
+        region name -> dict of further keys of its [[regions]] table."""
         self.names = list(names)
         self.secret = secret
         self.replication = dict(replication or {})
@@ -51,6 +52,7 @@ class Cluster:
         self.coords = dict(coords or {})
         self.public_addresses = dict(public_addresses or {})
         self.extra = extra
+        self.region_extra = dict(region_extra or {})
         self.cluster = cluster
         self.servers = {}
         for name in self.names:
@@ -90,6 +92,8 @@ class Cluster:
                       "jurisdiction = %s" % harness.toml_str(self.jurisdictions.get(name, "US")),
                       "latitude = %s" % self.coords.get(name, (0, 0))[0],
                       "longitude = %s" % self.coords.get(name, (0, 0))[1]]
+            for k, v in self.region_extra.get(name, {}).items():
+                lines.append("%s = %s" % (k, toml_value(v)))
             if name in self.public_addresses:
                 lines.append("public_address = %s" % harness.toml_str(self.public_addresses[name]))
             if name in self.tiers:

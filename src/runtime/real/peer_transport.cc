@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <asio/connect.hpp>
+#include <asio/ssl/stream.hpp>
 #include <asio/write.hpp>
 #include <stdexcept>
 
 #include "core/peer/frame.h"
 #include "core/peer/link_handshake.h"
 #include "core/peer/peer_auth.h"
+#include "runtime/real/tls_context.h"
 
 namespace meridian {
 namespace {
@@ -63,6 +65,8 @@ struct PeerTransport::Conn {
       : socket(io), timer(io), decoder(kHandshakeLimits), outbound(outbound_) {}
 
   asio::ip::tcp::socket socket;
+  // TLS links: the stream over `socket` every read and write goes through.
+  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls;
   asio::steady_timer timer;  // the handshake deadline
   peer::FrameDecoder decoder;
   std::vector<char> rbuf = std::vector<char>(kReadChunk);
@@ -109,6 +113,10 @@ struct PeerTransport::Link {
 PeerTransport::PeerTransport(asio::io_context& io, PeerTransportOptions opts,
                              std::vector<PeerEndpoint> peers)
     : io_(io), opts_(std::move(opts)), acceptor_(io), rng_(std::random_device{}()) {
+  if (opts_.tls) {
+    tls_listen_ = std::make_unique<asio::ssl::context>(make_peer_tls_context(*opts_.tls, true));
+    tls_dial_ = std::make_unique<asio::ssl::context>(make_peer_tls_context(*opts_.tls, false));
+  }
   for (auto& p : peers) {
     if (p.id == opts_.self || by_id_.count(p.id)) continue;
     auto link = std::make_unique<Link>(io_, std::move(p));
@@ -283,9 +291,34 @@ void PeerTransport::dial(Link& link) {
       });
 }
 
+void PeerTransport::tls_handshake(const std::shared_ptr<Conn>& c, Link* link,
+                                  std::function<void()> next) {
+  c->tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(
+      c->socket, c->outbound ? *tls_dial_ : *tls_listen_);
+  auto alive = alive_;
+  auto side = c->outbound ? asio::ssl::stream_base::client : asio::ssl::stream_base::server;
+  c->tls->async_handshake(side, [this, alive, c, link, next](const std::error_code& ec) {
+    if (!*alive || c->closed) return;
+    if (ec) {
+      // A plaintext peer, no certificate, one from another CA, a timeout.
+      return auth_failed(c, link, link ? link->ep.id : 0, "TLS handshake: " + ec.message());
+    }
+    // The dialer knows whom it called; the listener checks the name once
+    // the secret's handshake says who called (on_inbound_frame).
+    if (link != nullptr && !certificate_names(c->tls->native_handle(), link->ep.name)) {
+      return auth_failed(c, link, link->ep.id,
+                         "its TLS certificate does not name region \"" + link->ep.name + "\"");
+    }
+    next();
+  });
+}
+
 void PeerTransport::on_connected(Link& link, const std::shared_ptr<Conn>& c) {
   std::error_code ignored;
   c->socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  if (tls_dial_ && !c->tls) {
+    return tls_handshake(c, &link, [this, c, &link] { on_connected(link, c); });
+  }
   c->dialer =
       std::make_unique<peer::DialerHandshake>(identity(), link.ep.id, link.ep.name, fresh_nonce());
   write(c, frame(kHello, c->dialer->hello()));
@@ -421,7 +454,11 @@ void PeerTransport::accept() {
                    opts_.handshake_timeout.count());
       inbound_failed(c, "handshake timeout");
     });
-    read(c);
+    if (tls_listen_) {
+      tls_handshake(c, nullptr, [this, c] { read(c); });
+    } else {
+      read(c);
+    }
     accept();
   });
 }
@@ -449,6 +486,10 @@ void PeerTransport::on_inbound_frame(const std::shared_ptr<Conn>& c, uint16_t ty
     return inbound_failed(c, "data before ACCEPT");
   }
   Link* link = link_for(c->region);
+  if (c->tls && !certificate_names(c->tls->native_handle(), link->ep.name)) {
+    return auth_failed(c, link, c->region,
+                       "its TLS certificate does not name region \"" + link->ep.name + "\"");
+  }
   c->decoder = peer::FrameDecoder(kDataLimits);
   c->up = true;
   c->timer.cancel();
@@ -515,8 +556,12 @@ void PeerTransport::inbound_failed(const std::shared_ptr<Conn>& c, const std::st
 
 void PeerTransport::auth_failed(const std::shared_ptr<Conn>& c, Link* link, RegionId claimed,
                                 const std::string& why) {
-  spdlog::warn("peer authentication failed from {} claiming region {}: {}", c->remote, claimed,
-               why);
+  if (claimed == 0) {
+    spdlog::warn("peer authentication failed from {}: {}", c->remote, why);
+  } else {
+    spdlog::warn("peer authentication failed from {} claiming region {}: {}", c->remote, claimed,
+                 why);
+  }
   if (link != nullptr) ++link->stats.auth_failures;
   if (c->outbound) {
     outbound_failed(*link_for(c->region), c, "authentication failed: " + why);
@@ -527,38 +572,39 @@ void PeerTransport::auth_failed(const std::shared_ptr<Conn>& c, Link* link, Regi
 
 void PeerTransport::read(const std::shared_ptr<Conn>& c) {
   auto alive = alive_;
-  c->socket.async_read_some(asio::buffer(c->rbuf),
-                            [this, alive, c](const std::error_code& ec, size_t n) {
-                              if (!*alive || c->closed) return;
-                              if (ec) {
-                                if (c->outbound)
-                                  return outbound_failed(*link_for(c->region), c, describe(ec));
-                                return inbound_failed(c, describe(ec));
-                              }
-                              if (c->up && !c->outbound)
-                                link_for(c->region)->stats.bytes_received += n;
-                              c->decoder.append(std::string_view(c->rbuf.data(), n));
-                              peer::Frame f;
-                              for (;;) {
-                                auto r = c->decoder.next(f);
-                                if (r == peer::FrameDecoder::Result::kNeedMore) break;
-                                if (r == peer::FrameDecoder::Result::kError) {
-                                  std::string why = "bad frame: " + c->decoder.error();
-                                  spdlog::warn("peer connection {} {}: {}; closing it",
-                                               c->outbound ? "to" : "from", c->remote, why);
-                                  if (c->outbound)
-                                    return outbound_failed(*link_for(c->region), c, why);
-                                  return inbound_failed(c, why);
-                                }
-                                if (c->outbound) {
-                                  on_outbound_frame(*link_for(c->region), c, f.type, f.payload);
-                                } else {
-                                  on_inbound_frame(c, f.type, f.payload);
-                                }
-                                if (!*alive || c->closed) return;
-                              }
-                              read(c);
-                            });
+  auto on_read = [this, alive, c](const std::error_code& ec, size_t n) {
+    if (!*alive || c->closed) return;
+    if (ec) {
+      if (c->outbound) return outbound_failed(*link_for(c->region), c, describe(ec));
+      return inbound_failed(c, describe(ec));
+    }
+    if (c->up && !c->outbound) link_for(c->region)->stats.bytes_received += n;
+    c->decoder.append(std::string_view(c->rbuf.data(), n));
+    peer::Frame f;
+    for (;;) {
+      auto r = c->decoder.next(f);
+      if (r == peer::FrameDecoder::Result::kNeedMore) break;
+      if (r == peer::FrameDecoder::Result::kError) {
+        std::string why = "bad frame: " + c->decoder.error();
+        spdlog::warn("peer connection {} {}: {}; closing it", c->outbound ? "to" : "from",
+                     c->remote, why);
+        if (c->outbound) return outbound_failed(*link_for(c->region), c, why);
+        return inbound_failed(c, why);
+      }
+      if (c->outbound) {
+        on_outbound_frame(*link_for(c->region), c, f.type, f.payload);
+      } else {
+        on_inbound_frame(c, f.type, f.payload);
+      }
+      if (!*alive || c->closed) return;
+    }
+    read(c);
+  };
+  if (c->tls) {
+    c->tls->async_read_some(asio::buffer(c->rbuf), std::move(on_read));
+  } else {
+    c->socket.async_read_some(asio::buffer(c->rbuf), std::move(on_read));
+  }
 }
 
 void PeerTransport::write(const std::shared_ptr<Conn>& c, std::string bytes) {
@@ -572,26 +618,30 @@ void PeerTransport::flush(const std::shared_ptr<Conn>& c) {
   c->out.clear();
   c->write_busy = true;
   auto alive = alive_;
-  asio::async_write(c->socket, asio::buffer(c->writing),
-                    [this, alive, c](const std::error_code& ec, size_t n) {
-                      c->write_busy = false;
-                      if (!*alive || c->closed) return;
-                      c->writing.clear();
-                      if (ec) {
-                        std::string why = "write failed: " + describe(ec);
-                        if (c->outbound) return outbound_failed(*link_for(c->region), c, why);
-                        return inbound_failed(c, why);
-                      }
-                      if (!c->outbound || !c->up) return flush(c);
-                      Link& link = *link_for(c->region);
-                      if (c->writing_messages > 0) {  // a DATA frame, not the handshake's PROOF
-                        link.stats.messages_sent += c->writing_messages;
-                        link.stats.bytes_sent += n;
-                        c->writing_messages = 0;
-                      }
-                      flush(c);
-                      pump(link);
-                    });
+  auto on_written = [this, alive, c](const std::error_code& ec, size_t n) {
+    c->write_busy = false;
+    if (!*alive || c->closed) return;
+    c->writing.clear();
+    if (ec) {
+      std::string why = "write failed: " + describe(ec);
+      if (c->outbound) return outbound_failed(*link_for(c->region), c, why);
+      return inbound_failed(c, why);
+    }
+    if (!c->outbound || !c->up) return flush(c);
+    Link& link = *link_for(c->region);
+    if (c->writing_messages > 0) {  // a DATA frame, not the handshake's PROOF
+      link.stats.messages_sent += c->writing_messages;
+      link.stats.bytes_sent += n;
+      c->writing_messages = 0;
+    }
+    flush(c);
+    pump(link);
+  };
+  if (c->tls) {
+    asio::async_write(*c->tls, asio::buffer(c->writing), std::move(on_written));
+  } else {
+    asio::async_write(c->socket, asio::buffer(c->writing), std::move(on_written));
+  }
 }
 
 void PeerTransport::close(const std::shared_ptr<Conn>& c) {

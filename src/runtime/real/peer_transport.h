@@ -14,12 +14,15 @@
 // io_context's thread.
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -56,6 +59,10 @@ struct PeerTransportOptions {
   // An unauthenticated connection (or a dial) that has not finished the
   // handshake in this time is closed.
   std::chrono::milliseconds handshake_timeout{5000};
+  // With [tls] replication = true: every link is TLS 1.3 with this region's
+  // certificate, and a peer's must come from the CA and name its region.
+  // The secret's handshake and MACs still run inside (a second factor).
+  std::optional<TlsConfig> tls;
 };
 
 class PeerTransport final : public Network {
@@ -110,6 +117,8 @@ class PeerTransport final : public Network {
   // Outbound.
   void dial(Link& link);
   void on_connected(Link& link, const std::shared_ptr<Conn>& c);
+  // TLS links: the handshake of `c`, then `next` (or the failure, logged).
+  void tls_handshake(const std::shared_ptr<Conn>& c, Link* link, std::function<void()> next);
   void on_outbound_frame(Link& link, const std::shared_ptr<Conn>& c, uint16_t type,
                          const std::string& payload);
   void outbound_failed(Link& link, const std::shared_ptr<Conn>& c, const std::string& why);
@@ -135,6 +144,7 @@ class PeerTransport final : public Network {
 
   asio::io_context& io_;
   PeerTransportOptions opts_;
+  std::unique_ptr<asio::ssl::context> tls_listen_, tls_dial_;  // with opts_.tls
   asio::ip::tcp::acceptor acceptor_;
   uint16_t listen_port_ = 0;
   MessageHandler handler_;

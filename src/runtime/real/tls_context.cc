@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <sstream>
 #include <stdexcept>
@@ -49,15 +50,10 @@ std::string openssl_errors() {
   return out;
 }
 
-asio::ssl::context make_server_tls_context(const TlsConfig& cfg) {
-  asio::ssl::context ctx(asio::ssl::context::tls_server);
-  SSL_CTX* c = ctx.native_handle();
-  SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION | SSL_OP_SINGLE_DH_USE |
-                             static_cast<uint64_t>(protocol_options(cfg.protocols)));
-  if (cfg.prefer_server_ciphers) SSL_CTX_set_options(c, SSL_OP_CIPHER_SERVER_PREFERENCE);
-  // Resumed sessions need an id context when clients are verified.
-  static const unsigned char kSessionContext[] = "meridian";
-  SSL_CTX_set_session_id_context(c, kSessionContext, sizeof kSessionContext - 1);
+namespace {
+
+// The certificate and key `cfg` names, and the CAs it trusts.
+void load_identity(SSL_CTX* c, const TlsConfig& cfg) {
   if (SSL_CTX_use_certificate_chain_file(c, cfg.cert_file.c_str()) != 1) {
     refuse("cannot load the certificate " + cfg.cert_file);
   }
@@ -74,6 +70,20 @@ asio::ssl::context make_server_tls_context(const TlsConfig& cfg) {
       refuse("cannot load the CA certificates (ca_cert_file/ca_cert_dir)");
     }
   }
+}
+
+}  // namespace
+
+asio::ssl::context make_server_tls_context(const TlsConfig& cfg) {
+  asio::ssl::context ctx(asio::ssl::context::tls_server);
+  SSL_CTX* c = ctx.native_handle();
+  SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION | SSL_OP_SINGLE_DH_USE |
+                             static_cast<uint64_t>(protocol_options(cfg.protocols)));
+  if (cfg.prefer_server_ciphers) SSL_CTX_set_options(c, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // Resumed sessions need an id context when clients are verified.
+  static const unsigned char kSessionContext[] = "meridian";
+  SSL_CTX_set_session_id_context(c, kSessionContext, sizeof kSessionContext - 1);
+  load_identity(c, cfg);
   if (!cfg.ciphers.empty() && SSL_CTX_set_cipher_list(c, cfg.ciphers.c_str()) != 1) {
     refuse("no usable cipher in ciphers \"" + cfg.ciphers + "\"");
   }
@@ -85,6 +95,28 @@ asio::ssl::context make_server_tls_context(const TlsConfig& cfg) {
   if (cfg.auth_clients == "optional") verify = SSL_VERIFY_PEER;
   SSL_CTX_set_verify(c, verify, nullptr);
   return ctx;
+}
+
+asio::ssl::context make_peer_tls_context(const TlsConfig& cfg, bool server) {
+  asio::ssl::context ctx(server ? asio::ssl::context::tls_server : asio::ssl::context::tls_client);
+  SSL_CTX* c = ctx.native_handle();
+  SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION);
+  if (SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION) != 1) refuse("TLS 1.3 is unavailable");
+  load_identity(c, cfg);
+  if (!cfg.ciphersuites.empty() && SSL_CTX_set_ciphersuites(c, cfg.ciphersuites.c_str()) != 1) {
+    refuse("no usable cipher suite in ciphersuites \"" + cfg.ciphersuites + "\"");
+  }
+  // Both sides present a certificate, and both check the other's.
+  SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  return ctx;
+}
+
+bool certificate_names(SSL* ssl, const std::string& name) {
+  X509* cert = SSL_get1_peer_certificate(ssl);
+  if (cert == nullptr) return false;
+  const int ok = X509_check_host(cert, name.data(), name.size(), 0, nullptr);
+  X509_free(cert);
+  return ok == 1;
 }
 
 }  // namespace meridian
