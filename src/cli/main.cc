@@ -71,6 +71,7 @@ int run_server(const std::string& config_path, const std::string& region_name,
     l.transport.listen = region->peer;
     l.transport.compress = cfg.compress;
     if (cfg.tls.replication) l.transport.tls = cfg.tls_for(*region);
+    l.transport.config = cfg.shared_digest();
     for (const auto& r : cfg.regions) {
       if (r.id == region->id || !r.serving()) continue;
       auto [delay, jitter] = cfg.wan_delay(region->name, r.name);

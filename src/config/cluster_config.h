@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/dns/dns_router.h"
+#include "core/peer/link_handshake.h"
 #include "core/settings/region_settings.h"
 
 namespace meridian {
@@ -112,6 +113,11 @@ struct ClusterConfig {
   RegionSettings settings_for(const RegionConfig& region) const;
   // [tls] with `region`'s own certificate files, if it names any.
   TlsConfig tls_for(const RegionConfig& region) const;
+  // The sections every region's config must share, hashed (config_digest.cc):
+  // regions (ids, names, jurisdictions, tiers; not addresses, which may
+  // differ as each region sees them), placement rules, keyspace policies
+  // and the conflict defaults. Peer links refuse a region whose differ.
+  peer::ConfigDigest shared_digest() const;
   // The emulated one-way delay and jitter (ms) between regions `a` and `b`
   // in either direction; {0, 0} when no [[wan]] entry names the pair.
   std::pair<int64_t, int64_t> wan_delay(const std::string& a, const std::string& b) const;

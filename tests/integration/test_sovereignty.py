@@ -189,3 +189,33 @@ def test_a_region_refuses_records_it_may_not_hold():
         assert VALUE_MARK.encode() not in inspect(os.path.join(c["us"].data_dir, "us"))
     finally:
         c.cleanup()
+
+
+def test_a_region_started_without_the_placement_rules_is_refused_at_the_link():
+    """The issue's scenario: us started from a config without [[placement]]
+    (so it would replicate EU keys anywhere). Both sides refuse the link
+    naming the section, visible in INFO and /status, and nothing crosses."""
+    rules = [{"pattern": "profile:DE:*", "home": "eu1", "allowed": ["EU"]}]
+    c = Cluster(names=("us", "eu1"), jurisdictions={"us": "US", "eu1": "EU"}, placement=rules)
+    c.placement = []
+    c["us"].config_text = c.render()
+    c.placement = rules
+    try:
+        c.start()
+        want = "its config differs from this region's in [[placement]]"
+        for n in ("us", "eu1"):
+            harness.wait_until(lambda: want in c[n].log(64000), timeout=20,
+                               desc="%s's log naming the differing section" % n)
+        harness.wait_until(
+            lambda: any(want in v for k, v in c.info("eu1").items() if k.endswith("_refused")),
+            desc="the refusal in eu1's INFO replication")
+        peer = c.status("eu1")["peers"][0]
+        assert want in peer["transport"]["refused"] and peer["link"] != "up"
+        assert "[[regions]]" not in peer["transport"]["refused"]
+        # Refused again on every retry: the link never comes up.
+        harness.wait_until(
+            lambda: c.status("eu1")["peers"][0]["transport"]["auth_failures"] >= 3,
+            desc="repeated refusals")
+        assert all(p["link"] != "up" for n in ("us", "eu1") for p in c.status(n)["peers"])
+    finally:
+        c.cleanup()

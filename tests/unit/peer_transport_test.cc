@@ -334,11 +334,12 @@ class RawPeer {
   bool authenticate(asio::io_context& io, RegionId self, RegionId target, const std::string& secret,
                     const std::string& cluster = "test") {
     for (auto& b : nonce_d_) b = static_cast<uint8_t>(rand());
-    std::string hello(1, '\x01');
+    std::string hello(1, static_cast<char>(peer::kLinkVersion));
     coding::put_bytes(hello, cluster);
     coding::put_varint(hello, self);
     coding::put_varint(hello, target);
     hello.append(reinterpret_cast<const char*>(nonce_d_.data()), nonce_d_.size());
+    coding::put_varint(hello, 0);  // the config digest: none, as the transports under test
     send_frame(1, hello);
     if (!run_until(
             io, [&] { return !frames_.empty() || closed_; }, 5s) ||
@@ -468,11 +469,12 @@ TEST(PeerTransport, ListenerRefusesAWrongProofAndCountsIt) {
   Cluster c(3);
   c.make(2);
   RawPeer p(c.io, c.ports[2]);
-  std::string hello(1, '\x01');
+  std::string hello(1, static_cast<char>(peer::kLinkVersion));
   coding::put_bytes(hello, "test");
   coding::put_varint(hello, 3);
   coding::put_varint(hello, 2);
   hello.append(32, '\x07');
+  coding::put_varint(hello, 0);
   p.send_frame(1, hello);
   ASSERT_TRUE(run_until(c.io, [&] { return p.frames() == 1; }));  // the CHALLENGE
   p.send_frame(3, std::string(32, '\x55'));                       // not a proof of anything

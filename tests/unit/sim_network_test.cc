@@ -180,6 +180,40 @@ TEST(SecureSimNetwork, ARegionWithAnotherSecretIsRefused) {
   EXPECT_GE(w.net.refused_handshakes(), 2u);
 }
 
+TEST(SecureSimNetwork, ARegionWithAnotherConfigIsRefusedNamingTheSection) {
+  World w(8);
+  w.net.secure("t", {{1, "s"}, {2, "s"}, {3, "s"}});
+  const peer::ConfigDigest same = {{"[[placement]]", 7}, {"[[regions]] id=1", 9}};
+  w.net.set_config(1, same);
+  w.net.set_config(2, same);
+  w.net.set_config(3, {{"[[placement]]", 8}, {"[[regions]] id=1", 9}});  // no placement rules
+  w.ends[1]->send(3, "to 3");
+  w.ends[3]->send(1, "from 3");
+  w.ends[1]->send(2, "to 2");
+  w.scheduler.advance(2000);
+  EXPECT_TRUE(w.inbox[3].got.empty());
+  EXPECT_TRUE(w.inbox[1].got.empty());
+  EXPECT_EQ(messages(w.inbox[2]), std::vector<std::string>{"to 2"});
+  EXPECT_FALSE(w.net.link_up(1, 3));
+  EXPECT_FALSE(w.net.link_up(3, 1));
+  EXPECT_GE(w.net.refused_handshakes(), 2u);
+  EXPECT_NE(w.net.last_refusal().find("its config differs from this region's in [[placement]]"),
+            std::string::npos)
+      << w.net.last_refusal();
+  EXPECT_EQ(w.net.last_refusal().find("[[regions]]"), std::string::npos);
+}
+
+TEST(LinkHandshake, DifferingSectionsNamesEachOnce) {
+  EXPECT_EQ(peer::differing_sections({{"a", 1}, {"b", 2}}, {{"a", 1}, {"b", 2}}), "");
+  EXPECT_EQ(peer::differing_sections({{"a", 1}, {"b", 2}}, {{"a", 3}, {"c", 2}}), "a, b, c");
+  // A region only one side knows is being added; one both know must agree.
+  EXPECT_EQ(peer::differing_sections({{"[[regions]] id=1", 5}, {"[[regions]] id=2", 6}},
+                                     {{"[[regions]] id=1", 5}}),
+            "");
+  EXPECT_EQ(peer::differing_sections({{"[[regions]] id=1", 5}}, {{"[[regions]] id=1", 4}}),
+            "[[regions]] id=1");
+}
+
 TEST(SkewedClock, AddsItsSkewToVirtualTime) {
   SimClock base(1000);
   SkewedClock fast(base, 250), slow(base, -250);

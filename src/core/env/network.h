@@ -23,6 +23,9 @@ class Network {
   // written to the link). The replicator resends what seems lost only when
   // nothing is waiting here: a slow peer is not a lossy one.
   virtual size_t queued_bytes(RegionId /*to*/) const { return 0; }
+  // Why the link with `peer` was last refused (a config that differs, a
+  // certificate, the secret), until it comes up again; empty otherwise.
+  virtual std::string refusal(RegionId /*peer*/) const { return {}; }
 };
 
 // What a runtime calls when a message for the core arrives.

@@ -53,6 +53,33 @@ HandshakeStep reply(Outcome outcome, uint16_t type, std::string payload) {
   return s;
 }
 
+void put_digest(std::string& out, const ConfigDigest& d) {
+  coding::put_varint(out, d.size());
+  for (const auto& [name, hash] : d) {
+    coding::put_bytes(out, name);
+    coding::put_fixed64_be(out, hash);
+  }
+}
+
+// Consumes the whole of `in`.
+bool get_digest(std::string_view& in, ConfigDigest* d) {
+  uint64_t n = 0;
+  if (!coding::get_varint(in, &n) || n > 64) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string_view name;
+    uint64_t hash = 0;
+    if (!coding::get_bytes(in, &name) || !coding::get_fixed64_be(in, &hash)) return false;
+    d->emplace_back(std::string(name), hash);
+  }
+  return in.empty();
+}
+
+std::string config_refusal(const std::string& sections) {
+  return "its config differs from this region's in " + sections +
+         " (every region must be started with the same regions, placement, keyspaces and "
+         "conflict settings)";
+}
+
 SessionKey derive(const LinkIdentity& id, RegionId dialer, RegionId listener, const Nonce& nonce_d,
                   const Nonce& nonce_l) {
   std::string input = "meridian-session-v1";
@@ -70,6 +97,26 @@ SessionKey derive(const LinkIdentity& id, RegionId dialer, RegionId listener, co
 
 }  // namespace
 
+std::string differing_sections(const ConfigDigest& a, const ConfigDigest& b) {
+  std::string out;
+  std::vector<std::string> named;
+  auto add = [&](const std::string& name) {
+    if (std::find(named.begin(), named.end(), name) != named.end()) return;
+    named.push_back(name);
+    out += (out.empty() ? "" : ", ") + name;
+  };
+  auto optional = [](const std::string& name) { return name.rfind(kRegionSectionPrefix, 0) == 0; };
+  for (const auto& [name, hash] : a) {
+    auto it = std::find_if(b.begin(), b.end(), [&](const auto& e) { return e.first == name; });
+    if (it == b.end() ? !optional(name) : it->second != hash) add(name);
+  }
+  for (const auto& [name, hash] : b) {
+    auto it = std::find_if(a.begin(), a.end(), [&](const auto& e) { return e.first == name; });
+    if (it == a.end() && !optional(name)) add(name);
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------ dialer
 
 DialerHandshake::DialerHandshake(LinkIdentity id, RegionId target, std::string target_name,
@@ -86,6 +133,7 @@ std::string DialerHandshake::hello() const {
   coding::put_varint(hello, id_.self);
   coding::put_varint(hello, target_);
   append(hello, nonce_d_);
+  put_digest(hello, id_.config);
   return hello;
 }
 
@@ -93,7 +141,7 @@ HandshakeStep DialerHandshake::on_frame(uint16_t type, std::string_view in) {
   if (type != expect_) return failed("unexpected frame type " + std::to_string(type));
   if (type == kChallenge) {
     uint64_t listener = 0;
-    if (!coding::get_varint(in, &listener) || in.size() != kNonceSize + kProofSize) {
+    if (!coding::get_varint(in, &listener) || in.size() < kNonceSize + kProofSize) {
       return failed("malformed CHALLENGE");
     }
     if (listener != target_) {
@@ -103,8 +151,13 @@ HandshakeStep DialerHandshake::on_frame(uint16_t type, std::string_view in) {
     }
     nonce_l_ = take<kNonceSize>(in);
     auto proof = take<kProofSize>(in);
+    ConfigDigest theirs;
+    if (!get_digest(in, &theirs)) return failed("malformed CHALLENGE");
     if (!verify(id_.secret, id_.cluster, target_, id_.self, nonce_d_, proof)) {
       return refused(target_, "wrong cluster secret");
+    }
+    if (auto diff = differing_sections(id_.config, theirs); !diff.empty()) {
+      return refused(target_, config_refusal(diff));
     }
     std::string answer;
     append(answer, prove(id_.secret, id_.cluster, id_.self, target_, nonce_l_));
@@ -137,7 +190,7 @@ HandshakeStep ListenerHandshake::on_frame(uint16_t type, std::string_view in) {
     uint8_t version = in.empty() ? 0 : static_cast<uint8_t>(in.front());
     if (!in.empty()) in.remove_prefix(1);
     if (version == 0 || !coding::get_bytes(in, &cluster) || !coding::get_varint(in, &dialer) ||
-        !coding::get_varint(in, &target) || in.size() != kNonceSize) {
+        !coding::get_varint(in, &target) || in.size() < kNonceSize) {
       return failed("malformed HELLO");
     }
     const auto claimed = static_cast<RegionId>(std::min<uint64_t>(dialer, UINT32_MAX));
@@ -159,10 +212,12 @@ HandshakeStep ListenerHandshake::on_frame(uint16_t type, std::string_view in) {
                                   "; check the `peer` addresses in the config");
     }
     nonce_d_ = take<kNonceSize>(in);
+    if (!get_digest(in, &dialer_config_)) return failed("malformed HELLO");
     std::string challenge;
     coding::put_varint(challenge, id_.self);
     append(challenge, nonce_l_);
     append(challenge, prove(id_.secret, id_.cluster, id_.self, claimed, nonce_d_));
+    put_digest(challenge, id_.config);
     expect_ = kProof;
     return reply(Outcome::kContinue, kChallenge, std::move(challenge));
   }
@@ -171,6 +226,9 @@ HandshakeStep ListenerHandshake::on_frame(uint16_t type, std::string_view in) {
   auto proof = take<kProofSize>(in);
   if (!verify(id_.secret, id_.cluster, dialer_, id_.self, nonce_l_, proof)) {
     return refused(dialer_, "wrong cluster secret");
+  }
+  if (auto diff = differing_sections(id_.config, dialer_config_); !diff.empty()) {
+    return refused(dialer_, config_refusal(diff));
   }
   expect_ = 0;
   return reply(Outcome::kUp, kAccept, {});

@@ -8,9 +8,14 @@
 // Frames of the handshake (core/peer/frame.h types), both sides proving they
 // know the cluster secret (core/peer/peer_auth.h):
 //   1 HELLO     dialer -> listener  u8 version, bytes cluster, varint dialer id,
-//                                   varint target id, 32-byte nonce_d
+//                                   varint target id, 32-byte nonce_d, digest
 //   2 CHALLENGE listener -> dialer  varint listener id, 32-byte nonce_l,
-//                                   32-byte proof(listener -> dialer, nonce_d)
+//                                   32-byte proof(listener -> dialer, nonce_d),
+//                                   digest
+// where digest = varint count, then per section bytes name, be64 hash: the
+// shared parts of each side's config (LinkIdentity::config). Once the other
+// side has proved it knows the secret, a differing section refuses the link,
+// naming the section, on both sides.
 //   3 PROOF     dialer -> listener  32-byte proof(dialer -> listener, nonce_l)
 //   4 ACCEPT    listener -> dialer  empty
 // The dialer sends nothing after PROOF until it has ACCEPT. Then it sends
@@ -41,17 +46,31 @@ inline constexpr uint16_t kChallenge = 2;
 inline constexpr uint16_t kProof = 3;
 inline constexpr uint16_t kAccept = 4;
 inline constexpr uint16_t kData = 16;
-inline constexpr uint8_t kLinkVersion = 1;
+inline constexpr uint8_t kLinkVersion = 2;
 inline constexpr size_t kMacSize = 16;
 
 using SessionKey = std::array<uint8_t, 32>;
+
+// The config sections every region must share (name, hash of its loaded
+// values), sorted by name: see ClusterConfig::shared_digest.
+using ConfigDigest = std::vector<std::pair<std::string, uint64_t>>;
 
 // Who this region is on its links.
 struct LinkIdentity {
   std::string cluster;
   std::string secret;
   RegionId self = 0;
+  ConfigDigest config;
 };
+
+// Sections named with this prefix and a region id describe one region;
+// only one side having one is no difference (a region being added).
+inline constexpr std::string_view kRegionSectionPrefix = "[[regions]] id=";
+
+// The names of the sections in which two digests differ (one side lacking
+// a section counts, but for a region's), ", "-separated; empty when they
+// agree.
+std::string differing_sections(const ConfigDigest& a, const ConfigDigest& b);
 
 // What one handshake frame led to.
 struct HandshakeStep {
@@ -103,6 +122,7 @@ class ListenerHandshake {
   std::function<bool(RegionId)> known_;
   Nonce nonce_d_{}, nonce_l_;
   RegionId dialer_ = 0;
+  ConfigDigest dialer_config_;
   uint16_t expect_ = kHello;
 };
 

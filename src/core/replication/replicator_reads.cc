@@ -317,6 +317,13 @@ void Replicator::info(std::string& out, int64_t now_ms) const {
               ",records_per_sec=" + std::to_string(static_cast<uint64_t>(p.records_per_sec)) +
               ",avg_record_bytes=" + std::to_string(v.avg_record_bytes) +
               ",inflight_bytes=" + std::to_string(p.inflight_bytes));
+    // Why the link is refused, if it is: on a line of its own, as it holds
+    // commas (INFO's fields are one line each).
+    if (network_ != nullptr) {
+      if (std::string why = network_->refusal(p.info.id); !why.empty()) {
+        field("peer" + std::to_string(i - 1) + "_refused", why);
+      }
+    }
   }
   for (const auto& [name, value] : counters()) field(name, std::to_string(value));
   if (resyncing_) {

@@ -203,6 +203,11 @@ bool PeerTransport::blacked_out() const {
   return std::chrono::steady_clock::now() < blackout_until_;
 }
 
+std::string PeerTransport::refusal(RegionId peer) const {
+  auto it = by_id_.find(peer);
+  return it == by_id_.end() ? std::string() : it->second->stats.refused;
+}
+
 size_t PeerTransport::queued_bytes(RegionId to) const {
   auto it = by_id_.find(to);
   return it == by_id_.end() ? 0 : it->second->queued_bytes;
@@ -337,6 +342,7 @@ void PeerTransport::on_outbound_frame(Link& link, const std::shared_ptr<Conn>& c
   c->up = true;
   c->timer.cancel();
   c->sealer = std::make_unique<peer::DataSealer>(c->dialer->session_key());
+  link.stats.refused.clear();
   link.backoff = kBackoffMin;
   if (link.ever_up) ++link.stats.reconnects;
   link.ever_up = true;
@@ -562,7 +568,10 @@ void PeerTransport::auth_failed(const std::shared_ptr<Conn>& c, Link* link, Regi
     spdlog::warn("peer authentication failed from {} claiming region {}: {}", c->remote, claimed,
                  why);
   }
-  if (link != nullptr) ++link->stats.auth_failures;
+  if (link != nullptr) {
+    ++link->stats.auth_failures;
+    link->stats.refused = why;
+  }
   if (c->outbound) {
     outbound_failed(*link_for(c->region), c, "authentication failed: " + why);
   } else {

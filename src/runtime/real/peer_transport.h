@@ -63,6 +63,8 @@ struct PeerTransportOptions {
   // certificate, and a peer's must come from the CA and name its region.
   // The secret's handshake and MACs still run inside (a second factor).
   std::optional<TlsConfig> tls;
+  // The shared config sections, compared at every handshake.
+  peer::ConfigDigest config;
 };
 
 class PeerTransport final : public Network {
@@ -81,6 +83,7 @@ class PeerTransport final : public Network {
   // region, or sent before start() or after stop(), are dropped.
   void send(RegionId to, std::string message) override;
   size_t queued_bytes(RegionId to) const override;
+  std::string refusal(RegionId peer) const override;
   // Closes the listener and every connection and cancels every timer; no
   // handler runs afterwards, even for data already received.
   void stop();
@@ -97,6 +100,7 @@ class PeerTransport final : public Network {
     uint64_t auth_failures = 0;  // handshakes refused, either direction
     uint64_t dropped = 0;        // messages to the peer dropped (queue full, lost write)
     uint64_t queued_bytes = 0;   // messages to the peer not yet written
+    std::string refused;         // the last refusal's reason, until a link is up
   };
   // One entry per peer, in the order given to the constructor.
   std::vector<LinkStatus> status() const;
@@ -140,7 +144,9 @@ class PeerTransport final : public Network {
   // closes `c`.
   void auth_failed(const std::shared_ptr<Conn>& c, Link* link, RegionId claimed,
                    const std::string& why);
-  peer::LinkIdentity identity() const { return {opts_.cluster, opts_.secret, opts_.self}; }
+  peer::LinkIdentity identity() const {
+    return {opts_.cluster, opts_.secret, opts_.self, opts_.config};
+  }
 
   asio::io_context& io_;
   PeerTransportOptions opts_;

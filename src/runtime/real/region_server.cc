@@ -123,7 +123,8 @@ int RegionServer::serve_http(const std::string& path, std::string* body, std::st
                           {"reconnects", l.reconnects},
                           {"auth_failures", l.auth_failures},
                           {"dropped", l.dropped},
-                          {"queued_bytes", l.queued_bytes}};
+                          {"queued_bytes", l.queued_bytes},
+                          {"refused", l.refused}};
       }
     }
   }

@@ -163,7 +163,9 @@ peer::Nonce SimNetwork::nonce() {
 
 peer::LinkIdentity SimNetwork::identity(RegionId region) const {
   auto it = secrets_.find(region);
-  return {cluster_, it == secrets_.end() ? std::string() : it->second, region};
+  auto cfg = configs_.find(region);
+  return {cluster_, it == secrets_.end() ? std::string() : it->second, region,
+          cfg == configs_.end() ? peer::ConfigDigest{} : cfg->second};
 }
 
 void SimNetwork::open_link(RegionId from, RegionId to) {
@@ -200,7 +202,10 @@ void SimNetwork::handshake_frame(RegionId from, RegionId to, uint64_t conn, bool
     auto step = to_listener ? l.listener->on_frame(type, p) : l.dialer->on_frame(type, p);
     using Outcome = peer::HandshakeStep::Outcome;
     if (step.outcome == Outcome::kFailed || step.outcome == Outcome::kRefused) {
-      if (step.outcome == Outcome::kRefused) ++refused_handshakes_;
+      if (step.outcome == Outcome::kRefused) {
+        ++refused_handshakes_;
+        last_refusal_ = step.why;
+      }
       return close_link(l, from, to, /*retry=*/true);
     }
     if (step.outcome == Outcome::kUp && to_listener) {

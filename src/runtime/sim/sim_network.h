@@ -61,6 +61,13 @@ class SimNetwork {
   // Links: run the peer handshake and MAC every message. `secrets`: each
   // region's cluster secret (a region with another secret is refused).
   void secure(std::string cluster, std::map<RegionId, std::string> secrets);
+  // The digest of `region`'s shared config sections (default: none, equal
+  // for all): a region whose differs is refused at the handshake.
+  void set_config(RegionId region, peer::ConfigDigest digest) {
+    configs_[region] = std::move(digest);
+  }
+  // The reason of the last refused handshake.
+  const std::string& last_refusal() const { return last_refusal_; }
   // Whether the link from -> to has finished its handshake.
   bool link_up(RegionId from, RegionId to) const;
   // Opens every link between attached regions that is not open; all_up():
@@ -119,6 +126,8 @@ class SimNetwork {
   bool secure_ = false;
   std::string cluster_;
   std::map<RegionId, std::string> secrets_;
+  std::map<RegionId, peer::ConfigDigest> configs_;
+  std::string last_refusal_;
   std::map<std::pair<RegionId, RegionId>, Link> links_;
   uint64_t next_conn_ = 1;
   uint64_t handshakes_ = 0, refused_handshakes_ = 0, refused_frames_ = 0;
