@@ -78,6 +78,8 @@ int run_server(const std::string& config_path, const std::string& region_name,
       l.peers.push_back(PeerEndpoint{r.id, r.name, r.peer, delay, jitter});
     }
     l.http = region->http;
+    l.http_security.token = cfg.http_token;
+    if (cfg.tls.http) l.http_security.tls = cfg.tls_for(*region);
     l.hooks = FailoverHooks{cfg.hook_command, cfg.hook_url};
     links = std::move(l);
   }

@@ -39,6 +39,9 @@ struct TlsConfig {
   // Peer links over TLS 1.3 with each region's certificate, which must name
   // the region (replication = true).
   bool replication = false;
+  // The status pages (each region's `http` address) over HTTPS, with the
+  // region's certificate.
+  bool http = false;
 };
 
 struct RegionConfig {
@@ -80,6 +83,10 @@ struct ClusterConfig {
   std::string secret;
   // zstd on peer frames.
   bool compress = true;
+  // [server] http_token: the status pages answer only requests with
+  // "Authorization: Bearer <token>" (empty: any request). Required when a
+  // region's `http` address is not a loopback one.
+  std::string http_token;
   // Emulated WAN latency between two regions ([[wan]]), applied by the
   // sender to its outgoing peer traffic, so each direction gets rtt/2.
   struct WanLink {

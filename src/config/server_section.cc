@@ -36,7 +36,7 @@ void load_server(const Reporter& r, const toml::table& root, ClusterConfig& cfg)
   r.only_known(*server, p,
                {"fsync", "maxclients", "proto_max_bulk_len", "client_query_buffer_limit",
                 "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass",
-                "cache_mb", "enable_debug"});
+                "cache_mb", "enable_debug", "http_token"});
   s.fsync = fsync_mode(r, *server, p);
   s.maxclients = r.integer(*server, p, "maxclients", 10000, 1, 1000000);
   s.limits.proto_max_bulk_len =
@@ -58,6 +58,7 @@ void load_server(const Reporter& r, const toml::table& root, ClusterConfig& cfg)
   }
   std::string empty;
   s.requirepass = r.text(*server, p, "requirepass", &empty);
+  cfg.http_token = r.text(*server, p, "http_token", &empty);
 }
 
 void load_users(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {

@@ -39,7 +39,7 @@ void load_tls(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   const std::string p = "tls.";
   r.only_known(t, p,
                {"cert_file", "key_file", "ca_cert_file", "ca_cert_dir", "auth_clients", "protocols",
-                "ciphers", "ciphersuites", "prefer_server_ciphers", "replication"});
+                "ciphers", "ciphersuites", "prefer_server_ciphers", "replication", "http"});
   TlsConfig& tls = cfg.tls;
   const std::string none;
   tls.cert_file = r.text(t, p, "cert_file", &none);
@@ -58,6 +58,7 @@ void load_tls(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   tls.ciphersuites = r.text(t, p, "ciphersuites", &none);
   tls.prefer_server_ciphers = r.boolean(t, p, "prefer_server_ciphers", false);
   tls.replication = r.boolean(t, p, "replication", false);
+  tls.http = r.boolean(t, p, "http", false);
 
   if (!tls.ca_cert_file.empty() && !readable(tls.ca_cert_file)) {
     r.fail(t.get("ca_cert_file"), p + "ca_cert_file", "cannot read \"" + tls.ca_cert_file + "\"");
@@ -65,20 +66,30 @@ void load_tls(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   for (size_t i = 0; i < cfg.regions.size(); ++i) {
     const RegionConfig& region = cfg.regions[i];
     const bool links = tls.replication && region.serving() && cfg.serving_count() > 1;
-    if (region.tls_port == 0 && !links) continue;
+    // Status pages bound beyond this machine answer only with a token.
+    const std::string& h = region.http.host;
+    const bool loopback = h.rfind("127.", 0) == 0 || h == "::1" || h == "localhost";
+    if (!loopback && cfg.http_token.empty()) {
+      r.fail(&t, "regions[" + std::to_string(i) + "].http",
+             "the status pages of " + region.http.str() +
+                 " would answer anyone who reaches that address: set [server] http_token "
+                 "(clients then send \"Authorization: Bearer <token>\") or bind them to "
+                 "127.0.0.1");
+    }
+    if (region.tls_port == 0 && !links && !(tls.http && region.serving())) continue;
     const std::string field =
         "regions[" + std::to_string(i) + "]." + (region.tls_port ? "tls_port" : "tls_cert_file");
     const TlsConfig mine = cfg.tls_for(region);
     if (mine.cert_file.empty() || mine.key_file.empty()) {
       r.fail(&t, field,
-             std::string(region.tls_port ? "a TLS port" : "TLS replication") +
+             std::string(region.tls_port ? "a TLS port" : "TLS replication or HTTPS") +
                  " needs a certificate: set [tls] cert_file and key_file (or the region's "
                  "tls_cert_file and tls_key_file)");
     }
     for (const auto* f : {&mine.cert_file, &mine.key_file}) {
       if (!readable(*f)) r.fail(&t, field, "cannot read \"" + *f + "\"");
     }
-    if ((links || mine.auth_clients != "no") && mine.ca_cert_file.empty() &&
+    if ((links || (region.tls_port && mine.auth_clients != "no")) && mine.ca_cert_file.empty() &&
         mine.ca_cert_dir.empty()) {
       r.fail(&t, field,
              "either [tls] ca_cert_file or ca_cert_dir must be set to verify clients and peers "

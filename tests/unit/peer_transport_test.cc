@@ -566,7 +566,7 @@ TEST(HttpStatus, BusyIoThreadMeans503) {
           ++calls;
           return 200;
         },
-        200ms);
+        {}, 200ms);
     httplib::Client client("127.0.0.1", http.port());
     const auto start = Clock::now();
     auto res = client.Get("/");

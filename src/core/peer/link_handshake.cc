@@ -106,13 +106,17 @@ std::string differing_sections(const ConfigDigest& a, const ConfigDigest& b) {
     out += (out.empty() ? "" : ", ") + name;
   };
   auto optional = [](const std::string& name) { return name.rfind(kRegionSectionPrefix, 0) == 0; };
-  for (const auto& [name, hash] : a) {
-    auto it = std::find_if(b.begin(), b.end(), [&](const auto& e) { return e.first == name; });
-    if (it == b.end() ? !optional(name) : it->second != hash) add(name);
+  auto find = [](const ConfigDigest& d, const std::string& name) {
+    return std::find_if(d.begin(), d.end(), [&](const auto& e) { return e.first == name; });
+  };
+  for (const auto& section : a) {
+    auto it = find(b, section.first);
+    if (it == b.end() ? !optional(section.first) : it->second != section.second) {
+      add(section.first);
+    }
   }
-  for (const auto& [name, hash] : b) {
-    auto it = std::find_if(a.begin(), a.end(), [&](const auto& e) { return e.first == name; });
-    if (it == a.end() && !optional(name)) add(name);
+  for (const auto& section : b) {
+    if (find(a, section.first) == a.end() && !optional(section.first)) add(section.first);
   }
   return out;
 }

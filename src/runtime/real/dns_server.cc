@@ -24,7 +24,16 @@ HealthPoller::HealthPoller(const ClusterConfig& cfg, int64_t interval_ms)
   auto timeout = std::chrono::milliseconds(std::max<int64_t>(100, interval_ms_));
   for (const auto& r : cfg.regions) {
     if (!r.serving()) continue;
-    auto cli = std::make_unique<httplib::Client>(r.http.host, r.http.port);
+    // The same scheme, CA and token as the region's status pages.
+    auto cli =
+        std::make_unique<httplib::Client>((cfg.tls.http ? "https://" : "http://") + r.http.str());
+    if (cfg.tls.http) {
+      cli->enable_server_certificate_verification(true);
+      if (!cfg.tls.ca_cert_file.empty() || !cfg.tls.ca_cert_dir.empty()) {
+        cli->set_ca_cert_path(cfg.tls.ca_cert_file, cfg.tls.ca_cert_dir);
+      }
+    }
+    if (!cfg.http_token.empty()) cli->set_bearer_token_auth(cfg.http_token);
     cli->set_keep_alive(true);
     cli->set_connection_timeout(timeout);
     cli->set_read_timeout(timeout);

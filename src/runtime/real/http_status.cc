@@ -1,6 +1,7 @@
 #include "runtime/real/http_status.h"
 
 #include <httplib.h>
+#include <openssl/crypto.h>
 #include <sys/socket.h>
 
 #include <asio/post.hpp>
@@ -37,9 +38,44 @@ struct Reply {
 
 }  // namespace
 
-HttpStatus::HttpStatus(asio::io_context& io, HostPort listen, Handler handler,
+namespace {
+
+std::unique_ptr<httplib::Server> make_server(const HttpStatus::Security& security) {
+  if (!security.tls) return std::make_unique<httplib::Server>();
+  auto server = std::make_unique<httplib::SSLServer>(security.tls->cert_file.c_str(),
+                                                     security.tls->key_file.c_str());
+  if (!server->is_valid()) {
+    throw std::runtime_error("cannot serve the status pages over HTTPS: OpenSSL refused " +
+                             security.tls->cert_file + " or " + security.tls->key_file);
+  }
+  return server;
+}
+
+// In constant time: how long a comparison takes says nothing of the token.
+bool token_matches(const std::string& header, const std::string& token) {
+  const std::string want = "Bearer " + token;
+  return header.size() == want.size() &&
+         CRYPTO_memcmp(header.data(), want.data(), want.size()) == 0;
+}
+
+}  // namespace
+
+HttpStatus::HttpStatus(asio::io_context& io, HostPort listen, Handler handler, Security security,
                        std::chrono::milliseconds io_timeout)
-    : shared_(std::make_shared<Shared>()), server_(std::make_unique<httplib::Server>()) {
+    : shared_(std::make_shared<Shared>()), server_(make_server(security)) {
+  if (!security.token.empty()) {
+    server_->set_pre_routing_handler(
+        [token = security.token](const httplib::Request& req, httplib::Response& res) {
+          if (token_matches(req.get_header_value("Authorization"), token)) {
+            return httplib::Server::HandlerResponse::Unhandled;
+          }
+          res.status = 401;
+          res.set_header("WWW-Authenticate", "Bearer");
+          res.set_content("unauthorized: send \"Authorization: Bearer <[server] http_token>\"\n",
+                          "text/plain; charset=utf-8");
+          return httplib::Server::HandlerResponse::Handled;
+        });
+  }
   shared_->handler = std::move(handler);
   shared_->io_timeout = io_timeout;
   // A status page needs few threads (httplib's default is one per core).

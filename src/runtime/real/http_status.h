@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -30,7 +31,13 @@ class HttpStatus {
   // Binds `listen` (port 0: any free port) and starts serving. Throws
   // std::runtime_error naming the address if it cannot bind. A request the
   // io thread has not answered within `io_timeout` gets 503.
-  HttpStatus(asio::io_context& io, HostPort listen, Handler handler,
+  // With `tls` it serves HTTPS with tls's certificate; with a `token` it
+  // answers 401 to a request without "Authorization: Bearer <token>".
+  struct Security {
+    std::optional<TlsConfig> tls;
+    std::string token;
+  };
+  HttpStatus(asio::io_context& io, HostPort listen, Handler handler, Security security = {},
              std::chrono::milliseconds io_timeout = std::chrono::milliseconds(2000));
   // Stops serving and joins the server's threads. After it returns the
   // handler is not called again (a request already posted to `io` is skipped

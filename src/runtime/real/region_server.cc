@@ -80,9 +80,11 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
     };
     if (links->http) {
       http_ = std::make_unique<HttpStatus>(
-          io_, *links->http, [this](const std::string& path, std::string* body, std::string* type) {
+          io_, *links->http,
+          [this](const std::string& path, std::string* body, std::string* type) {
             return serve_http(path, body, type);
-          });
+          },
+          links->http_security);
     }
   }
 }

@@ -45,6 +45,7 @@ struct ClusterLinks {
   PeerTransportOptions transport;
   std::vector<PeerEndpoint> peers;
   std::optional<HostPort> http;  // where /status is served
+  HttpStatus::Security http_security;
   FailoverHooks hooks;
 };
 
