@@ -4,6 +4,7 @@
 #include <string>
 
 #include "config/config_sections.h"
+#include "core/acl/acl.h"
 
 namespace meridian::config_detail {
 namespace {
@@ -36,7 +37,7 @@ void load_server(const Reporter& r, const toml::table& root, ClusterConfig& cfg)
   r.only_known(*server, p,
                {"fsync", "maxclients", "proto_max_bulk_len", "client_query_buffer_limit",
                 "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass",
-                "cache_mb", "enable_debug", "http_token"});
+                "cache_mb", "enable_debug", "http_token", "aclfile"});
   s.fsync = fsync_mode(r, *server, p);
   s.maxclients = r.integer(*server, p, "maxclients", 10000, 1, 1000000);
   s.limits.proto_max_bulk_len =
@@ -59,6 +60,7 @@ void load_server(const Reporter& r, const toml::table& root, ClusterConfig& cfg)
   std::string empty;
   s.requirepass = r.text(*server, p, "requirepass", &empty);
   cfg.http_token = r.text(*server, p, "http_token", &empty);
+  s.aclfile = r.text(*server, p, "aclfile", &empty);
 }
 
 void load_users(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
@@ -71,7 +73,7 @@ void load_users(const Reporter& r, const toml::table& root, ClusterConfig& cfg) 
     std::string p = "users[" + std::to_string(i) + "].";
     const auto* t = arr->get(i)->as_table();
     if (t == nullptr) r.fail(arr->get(i), "users[" + std::to_string(i) + "]", "expected a table");
-    r.only_known(*t, p, {"name", "password"});
+    r.only_known(*t, p, {"name", "password", "rules"});
     std::string name = r.text(*t, p, "name", nullptr);
     std::string pass = r.text(*t, p, "password", nullptr);
     if (name.empty() || name == "default") {
@@ -81,6 +83,16 @@ void load_users(const Reporter& r, const toml::table& root, ClusterConfig& cfg) 
     if (pass.empty()) r.fail(t->get("password"), p + "password", "must not be empty");
     if (s.users.count(name)) r.fail(t->get("name"), p + "name", "duplicate user \"" + name + "\"");
     s.users[name] = pass;
+    if (t->get("rules") != nullptr) {
+      std::string rules = r.text(*t, p, "rules", nullptr);
+      Acl check;
+      if (auto err = check.set_user(name, std::string_view(rules))) {
+        std::string_view why = *err;
+        if (why.starts_with("ERR ")) why.remove_prefix(4);
+        r.fail(t->get("rules"), p + "rules", std::string(why));
+      }
+      s.user_rules[name] = rules;
+    }
   }
 }
 

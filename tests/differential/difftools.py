@@ -182,10 +182,23 @@ def check_reply(step, ra, rb, domains=None):
     elif step.kind == "hello":
         if hello_fields(ra) == _safe(hello_fields, rb):
             return ra, rb
+    elif step.kind == "acllog":
+        if acllog_masked(ra) == acllog_masked(rb):
+            return ra, rb
     elif step.kind == "stream":
         if stream_masked(step.args, ra) == _safe(stream_masked, step.args, rb):
             return ra, rb
     raise Mismatch(step, ra, rb)
+
+
+# ACL LOG (`@acllog`): an entry's age and its client's CLIENT INFO line
+# (ids, addresses, buffer sizes) are masked; the rest is compared exactly.
+ACLLOG_AGE = re.compile(rb"(\$11\r\nage-seconds\r\n)(?:\$[0-9]+\r\n[^\r]*\r\n|,[^\r]*\r\n)")
+ACLLOG_INFO = re.compile(rb"(\$11\r\nclient-info\r\n)\$[0-9]+\r\n[^\r]*\r\n")
+
+
+def acllog_masked(raw):
+    return ACLLOG_INFO.sub(rb"\1<client>", ACLLOG_AGE.sub(rb"\1<age>", raw))
 
 
 # ------------------------------------------------------------ stream replies
@@ -659,7 +672,7 @@ def fail_on(report):
 
 PREFIX_KIND = {"~": "unordered", "%": "pairs", "@ttl": "ttl", "@pttl": "ttl",
                "@scan": "scan", "@hello": "hello", "@rand": "rand", "@stream": "stream",
-               "@group": "group"}
+               "@group": "group", "@acllog": "acllog"}
 T0 = int(time.time())
 
 
@@ -723,3 +736,34 @@ def run_fixed_script(live_pair, name, lines, proto):
     finally:
         ref.close()
         sut.close()
+
+
+def run_conns_script(pair, name, lines, proto, nconns=2):
+    """Runs `lines` ("[n: ]command") over `nconns` connections to each server."""
+    ref_srv, sut_srv = pair
+    conns = [(ref_srv.conn(), sut_srv.conn()) for _ in range(nconns)]
+    try:
+        if proto == 3:
+            for r, m in conns:
+                switch_to_resp3(r, m)
+        reset_keyspace(conns[0][0], conns[0][1], [])
+        failures, history = [], []
+        for i, line in enumerate(lines):
+            which = 0
+            if line[:1].isdigit() and line[1:3] == ": ":
+                which, line = int(line[0]), line[3:]
+            step = parse_line(line)
+            try:
+                ra, _ = run_step(step, *conns[which])
+            except Mismatch as m:
+                failures.append(format_mismatch(m, name, i, proto, history[-3:]))
+                continue
+            history.append((i, step, ra))
+        if failures:
+            pytest.fail("%d mismatching replies in %r (RESP%d):\n%s"
+                        % (len(failures), name, proto, "\n".join(failures[:25])),
+                        pytrace=False)
+    finally:
+        for r, m in conns:
+            r.close()
+            m.close()

@@ -11,39 +11,7 @@ the second. Then redis-py's transactional pipeline() and its WATCH helper
 
 import pytest
 
-from difftools import Mismatch, format_mismatch, parse_line, reset_keyspace, run_step
-from difftools import switch_to_resp3
-
-
-def run_conns_script(pair, name, lines, proto, nconns=2):
-    """Runs `lines` ("[n: ]command") over `nconns` connections to each server."""
-    ref_srv, sut_srv = pair
-    conns = [(ref_srv.conn(), sut_srv.conn()) for _ in range(nconns)]
-    try:
-        if proto == 3:
-            for r, m in conns:
-                switch_to_resp3(r, m)
-        reset_keyspace(conns[0][0], conns[0][1], [])
-        failures, history = [], []
-        for i, line in enumerate(lines):
-            which = 0
-            if line[:1].isdigit() and line[1:3] == ": ":
-                which, line = int(line[0]), line[3:]
-            step = parse_line(line)
-            try:
-                ra, _ = run_step(step, *conns[which])
-            except Mismatch as m:
-                failures.append(format_mismatch(m, name, i, proto, history[-3:]))
-                continue
-            history.append((i, step, ra))
-        if failures:
-            pytest.fail("%d mismatching replies in %r (RESP%d):\n%s"
-                        % (len(failures), name, proto, "\n".join(failures[:25])),
-                        pytrace=False)
-    finally:
-        for r, m in conns:
-            r.close()
-            m.close()
+from difftools import run_conns_script
 
 
 CASES = {

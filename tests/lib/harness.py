@@ -488,9 +488,11 @@ class MeridianServer(Server):
                 lines.append("%s = %s" % (k, toml_str(v)))
         if self.requirepass is not None:
             lines.append("requirepass = %s" % toml_str(self.requirepass))
-        for name, pw in self.users:
-            lines += ["", "[[users]]", "name = %s" % toml_str(name),
-                      "password = %s" % toml_str(pw)]
+        for user in self.users:  # (name, password[, ACL rules])
+            lines += ["", "[[users]]", "name = %s" % toml_str(user[0]),
+                      "password = %s" % toml_str(user[1])]
+            if len(user) > 2:
+                lines.append("rules = %s" % toml_str(user[2]))
         lines += ["", "[[regions]]", "name = %s" % toml_str(self.region), "id = 1",
                   'client = "%s:%d"' % (HOST, self.port),
                   'peer = "%s:%d"' % (HOST, self.peer_port),

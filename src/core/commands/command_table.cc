@@ -21,6 +21,7 @@ CommandTable::CommandTable() {
   register_scan_commands(*this);
   register_rename_commands(*this);
   register_object_command(*this);
+  register_acl_commands(*this);
   register_lcs_command(*this);
   register_bit_commands(*this);
   register_bitfield_commands(*this);

@@ -98,6 +98,7 @@ void register_set_algebra_commands(CommandTable& table);
 void register_scan_commands(CommandTable& table);
 void register_rename_commands(CommandTable& table);
 void register_object_command(CommandTable& table);
+void register_acl_commands(CommandTable& table);
 void register_lcs_command(CommandTable& table);
 void register_bit_commands(CommandTable& table);
 void register_bitfield_commands(CommandTable& table);

@@ -5,6 +5,7 @@
 
 #include "core/commands/command_util.h"
 #include "core/region/client.h"
+#include "core/region/client_info.h"
 #include "core/region/region.h"
 #include "core/region/version.h"
 
@@ -13,23 +14,19 @@ namespace {
 
 using cmd::equals_ci;
 
-// Compares without an early exit, so timing does not reveal the password.
-bool same_secret(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (size_t i = 0; i < a.size(); ++i)
-    diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
-  return diff == 0;
-}
-
-// Redis' ACLAuthenticateUser for our two kinds of users: the default user
-// (password = requirepass, or no password at all) and the configured users.
-bool authenticate(const RegionSettings& s, std::string_view user, std::string_view pass) {
-  if (user == "default") {
-    if (!s.auth_required()) return true;  // nopass default user
-    return !s.requirepass.empty() && same_secret(pass, s.requirepass);
-  }
-  auto it = s.users.find(std::string(user));
-  return it != s.users.end() && same_secret(pass, it->second);
+// Redis' ACLAuthenticateUser: the user must exist, be on and take the
+// password; a failure is logged in ACL LOG.
+bool authenticate(CommandContext& ctx, std::string_view user, std::string_view pass) {
+  if (ctx.region.acl().authenticate(user, pass) != nullptr) return true;
+  AclLogEntry e;
+  e.reason = "auth";
+  e.context = ctx.session.in_multi() ? "multi" : "toplevel";
+  e.object = "AUTH";
+  e.username = std::string(user);
+  e.created_ms = ctx.now_ms;
+  e.client_info = client_info_line(ctx.session, ctx.region.pubsub(), ctx.now_ms);
+  ctx.region.acl().log().add(std::move(e));
+  return false;
 }
 
 void wrongpass(Reply& reply) {
@@ -53,11 +50,11 @@ void echo(CommandContext& ctx) {
 }
 
 void auth(CommandContext& ctx) {
-  const auto& s = ctx.region.settings();
   if (ctx.argv.size() > 3) return ctx.reply.error(cmd::kSyntax);
   std::string_view user = "default", pass;
   if (ctx.argv.size() == 2) {
-    if (!s.auth_required()) {
+    const AclUser* d = ctx.region.acl().find("default");
+    if (d != nullptr && d->nopass()) {
       return ctx.reply.error(
           "ERR AUTH <password> called without any password configured for the default user. "
           "Are you sure your configuration is correct?");
@@ -67,7 +64,7 @@ void auth(CommandContext& ctx) {
     user = ctx.argv[1];
     pass = ctx.argv[2];
   }
-  if (!authenticate(s, user, pass)) return wrongpass(ctx.reply);
+  if (!authenticate(ctx, user, pass)) return wrongpass(ctx.reply);
   ctx.session.set_authenticated(std::string(user));
   ctx.reply.ok();
 }
@@ -107,7 +104,7 @@ void hello(CommandContext& ctx) {
     }
   }
   if (has_auth) {
-    if (!authenticate(ctx.region.settings(), user, pass)) return wrongpass(ctx.reply);
+    if (!authenticate(ctx, user, pass)) return wrongpass(ctx.reply);
     ctx.session.set_authenticated(std::string(user));
   }
   if (!ctx.session.authenticated()) {
@@ -142,15 +139,6 @@ void hello(CommandContext& ctx) {
   reply.bulk("master");
   reply.bulk("modules");
   reply.array(0);
-}
-
-// One line of CLIENT LIST / CLIENT INFO, with Redis' field names (a subset).
-std::string client_line(const Client& s, int64_t now_ms) {
-  return "id=" + std::to_string(s.id()) + " addr=" + s.peer_address() + " name=" + s.name() +
-         " age=" + std::to_string((now_ms - s.created_ms()) / 1000) +
-         " idle=" + std::to_string((now_ms - s.last_command_ms()) / 1000) +
-         " db=0 user=" + s.user() + " resp=" + std::to_string(s.proto()) +
-         " cmd=" + std::string(s.last_command()) + "\n";
 }
 
 // CLIENT KILL addr (replies OK), or CLIENT KILL [ID id] [ADDR addr] [USER
@@ -263,12 +251,15 @@ void client(CommandContext& ctx) {
   }
   if (equals_ci(sub, "INFO")) {
     if (argv.size() != 2) return cmd::arity_error(ctx.reply, "client|info");
-    return ctx.reply.verbatim(client_line(ctx.session, ctx.now_ms));
+    return ctx.reply.verbatim(client_info_line(ctx.session, ctx.region.pubsub(), ctx.now_ms) +
+                              "\n");
   }
   if (equals_ci(sub, "LIST")) {
     if (argv.size() != 2) return ctx.reply.error(cmd::kSyntax);
     std::string out;
-    for (const Client* s : ctx.region.clients()) out += client_line(*s, ctx.now_ms);
+    for (const Client* s : ctx.region.clients()) {
+      out += client_info_line(*s, ctx.region.pubsub(), ctx.now_ms) + "\n";
+    }
     return ctx.reply.verbatim(out);
   }
   if (equals_ci(sub, "KILL")) return client_kill(ctx);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/acl/acl_catalog.h"
 #include "core/base/glob.h"
 #include "core/commands/command_docs.h"
 #include "core/commands/command_util.h"
@@ -241,7 +242,14 @@ void command_entry(Reply& reply, const CommandSpec& c) {
   reply.integer(c.first_key);
   reply.integer(c.last_key);
   reply.integer(c.step);
-  reply.set(0);    // ACL categories
+  // ACL categories, in Redis' order
+  const AclCommand* acl = AclCatalog::get().find(c.name);
+  const uint64_t cats = acl != nullptr ? acl->categories : 0;
+  const auto& names = AclCatalog::category_names();
+  reply.set(static_cast<size_t>(__builtin_popcountll(cats)));
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (cats >> i & 1) reply.simple("@" + names[i]);
+  }
   reply.set(0);    // tips
   reply.array(0);  // key specs
   reply.array(0);  // subcommands
@@ -352,7 +360,7 @@ void config_set(CommandContext& ctx) {
     }
     const bool runtime = name == "slowlog-log-slower-than" || name == "slowlog-max-len" ||
                          name == "latency-monitor-threshold" || name == "lua-time-limit" ||
-                         name == "busy-reply-threshold";
+                         name == "busy-reply-threshold" || name == "acllog-max-len";
     if (!runtime) {
       for (const char* f : kFileOnly) {
         if (name == f) {
@@ -384,6 +392,9 @@ void config_set(CommandContext& ctx) {
     if (c.name == "notify-keyspace-events") {
       ctx.region.set_notify_flags(static_cast<uint32_t>(c.value));
     }
+    if (c.name == "acllog-max-len") {
+      ctx.region.acl().log().set_max_len(static_cast<size_t>(c.value));
+    }
   }
   ctx.reply.ok();
 }
@@ -402,6 +413,7 @@ void config(CommandContext& ctx) {
         {"notify-keyspace-events", notify::format(ctx.region.notify_flags())},
         {"lua-time-limit", std::to_string(ctx.region.scripts().time_limit_ms())},
         {"busy-reply-threshold", std::to_string(ctx.region.scripts().time_limit_ms())},
+        {"acllog-max-len", std::to_string(ctx.region.acl().log().max_len())},
         {"appendonly", "yes"},
         {"appendfsync", fsync_name(s.fsync)},
         {"save", ""},

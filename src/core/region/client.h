@@ -86,6 +86,12 @@ class Client {
   // retry_blocked() is running the command again.
   bool retrying_blocked() const { return retrying_; }
   virtual void block_timed_out() {}
+  // CLIENT LIST's buffer fields: bytes read and not yet run (qbuf), bytes
+  // produced and not yet handed to the runtime (omem), and the commands
+  // queued in MULTI (-1 outside one).
+  virtual size_t query_buffer_bytes() const { return 0; }
+  virtual size_t pending_output_bytes() const { return 0; }
+  virtual int64_t queued_commands() const { return -1; }
   // Between MULTI and EXEC / DISCARD (commands are queued).
   bool in_multi() const { return multi_state_ != Multi::kNone; }
   // Running the commands of EXEC: nothing may wait (WAIT answers at once).

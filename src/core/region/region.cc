@@ -29,6 +29,7 @@ Region::Region(RegionSettings settings, Env env)
       blocked_(env.clock, env.scheduler),
       scripts_([clock = &env.clock] { return clock->now_ms(); }) {
   names_[settings_.region_id] = settings_.region_name;
+  configure_users();
   replicator_.warn = [this](const std::string& msg) {
     if (warn) warn(msg);
   };
@@ -170,6 +171,27 @@ void Region::end_pass() {
   forwarder_.after_commit();
   global_view_.after_commit();
   pubsub_.after_commit();
+}
+
+}  // namespace meridian
+
+namespace meridian {
+
+void Region::configure_users() {
+  // The default user keeps every permission; requirepass is its password,
+  // and with named users but no requirepass it is off (AUTH as a user).
+  if (!settings_.requirepass.empty()) {
+    acl_.set_user("default",
+                  std::vector<std::string_view>{"resetpass", ">" + settings_.requirepass});
+  } else if (!settings_.users.empty()) {
+    acl_.set_user("default", std::vector<std::string_view>{"off"});
+  }
+  for (const auto& [name, password] : settings_.users) {
+    auto r = settings_.user_rules.find(name);
+    const std::string rules = r == settings_.user_rules.end() ? "~* &* +@all" : r->second;
+    acl_.set_user(name, std::vector<std::string_view>{"on", ">" + password});
+    if (auto err = acl_.set_user(name, std::string_view(rules)); err && warn) warn(*err);
+  }
 }
 
 }  // namespace meridian

@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "core/data/keyspace.h"
+#include "core/acl/acl.h"
+#include "core/env/acl_file.h"
 #include "core/env/backups.h"
 #include "core/env/env.h"
 #include "core/env/lifetime.h"
@@ -57,6 +59,8 @@ class Region {
   Backups* backups = nullptr;
   // The process's memory (INFO memory, MEMORY STATS); null in the simulator.
   MemoryProbe* memory = nullptr;
+  // The aclfile of ACL SAVE / LOAD; null when none is configured.
+  AclFile* acl_file = nullptr;
 
   // Before start(): the links to the other regions of the cluster (the
   // runtime owns them). Without it the region runs alone.
@@ -115,6 +119,8 @@ class Region {
   ClientPause& client_pause() { return pause_; }
   // SUBSCRIBE / PUBLISH within this region.
   PubSub& pubsub() { return pubsub_; }
+  // Users and permissions (per region; the config gives each the same start).
+  Acl& acl() { return acl_; }
   // notify-keyspace-events (core/region/keyspace_events.h).
   uint32_t notify_flags() const { return notify_flags_; }
   void set_notify_flags(uint32_t flags) { notify_flags_ = flags; }
@@ -133,6 +139,8 @@ class Region {
 
  private:
   void expire_tick();
+  // The default user and [[users]] from the settings.
+  void configure_users();
 
   RegionSettings settings_;
   Env env_;
@@ -152,6 +160,7 @@ class Region {
   GlobalView global_view_;
   ClientPause pause_;
   PubSub pubsub_;
+  Acl acl_;
   uint32_t notify_flags_ = 0;
   Watches watches_;
   BlockedClients blocked_;

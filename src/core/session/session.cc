@@ -35,7 +35,7 @@ Session::Session(Region& region, std::string peer_address)
     : Client(region.next_client_id(), std::move(peer_address), region.now_ms()),
       region_(region),
       parser_(region.settings().limits) {
-  authenticated_ = !region_.settings().auth_required();
+  authenticated_ = !region_.acl().default_needs_auth();
   parser_.set_unauthenticated(!authenticated_);
   ++region_.stats().connected_clients;
   ++region_.stats().total_connections_received;
@@ -184,6 +184,9 @@ void Session::dispatch(std::vector<std::string_view>& argv, std::string& out) {
   }
   if (!authenticated_ && !(spec->flags & kCmdNoAuth)) {
     return reject("NOAUTH Authentication required.");
+  }
+  if (auto refusal = acl_refusal(*spec, argv, multi_ ? "multi" : "toplevel")) {
+    return reject(noperm_line(*refusal));
   }
   if (proto_ == 2 && region_.pubsub().subscribed(this) && !(spec->flags & kCmdPubSubContext)) {
     return reject("ERR Can't execute '" + spec->name +

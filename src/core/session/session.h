@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/commands/command_acl.h"
 #include "core/env/lifetime.h"
 #include "core/failover/write_forwarder.h"
 #include "core/placement/placement.h"
@@ -79,6 +80,11 @@ class Session : public Client, public ForwardedClient {
   std::optional<std::string> script_call(std::vector<std::string_view>& argv, std::string& reply,
                                          bool read_only, int proto) override;
   void block_timed_out() override;
+  size_t query_buffer_bytes() const override { return parser_.buffered(); }
+  size_t pending_output_bytes() const override { return pushed_.size(); }
+  int64_t queued_commands() const override {
+    return multi_ ? static_cast<int64_t>(multi_->queued.size()) : -1;
+  }
   // For a command forwarded from another region.
   void set_forwarded() { forwarded_ = true; }
 
@@ -111,6 +117,16 @@ class Session : public Client, public ForwardedClient {
   // here and sent with its record (when some region may want them).
   void note_events(const std::vector<std::string_view>& argv);
   void note_command(const CommandSpec& spec);
+
+  // ---- ACL (acl_check.cc) ----
+  // Whether this connection's user may run `argv` (Redis' ACLCheckAllPerm);
+  // a refusal is logged in ACL LOG under `context` ("toplevel", "multi",
+  // "lua"). Forwarded writes were checked in the region they came from.
+  std::optional<AclRefusal> acl_refusal(const CommandSpec& spec,
+                                        const std::vector<std::string_view>& argv,
+                                        const char* context);
+  // Redis' NOPERM line for a refusal before the command runs.
+  static std::string noperm_line(const AclRefusal& r);
 
   // ---- MULTI / EXEC (transaction.cc) ----
   // MULTI, EXEC, DISCARD, or a command queued between them: true if it

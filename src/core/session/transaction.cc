@@ -90,7 +90,7 @@ void Session::reset_connection() {
   write_override_.reset();
   read_override_.reset();
   user_ = "default";
-  authenticated_ = !region_.settings().auth_required();
+  authenticated_ = !region_.acl().default_needs_auth();
   parser_.set_unauthenticated(!authenticated_);
 }
 
@@ -149,6 +149,19 @@ std::optional<std::string> Session::script_call(std::vector<std::string_view>& a
     return "ERR Wrong number of args calling Redis command from script";
   }
   if (spec->flags & kCmdNoScript) return "ERR This Redis command is not allowed from script";
+  if (auto refusal = acl_refusal(*spec, argv, "lua")) {
+    switch (refusal->kind) {
+      case AclRefusal::kCommand:
+        return "ERR The user executing the script can't run this command or subcommand";
+      case AclRefusal::kKey:
+        return "ERR The user executing the script can't access at least one of the keys "
+               "mentioned in the command arguments";
+      case AclRefusal::kChannel:
+        break;
+    }
+    return "ERR The user executing the script can't publish to the channel mentioned in the "
+           "command";
+  }
   if (read_only && (spec->flags & kCmdWrite)) {
     return "ERR Write commands are not allowed from read-only scripts.";
   }
@@ -217,6 +230,19 @@ void Session::exec(std::string& out) {
     const CommandSpec& spec = *command_table().find(argv[0]);
     note_command(spec);
     exec_waited_ = false;
+    // Checked again: the rules may have changed since it was queued.
+    if (auto refusal = acl_refusal(spec, argv, "multi")) {
+      static const char* const kWhy[] = {
+          "no permission to execute the command or subcommand",
+          "no permission to touch the specified keys",
+          "no permission to access one of the channels used as arguments"};
+      Reply(out, proto_, &region_.stats().total_error_replies)
+          .error(std::string("NOPERM ACLs rules changed between the moment the transaction was "
+                             "accumulated and the EXEC call. This command is no longer allowed "
+                             "for the following reason: ") +
+                 kWhy[refusal->kind]);
+      continue;
+    }
     const size_t before = out.size();
     if (run_here(spec, argv, out)) {
       wrote = true;

@@ -73,13 +73,19 @@ struct RegionSettings {
   std::string requirepass;
   // Further users: name -> password.
   std::map<std::string, std::string> users;
+  // Their ACL rules (Redis' ACL SETUSER language); a user without any may
+  // run every command on every key and channel.
+  std::map<std::string, std::string> user_rules;
+  // [server] aclfile: where ACL SAVE writes this region's users and where
+  // it loads them from at start and on ACL LOAD; the runtime resolves a
+  // relative path inside the region's data directory. Empty: none.
+  std::string aclfile;
   // Shown by INFO.
   std::string tcp_address;
   ReplicationSettings replication;
   FailoverSettings failover;
   Placement placement;  // [[placement]]: homes and allowed regions of keys
 
-  bool auth_required() const { return !requirepass.empty() || !users.empty(); }
 };
 
 }  // namespace meridian

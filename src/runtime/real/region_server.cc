@@ -7,9 +7,11 @@
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/write.hpp>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/session/session.h"
+#include "runtime/real/acl_file_on_disk.h"
 #include "runtime/real/client_connection.h"
 #include "runtime/real/tls_context.h"
 
@@ -61,6 +63,20 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   region_->warn = [](const std::string& msg) { spdlog::warn("{}", msg); };
   region_->scripts().busy_poll = [this] { serve_while_busy(); };
   region_->backups = backups_.get();
+  if (!region_->settings().aclfile.empty()) {
+    std::filesystem::path path(region_->settings().aclfile);
+    if (path.is_relative()) path = std::filesystem::path(data_dir) / path;
+    acl_file_ = std::make_unique<AclFileOnDisk>(path.string());
+    region_->acl_file = acl_file_.get();
+    std::string text;
+    if (std::filesystem::exists(path)) {
+      if (auto err = acl_file_->read(&text)) throw std::runtime_error(*err);
+      if (auto err = region_->acl().load(text, path.string())) {
+        throw std::runtime_error("cannot load the users of aclfile " + path.string() + ": " +
+                                 err->substr(4));
+      }
+    }
+  }
   memory_ = std::make_unique<ProcessMemory>(*storage_);
   region_->memory = memory_.get();
   if (links) {

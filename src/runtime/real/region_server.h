@@ -98,6 +98,7 @@ class RegionServer {
   PassScheduler passes_{scheduler_, [this] { schedule_flush(nullptr); }};
   std::unique_ptr<RocksDbStorage> storage_;
   std::unique_ptr<BackupService> backups_;  // uses storage_'s database
+  std::unique_ptr<AclFile> acl_file_;
   std::unique_ptr<ProcessMemory> memory_;   // likewise
   std::unique_ptr<asio::steady_timer> backup_timer_;
   std::unique_ptr<Region> region_;
