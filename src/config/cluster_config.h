@@ -87,7 +87,6 @@ struct ClusterConfig {
   // "Authorization: Bearer <token>" (empty: any request). Required when a
   // region's `http` address is not a loopback one.
   std::string http_token;
-
   // Emulated WAN latency between two regions ([[wan]]), applied by the
   // sender to its outgoing peer traffic, so each direction gets rtt/2.
   struct WanLink {

@@ -174,7 +174,8 @@ void load_dns(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   r.only_known(*t, p,
                {"listen", "ttl", "mode", "answers", "read_all_down", "write_all_down",
                 "before_health", "names", "networks", "default_region", "weights", "priority",
-                "rate_limit", "rate_limit_slip", "maxmind_db", "nameservers", "hostmaster"});
+                "rate_limit", "rate_limit_slip", "maxmind_db", "nameservers", "hostmaster",
+                "tcp_idle_timeout_ms", "tcp_max_connections"});
   dns::DnsSettings d;
   cfg.dns_listen = address(r, *t, p, "listen");
   d.ttl = static_cast<uint32_t>(r.integer(*t, p, "ttl", 30, 1, 86400));
@@ -187,6 +188,9 @@ void load_dns(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   if (!d.hostmaster.empty() && d.hostmaster.back() == '.') d.hostmaster.pop_back();
   d.rate_limit = static_cast<uint32_t>(r.integer(*t, p, "rate_limit", 0, 0, 10000000));
   d.rate_limit_slip = static_cast<uint32_t>(r.integer(*t, p, "rate_limit_slip", 2, 0, 100));
+  d.tcp_idle_timeout_ms = r.integer(*t, p, "tcp_idle_timeout_ms", 10000, 100, 3600000);
+  d.tcp_max_connections =
+      static_cast<uint32_t>(r.integer(*t, p, "tcp_max_connections", 256, 1, 65536));
   d.read_all_down = fallback(r, *t, p, "read_all_down", "all");
   d.write_all_down = fallback(r, *t, p, "write_all_down", "servfail");
   d.before_health = fallback(r, *t, p, "before_health", "nearest");

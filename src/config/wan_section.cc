@@ -42,6 +42,21 @@ void load_wan(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
     // The sender delays its own traffic, so each direction gets half the round trip.
     link.one_way_ms = r.integer(t, p, "rtt_ms", std::nullopt, 0, 600000) / 2;
     link.jitter_ms = r.integer(t, p, "jitter_ms", 0, 0, 60000);
+    // A health check over this link must be able to come back in time:
+    // otherwise every check of a live region fails, votes split and GeoDNS
+    // stops answering with it.
+    const int64_t worst_rtt = 2 * (link.one_way_ms + link.jitter_ms);
+    const int64_t timeout = cfg.server.failover.check_timeout_ms;
+    if (worst_rtt >= timeout) {
+      r.fail(t.get("rtt_ms"), p + "rtt_ms",
+             "a round trip of up to " + std::to_string(worst_rtt) + " ms between " + link.a +
+                 " and " + link.b +
+                 " (rtt_ms + 2 x jitter_ms) is not shorter than [failover] "
+                 "check_timeout_ms (" +
+                 std::to_string(timeout) +
+                 "): every health check over this link would time out; raise check_timeout_ms "
+                 "above the round trip");
+    }
     cfg.wan.push_back(std::move(link));
   }
 }

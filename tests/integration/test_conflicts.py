@@ -20,6 +20,8 @@ def cluster():
     made = []
 
     def make(keyspaces=(), **kw):
+        # health checks must come back over the slow links
+        kw.setdefault("failover", {"check_timeout_ms": 3000})
         c = Cluster(wan=SLOW, keyspaces=keyspaces, **kw)
         made.append(c)
         c.start()

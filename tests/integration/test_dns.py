@@ -264,3 +264,35 @@ def test_clients_outside_the_cidr_table_are_located_with_a_maxmind_database(tmp_
         assert "is at MaxMind 35.7" in d.route("203.0.113.0/24")
     finally:
         d.stop()
+
+
+def test_tcp_connections_are_capped_and_idle_ones_closed():
+    """[dns] tcp_max_connections and tcp_idle_timeout_ms: idle or stalled TCP
+    clients cannot hold the server's sockets."""
+    d = DnsCluster(dns_extra="tcp_idle_timeout_ms = 500\ntcp_max_connections = 4\n")
+    try:
+        d.start()
+
+        def connect():
+            s = socket.create_connection(("127.0.0.1", d.port), timeout=5)
+            s.settimeout(5)
+            return s
+
+        held = [connect() for _ in range(3)]
+        stalled = connect()
+        stalled.sendall(b"\x00")  # half a length prefix, then nothing
+        # the fifth is closed at once (connections are accepted in order): it
+        # reads EOF, not a timeout
+        extra = connect()
+        assert extra.recv(1) == b""
+        extra.close()
+        # the idle and the stalled ones are closed by the server
+        started = time.monotonic()
+        for s in held + [stalled]:
+            assert s.recv(1) == b""
+            s.close()
+        assert time.monotonic() - started < 4
+        # and TCP answers again
+        assert d.answer("db.example.test", "10.2.0.0/24", tcp=True) == [ADDR["eu"]]
+    finally:
+        d.stop()

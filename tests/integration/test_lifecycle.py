@@ -269,6 +269,11 @@ def test_replication_sections_accepted(meridian_factory):
      "wan[1].regions", "already"),
     (BASE + SECOND_REGION + REPLICATION + WAN.replace("rtt_ms = 70\n", ""),
      "wan[0].rtt_ms", "missing"),
+    # a round trip the health checks cannot outlast (default check_timeout_ms: 500)
+    (BASE + SECOND_REGION + REPLICATION + WAN.replace("rtt_ms = 70", "rtt_ms = 600"),
+     "wan[0].rtt_ms", "raise check_timeout_ms above the round trip"),
+    (BASE + SECOND_REGION + REPLICATION + WAN.replace("rtt_ms = 70", "rtt_ms = 400")
+     .replace("jitter_ms = 1", "jitter_ms = 60"), "wan[0].rtt_ms", "up to 520 ms"),
     # region ids are stored in every record: they must be unique
     (BASE + SECOND_REGION.replace("id = 2", "id = 1") + REPLICATION, "regions[1].id",
      "duplicate region id"),
@@ -307,7 +312,8 @@ def test_replication_sections_accepted(meridian_factory):
 ], ids=["secret-missing", "secret-empty", "semi-sync-too-many", "keyspace-semi-sync-one-region",
         "write-mode", "read-level", "on-timeout", "log-max-below-retention", "unknown-key",
         "keyspace-no-pattern", "wan-unknown-region", "wan-same-region", "wan-duplicate-pair",
-        "wan-no-rtt", "duplicate-region-id", "tier-unknown", "backup-dir-missing",
+        "wan-no-rtt", "wan-rtt-beyond-check-timeout", "wan-jitter-beyond-check-timeout",
+        "duplicate-region-id", "tier-unknown", "backup-dir-missing",
         "backup-dir-not-dr", "first-region-backup-restore", "semi-sync-counts-serving",
         "priority-backup-restore", "backup-unknown-key", "placement-home-outside",
         "placement-unknown-jurisdiction", "placement-semi-sync", "placement-no-homes",

@@ -102,7 +102,8 @@ def test_truncated_log_forces_a_full_resync(cluster):
 
 def test_quorum_read_returns_the_newest_value_and_repairs(cluster):
     # c is 1.5 s (one way) from a and b: locally it is stale for a while.
-    c = cluster(wan=[("a", "c", 3000), ("b", "c", 20), ("a", "b", 20)])
+    c = cluster(wan=[("a", "c", 3000), ("b", "c", 20), ("a", "b", 20)],
+                failover={"check_timeout_ms": 4000})
     c.wait_linked()
     a, r = c.client("a"), c.client("c")
     a.set("price", "old")
@@ -119,7 +120,8 @@ def test_quorum_read_returns_the_newest_value_and_repairs(cluster):
 
 
 def test_session_read_in_a_remote_region_sees_the_sessions_own_write(cluster):
-    c = cluster(wan=[("a", "c", 600), ("b", "c", 600), ("a", "b", 20)])
+    c = cluster(wan=[("a", "c", 600), ("b", "c", 600), ("a", "b", 20)],
+                failover={"check_timeout_ms": 1000})
     c.wait_linked()
     w = c.client("a")
     w.set("profile", "v1")
@@ -223,7 +225,8 @@ def test_keyspace_default_write_mode(cluster):
 def test_keyspace_default_read_level(cluster):
     # c is 1 s (one way) from the leader a
     c = cluster(keyspaces=[{"pattern": "profile:*", "read": "leader"}],
-                wan=[("a", "c", 2000), ("a", "b", 20), ("b", "c", 20)])
+                wan=[("a", "c", 2000), ("a", "b", 20), ("b", "c", 20)],
+                failover={"check_timeout_ms": 3000})
     c.wait_linked()
     c.client("a").set("profile:7", "fresh")
     r = c.client("c")

@@ -46,6 +46,11 @@ struct DnsSettings {
   std::optional<Location> default_location;       // clients matching no network
   uint32_t rate_limit = 0;  // UDP answers per second per client prefix (0: off)
   uint32_t rate_limit_slip = 2;
+  // TCP: a connection idle this long is closed, and no more than this many
+  // are open at once (a further one is closed at accept), so idle or slow
+  // clients cannot hold the server's sockets (RFC 7766 6.2.3).
+  int64_t tcp_idle_timeout_ms = 10000;
+  uint32_t tcp_max_connections = 256;
   std::string maxmind_db;                // path of a MaxMind-format database, if any
   std::vector<std::string> nameservers;  // NS records of every name (empty: none)
   std::string hostmaster = "hostmaster.invalid";

@@ -10,6 +10,7 @@
 #include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/write.hpp>
 #include <cstring>
 #include <map>
@@ -126,7 +127,9 @@ int64_t poll_interval(const ClusterConfig& cfg) {
 }  // namespace
 
 DnsServer::DnsServer(const ClusterConfig& cfg)
-    : router_(*cfg.dns),
+    : tcp_idle_ms_(cfg.dns->tcp_idle_timeout_ms),
+      tcp_max_(cfg.dns->tcp_max_connections),
+      router_(*cfg.dns),
       limiter_(cfg.dns->rate_limit, 24, 56, cfg.dns->rate_limit_slip),
       poller_(cfg, poll_interval(cfg)) {
   zone_.nameservers = cfg.dns->nameservers;
@@ -282,41 +285,69 @@ void DnsServer::drain() {
 
 namespace {
 
-// One TCP client: length-prefixed queries, one at a time (RFC 1035 4.2.2).
+// One TCP client: length-prefixed queries, one at a time (RFC 1035 4.2.2),
+// closed when idle for the configured time (between queries or within one).
 class TcpSession : public std::enable_shared_from_this<TcpSession> {
  public:
-  TcpSession(asio::ip::tcp::socket s, DnsServer& server) : sock_(std::move(s)), server_(server) {}
+  TcpSession(asio::ip::tcp::socket s, DnsServer& server, size_t& open, int64_t idle_ms)
+      : sock_(std::move(s)),
+        timer_(sock_.get_executor()),
+        server_(server),
+        open_(open),
+        idle_ms_(idle_ms) {
+    ++open_;
+  }
+  ~TcpSession() { --open_; }
   void next() {
     auto self = shared_from_this();
+    arm();
     asio::async_read(sock_, asio::buffer(len_), [self](std::error_code e, size_t) {
-      if (e) return;
+      if (e) return self->close();
       self->msg_.resize(static_cast<size_t>(self->len_[0]) << 8 | self->len_[1]);
       asio::async_read(self->sock_, asio::buffer(self->msg_), [self](std::error_code e2, size_t) {
-        if (!e2) self->reply();
+        if (e2) return self->close();
+        self->reply();
       });
     });
   }
 
  private:
+  void arm() {
+    timer_.expires_after(std::chrono::milliseconds(idle_ms_));
+    std::weak_ptr<TcpSession> weak = weak_from_this();
+    timer_.async_wait([weak](std::error_code e) {
+      auto self = weak.lock();
+      if (!e && self) self->close();
+    });
+  }
+  void close() {
+    std::error_code ignored;
+    timer_.cancel();
+    sock_.close(ignored);
+  }
   void reply() {
     std::error_code pe;
     auto peer = sock_.remote_endpoint(pe);
     dns::Address from;
     if (!pe) from = *dns::Address::parse(peer.address().to_string());
     std::string out = server_.answer(msg_.data(), msg_.size(), from, 65535);
-    if (out.empty()) return;  // dropped: so is the connection
+    if (out.empty()) return close();  // dropped: so is the connection
     out_.clear();
     out_.push_back(static_cast<char>(out.size() >> 8));
     out_.push_back(static_cast<char>(out.size() & 0xff));
     out_.append(out);
     auto self = shared_from_this();
     asio::async_write(sock_, asio::buffer(out_), [self](std::error_code e, size_t) {
-      if (!e) self->next();
+      if (e) return self->close();
+      self->next();
     });
   }
 
   asio::ip::tcp::socket sock_;
+  asio::steady_timer timer_;
   DnsServer& server_;
+  size_t& open_;
+  int64_t idle_ms_;
   std::array<uint8_t, 2> len_{};
   std::vector<uint8_t> msg_;
   std::string out_;
@@ -327,7 +358,18 @@ class TcpSession : public std::enable_shared_from_this<TcpSession> {
 void DnsServer::accept() {
   tcp_.async_accept([this](std::error_code ec, asio::ip::tcp::socket s) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) std::make_shared<TcpSession>(std::move(s), *this)->next();
+    if (!ec && tcp_open_ >= tcp_max_) {
+      std::error_code ignored;
+      s.close(ignored);  // at the cap: the client retries or uses UDP
+      if ((++tcp_refused_ & (tcp_refused_ - 1)) == 0) {
+        spdlog::warn(
+            "GeoDNS: {} TCP connections refused so far: {} are open, the most "
+            "[dns] tcp_max_connections allows",
+            tcp_refused_, tcp_open_);
+      }
+    } else if (!ec) {
+      std::make_shared<TcpSession>(std::move(s), *this, tcp_open_, tcp_idle_ms_)->next();
+    }
     accept();
   });
 }

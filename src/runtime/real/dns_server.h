@@ -71,6 +71,12 @@ class DnsServer {
   void receive();
   void accept();
 
+  // TCP connections: open now, the idle timeout and the cap ([dns]).
+  size_t tcp_open_ = 0;
+  int64_t tcp_idle_ms_;
+  size_t tcp_max_;
+  uint64_t tcp_refused_ = 0;
+
   dns::DnsRouter router_;
   dns::RateLimiter limiter_;
   std::unique_ptr<dns::MaxMind> maxmind_;
