@@ -153,7 +153,9 @@ int run_route(const meridian::ClusterConfig& cfg, const std::string& client,
   std::unique_ptr<dns::MaxMind> maxmind;
   if (!cfg.dns->maxmind_db.empty()) {
     maxmind = std::make_unique<dns::MaxMind>(cfg.dns->maxmind_db);
-    router.locate = [db = maxmind.get()](const dns::Address& a) { return db->locate(a); };
+    router.locate = [db = maxmind.get()](const dns::Address& a, int* prefix) {
+      return db->locate(a, prefix);
+    };
   }
   dns::Decision d = router.decide(name, *addr, prefix, *poller.view());
   std::printf("%s for %s%s\n", name.c_str(), client.c_str(),

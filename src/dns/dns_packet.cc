@@ -139,7 +139,7 @@ Parsed parse_query(const uint8_t* data, size_t size, Query* out) {
 }
 
 std::string build_answer(const Query& q, int rcode, const std::vector<std::string>& addresses,
-                         uint32_t ttl, size_t max_size, const ZoneInfo* zone) {
+                         uint32_t ttl, size_t max_size, const ZoneInfo* zone, int ecs_scope) {
   Pkt pkt(ldns_pkt_new());
   ldns_pkt_set_id(pkt.get(), q.id);
   ldns_pkt_set_qr(pkt.get(), true);
@@ -197,14 +197,14 @@ std::string build_answer(const Query& q, int rcode, const std::vector<std::strin
   if (q.edns) {
     ldns_pkt_set_edns_udp_size(pkt.get(), 1232);
     if (q.has_ecs) {
-      // Echo the subnet with the scope the answer holds for: the whole
-      // source prefix (RFC 7871 7.2.1).
+      // Echo the subnet with the scope the answer holds for (RFC 7871
+      // 7.2.1).
       size_t n = (q.ecs_source + 7u) / 8u;
       std::string opt(4 + n, '\0');
       opt[0] = static_cast<char>(q.ecs_family >> 8);
       opt[1] = static_cast<char>(q.ecs_family & 0xff);
       opt[2] = static_cast<char>(q.ecs_source);
-      opt[3] = static_cast<char>(q.ecs_source);
+      opt[3] = static_cast<char>(ecs_scope >= 0 ? ecs_scope : q.ecs_source);
       const uint8_t* src = q.ecs_address.bytes.data() + (q.ecs_family == 1 ? 12 : 0);
       std::memcpy(opt.data() + 4, src, n);
       ldns_edns_option_list* list = ldns_edns_option_list_new();

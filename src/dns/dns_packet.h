@@ -44,11 +44,13 @@ struct ZoneInfo {
 };
 
 // An answer: the regions' addresses as A (and AAAA) records for the name,
-// the ECS option echoed with its scope when the query had one. `rcode` is
-// an ldns rcode (0 NOERROR, 2 SERVFAIL, 5 REFUSED...). Returns the wire
-// bytes, truncated (TC) to `max_size` when they do not fit.
+// the ECS option echoed when the query had one, with `ecs_scope` as its
+// scope (-1: the source prefix). `rcode` is an ldns rcode (0 NOERROR, 2
+// SERVFAIL, 5 REFUSED...). Returns the wire bytes, truncated (TC) to
+// `max_size` when they do not fit.
 std::string build_answer(const Query& q, int rcode, const std::vector<std::string>& addresses,
-                         uint32_t ttl, size_t max_size, const ZoneInfo* zone = nullptr);
+                         uint32_t ttl, size_t max_size, const ZoneInfo* zone = nullptr,
+                         int ecs_scope = -1);
 
 // FORMERR / NOTIMP for a packet whose header could be read.
 std::string build_error(const uint8_t* data, size_t size, int rcode);

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -19,7 +20,7 @@ MaxMind::~MaxMind() {
   MMDB_close(&db_);
 }
 
-std::optional<Location> MaxMind::locate(const Address& a) const {
+std::optional<Location> MaxMind::locate(const Address& a, int* prefix) const {
   sockaddr_storage ss{};
   if (a.v4) {
     auto* in = reinterpret_cast<sockaddr_in*>(&ss);
@@ -32,7 +33,15 @@ std::optional<Location> MaxMind::locate(const Address& a) const {
   }
   int err = 0;
   MMDB_lookup_result_s res = MMDB_lookup_sockaddr(&db_, reinterpret_cast<sockaddr*>(&ss), &err);
-  if (err != MMDB_SUCCESS || !res.found_entry) return std::nullopt;
+  if (err != MMDB_SUCCESS) return std::nullopt;
+  if (prefix != nullptr) {
+    // In an IPv6 database, the netmask found through an IPv4 address
+    // counts the tree's 96 leading bits.
+    const bool v6_tree = db_.metadata.ip_version == 6;
+    *prefix = a.v4 && v6_tree ? std::max(0, static_cast<int>(res.netmask) - 96)
+                              : static_cast<int>(res.netmask);
+  }
+  if (!res.found_entry) return std::nullopt;
   MMDB_entry_data_s lat{}, lon{};
   if (MMDB_get_value(&res.entry, &lat, "location", "latitude", nullptr) != MMDB_SUCCESS ||
       MMDB_get_value(&res.entry, &lon, "location", "longitude", nullptr) != MMDB_SUCCESS ||

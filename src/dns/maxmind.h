@@ -18,7 +18,9 @@ class MaxMind {
   ~MaxMind();
   MaxMind(const MaxMind&) = delete;
   MaxMind& operator=(const MaxMind&) = delete;
-  std::optional<Location> locate(const Address& a) const;
+  // `prefix` (optional): set to the length of the database's network that
+  // holds `a`, whether or not it has a location.
+  std::optional<Location> locate(const Address& a, int* prefix = nullptr) const;
 
  private:
   mutable MMDB_s db_{};

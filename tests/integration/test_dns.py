@@ -131,6 +131,11 @@ def test_each_continent_gets_its_nearest_region_with_the_scope_echoed(dns):
         assert dns.answer("db.example.test", subnet) == [ADDR[region]], out
         assert "CLIENT-SUBNET: %s/24" % subnet in out, out  # scope prefix returned
         assert dns.answer("db.example.test", subnet, tcp=True) == [ADDR[region]]
+    # A subnet that covers networks located apart (10.1/16 us, 10.2/16 eu,
+    # 10.3/16 ap): the answer holds for /16 only, not the query's /8, so a
+    # resolver asks again for each (RFC 7871 7.2.1).
+    out = dns.dig("db.example.test", "10.0.0.0/8")
+    assert "CLIENT-SUBNET: 10.0.0.0/8/16" in out, out
     # No ECS: the source address (127.0.0.1) matches no network: the default.
     assert dns.answer("db.example.test") == [ADDR["us"]]
     assert re.search(r"db\.example\.test\.\s+30\s+IN\s+A", dns.dig("db.example.test"))
@@ -262,6 +267,14 @@ def test_clients_outside_the_cidr_table_are_located_with_a_maxmind_database(tmp_
         assert d.answer("db.example.test", "10.1.0.0/24") == [ADDR["us"]]  # the table first
         assert d.answer("db.example.test", "192.0.2.0/24") == [ADDR["us"]]  # neither: default
         assert "is at MaxMind 35.7" in d.route("203.0.113.0/24")
+        # the scope is the database's network, not the query's subnet: the
+        # Tokyo record is a /24; a /16 around it gets the default for the
+        # empty /18 that holds its first address (203.0.64.0/18 leads on
+        # towards the /24), so a resolver does not reuse it for Tokyo
+        assert "CLIENT-SUBNET: 203.0.113.0/24/24" in d.dig("db.example.test", "203.0.113.0/24")
+        out = d.dig("db.example.test", "203.0.0.0/16")
+        assert "CLIENT-SUBNET: 203.0.0.0/16/18" in out, out
+        assert d.answer("db.example.test", "203.0.0.0/16") == [ADDR["us"]]
     finally:
         d.stop()
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 
 namespace meridian::dns {
 namespace {
@@ -55,6 +56,28 @@ TEST(DnsRouter, NearestHealthyByTheMostSpecificNetwork) {
   EXPECT_EQ(pick(r, "other.test", "10.1.3.0", 24, v), "REFUSED");
   v.health["eu"] = Health::kDown;
   EXPECT_EQ(pick(r, "db.example.test", "10.2.3.0", 24, v), "us");  // next nearest to Dublin
+}
+
+TEST(DnsRouter, EcsScopeIsWhatTheAnswerHoldsFor) {
+  DnsRouter r(settings());
+  auto v = healthy();
+  auto scope = [&](const std::string& addr, int prefix) {
+    return r.decide("db.example.test", *Address::parse(addr), prefix, v, 0, false).scope;
+  };
+  EXPECT_EQ(scope("10.1.3.0", 24), 24);  // inside one network: the source prefix
+  EXPECT_EQ(scope("10.1.3.7", 32), 32);
+  // 10.2.0.0/16 holds 10.2.9.0/24, located apart: the answer holds for /24
+  EXPECT_EQ(scope("10.2.0.0", 16), 24);
+  EXPECT_EQ(scope("10.0.0.0", 8), 24);  // 10.1/16, 10.2/16 and 10.2.9/24 inside
+  EXPECT_EQ(scope("10.1.0.0", 16), 16);
+  EXPECT_EQ(scope("2001:db8::", 16), 32);
+  // located by a database whose record is a /20: the scope says so
+  r.locate = [](const Address&, int* prefix) {
+    *prefix = 20;
+    return std::optional<Location>(Location{1, 2, "db"});
+  };
+  EXPECT_EQ(scope("172.16.0.0", 12), 20);
+  EXPECT_EQ(scope("172.16.1.0", 24), 24);
 }
 
 TEST(DnsRouter, WriteNamesFollowThePrimaryAndFailClosed) {

@@ -41,8 +41,9 @@ bool spec_positions(const KeySpec& s, const std::vector<std::string_view>& argv,
       last = first + ((argc - first) / s.limit + s.lastkey);
     }
   } else if (s.find == KeySpec::Find::kKeynum) {
-    if (first + s.keynumidx >= argc) return false;
-    auto n = parse_int64(argv[static_cast<size_t>(first + s.keynumidx)]);
+    const int at = first + s.keynumidx;
+    if (at >= argc) return false;
+    auto n = parse_int64(argv[static_cast<size_t>(at)]);
     if (!n || *n < 0 || *n > argc) return false;
     first += s.firstkey;
     last = first + static_cast<int>(*n) - 1;

@@ -193,6 +193,17 @@ const NetworkTable::Entry* NetworkTable::lookup(const Address& a, int prefix) co
   return best;
 }
 
+int NetworkTable::longest_inside(const Address& a, int prefix) const {
+  const Network subnet{a, prefix};
+  int longest = 0;
+  for (const auto& e : entries) {
+    if (e.network.prefix > prefix && subnet.contains(e.network.base, e.network.prefix)) {
+      longest = std::max(longest, e.network.prefix);
+    }
+  }
+  return longest;
+}
+
 double distance_km(double lat1, double lon1, double lat2, double lon2) {
   constexpr double kRad = M_PI / 180.0, kEarthKm = 6371.0;
   double dlat = (lat2 - lat1) * kRad, dlon = (lon2 - lon1) * kRad;

@@ -40,6 +40,10 @@ struct NetworkTable {
   // The most specific entry containing `a` (and, for an ECS subnet, covering
   // the whole subnet: its prefix is at least the entry's).
   const Entry* lookup(const Address& a, int prefix) const;
+  // The longest prefix of an entry inside the subnet a/prefix and more
+  // specific than it (0: none): the subnet covers networks with answers of
+  // their own.
+  int longest_inside(const Address& a, int prefix) const;
 };
 
 // Great-circle distance in km.

@@ -59,7 +59,7 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
     if (explain)
       lines.push_back("client " + from + " is in " + where->network.str() + " (" +
                       where->location.label + ")");
-  } else if (auto found = locate ? locate(client) : std::nullopt) {
+  } else if (auto found = locate ? locate(client, &d.scope) : std::nullopt) {
     loc = found;
     if (explain) lines.push_back("client " + from + " is at " + found->label);
   } else if (cfg_.default_location) {
@@ -69,6 +69,11 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
                       ")");
   } else {
     lines.push_back("client " + from + " matches no network and there is no default");
+  }
+  d.scope = std::max({prefix, d.scope, cfg_.networks.longest_inside(client, prefix)});
+  if (explain && d.scope > prefix) {
+    lines.push_back("the subnet covers networks located apart: the answer holds for /" +
+                    std::to_string(d.scope));
   }
   // 2. Candidates in order (nearest, weighted or priority).
   std::vector<const DnsRegion*> order;

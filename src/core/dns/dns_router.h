@@ -69,6 +69,10 @@ struct Decision {
   enum class Rcode : uint8_t { kNoError, kServfail, kRefused, kNxdomain } rcode = Rcode::kNoError;
   std::vector<const DnsRegion*> regions;  // answers, in order
   uint32_t ttl = 0;
+  // The ECS scope prefix (RFC 7871 7.2.1): the leftmost bits of the
+  // client's address the answer holds for. Longer than the query's source
+  // prefix when that subnet covers networks located apart.
+  int scope = 0;
   std::vector<std::string> explain;  // one line per step (meridian route)
 };
 
@@ -85,8 +89,10 @@ class DnsRouter {
                   const ClusterView& view, uint64_t hash = 0, bool explain = true) const;
   const DnsName* find(const std::string& qname) const;
   // Where to look a client up when the CIDR table has no match (the
-  // runtime's MaxMind database), before the default location.
-  std::function<std::optional<Location>(const Address&)> locate;
+  // runtime's MaxMind database), before the default location. Sets
+  // `*prefix` to the length of the network its answer (or its lack of one)
+  // holds for, in the family's own width.
+  std::function<std::optional<Location>(const Address&, int* prefix)> locate;
 
  private:
   DnsSettings cfg_;

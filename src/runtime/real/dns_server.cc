@@ -140,7 +140,9 @@ DnsServer::DnsServer(const ClusterConfig& cfg)
                                            .count());
   if (!cfg.dns->maxmind_db.empty()) {
     maxmind_ = std::make_unique<dns::MaxMind>(cfg.dns->maxmind_db);
-    router_.locate = [db = maxmind_.get()](const dns::Address& a) { return db->locate(a); };
+    router_.locate = [db = maxmind_.get()](const dns::Address& a, int* prefix) {
+      return db->locate(a, prefix);
+    };
   }
   asio::ip::address addr = asio::ip::make_address(cfg.dns_listen.host);
   std::error_code ec;
@@ -201,7 +203,10 @@ std::string DnsServer::answer(const uint8_t* data, size_t size, const dns::Addre
                                                            : 0;
   std::vector<std::string> addresses;
   for (const auto* r : d.regions) addresses.push_back(r->address);
-  return dns::build_answer(q, rcode, addresses, d.ttl, max_size, &zone_);
+  // A plain address has no ECS to echo; an ECS query gets the scope the
+  // answer holds for.
+  const int scope = q.has_ecs && q.ecs_source > 0 ? d.scope : -1;
+  return dns::build_answer(q, rcode, addresses, d.ttl, max_size, &zone_, scope);
 }
 
 void DnsServer::receive() {
