@@ -1,5 +1,6 @@
 // [cluster], [server] and [[users]]: the cluster's name, the settings every
 // region's server shares, and the users clients authenticate as.
+#include <optional>
 #include <set>
 #include <string>
 
@@ -17,6 +18,60 @@ FsyncMode fsync_mode(const Reporter& r, const toml::table& server, const std::st
   if (fsync == "no") return FsyncMode::kNo;
   r.fail(server.get("fsync"), p + "fsync",
          "expected \"always\", \"everysec\" or \"no\", got \"" + fsync + "\"");
+}
+
+// Redis' memtoll: a number with an optional k, kb, m, mb, g or gb.
+std::optional<uint64_t> bytes_of(std::string word) {
+  for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::pair<const char*, uint64_t> kUnits[] = {{"gb", uint64_t{1} << 30},
+                                                            {"g", 1000000000},
+                                                            {"mb", uint64_t{1} << 20},
+                                                            {"m", 1000000},
+                                                            {"kb", 1024},
+                                                            {"k", 1000}};
+  uint64_t mul = 1;
+  for (const auto& [suffix, m] : kUnits) {
+    const std::string_view sfx(suffix);
+    if (word.size() > sfx.size() && std::string_view(word).ends_with(sfx)) {
+      word.resize(word.size() - sfx.size());
+      mul = m;
+      break;
+    }
+  }
+  if (word.empty() || word.find_first_not_of("0123456789") != std::string::npos ||
+      word.size() > 15) {
+    return std::nullopt;
+  }
+  return std::stoull(word) * mul;
+}
+
+// "<class> <hard> <soft> <soft seconds> ...", as Redis' directive: the
+// classes normal and pubsub (Meridian has no replica clients).
+std::optional<std::string> parse_output_limits(const std::string& text, RegionSettings& s) {
+  std::vector<std::string> w;
+  for (size_t i = 0; i < text.size();) {
+    const size_t j = text.find(' ', i);
+    const size_t end = j == std::string::npos ? text.size() : j;
+    if (end > i) w.push_back(text.substr(i, end - i));
+    i = end + 1;
+  }
+  if (w.empty() || w.size() % 4 != 0) {
+    return "expected \"<class> <hard> <soft> <soft seconds>\" for each class, e.g. \"normal 0 0 "
+           "0 pubsub 32mb 8mb 60\"";
+  }
+  for (size_t i = 0; i < w.size(); i += 4) {
+    RegionSettings::OutputLimit* l = w[i] == "normal"   ? &s.output_limit_normal
+                                     : w[i] == "pubsub" ? &s.output_limit_pubsub
+                                                        : nullptr;
+    if (l == nullptr) return "unknown client class \"" + w[i] + "\" (normal or pubsub)";
+    auto hard = bytes_of(w[i + 1]), soft = bytes_of(w[i + 2]), secs = bytes_of(w[i + 3]);
+    if (!hard || !soft || !secs)
+      return "limits of \"" + w[i] + "\" must be sizes (32mb) and seconds";
+    l->hard = *hard;
+    l->soft = *soft;
+    l->soft_seconds = static_cast<int64_t>(*secs);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -37,7 +92,7 @@ void load_server(const Reporter& r, const toml::table& root, ClusterConfig& cfg)
   r.only_known(*server, p,
                {"fsync", "maxclients", "proto_max_bulk_len", "client_query_buffer_limit",
                 "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass",
-                "cache_mb", "enable_debug", "http_token", "aclfile"});
+                "cache_mb", "enable_debug", "http_token", "aclfile", "client_output_buffer_limit"});
   s.fsync = fsync_mode(r, *server, p);
   s.maxclients = r.integer(*server, p, "maxclients", 10000, 1, 1000000);
   s.limits.proto_max_bulk_len =
@@ -61,6 +116,12 @@ void load_server(const Reporter& r, const toml::table& root, ClusterConfig& cfg)
   s.requirepass = r.text(*server, p, "requirepass", &empty);
   cfg.http_token = r.text(*server, p, "http_token", &empty);
   s.aclfile = r.text(*server, p, "aclfile", &empty);
+  if (server->get("client_output_buffer_limit") != nullptr) {
+    const std::string text = r.text(*server, p, "client_output_buffer_limit", nullptr);
+    if (auto err = parse_output_limits(text, s)) {
+      r.fail(server->get("client_output_buffer_limit"), p + "client_output_buffer_limit", *err);
+    }
+  }
 }
 
 void load_users(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {

@@ -1,4 +1,7 @@
-"""maxclients and FLUSHALL gating."""
+"""maxclients, client output buffer limits and FLUSHALL gating."""
+
+import socket
+import time
 
 import pytest
 
@@ -79,3 +82,37 @@ def test_flushall_works_when_enabled(sut_factory):
     c = s.conn()
     assert c.call_raw("DBSIZE") == b":1\r\n"
     assert c.call_raw("GET", "fa:new") == b"$1\r\n1\r\n"
+
+
+def test_a_subscriber_that_does_not_read_is_closed_past_its_output_limit(sut_factory):
+    """client_output_buffer_limit "pubsub <hard> ...": messages a subscriber
+    does not read pile up only to the limit; then it is closed, as Redis
+    closes it, and the server's memory does not follow the flood."""
+    s = sut_factory(client_output_buffer_limit="normal 0 0 0 pubsub 2mb 1mb 60")
+    c = s.conn()
+    assert c.call("CONFIG", "GET", "client-output-buffer-limit")[1] == \
+        b"normal 0 0 0 pubsub 2097152 1048576 60"
+    sub = socket.create_connection((s.host, s.port))
+    sub.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # keep the kernel's share small
+    sub.sendall(b"*2\r\n$9\r\nSUBSCRIBE\r\n$2\r\nch\r\n")
+    wait_until(lambda: c.call("PUBSUB", "NUMSUB", "ch")[1] == 1, desc="subscribed")
+    payload = "x" * 65536
+    sent = 0
+    # 64 MiB published to a reader that never reads
+    while c.call("PUBSUB", "NUMSUB", "ch")[1] == 1 and sent < 1024:
+        c.call("PUBLISH", "ch", payload)
+        sent += 1
+    assert c.call("PUBSUB", "NUMSUB", "ch")[1] == 0, "still subscribed after %d MiB" % (sent // 16)
+    assert sent < 1024
+    assert "overcoming of output buffer limits" in s.log()
+    # its connection is gone, not only its subscription
+    clients = c.call("CLIENT", "LIST").decode().strip().splitlines()
+    assert len(clients) == 1 and "cmd=client" in clients[0], clients
+    sub.close()
+    assert c.call_raw("PING") == b"+PONG\r\n"
+
+
+def test_output_limit_config_errors(sut_factory):
+    s = sut_factory(start=False, client_output_buffer_limit="replica 1 2 3")
+    code, log = s.run_to_exit()
+    assert code not in (0, None) and "unknown client class \"replica\"" in log, log

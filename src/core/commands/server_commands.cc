@@ -334,6 +334,7 @@ void config_set(CommandContext& ctx) {
                                           "maxclients",
                                           "proto-max-bulk-len",
                                           "client-query-buffer-limit",
+                                          "client-output-buffer-limit",
                                           "hz",
                                           "requirepass",
                                           "port",
@@ -399,6 +400,16 @@ void config_set(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
+// CONFIG GET client-output-buffer-limit, as Redis prints it (Meridian has
+// no replica clients, so no "slave" class).
+std::string output_limits(const RegionSettings& s) {
+  auto one = [](const char* cls, const RegionSettings::OutputLimit& l) {
+    return std::string(cls) + " " + std::to_string(l.hard) + " " + std::to_string(l.soft) + " " +
+           std::to_string(l.soft_seconds);
+  };
+  return one("normal", s.output_limit_normal) + " " + one("pubsub", s.output_limit_pubsub);
+}
+
 void config(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   const auto& s = ctx.region.settings();
@@ -414,6 +425,7 @@ void config(CommandContext& ctx) {
         {"lua-time-limit", std::to_string(ctx.region.scripts().time_limit_ms())},
         {"busy-reply-threshold", std::to_string(ctx.region.scripts().time_limit_ms())},
         {"acllog-max-len", std::to_string(ctx.region.acl().log().max_len())},
+        {"client-output-buffer-limit", output_limits(s)},
         {"appendonly", "yes"},
         {"appendfsync", fsync_name(s.fsync)},
         {"save", ""},

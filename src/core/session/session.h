@@ -25,6 +25,7 @@
 #include "core/protocol/request_parser.h"
 #include "core/region/client.h"
 #include "core/settings/consistency.h"
+#include "core/settings/region_settings.h"
 
 namespace meridian {
 
@@ -66,6 +67,10 @@ class Session : public Client, public ForwardedClient {
   bool resume(std::string& out) override;
   void kill() override;
   void push(std::string_view bytes) override;
+  // Redis' client-output-buffer-limit of this client's class: pubsub while
+  // it is subscribed, else normal. The runtime enforces it on the replies
+  // the client has not read yet (output_limit.cc).
+  const RegionSettings::OutputLimit& output_limit() const;
   // A MONITOR client that falls this far behind is closed (Redis'
   // client-output-buffer-limit for monitors, in spirit).
   static constexpr size_t kMaxPushed = size_t{32} << 20;

@@ -69,6 +69,15 @@ struct RegionSettings {
   int hz = 10;  // active expiry cycles per second
   // Budget of the in-memory cache of key records (0: off).
   size_t cache_bytes = 256u << 20;
+  // Redis' client-output-buffer-limit for one class of clients: a client
+  // whose unsent replies pass `hard` bytes, or stay above `soft` for
+  // `soft_seconds`, is closed (0: no limit).
+  struct OutputLimit {
+    uint64_t hard = 0, soft = 0;
+    int64_t soft_seconds = 0;
+  };
+  OutputLimit output_limit_normal;  // Redis' default: none
+  OutputLimit output_limit_pubsub{uint64_t{32} << 20, uint64_t{8} << 20, 60};
   // Password of the default user; empty: no password.
   std::string requirepass;
   // Further users: name -> password.
@@ -85,7 +94,6 @@ struct RegionSettings {
   ReplicationSettings replication;
   FailoverSettings failover;
   Placement placement;  // [[placement]]: homes and allowed regions of keys
-
 };
 
 }  // namespace meridian

@@ -2,13 +2,16 @@
 // A client connection of a RegionServer, over plain TCP or TLS: the one
 // event-loop protocol (read, run, commit, reply) for both, the stream type
 // apart. Included by region_server.cc only.
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
 #include <array>
 #include <asio/ip/tcp.hpp>
 #include <asio/ssl/stream.hpp>
 #include <asio/write.hpp>
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -143,7 +146,32 @@ class StreamConnection final : public Connection {
     auto keep = std::move(parked_);  // no longer parked; alive until this returns
     if (!session_) return;
     if (!session_->resume(out_)) closing_ = true;
+    if (over_output_limit()) return finish();
     server_.schedule_flush(shared_from_this());
+  }
+
+  // Redis' client-output-buffer-limit: what a client does not read piles up
+  // here (messages to a subscriber keep coming); past its class's limit the
+  // connection is closed, as Redis closes it.
+  bool over_output_limit() {
+    if (!session_) return false;
+    const auto& limit = session_->output_limit();
+    const uint64_t pending = out_.size() + writing_.size();
+    bool over = limit.hard > 0 && pending > limit.hard;
+    if (!over && limit.soft > 0 && pending > limit.soft) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!soft_since_) soft_since_ = now;
+      over = now - *soft_since_ >= std::chrono::seconds(limit.soft_seconds);
+    } else if (!over) {
+      soft_since_.reset();
+    }
+    if (over) {
+      spdlog::warn(
+          "client id={} addr={} closed for overcoming of output buffer limits ({} bytes "
+          "unread)",
+          session_->id(), session_->peer_address(), pending);
+    }
+    return over;
   }
 
   void read() {
@@ -154,6 +182,7 @@ class StreamConnection final : public Connection {
       reading_ = false;
       if (ec || !session_) return finish();
       if (!session_->feed(std::string_view(buf_.data(), n), out_)) closing_ = true;
+      if (over_output_limit()) return finish();
       if (out_.empty() && !closing_) {
         // A blocked write must still be committed and sent to the peers
         // now, not at the next pass something else triggers.
@@ -182,6 +211,7 @@ class StreamConnection final : public Connection {
   bool closing_ = false;
   bool reading_ = false;
   bool writing_active_ = false;
+  std::optional<std::chrono::steady_clock::time_point> soft_since_;  // above the soft limit
   // Set while the session waits for other regions with no read or write in
   // flight (nothing else owns the connection then).
   std::shared_ptr<Connection> parked_;
