@@ -120,3 +120,64 @@ def test_a_peer_certificate_for_another_region_is_refused(pki):
 def test_a_plaintext_peer_is_refused(pki):
     # b speaks plaintext to a, whose links are TLS: a refuses b's dial.
     _refused(pki, "b", "TLS handshake: wrong version number", b_tls=False)
+
+
+def test_certificates_rotate_one_region_at_a_time_without_losing_a_write():
+    """The README's rotation: trust the old and the new CA (a bundle), one
+    region at a time; then new certificates, one region at a time; then drop
+    the old CA. The links come back after each restart, and a write made
+    while a region is down reaches it."""
+    d = make_tmpdir("meridian-rotation-")
+    old, new = CertAuthority(os.path.join(d, "old"), "old"), CertAuthority(os.path.join(d, "new"),
+                                                                             "new")
+    certs = {("old", n): old.issue(n) for n in ("a", "b")}
+    certs.update({("new", n): new.issue(n) for n in ("a", "b")})
+    bundle = os.path.join(d, "bundle.crt")
+    with open(bundle, "w") as f:
+        for path in (old.cert, new.cert):
+            with open(path) as part:
+                f.write(part.read())
+    extra = "\n[tls]\nca_cert_file = %s\nreplication = true\n" % harness.toml_str(old.cert)
+    region_extra = {n: {"tls_cert_file": certs[("old", n)][0], "tls_key_file": certs[("old", n)][1]}
+                    for n in ("a", "b")}
+    c = Cluster(names=("a", "b"), extra=extra, region_extra=region_extra)
+    written = []
+
+    def write_while_down(down, up):
+        """Stops `down`, writes in `up`, and returns the key."""
+        c[down].stop()
+        key = "rot:%d" % len(written)
+        c.client(up).set(key, "v")
+        written.append(key)
+
+    def step(region, replace):
+        other = "b" if region == "a" else "a"
+        write_while_down(region, other)
+        text = c[region].config_text
+        for before, after in replace:
+            assert before in text
+            text = text.replace(before, after)
+        c[region].config_text = text
+        c[region].start()
+        c.wait_linked()
+        wait_until(lambda: all(c.client(region).exists(k) for k in written), timeout=20,
+                   desc="%s has every write, including the one made while it was down" % region)
+        c.client(region).set("rot:from-" + region + str(len(written)), "v")
+        wait_until(lambda: c.client(other).exists("rot:from-" + region + str(len(written))),
+                   timeout=20, desc="%s's writes reach %s" % (region, other))
+
+    try:
+        c.start()
+        c.wait_linked()
+        q = harness.toml_str
+        for n in ("a", "b"):  # 1. trust both CAs
+            step(n, [(q(old.cert), q(bundle))])
+        for n in ("a", "b"):  # 2. new certificates
+            step(n, [(q(certs[("old", n)][0]), q(certs[("new", n)][0])),
+                     (q(certs[("old", n)][1]), q(certs[("new", n)][1]))])
+        for n in ("a", "b"):  # 3. the old CA goes
+            step(n, [(q(bundle), q(new.cert))])
+        for n in ("a", "b"):
+            assert "certificate verify failed" not in c[n].log(64000)
+    finally:
+        c.cleanup()
