@@ -140,3 +140,20 @@ def test_acl_changes_stay_in_their_region():
         wait_until(lambda: b.call_raw("GET", "acl:k") == b"$1\r\nv\r\n", timeout=10,
                    desc="the write replicated to b")
         assert b"only-a" not in b.call_raw("ACL", "USERS")
+
+
+def test_a_subscriber_that_loses_its_channel_is_disconnected(acl_sut):
+    """As Redis 7: ACL SETUSER that takes a channel away closes the user's
+    connections subscribed to it; others of the user stay."""
+    root = acl_sut.conn()
+    root.call("ACL", "SETUSER", "listener", "on", ">l", "&news", "&sport*", "+@all")
+    news, sport, idle = (acl_sut.conn(auth=False) for _ in range(3))
+    for c in (news, sport, idle):
+        assert c.call_raw("AUTH", "listener", "l") == b"+OK\r\n"
+    news.call("SUBSCRIBE", "news")
+    sport.call("PSUBSCRIBE", "sport*")
+    assert root.call_raw("ACL", "SETUSER", "listener", "resetchannels", "&sport*") == b"+OK\r\n"
+    wait_until(lambda: root.call("PUBSUB", "NUMSUB", "news")[1] == 0, timeout=5,
+               desc="the news subscriber is gone")
+    assert root.call("PUBSUB", "NUMPAT") == 1  # the pattern is still allowed
+    assert idle.call_raw("PING") == b"+PONG\r\n"

@@ -9,6 +9,7 @@
 #include "core/commands/command_acl.h"
 #include "core/commands/command_util.h"
 #include "core/region/client.h"
+#include "core/region/pubsub.h"
 #include "core/region/region.h"
 
 namespace meridian {
@@ -234,6 +235,24 @@ void save(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
+// As Redis 7: once a user's channel rules change, its connections
+// subscribed to a channel or pattern the rules no longer allow are closed.
+void close_subscribers_who_lost_access(CommandContext& ctx, std::string_view name) {
+  const AclUser* u = ctx.region.acl().find(name);
+  if (u == nullptr) return;
+  const PubSub& ps = ctx.region.pubsub();
+  for (Client* c : ctx.region.clients()) {
+    if (c->user() != name) continue;
+    bool lost = false;
+    for (auto kind : {PubSub::kChannel, PubSub::kShard, PubSub::kPattern}) {
+      for (const auto& ch : ps.names_of(c, kind)) {
+        lost = lost || !u->may_use_channel(ch, kind == PubSub::kPattern);
+      }
+    }
+    if (lost) c->kill();
+  }
+}
+
 void acl(CommandContext& ctx) {
   const auto& argv = ctx.argv;
   std::string_view sub = argv[1];
@@ -255,6 +274,7 @@ void acl(CommandContext& ctx) {
     if (n < 3) return wrong();
     std::vector<std::string_view> rules(argv.begin() + 3, argv.end());
     if (auto err = acl.set_user(argv[2], rules)) return ctx.reply.error(*err);
+    close_subscribers_who_lost_access(ctx, argv[2]);
     return ctx.reply.ok();
   }
   if (equals_ci(sub, "LIST") || equals_ci(sub, "USERS")) {
