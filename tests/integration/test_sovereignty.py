@@ -219,3 +219,41 @@ def test_a_region_started_without_the_placement_rules_is_refused_at_the_link():
         assert all(p["link"] != "up" for n in ("us", "eu1") for p in c.status(n)["peers"])
     finally:
         c.cleanup()
+
+
+def test_a_flushall_clears_only_what_its_region_may_hold():
+    """FLUSHALL in us clears, in every region, the keys us may hold and
+    leaves the EU-homed ones in the EU, also in an EU region that was down
+    while it ran; FLUSHALL in eu1 clears them in both EU regions."""
+    c = Cluster(names=("us", "eu1", "eu2"), jurisdictions={"us": "US", "eu1": "EU", "eu2": "EU"},
+                placement=[{"pattern": "user:eu:*", "home": "eu1", "allowed": ["EU"]}])
+    try:
+        c.start()
+        c.wait_linked()
+        us, eu1 = c.client("us"), c.client("eu1")
+        write_eu(us, 1)  # two EU keys, run at eu1
+        us.set("global:1", "g")
+        # DBSIZE counts what a region holds itself (a GET of an EU key is routed home).
+        harness.wait_until(lambda: c.client("eu2").dbsize() == 3, desc="eu2 holds all three")
+        assert us.dbsize() == 1
+        c["eu2"].stop()
+        assert us.flushall()
+        harness.wait_until(lambda: eu1.dbsize() == 2, desc="the FLUSHALL reached eu1")
+        assert us.dbsize() == 0 and eu1.get("global:1") is None
+        assert eu1.get("user:eu:%s-1" % KEY_MARK) == ("%s-1" % VALUE_MARK).encode()
+        assert eu1.hget("user:eu:%s-h1" % KEY_MARK, "email") == ("%s-h1" % VALUE_MARK).encode()
+        c.start(["eu2"])
+        eu2 = c.client("eu2")
+        harness.wait_until(lambda: eu2.exists("global:1") == 0, desc="eu2 got the FLUSHALL")
+        assert eu2.dbsize() == 2
+        assert sorted(eu2.keys("*")) == sorted([("user:eu:%s-1" % KEY_MARK).encode(),
+                                                ("user:eu:%s-h1" % KEY_MARK).encode()])
+        # The EU's own FLUSHALL clears its keys in both EU regions.
+        us.set("global:2", "g")
+        harness.wait_until(lambda: eu2.dbsize() == 3, desc="global:2 in eu2")
+        assert eu1.flushall()
+        harness.wait_until(lambda: eu2.dbsize() == 0, desc="eu1's FLUSHALL in eu2")
+        harness.wait_until(lambda: us.dbsize() == 0, desc="eu1's FLUSHALL in us")
+        assert eu1.dbsize() == 0
+    finally:
+        c.cleanup()

@@ -31,6 +31,12 @@ SimClusterOptions geo(bool redirect = false) {
   return o;
 }
 
+// Whether region i holds `key` live (its log may still name it).
+bool live(SimCluster& c, int i, std::string_view key) {
+  std::string state = c.region(i).keyspace().canonical(key);
+  return state.size() > 1 && state[1] == 'L';
+}
+
 bool holds(SimCluster& c, int i, std::string_view needle) {
   for (int col = 0; col < kColumnCount; ++col) {
     auto it = c.storage(i).iterate(static_cast<Column>(col));
@@ -131,13 +137,54 @@ TEST(GeoSim, TheLeakCheckCatchesALeak) {
   EXPECT_FALSE(r.ok()) << r.summary;
 }
 
+TEST(GeoSim, AFlushallClearsOnlyWhatItsRegionMayHold) {
+  auto o = geo();
+  o.enable_flushall = true;
+  SimCluster c(o);
+  c.run_for(300);
+  auto us = c.connect(0);
+  auto eu = c.connect(2);
+  EXPECT_EQ(*call(c, *us, {"SET", "eu:1", "homed-in-the-eu"}), "+OK\r\n");  // runs at r2
+  EXPECT_EQ(*call(c, *us, {"SET", "global", "g"}), "+OK\r\n");
+  c.run_for(300);
+  EXPECT_EQ(*call(c, *us, {"FLUSHALL"}), "+OK\r\n");
+  c.run_for(300);
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(live(c, i, "global")) << i;
+  EXPECT_EQ(*call(c, *eu, {"GET", "eu:1"}), "$15\r\nhomed-in-the-eu\r\n");
+  EXPECT_TRUE(live(c, 1, "eu:1"));
+  EXPECT_TRUE(live(c, 2, "eu:1"));
+  // A FLUSHALL in the EU clears the EU's keys in both EU regions.
+  EXPECT_EQ(*call(c, *eu, {"FLUSHALL"}), "+OK\r\n");
+  c.run_for(300);
+  EXPECT_FALSE(live(c, 1, "eu:1"));
+  EXPECT_FALSE(live(c, 2, "eu:1"));
+  // A restarted region keeps both regions' marks (stored with the keyspace).
+  c.crash_and_restart(1);
+  c.run_for(500);
+  EXPECT_EQ(c.region(1).keyspace().clear_marks(), c.region(0).keyspace().clear_marks());
+}
+
+TEST(GeoSim, TheFlushCheckCatchesAnUnscopedFlushall) {
+  // A FLUSHALL that clears every key everywhere must fail the chaos.
+  auto r = run_geo_chaos(1, 4000, /*leak=*/false, /*unscoped_flush=*/true);
+  EXPECT_FALSE(r.ok()) << r.summary;
+  bool named = false;
+  std::string all;
+  for (const auto& v : r.violations) {
+    named |= v.find("after a FLUSHALL") != std::string::npos ||
+             v.find("missing at its home") != std::string::npos;
+    all += v + "\n";
+  }
+  EXPECT_TRUE(named) << all;
+}
+
 // Seeded geo chaos: 200 seeds per `make test` (10 shards of 20).
 class GeoChaos : public ::testing::TestWithParam<int> {};
 
 TEST_P(GeoChaos, SeedsKeepEveryInvariant) {
   expect_seeds_pass([](uint64_t seed) { return run_geo_chaos(seed); },
                     static_cast<uint64_t>(GetParam()) * 20 + 1, 20,
-                    "build/meridian simulate --geo");
+                    "build/meridian simulate --geo --duration-ms 15000");
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, GeoChaos, ::testing::Range(0, 10));

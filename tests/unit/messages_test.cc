@@ -65,10 +65,12 @@ TEST(Messages, EveryTypeRoundTripsAndIsRoutedToItsOwner) {
   header.id = 99;
   header.applied = vector_of(1, 2);
   header.floors = vector_of(0, 1);
-  header.clear_watermark = Hlc{77};
+  header.context = vector_of(3, 4);
+  header.clears.all = Hlc{77};
+  header.clears.raise(2, Hlc{1234});
   check(header, Owner::kReplication, [](auto& a, auto& b) {
     return a.id == b.id && a.applied == b.applied && a.floors == b.floors &&
-           a.clear_watermark == b.clear_watermark;
+           a.context == b.context && a.clears == b.clears;
   });
   check(repl::SnapshotAck{4, 8, true}, Owner::kReplication,
         [](auto& a, auto& b) { return a.id == b.id && a.part == b.part && a.broken == b.broken; });

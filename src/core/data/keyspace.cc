@@ -32,7 +32,9 @@ void Keyspace::load() {
   // Added with replication; data written before has neither (generations
   // then came from the sequence, so continuing from it keeps them unique).
   if (coding::get_varint(in, &generation_) && coding::get_fixed64_be(in, &clear)) {
-    clear_before_ = Hlc{clear};
+    // Before FLUSHALLs were kept per origin, one mark voided every key.
+    clears_.all = Hlc{clear};
+    if (!clears_.by_origin.decode(in)) clears_.by_origin = VersionVector{};
   } else {
     generation_ = seq_;
   }
@@ -47,7 +49,7 @@ void Keyspace::flush_meta() {
   coding::put_varint(v, keys_);
   coding::put_varint(v, expires_);
   coding::put_varint(v, generation_);
-  coding::put_fixed64_be(v, clear_before_.packed);
+  clears_.encode(v);
   storage_.put(Column::kMeta, kMetaState, v);
   meta_dirty_ = false;
 }
@@ -508,7 +510,9 @@ void Keyspace::clear(int64_t now_ms) {
   cmd_.clear = true;
   if (on_flush) on_flush();
   if (merging()) {
-    clear_before(s.hlc, own_context(s));
+    ClearMarks marks = clears_;
+    marks.raise(region_, s.hlc);
+    clear_before(marks, own_context(s));
     return;
   }
   std::vector<std::pair<std::string, KeyRecord>> all;

@@ -23,6 +23,7 @@
 #include "core/base/hlc.h"
 #include "core/crdt/cell.h"
 #include "core/crdt/conflict.h"
+#include "core/data/clear_marks.h"
 #include "core/data/delta.h"
 #include "core/data/field_filter.h"
 #include "core/data/record_cache.h"
@@ -58,6 +59,12 @@ class Keyspace {
     resolvers_ = std::move(fn);
   }
   crdt::Resolver resolver(std::string_view key) const;
+  // Whether `origin` may hold `key` (the config's [[placement]]): a
+  // FLUSHALL from `origin` clears only such keys. Unset: every key.
+  void set_clear_scope(std::function<bool(std::string_view key, RegionId origin)> fn) {
+    clear_scope_ = std::move(fn);
+    wm_key_.reset();
+  }
   // INCR-family and HINCRBY: the next write() of a string or put_field()
   // adds `delta` to the value's counter instead of replacing the value, so
   // concurrent increments in different regions all count.
@@ -214,7 +221,8 @@ class Keyspace {
   void hold_expiry(bool held) { expiry_held_ = held; }
 
   // Removes every key (FLUSHALL): a write that also makes every version
-  // stamped at or before it, arriving later from another region, void.
+  // stamped at or before it, arriving later from another region, void; in
+  // other regions only on the keys this region may hold (set_clear_scope).
   void clear(int64_t now_ms);
 
   // Replication.
@@ -247,10 +255,10 @@ class Keyspace {
     hlc_.observe(remote);
     meta_dirty_ = true;
   }
-  Hlc clear_watermark() const { return clear_before_; }
-  // A FLUSHALL at `at` that the region learns of from a full resync
-  // consistent with `ctx`.
-  void apply_clear(Hlc at, const VersionVector& ctx) { clear_before(at, ctx); }
+  const ClearMarks& clear_marks() const { return clears_; }
+  // The FLUSHALLs a region learns of from a full resync consistent with
+  // `ctx`: what they void goes.
+  void apply_clears(const ClearMarks& theirs, const VersionVector& ctx);
   // Visits every stored key record, tombstones included, in byte order.
   void for_each_record(const std::function<void(std::string_view key, const KeyRecord&)>& fn);
   // The logical state of `key` as a canonical string (type, value or live
@@ -322,9 +330,10 @@ class Keyspace {
   // The key's stored record in replicated form (a blank one if none).
   KeyRecord load_replicated(std::string_view key);
   Before before(const KeyRecord& r) const;
-  Version watermark() const { return Version{clear_before_, UINT32_MAX}; }
-  crdt::Voids key_voids(const KeyState& st) const {
-    return crdt::Voids{&st.removed, std::max(st.cleared, watermark())};
+  // What the FLUSHALLs void on `key`: versions at or before this.
+  Version watermark(std::string_view key) const;
+  crdt::Voids key_voids(std::string_view key, const KeyState& st) const {
+    return crdt::Voids{&st.removed, std::max(st.cleared, watermark(key))};
   }
   bool lww(std::string_view key) const { return resolver(key).policy == crdt::Policy::kLww; }
   VersionVector own_context(const Stamp& s) const;
@@ -344,10 +353,12 @@ class Keyspace {
   // what it covers. Elements the write had seen are void by the threshold
   // alone; those written concurrently (after ctx) are found in the log and
   // re-checked, so the cost is what happened concurrently, not the key's size.
-  void raise(std::string_view key, KeyRecord& r, const VersionVector& ctx, bool fields,
-             bool string);
-  // Joins one key delta of record `rec`.
-  void apply_key(const LogRecord& rec, const KeyDelta& d, const VersionVector& ctx);
+  // `every_field`: the write's context is not known exactly (a FLUSHALL
+  // learned from a resync), so every stored field is re-checked instead.
+  void raise(std::string_view key, KeyRecord& r, const VersionVector& ctx, bool fields, bool string,
+             bool every_field = false);
+  // Joins one key delta of record `rec`; false if the key already held it.
+  bool apply_key(const LogRecord& rec, const KeyDelta& d, const VersionVector& ctx);
   // Resolves a key's visible value, type, expiry and liveness from its state
   // and stores it, keeping counts and the expiry index.
   void finish(std::string_view key, KeyRecord& r, const Before& b);
@@ -378,7 +389,10 @@ class Keyspace {
   void join_lww_reporting(std::string_view key, std::string_view field, crdt::Cell& mine,
                           const crdt::Cell& theirs, const VersionVector& their_ctx,
                           bool report_conflicts);
-  void clear_before(Hlc at, const VersionVector& ctx);
+  // Raises the marks to `marks` and removes what that voids, key by key;
+  // keys whose watermark stayed are left alone. `exact`: ctx is the
+  // FLUSHALL's own context (else fields are re-checked whole, see raise()).
+  void clear_before(const ClearMarks& marks, const VersionVector& ctx, bool exact = true);
   // Every stored field record of one generation of `key`, as stored (void
   // and removed ones included), in name order, until fn returns false.
   void for_each_stored_field(std::string_view key, uint64_t generation,
@@ -414,7 +428,11 @@ class Keyspace {
   HlcClock hlc_;
   uint64_t seq_ = 0;         // this region's write sequence: the counter of its dots
   uint64_t generation_ = 0;  // counter of collection generations (local only)
-  Hlc clear_before_;         // versions at or before this were flushed
+  ClearMarks clears_;        // the FLUSHALLs known (clear_marks.h)
+  std::function<bool(std::string_view, RegionId)> clear_scope_;
+  // watermark() of the last key asked (a write asks per field).
+  mutable std::optional<std::string> wm_key_;
+  mutable Version wm_;
   CommandWrites cmd_;
   bool logged_ = false;
   std::function<VersionVector()> applied_;

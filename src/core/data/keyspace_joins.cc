@@ -15,7 +15,7 @@ using namespace keyspace_detail;  // NOLINT(google-build-using-namespace)
 
 void Keyspace::join_string(std::string_view key, KeyRecord& r, const crdt::Cell& theirs_in,
                            const VersionVector& their_ctx, bool report_conflicts) {
-  crdt::Voids sv = r.state.voids(ValueType::kString, watermark());
+  crdt::Voids sv = r.state.voids(ValueType::kString, watermark(key));
   crdt::Cell theirs = theirs_in;
   theirs.normalize(sv);
   crdt::Cell& mine = r.state.value;
@@ -90,7 +90,7 @@ std::pair<bool, bool> Keyspace::join_field(std::string_view key, KeyRecord& r,
   if (stored) {
     f = *stored;
     to_replicated(f, r.type);
-    f.cell.normalize(r.state.voids(f.type, watermark()));
+    f.cell.normalize(r.state.voids(f.type, watermark(key)));
     live_before = f.cell.present() && f.type == newest;
   } else {
     f.flags = FieldRecord::kFlagCell;
@@ -111,7 +111,7 @@ std::pair<bool, bool> Keyspace::join_field(std::string_view key, KeyRecord& r,
       return {live_before, live_before};
     }
   }
-  crdt::Voids fv = r.state.voids(f.type, watermark());
+  crdt::Voids fv = r.state.voids(f.type, watermark(key));
   crdt::Cell in = theirs != nullptr ? *theirs : crdt::Cell{};
   in.normalize(fv);
   // HyperLogLog registers merge as multi-value cells under every policy
@@ -150,13 +150,15 @@ void Keyspace::apply(const LogRecord& rec) {
   hlc_.observe(rec.hlc);
   meta_dirty_ = true;
   if (rec.clear) {
-    clear_before(rec.hlc, ctx);
+    ClearMarks marks = clears_;
+    marks.raise(rec.origin, rec.hlc);
+    clear_before(marks, ctx);
     if (on_flush) on_flush();
   }
   for (const auto& d : rec.keys) {
     // A key this region already saw expire is not announced expired twice.
     const bool was_live = on_event && !d.events.empty() && before(load_replicated(d.key)).live;
-    apply_key(rec, d, ctx);
+    if (!apply_key(rec, d, ctx)) continue;
     if (on_change) on_change(d.key);
     for (const auto& e : d.events) {
       if (!was_live && e == "xexpired") continue;
@@ -165,9 +167,15 @@ void Keyspace::apply(const LogRecord& rec) {
   }
 }
 
-void Keyspace::apply_key(const LogRecord& rec, const KeyDelta& d, const VersionVector& ctx) {
+bool Keyspace::apply_key(const LogRecord& rec, const KeyDelta& d, const VersionVector& ctx) {
   const std::string& key = d.key;
   KeyRecord r = load_replicated(key);
+  // The key's state already holds this write: a full resync joined an image
+  // that had it. (A resync from a region that may not hold every key this
+  // one may keeps this region's positions for other origins, so their
+  // records come again.) Joining it again would bring back what later
+  // writes had replaced.
+  if (r.vv.get(rec.origin) >= rec.seq) return false;
   const Before b = before(r);
   const Version v = rec.version();
   bool string = false, fields = false;
@@ -204,11 +212,11 @@ void Keyspace::apply_key(const LogRecord& rec, const KeyDelta& d, const VersionV
   if (d.value) {
     crdt::Cell in = *d.value;
     baseline_previous(in, rec.origin, d.value_increment,
-                      r.state.voids(ValueType::kString, watermark()));
+                      r.state.voids(ValueType::kString, watermark(key)));
     join_string(key, r, in, ctx, true);
   }
   if (d.expiry) {
-    crdt::Voids kv = key_voids(r.state);
+    crdt::Voids kv = key_voids(key, r.state);
     crdt::Cell in = *d.expiry;
     in.normalize(kv);
     r.state.expiry.normalize(kv);
@@ -227,7 +235,7 @@ void Keyspace::apply_key(const LogRecord& rec, const KeyDelta& d, const VersionV
   const ValueType field_type = is_collection(d.type) ? d.type : r.type;
   for (const auto& fd : d.fields) {
     crdt::Cell in = fd.cell;
-    baseline_previous(in, rec.origin, fd.increment, r.state.voids(field_type, watermark()));
+    baseline_previous(in, rec.origin, fd.increment, r.state.voids(field_type, watermark(key)));
     auto [was, is] = join_field(key, r, fd.name, &in, field_type, ctx, true);
     const uint64_t change = (is ? 1 : 0) - (was ? 1 : 0);
     r.count += change;
@@ -239,11 +247,12 @@ void Keyspace::apply_key(const LogRecord& rec, const KeyDelta& d, const VersionV
     r.origin = v.origin;
   }
   finish(key, r, b);
+  return true;
 }
 
 void Keyspace::finish(std::string_view key, KeyRecord& r, const Before& b) {
   const ValueType t = r.state.newest_type();
-  r.state.value.normalize(r.state.voids(ValueType::kString, watermark()));
+  r.state.value.normalize(r.state.voids(ValueType::kString, watermark(key)));
   bool live = false;
   if (t == ValueType::kString) {
     live = r.state.value.present();
@@ -254,7 +263,7 @@ void Keyspace::finish(std::string_view key, KeyRecord& r, const Before& b) {
   }
   if (!live || t != ValueType::kString) r.payload.clear();
   if (t != ValueType::kNone) r.type = t;
-  r.state.expiry.normalize(key_voids(r.state));
+  r.state.expiry.normalize(key_voids(key, r.state));
   const int64_t expire = live ? resolve_expiry(r.state.expiry) : 0;
   if (live && !b.live) ++keys_;
   if (!live && b.live) --keys_;
@@ -283,16 +292,35 @@ void Keyspace::finish(std::string_view key, KeyRecord& r, const Before& b) {
 
 // ------------------------------------------------------------- FLUSHALL
 
-void Keyspace::clear_before(Hlc at, const VersionVector& ctx) {
-  if (at > clear_before_) clear_before_ = at;
-  hlc_.observe(at);
+Version Keyspace::watermark(std::string_view key) const {
+  if (clears_.empty()) return Version{Hlc{}, UINT32_MAX};
+  if (!wm_key_ || *wm_key_ != key) {
+    wm_ = Version{clears_.for_key(key, clear_scope_), UINT32_MAX};
+    wm_key_ = std::string(key);
+  }
+  return wm_;
+}
+
+void Keyspace::apply_clears(const ClearMarks& theirs, const VersionVector& ctx) {
+  ClearMarks marks = clears_;
+  if (marks.join(theirs)) clear_before(marks, ctx, /*exact=*/false);
+}
+
+void Keyspace::clear_before(const ClearMarks& marks, const VersionVector& ctx, bool exact) {
+  const ClearMarks was = clears_;
+  clears_ = marks;
+  wm_key_.reset();
+  hlc_.observe(marks.latest());
   meta_dirty_ = true;
   std::vector<std::pair<std::string, KeyRecord>> all;
-  for_each_record([&](std::string_view k, const KeyRecord& rec) { all.emplace_back(k, rec); });
+  for_each_record([&](std::string_view k, const KeyRecord& rec) {
+    // A key no new FLUSHALL reaches (its origin may not hold it) stays as it is.
+    if (was.for_key(k, clear_scope_) != marks.for_key(k, clear_scope_)) all.emplace_back(k, rec);
+  });
   for (auto& [k, rec] : all) {
     to_replicated(rec);
     const Before b = before(rec);
-    if (rec.version() <= watermark()) {
+    if (rec.version() <= watermark(k)) {
       // Nothing newer than the flush: the key goes whole.
       if (rec.generation != 0) drop_fields(k, rec);
       if (b.expire_at_ms != 0) {
@@ -305,7 +333,7 @@ void Keyspace::clear_before(Hlc at, const VersionVector& ctx) {
       tombstones_.erase(k);
       continue;
     }
-    raise(k, rec, ctx, true, true);
+    raise(k, rec, ctx, true, true, !exact);
     finish(k, rec, b);
   }
 }

@@ -88,7 +88,7 @@ std::optional<FieldRecord> Keyspace::live_field(std::string_view key, const KeyS
   FieldRecord f = stored;
   to_replicated(f, type);
   if (f.type != type) return std::nullopt;  // an item of another (losing) type
-  f.cell.normalize(st.voids(f.type, watermark()));
+  f.cell.normalize(st.voids(f.type, watermark(key)));
   if (!f.cell.present()) return std::nullopt;
   if (type == ValueType::kZSet) {
     f.value = zset::format_score(zset::cell_score(f.cell, resolver(key)).value_or(0));
@@ -125,7 +125,7 @@ void Keyspace::rput_field(std::string_view key, const KeyRecord& rec, std::strin
   if (stored) {
     f = *stored;
     to_replicated(f, rec.type);
-    f.cell.normalize(st.voids(f.type, watermark()));
+    f.cell.normalize(st.voids(f.type, watermark(key)));
   } else {
     f.flags = FieldRecord::kFlagCell;
   }
@@ -170,7 +170,7 @@ void Keyspace::rdel_field(std::string_view key, const KeyRecord& rec, std::strin
   if (!stored) return;
   FieldRecord f = *stored;
   to_replicated(f, rec.type);
-  f.cell.normalize(st.voids(f.type, watermark()));
+  f.cell.normalize(st.voids(f.type, watermark(key)));
   if (lww(key)) {
     // A removal is a write like any other: a concurrent older write of the
     // field must not bring it back.
@@ -214,7 +214,7 @@ void Keyspace::rwrite(std::string_view key, KeyRecord& rec, const KeyRecord* old
   const bool is_lww = lww(key);
   if (t == ValueType::kString) {
     crdt::Cell& value = r.state.value;
-    value.normalize(r.state.voids(ValueType::kString, watermark()));
+    value.normalize(r.state.voids(ValueType::kString, watermark(key)));
     bool replaced = old == nullptr || old->type != ValueType::kString;
     bool changed = false;
     if (is_lww) {
@@ -256,7 +256,7 @@ void Keyspace::rwrite(std::string_view key, KeyRecord& rec, const KeyRecord* old
   const bool stale_expiry = old == nullptr && !r.state.expiry.empty();
   if (rec.expire_at_ms != expire_before || stale_expiry) {
     crdt::Cell& expiry = r.state.expiry;
-    expiry.normalize(key_voids(r.state));
+    expiry.normalize(key_voids(key, r.state));
     if (is_lww) {
       expiry.lww_assign(region_, s.seq, s.hlc, be64(rec.expire_at_ms));
     } else {
@@ -329,7 +329,7 @@ void Keyspace::baseline_previous(crdt::Cell& cell, RegionId origin, const Increm
 }
 
 void Keyspace::raise(std::string_view key, KeyRecord& r, const VersionVector& ctx, bool fields,
-                     bool string) {
+                     bool string, bool every_field) {
   // What was written after the context, concurrently: found in the log
   // (every region keeps every origin's records until all have applied
   // them, and a key-level write is applied only after its context).
@@ -365,12 +365,20 @@ void Keyspace::raise(std::string_view key, KeyRecord& r, const VersionVector& ct
     }
   }
   if (string) {
-    crdt::Voids sv = r.state.voids(ValueType::kString, watermark());
+    crdt::Voids sv = r.state.voids(ValueType::kString, watermark(key));
     r.state.value.normalize(sv);
     baseline(r.state.value, string_incs, sv);
   }
-  r.state.expiry.normalize(key_voids(r.state));
+  r.state.expiry.normalize(key_voids(key, r.state));
   if (!fields || r.generation == 0) return;
+  if (every_field) {
+    // The log after an unknown context may lack writes this key holds (a
+    // resync brought their effect, not their records): O(fields), once.
+    for_each_stored_field(key, r.generation, [&](std::string_view name, FieldRecord&) {
+      candidates.emplace_back(name);
+      return true;
+    });
+  }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   const ValueType newest = r.state.newest_type();
@@ -382,7 +390,7 @@ void Keyspace::raise(std::string_view key, KeyRecord& r, const VersionVector& ct
     if (!stored) continue;
     FieldRecord f = *stored;
     to_replicated(f, r.type);
-    crdt::Voids fv = r.state.voids(f.type, watermark());
+    crdt::Voids fv = r.state.voids(f.type, watermark(key));
     f.cell.normalize(fv);
     baseline(f.cell, field_incs[name], fv);
     if (f.cell.empty()) {

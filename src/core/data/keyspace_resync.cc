@@ -97,7 +97,7 @@ void Keyspace::join_chunk(const KeyChunk& chunk, const VersionVector& their_ctx)
     KeyRecord& mine = j.rec;
     mine.state.merge_thresholds(theirs.state);
     join_string(chunk.key, mine, theirs.state.value, their_ctx, false);
-    crdt::Voids kv = key_voids(mine.state);
+    crdt::Voids kv = key_voids(chunk.key, mine.state);
     crdt::Cell expiry = theirs.state.expiry;
     expiry.normalize(kv);
     mine.state.expiry.normalize(kv);
@@ -168,8 +168,8 @@ std::string Keyspace::canonical(std::string_view key) {
   KeyRecord r = *stored;
   to_replicated(r);
   const ValueType t = r.state.newest_type();
-  r.state.value.normalize(r.state.voids(ValueType::kString, watermark()));
-  r.state.expiry.normalize(key_voids(r.state));
+  r.state.value.normalize(r.state.voids(ValueType::kString, watermark(key)));
+  r.state.expiry.normalize(key_voids(key, r.state));
   // What decides reads and every future merge: the visible state and the
   // normalized cells. Thresholds are left out: once stable they only void
   // what can no longer arrive, and a region that purged a tombstone before
@@ -186,7 +186,7 @@ std::string Keyspace::canonical(std::string_view key) {
   if (r.generation == 0) return out;
   for_each_stored_field(key, r.generation, [&](std::string_view name, FieldRecord& f) {
     to_replicated(f, r.type);
-    f.cell.normalize(r.state.voids(f.type, watermark()));
+    f.cell.normalize(r.state.voids(f.type, watermark(key)));
     // An lww removal alone is left out for the same reason: it only wins
     // over older writes, and each region drops it once stable.
     bool removal_only = f.cell.counter.empty() &&
@@ -393,7 +393,7 @@ size_t Keyspace::reclaim(size_t budget) {
     visited += std::max<size_t>(batch.size(), 1);
     for (auto& [fk, f] : batch) {
       to_replicated(f, r.type);
-      if (!f.cell.normalize(r.state.voids(f.type, watermark()))) continue;
+      if (!f.cell.normalize(r.state.voids(f.type, watermark(key)))) continue;
       if (f.cell.empty()) {
         del_field_record(fk);
       } else {

@@ -76,7 +76,8 @@ std::string encode(const Snapshot& m) {
   switch (m.kind) {
     case Snapshot::kHeader:
       m.applied.encode(out);
-      coding::put_fixed64_be(out, m.clear_watermark.packed);
+      m.context.encode(out);
+      m.clears.encode(out);
       m.floors.encode(out);
       break;
     case Snapshot::kLog:
@@ -104,7 +105,7 @@ bool decode(std::string_view in, Snapshot* m) {
   m->kind = static_cast<Snapshot::Kind>(kind);
   switch (m->kind) {
     case Snapshot::kHeader:
-      if (!m->applied.decode(in) || !coding::get_fixed64_be(in, &m->clear_watermark.packed) ||
+      if (!m->applied.decode(in) || !m->context.decode(in) || !m->clears.decode(in) ||
           !m->floors.decode(in)) {
         return false;
       }

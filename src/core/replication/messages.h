@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/base/version_vector.h"
+#include "core/data/clear_marks.h"
 #include "core/data/delta.h"
 #include "core/peer/message_types.h"
 
@@ -45,8 +46,12 @@ struct Snapshot {
   uint64_t id = 0;
   uint32_t part = 0;
   Kind kind = kHeader;
-  VersionVector applied;  // header
-  Hlc clear_watermark;    // header
+  // header: the positions the receiver takes on (only the sender's own
+  // when it may not hold every key the receiver may: it has not seen the
+  // other origins' writes to those)
+  VersionVector applied;
+  VersionVector context;  // header: the sender's applied vector, what its keys have seen
+  ClearMarks clears;      // header: the FLUSHALLs the sender knows
   VersionVector floors;   // header: per origin, the log the sender sends starts after this
   std::vector<std::string> records;  // log: encoded LogRecord
   std::vector<KeyChunk> chunks;      // keys

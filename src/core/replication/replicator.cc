@@ -120,6 +120,11 @@ void Replicator::start() {
   if (!enabled()) return;
   keyspace_.enable_replication([this] { return applied(); });
   keyspace_.set_frozen(resyncing_);
+  // A FLUSHALL clears, in every region, only the keys its origin may hold.
+  if (!placement_.empty()) {
+    keyspace_.set_clear_scope(
+        [this](std::string_view key, RegionId origin) { return placement_.may_hold(key, origin); });
+  }
   tick();
 }
 
@@ -320,6 +325,7 @@ void Replicator::pump(Peer& p) {
     o.id = env_.random.next_u64() | 1;
     o.snap = env_.storage.snapshot();  // after the commit: exactly what applied() says
     o.applied = applied();
+    o.context = o.applied;
     if (sovereignty_ && !placement_.covers(self_.id, p.info.id)) {
       // This region lacks keys the peer may hold: its positions for other
       // origins would claim writes the peer never got from it. Only its own
@@ -328,7 +334,7 @@ void Replicator::pump(Peer& p) {
       own.set(self_.id, o.applied.get(self_.id));
       o.applied = own;
     }
-    o.clear_watermark = keyspace_.clear_watermark();
+    o.clears = keyspace_.clear_marks();
     o.floors = floors_;
     o.floors.set(self_.id, log_floor_);
     o.progress_ms = now();
@@ -378,7 +384,8 @@ void Replicator::pump_snapshot(Peer& p) {
     switch (o.phase) {
       case repl::Snapshot::kHeader:
         part.applied = o.applied;
-        part.clear_watermark = o.clear_watermark;
+        part.context = o.context;
+        part.clears = o.clears;
         part.floors = o.floors;
         o.phase = repl::Snapshot::kLog;
         break;

@@ -160,7 +160,8 @@ class Replicator {
     uint64_t id = 0;
     std::unique_ptr<StorageSnapshot> snap;
     VersionVector applied;
-    Hlc clear_watermark;
+    VersionVector context;  // repl::Snapshot::context
+    ClearMarks clears;
     VersionVector floors;
     repl::Snapshot::Kind phase = repl::Snapshot::kHeader;
     std::string log_after;  // log key of the last record sent
@@ -245,7 +246,8 @@ class Replicator {
     RegionId from = 0;
     uint32_t next = 0;
     VersionVector applied;
-    Hlc clear_watermark;
+    VersionVector context;  // repl::Snapshot::context
+    ClearMarks clears;
     VersionVector floors;
     int64_t last_part_ms = 0;
     std::map<uint32_t, std::string> ahead;  // parts that arrived before their turn

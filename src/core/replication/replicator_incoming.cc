@@ -248,7 +248,8 @@ void Replicator::on_snapshot(Peer& from, std::string_view msg) {
     in.from = from.info.id;
     in.next = 1;
     in.applied = m.applied;
-    in.clear_watermark = m.clear_watermark;
+    in.context = m.context;
+    in.clears = m.clears;
     in.floors = m.floors;
     in.last_part_ms = now();
     if (early_from_ == from.info.id && early_id_ == m.id) in.ahead.swap(early_);
@@ -321,7 +322,7 @@ void Replicator::drain_snapshot(Peer& from) {
         break;
       case repl::Snapshot::kKeys:
         for (const auto& c : m.chunks) {
-          if (may_receive(c.key, from.info.id)) keyspace_.join_chunk(c, in.applied);
+          if (may_receive(c.key, from.info.id)) keyspace_.join_chunk(c, in.context);
         }
         break;
       case repl::Snapshot::kEnd:
@@ -362,9 +363,7 @@ void Replicator::finish_resync() {
     applied_.set(o, s);
     if (on_apply) on_apply(o, s);
   }
-  if (in.clear_watermark > keyspace_.clear_watermark()) {
-    keyspace_.apply_clear(in.clear_watermark, in.applied);
-  }
+  keyspace_.apply_clears(in.clears, in.context);
   resyncing_ = false;
   resync_floor_ = VersionVector{};  // the state is whole again: any later resync may come
   keyspace_.set_frozen(false);

@@ -366,7 +366,8 @@ void DnsServer::accept() {
     if (!ec && tcp_open_ >= tcp_max_) {
       std::error_code ignored;
       s.close(ignored);  // at the cap: the client retries or uses UDP
-      if ((++tcp_refused_ & (tcp_refused_ - 1)) == 0) {
+      const uint64_t refused = ++tcp_refused_;
+      if ((refused & (refused - 1)) == 0) {  // at 1, 2, 4, 8...
         spdlog::warn(
             "GeoDNS: {} TCP connections refused so far: {} are open, the most "
             "[dns] tcp_max_connections allows",

@@ -1,5 +1,6 @@
 #include "runtime/sim/geo_chaos.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -17,6 +18,7 @@ constexpr int kRegions = 4;  // r1 US, r2 EU, r3 EU, r4 IN
 // Global keys and values never contain them.
 constexpr std::string_view kEuKey = "eu-k";
 constexpr std::string_view kEuValue = "EUVAL";
+constexpr int kSticky = 5;
 
 Placement geo_placement() {
   Placement p;
@@ -44,7 +46,8 @@ bool eu_only(RegionId r) {
 
 class GeoChaos {
  public:
-  GeoChaos(uint64_t seed, bool leak) : seed_(seed), leak_(leak), rng_(seed * 2654435761u + 7) {}
+  GeoChaos(uint64_t seed, bool leak, bool unscoped_flush)
+      : seed_(seed), leak_(leak), unscoped_flush_(unscoped_flush), rng_(seed * 2654435761u + 7) {}
 
   ChaosResult run(int64_t duration_ms) {
     SimClusterOptions o;
@@ -64,14 +67,15 @@ class GeoChaos {
     o.failover.check_timeout_ms = 100;
     o.failover.lease_ms = 300;
     o.placement = geo_placement();
+    o.enable_flushall = true;
     cluster_ = std::make_unique<SimCluster>(o);
-    if (leak_) {
-      for (int i = 0; i < kRegions; ++i) cluster_->region(i).replicator().set_sovereignty(false);
-    }
+    for (int i = 0; i < kRegions; ++i) break_on_purpose(i);
     cluster_->network().observe = [this](RegionId from, RegionId to, std::string_view m) {
       observe(from, to, m);
     };
     cluster_->run_for(400);
+    write_sticky();
+    cluster_->scheduler().after(duration_ms / 2, [this] { forced_flush(); });
     for (int c = 0; c < 3; ++c) client(c);
     schedule_fault();
     for (int64_t t = 0; t < duration_ms; t += 10) cluster_->run_for(10);
@@ -81,20 +85,29 @@ class GeoChaos {
     check_storage();
     check_big();
     check_homes();
+    check_globals();
+    check_sticky();
     ChaosResult r;
     r.seed = seed_;
     r.violations = violations_;
     r.summary = "seed " + std::to_string(seed_) + ": " + std::to_string(messages_) +
                 " messages checked, " + std::to_string(acked_.size()) +
                 " homed writes acknowledged, " + std::to_string(routed_) + " routed, " +
-                std::to_string(crashes_) + " crashes, " + std::to_string(partitions_) +
-                " partitions";
+                std::to_string(flushes_) + " FLUSHALLs, " + std::to_string(crashes_) +
+                " crashes, " + std::to_string(partitions_) + " partitions";
     conns_.clear();
+    flush_conn_.reset();
     cluster_.reset();
     return r;
   }
 
  private:
+  // The test hooks, on a region just started.
+  void break_on_purpose(int i) {
+    if (leak_) cluster_->region(i).replicator().set_sovereignty(false);
+    if (unscoped_flush_) cluster_->region(i).keyspace().set_clear_scope(nullptr);
+  }
+
   void fail(const std::string& what) {
     if (violations_.size() < 10) violations_.push_back(what);
   }
@@ -126,7 +139,14 @@ class GeoChaos {
     int kind = static_cast<int>(rng_.uniform(12));
     std::vector<std::string> cmd;
     std::string key;
-    if (kind < 4) {
+    const RegionId at = cluster_->id(conn->region());
+    if (!eu_only(at) && rng_.uniform(800) == 0) {
+      // A FLUSHALL in r1 or r4: it may clear any key those may hold, so
+      // their acknowledged writes are no longer checked; EU keys must stay.
+      cmd = {"FLUSHALL"};
+      ++flushes_;
+      flushers_.insert(at);
+    } else if (kind < 4) {
       key = "eu:" + std::string(kEuKey) + std::to_string(n % 50);
       cmd = {"SET", key, std::string(kEuValue) + std::to_string(n)};
     } else if (kind < 5) {
@@ -176,12 +196,87 @@ class GeoChaos {
         acked_[key] = cmd.back();
         if (from != home_index(key)) ++routed_;
       }
+      if (r && cmd[0] == "FLUSHALL" && *r != "+OK\r\n") fail("FLUSHALL failed: " + *r);
       if (r && cmd[0] == "MSET" && r->rfind("-CROSSREGION", 0) != 0) {
         fail("a command mixing homes was not refused: " + *r);
       }
       cluster_->scheduler().after(1 + static_cast<int64_t>(rng_.uniform(5)),
                                   [this, c] { client(c); });
     });
+  }
+
+  // Whether a FLUSHALL run so far may have cleared `key`.
+  bool flushable(const std::string& key) const {
+    return std::any_of(flushers_.begin(), flushers_.end(),
+                       [&](RegionId f) { return placement_.may_hold(key, f); });
+  }
+
+  // Sends `cmd` to region `i` and runs the cluster until the reply.
+  std::optional<std::string> call(int i, const std::vector<std::string>& cmd) {
+    auto conn = cluster_->connect(i);
+    std::optional<std::string> got;
+    bool done = false;
+    if (!conn || !conn->send(cmd, [&](const std::optional<std::string>& r) {
+          got = r;
+          done = true;
+        })) {
+      return std::nullopt;
+    }
+    for (int t = 0; t < 2000 && !done; ++t) cluster_->run_for(1);
+    return got;
+  }
+
+  // Keys written once before the chaos: the EU ones must outlive every
+  // FLUSHALL of r1 and r4 (in r2 and r3), the global ones none.
+  void write_sticky() {
+    for (int k = 0; k < kSticky; ++k) {
+      std::string n = std::to_string(k);
+      for (auto& [key, value] : {std::pair{"eu:" + std::string(kEuKey) + "sticky" + n,
+                                           std::string(kEuValue) + "sticky" + n},
+                                 std::pair{"gsticky" + n, "sticky" + n}}) {
+        int home = std::max(home_index(key), 0);
+        if (call(home, {"SET", key, value}) != "+OK\r\n") fail("sticky write of " + key);
+      }
+    }
+  }
+
+  // One FLUSHALL in r1 mid-run, retried until it succeeds (r1 may be down).
+  void forced_flush() {
+    if (stopping_) return;
+    auto conn = cluster_->connect(0);
+    auto retry = [this] { cluster_->scheduler().after(50, [this] { forced_flush(); }); };
+    if (!conn) return retry();
+    SimConn* raw = conn.get();
+    flush_conn_ = std::move(conn);
+    flushers_.insert(cluster_->id(0));
+    raw->send({"FLUSHALL"}, [this, retry](const std::optional<std::string>& r) {
+      if (r == "+OK\r\n") {
+        ++flushes_;
+        forced_flushed_ = true;
+      } else {
+        retry();
+      }
+    });
+  }
+
+  void check_sticky() {
+    if (!forced_flushed_) return fail("the forced FLUSHALL never succeeded");
+    for (int k = 0; k < kSticky; ++k) {
+      std::string n = std::to_string(k);
+      std::string eu = "eu:" + std::string(kEuKey) + "sticky" + n;
+      for (int i = 0; i < kRegions; ++i) {
+        auto& ks = cluster_->region(i).keyspace();
+        if (eu_only(cluster_->id(i)) &&
+            ks.canonical(eu).find(std::string(kEuValue) + "sticky" + n) == std::string::npos) {
+          fail(eu + " (EU-homed) is gone from r" + std::to_string(i + 1) +
+               " after a FLUSHALL of a region that may not hold it");
+        }
+        std::string g = ks.canonical("gsticky" + n);
+        if (!g.empty() && g[1] == 'L') {
+          fail("gsticky" + n + " outlived the FLUSHALL of r1 in r" + std::to_string(i + 1));
+        }
+      }
+    }
   }
 
   int home_index(const std::string& key) const {
@@ -217,7 +312,7 @@ class GeoChaos {
     } else if (r < 75) {
       int victim = static_cast<int>(rng_.uniform(kRegions));
       cluster_->crash_and_restart(victim);
-      if (leak_) cluster_->region(victim).replicator().set_sovereignty(false);
+      break_on_purpose(victim);
       ++crashes_;
     }
   }
@@ -256,9 +351,8 @@ class GeoChaos {
           cluster_->region(i).replicator().info(info, cluster_->now());
           fail(key + " differs between the regions that hold it (r" + std::to_string(i + 1) + ")" +
                (std::getenv("MERIDIAN_CHAOS_EXPLAIN")
-                    ? "\n" + info + "\n" +
-                          cluster_->region(0).keyspace().describe(key).substr(0, 400) + "\n" +
-                          cluster_->region(i).keyspace().describe(key).substr(0, 400)
+                    ? "\n" + info + "\n" + cluster_->region(0).keyspace().describe(key) + "\n" +
+                          cluster_->region(i).keyspace().describe(key)
                     : ""));
         }
       }
@@ -270,6 +364,7 @@ class GeoChaos {
   // homes while the role moved, make which one a race).
   void check_homes() {
     for (const auto& [key, value] : acked_) {
+      if (flushable(key)) continue;
       int home = home_index(key);
       auto conn = cluster_->connect(home);
       std::optional<std::string> got;
@@ -293,8 +388,26 @@ class GeoChaos {
     }
   }
 
+  // The global keys "g<n>" (and "g-m") are the same in every region.
+  void check_globals() {
+    for (int n = -1; n < 30; ++n) {
+      const std::string key = n < 0 ? "g-m" : "g" + std::to_string(n);
+      const std::string first = cluster_->region(0).keyspace().canonical(key);
+      for (int i = 1; i < kRegions; ++i) {
+        if (cluster_->region(i).keyspace().canonical(key) != first) {
+          fail(key + " differs between r1 and r" + std::to_string(i + 1) +
+               (std::getenv("MERIDIAN_CHAOS_EXPLAIN")
+                    ? "\n" + cluster_->region(0).keyspace().describe(key) + "\n" +
+                          cluster_->region(i).keyspace().describe(key)
+                    : ""));
+        }
+      }
+    }
+  }
+
   uint64_t seed_;
   bool leak_;
+  bool unscoped_flush_;
   SimRandom rng_;
   Placement placement_ = geo_placement();
   std::unique_ptr<SimCluster> cluster_;
@@ -302,15 +415,18 @@ class GeoChaos {
   std::map<std::string, std::string> acked_;           // homed key -> last acknowledged value
   std::map<std::string, std::set<std::string>> sent_;  // homed key -> every value sent
   std::map<std::string, size_t> big_size_;             // big set -> members added since its DEL
+  std::set<RegionId> flushers_;                        // regions that ran a FLUSHALL
+  std::unique_ptr<SimConn> flush_conn_;
+  bool forced_flushed_ = false;
   std::vector<std::string> violations_;
-  uint64_t next_ = 0, messages_ = 0, routed_ = 0, crashes_ = 0, partitions_ = 0;
+  uint64_t next_ = 0, flushes_ = 0, messages_ = 0, routed_ = 0, crashes_ = 0, partitions_ = 0;
   bool stopping_ = false;
 };
 
 }  // namespace
 
-ChaosResult run_geo_chaos(uint64_t seed, int64_t duration_ms, bool leak) {
-  return GeoChaos(seed, leak).run(duration_ms);
+ChaosResult run_geo_chaos(uint64_t seed, int64_t duration_ms, bool leak, bool unscoped_flush) {
+  return GeoChaos(seed, leak, unscoped_flush).run(duration_ms);
 }
 
 }  // namespace meridian::sim

@@ -108,6 +108,7 @@ void SimCluster::start(int i) {
   s.replication = opts_.replication;
   s.failover = opts_.failover;
   s.placement = opts_.placement;
+  s.enable_flushall = opts_.enable_flushall;
   n.region.reset();
   n.passes = std::make_unique<PassScheduler>(scheduler_, [this, i] { pass(i); });
   n.region = std::make_unique<Region>(s, Env{n.clock, *n.random, *n.passes, n.storage});

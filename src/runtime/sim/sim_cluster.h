@@ -30,6 +30,7 @@ struct SimClusterOptions {
   std::vector<Tier> tiers;  // per region; empty: all active
   Placement placement;      // [[placement]] rules, with region ids 1..regions
   FsyncMode fsync = FsyncMode::kAlways;
+  bool enable_flushall = false;
   int64_t start_ms = 1'700'000'000'000;
   // Each region's cluster secret for its peer links (region i at index i);
   // empty: one secret for all. A region with another secret is refused.
