@@ -39,6 +39,8 @@
 
 namespace meridian {
 
+class PrometheusText;
+
 class Replicator;
 
 enum class Health : uint8_t { kUnknown, kHealthy, kDegraded, kUnhealthy };
@@ -89,6 +91,8 @@ class FailoverManager {
   // One line of internal state, for test failures.
   std::string debug_line() const;
   std::string history_json() const;
+  // Its Prometheus metrics (failover_metrics.cc).
+  void write_metrics(PrometheusText& out) const;
   // Runs the configured hooks (the runtime sets it).
   std::function<void(const PrimaryChange&)> on_change;
 

@@ -35,6 +35,17 @@ double LatencyHistogram::percentile(double p) const {
   return upper(kBuckets - 1);
 }
 
+std::vector<uint64_t> LatencyHistogram::cumulative_at(const std::vector<double>& bounds_us) const {
+  std::vector<uint64_t> out;
+  uint64_t seen = 0;
+  int b = 0;
+  for (double bound : bounds_us) {
+    for (; b < kBuckets && upper(b) <= bound + 1; ++b) seen += counts_[static_cast<size_t>(b)];
+    out.push_back(seen);
+  }
+  return out;
+}
+
 std::vector<std::pair<uint64_t, uint64_t>> LatencyHistogram::cumulative_pow2() const {
   std::vector<std::pair<uint64_t, uint64_t>> out;
   uint64_t seen = 0;

@@ -27,6 +27,9 @@ class LatencyHistogram {
   // LATENCY HISTOGRAM: per power of two (its upper bound, in us) that holds
   // samples, how many samples lie at or below it.
   std::vector<std::pair<uint64_t, uint64_t>> cumulative_pow2() const;
+  // For each bound (us, ascending), the samples of the buckets that lie
+  // wholly at or below it (Prometheus' cumulative buckets).
+  std::vector<uint64_t> cumulative_at(const std::vector<double>& bounds_us) const;
 
  private:
   static constexpr int kSub = 8;

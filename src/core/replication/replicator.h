@@ -46,6 +46,8 @@
 
 namespace meridian {
 
+class PrometheusText;
+
 // Counters for INFO.
 struct ReplicationStats {
   uint64_t records_sent = 0;
@@ -141,6 +143,8 @@ class Replicator {
 
   // INFO replication fields, and the JSON for /status.
   void info(std::string& out, int64_t now_ms) const;
+  // Its Prometheus metrics (replicator_metrics.cc).
+  void write_metrics(PrometheusText& out, int64_t now_ms) const;
   std::string status_json(int64_t now_ms) const;
 
   // Fault injection (MR.DEBUG SOVEREIGNTY, the simulator): off, records,

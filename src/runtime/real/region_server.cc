@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/base/prometheus_text.h"
+#include "core/region/region_metrics.h"
 #include "core/session/session.h"
 #include "runtime/real/acl_file_on_disk.h"
 #include "runtime/real/client_connection.h"
@@ -105,6 +107,35 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   }
 }
 
+namespace {
+
+// The peer links as the transport sees them (sockets, handshakes, queues).
+void write_transport_metrics(const std::vector<PeerTransport::LinkStatus>& links,
+                             PrometheusText& m) {
+  using T = PrometheusText::Type;
+  auto each = [&](const char* name, T type, const char* help, auto value) {
+    m.family(name, type, help);
+    for (const auto& l : links) m.sample({{"peer", l.name}}, static_cast<double>(value(l)));
+  };
+  using L = PeerTransport::LinkStatus;
+  each("meridian_peer_connected", T::kGauge,
+       "1 while both authenticated connections with the peer are up (ours and theirs)",
+       [](const L& l) { return l.out_connected && l.in_connected ? 1 : 0; });
+  each("meridian_peer_handshake_failures_total", T::kCounter,
+       "Peer handshakes refused either way (certificate, secret, config fingerprint)",
+       [](const L& l) { return l.auth_failures; });
+  each("meridian_peer_reconnects_total", T::kCounter,
+       "Outbound peer connections made again after the first",
+       [](const L& l) { return l.reconnects; });
+  each("meridian_peer_dropped_messages_total", T::kCounter,
+       "Messages to the peer dropped (queue full or a lost connection)",
+       [](const L& l) { return l.dropped; });
+  each("meridian_peer_queued_bytes", T::kGauge, "Bytes of messages to the peer not yet written",
+       [](const L& l) { return l.queued_bytes; });
+}
+
+}  // namespace
+
 int RegionServer::serve_http(const std::string& path, std::string* body, std::string* type) {
   if (path == "/conflicts") {
     // The newest entries of the conflict feed (MR.CONFLICTS pages further).
@@ -121,8 +152,16 @@ int RegionServer::serve_http(const std::string& path, std::string* body, std::st
     *type = "application/json";
     return 200;
   }
+  if (path == "/metrics") {
+    PrometheusText m;
+    write_region_metrics(*region_, m);
+    if (transport_) write_transport_metrics(transport_->status(), m);
+    *body = m.text();
+    *type = "text/plain; version=0.0.4; charset=utf-8";
+    return 200;
+  }
   if (path != "/status") {
-    *body = "not found: try /status, /conflicts, /failover or /history\n";
+    *body = "not found: try /status, /metrics, /conflicts, /failover or /history\n";
     return 404;
   }
   // The core's view (positions, lag) plus the transport's (sockets, bytes).
