@@ -4,6 +4,7 @@ its HTTP query API."""
 
 import json
 import os
+import re
 import subprocess
 import time
 import urllib.parse
@@ -13,6 +14,7 @@ from lib import harness
 from lib.cluster import Cluster
 
 NAMES = ("us", "eu", "ap")
+EXAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "prometheus")
 SCRAPE_S = 1.0
 
 
@@ -70,6 +72,13 @@ def test_every_region_s_metrics_pass_promtool_and_count_what_happened():
         ap = metrics(c, "ap")
         assert value(ap, 'meridian_replication_received_records_total{peer="us"}') >= 25
         assert value(ap, "meridian_failover_epoch") >= 1
+        # Every metric the example alert rules use is one a region serves.
+        with open(os.path.join(EXAMPLES, "meridian_alerts.yml")) as f:
+            exprs = [line for line in f if line.strip().startswith("expr:")]
+        used = {m for e in exprs for m in re.findall(r"\b(meridian_[a-z_]+)", e)}
+        assert len(used) >= 6
+        for name in used:
+            assert "\n# TYPE %s " % name in text, name
     finally:
         c.cleanup()
 
@@ -131,3 +140,11 @@ def test_prometheus_scrapes_the_cluster_and_sees_a_region_die():
         if prom is not None:
             prom.cleanup()
         c.cleanup()
+
+
+def test_the_example_prometheus_config_and_alert_rules_pass_promtool():
+    for args in (["check", "config", "prometheus.yml"], ["check", "rules", "meridian_alerts.yml"],
+                 ["test", "rules", "meridian_alerts_test.yml"]):
+        out = subprocess.run(["promtool"] + args, cwd=EXAMPLES, capture_output=True, text=True,
+                             timeout=60)
+        assert out.returncode == 0 and "SUCCESS" in out.stdout, (args, out.stdout, out.stderr)
