@@ -105,6 +105,8 @@ struct ClusterConfig {
   // [dns]: the GeoDNS server (`meridian dns`); absent: no DNS.
   std::optional<dns::DnsSettings> dns;
   HostPort dns_listen;
+  // Where `meridian dns` serves GET /metrics; unset: nowhere.
+  std::optional<HostPort> dns_http;
 
   const RegionConfig* find(const std::string& name) const;
   // Regions that run a replica (every tier but backup-restore).

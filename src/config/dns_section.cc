@@ -172,12 +172,29 @@ void load_dns(const Reporter& r, const toml::table& root, ClusterConfig& cfg) {
   if (t == nullptr) return;
   const std::string p = "dns.";
   r.only_known(*t, p,
-               {"listen", "ttl", "mode", "answers", "read_all_down", "write_all_down",
-                "before_health", "names", "networks", "default_region", "weights", "priority",
-                "rate_limit", "rate_limit_slip", "maxmind_db", "nameservers", "hostmaster",
-                "tcp_idle_timeout_ms", "tcp_max_connections"});
+               {"listen",
+                "ttl",
+                "mode",
+                "answers",
+                "read_all_down",
+                "write_all_down",
+                "before_health",
+                "names",
+                "networks",
+                "default_region",
+                "weights",
+                "priority",
+                "rate_limit",
+                "rate_limit_slip",
+                "maxmind_db",
+                "nameservers",
+                "hostmaster",
+                "tcp_idle_timeout_ms",
+                "tcp_max_connections",
+                "http"});
   dns::DnsSettings d;
   cfg.dns_listen = address(r, *t, p, "listen");
+  if (t->contains("http")) cfg.dns_http = address(r, *t, p, "http");
   d.ttl = static_cast<uint32_t>(r.integer(*t, p, "ttl", 30, 1, 86400));
   d.answers = static_cast<int>(r.integer(*t, p, "answers", 1, 1, 16));
   d.mode = dns_mode(r, *t, p);

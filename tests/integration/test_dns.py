@@ -11,6 +11,7 @@ import re
 import socket
 import struct
 import subprocess
+import urllib.request
 import time
 
 import pytest
@@ -57,6 +58,8 @@ region = "ap"
 class DnsCluster:
     def __init__(self, pattern="active-passive", dns_extra=""):
         self.port = harness.free_port()
+        self.http_port = harness.free_port()
+        dns_extra = 'http = "127.0.0.1:%d"\n' % self.http_port + dns_extra
         self.c = Cluster(names=("us", "eu", "ap"), coords=COORDS, public_addresses=ADDR,
                          failover={"pattern": pattern, "check_interval_ms": 100,
                                    "check_timeout_ms": 200, "failure_threshold": 3,
@@ -104,6 +107,17 @@ class DnsCluster:
     def answer(self, name, subnet=None, tcp=False):
         out = self.dig(name, subnet, tcp)
         return re.findall(r"^%s\.\s+\d+\s+IN\s+A\s+(\S+)$" % re.escape(name), out, re.M)
+
+    def metrics(self):
+        url = "http://127.0.0.1:%d/metrics" % self.http_port
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode()
+
+    def metric(self, series):
+        for line in self.metrics().splitlines():
+            if line.startswith(series + " "):
+                return float(line.split(" ")[1])
+        raise AssertionError("no sample " + series)
 
     def stop(self):
         if self.proc:
@@ -156,6 +170,13 @@ def test_each_continent_gets_its_nearest_region_with_the_scope_echoed(dns):
 
 
 def test_a_killed_region_moves_its_clients_to_the_next_nearest(dns):
+    check = subprocess.run(["promtool", "check", "metrics"], input=dns.metrics().encode(),
+                           capture_output=True, timeout=30)
+    assert check.returncode == 0 and not check.stdout and not check.stderr, check
+    assert dns.metric('meridian_dns_region_healthy{region="eu"}') == 1
+    eu_before = dns.metric('meridian_dns_answers_total{region="eu"}')
+    us_before = dns.metric('meridian_dns_answers_total{region="us"}')
+    assert eu_before >= 1 and dns.metric("meridian_dns_queries_total") >= eu_before
     dns.c["eu"].kill9()
     t0 = time.monotonic()
     # Dublin's next nearest is Virginia (5,500 km), not Mumbai (7,200 km).
@@ -165,6 +186,19 @@ def test_a_killed_region_moves_its_clients_to_the_next_nearest(dns):
     # Detection (3 checks of 100 ms and a 200 ms timeout), one poll interval.
     assert moved < 5.0, moved
     print("answer moved %.2f s after the kill" % moved)
+    # /metrics says the same: eu down (once a majority finds it so; not
+    # healthy, so not answered, before), its clients' answers counted for us.
+    harness.wait_until(lambda: dns.metric('meridian_dns_region_healthy{region="eu"}') == 0,
+                       timeout=10, desc="the verdict on eu in /metrics")
+    eu_after = dns.metric('meridian_dns_answers_total{region="eu"}')
+    us_after = dns.metric('meridian_dns_answers_total{region="us"}')
+    assert eu_after >= eu_before and us_after > us_before
+    for _ in range(5):
+        assert dns.answer("db.example.test", "10.2.0.0/24") == [ADDR["us"]]
+    assert dns.metric('meridian_dns_answers_total{region="eu"}') == eu_after
+    assert dns.metric('meridian_dns_answers_total{region="us"}') == us_after + 5
+    dns.dig("other.example.test")
+    assert dns.metric('meridian_dns_responses_total{rcode="REFUSED"}') >= 1
 
 
 def test_the_write_name_follows_the_primary_through_a_switchover(dns):

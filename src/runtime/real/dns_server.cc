@@ -163,6 +163,18 @@ DnsServer::DnsServer(const ClusterConfig& cfg)
                              std::to_string(port_) + " (tcp): " + ec.message());
   }
   tcp_.listen();
+  if (cfg.dns_http) {
+    http_ = std::make_unique<HttpStatus>(
+        io_, *cfg.dns_http, [this](const std::string& path, std::string* body, std::string* type) {
+          if (path != "/metrics") {
+            *body = "not found: try /metrics\n";
+            return 404;
+          }
+          *body = metrics_text();
+          *type = "text/plain; version=0.0.4; charset=utf-8";
+          return 200;
+        });
+  }
 }
 
 DnsServer::~DnsServer() = default;
@@ -198,6 +210,8 @@ std::string DnsServer::answer(const uint8_t* data, size_t size, const dns::Addre
   }
   auto view = poller_.view();
   dns::Decision d = router_.decide(q.qname, client, prefix, *view, queries_, /*explain=*/false);
+  ++rcodes_[static_cast<size_t>(d.rcode)];
+  if (!d.regions.empty()) ++answered_[d.regions.front()];
   int rcode = d.rcode == dns::Decision::Rcode::kRefused    ? 5
               : d.rcode == dns::Decision::Rcode::kServfail ? 2
                                                            : 0;

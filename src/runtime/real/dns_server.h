@@ -5,6 +5,7 @@
 // check interval it reads each region's failover view (/failover over the
 // http address) and takes the majority verdict, so answers change within
 // one interval of it. Packets are parsed and built with ldns (src/dns).
+#include <array>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/ip/udp.hpp>
@@ -14,9 +15,11 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "config/cluster_config.h"
+#include "runtime/real/http_status.h"
 
 namespace httplib {
 class Client;
@@ -66,6 +69,8 @@ class DnsServer {
   // truncated answer, 65535 over TCP.
   static constexpr size_t kUdpLimit = 1;
   std::string answer(const uint8_t* data, size_t size, const dns::Address& peer, size_t max_size);
+  // GET /metrics on [dns] http, in the Prometheus text format (dns_metrics.cc).
+  std::string metrics_text() const;
 
  private:
   void receive();
@@ -93,6 +98,10 @@ class DnsServer {
   void drain();
   uint16_t port_ = 0;
   uint64_t queries_ = 0;
+  // Answers by their first region, and by response code (Decision::Rcode).
+  std::unordered_map<const dns::DnsRegion*, uint64_t> answered_;
+  std::array<uint64_t, 4> rcodes_{};
+  std::unique_ptr<HttpStatus> http_;  // after io_: destroyed before it
 };
 
 }  // namespace meridian
