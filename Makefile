@@ -89,6 +89,7 @@ bench: build
 	$(PY) bench/list_bench.py
 	$(PY) bench/zset_bench.py
 	$(PY) bench/tls_bench.py
+	$(PY) bench/metrics_bench.py
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

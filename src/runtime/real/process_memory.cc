@@ -9,9 +9,15 @@ namespace meridian {
 
 MemoryUse ProcessMemory::sample() {
   MemoryUse m;
-  struct mallinfo2 mi = mallinfo2();
-  // In use: small blocks from the arenas plus blocks mmap()ed on their own.
-  m.allocated = mi.uordblks + mi.hblkhd;
+  const auto now = std::chrono::steady_clock::now();
+  if (allocated_at_ == std::chrono::steady_clock::time_point{} ||
+      now - allocated_at_ >= kAllocatedMaxAge) {
+    struct mallinfo2 mi = mallinfo2();
+    // In use: small blocks from the arenas plus blocks mmap()ed on their own.
+    allocated_ = mi.uordblks + mi.hblkhd;
+    allocated_at_ = now;
+  }
+  m.allocated = allocated_;
   peak_ = std::max(peak_, m.allocated);
   m.peak_allocated = peak_;
   if (FILE* f = std::fopen("/proc/self/statm", "r")) {
