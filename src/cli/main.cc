@@ -15,6 +15,7 @@
 #include "cli/inspect.h"
 #include "cli/restore.h"
 #include "cli/supervisor.h"
+#include "cli/top.h"
 #include "config/cluster_config.h"
 #include "core/region/version.h"
 #include "runtime/real/dns_server.h"
@@ -264,6 +265,15 @@ int main(int argc, char** argv) {
   route->add_option("--subnet", route_subnet, "its EDNS Client Subnet (CIDR), if any");
   route->add_option("--name", route_name, "the name asked for (default: the first in [dns])");
 
+  int top_interval_ms = 1000, top_frames = 0;
+  auto* top = app.add_subcommand("top", "the cluster at a glance, refreshed (from /metrics)");
+  top->add_option("--config", config_path, "topology file (TOML)")->required();
+  top->add_option("--interval", top_interval_ms, "milliseconds between refreshes")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600000));
+  top->add_option("--frames", top_frames, "stop after this many refreshes (0: never)")
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -279,6 +289,10 @@ int main(int argc, char** argv) {
       return meridian::admin_move(cfg, to, switchover->parsed(), wait_s);
     }
     if (inspect->parsed()) return meridian::run_inspect(inspect_dir);
+    if (top->parsed()) {
+      return meridian::run_top(meridian::load_cluster_config(config_path), top_interval_ms,
+                               top_frames);
+    }
     if (dns->parsed() || route->parsed()) {
       auto cfg = meridian::load_cluster_config(config_path);
       if (!cfg.dns) throw meridian::ConfigError(config_path + ": no [dns] section");
