@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/real/region_http_client.h"
+
 namespace meridian {
 namespace {
 
@@ -87,18 +89,7 @@ int run_top(const ClusterConfig& cfg, int interval_ms, int frames) {
   const auto timeout = std::chrono::milliseconds(std::min(interval_ms, 1000));
   for (const auto& r : cfg.regions) {
     if (!r.serving()) continue;
-    auto cli =
-        std::make_unique<httplib::Client>((cfg.tls.http ? "https://" : "http://") + r.http.str());
-    if (cfg.tls.http) {
-      cli->enable_server_certificate_verification(true);
-      if (!cfg.tls.ca_cert_file.empty() || !cfg.tls.ca_cert_dir.empty()) {
-        cli->set_ca_cert_path(cfg.tls.ca_cert_file, cfg.tls.ca_cert_dir);
-      }
-    }
-    if (!cfg.http_token.empty()) cli->set_bearer_token_auth(cfg.http_token);
-    cli->set_keep_alive(true);
-    cli->set_connection_timeout(timeout);
-    cli->set_read_timeout(timeout);
+    auto cli = region_http_client(cfg, r, timeout);
     regions.push_back({r.name, std::move(cli), std::nullopt, {}});
   }
   for (int frame = 0; frames <= 0 || frame < frames; ++frame) {

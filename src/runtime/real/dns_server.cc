@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dns/dns_packet.h"
+#include "runtime/real/region_http_client.h"
 
 namespace meridian {
 
@@ -26,18 +27,7 @@ HealthPoller::HealthPoller(const ClusterConfig& cfg, int64_t interval_ms)
   for (const auto& r : cfg.regions) {
     if (!r.serving()) continue;
     // The same scheme, CA and token as the region's status pages.
-    auto cli =
-        std::make_unique<httplib::Client>((cfg.tls.http ? "https://" : "http://") + r.http.str());
-    if (cfg.tls.http) {
-      cli->enable_server_certificate_verification(true);
-      if (!cfg.tls.ca_cert_file.empty() || !cfg.tls.ca_cert_dir.empty()) {
-        cli->set_ca_cert_path(cfg.tls.ca_cert_file, cfg.tls.ca_cert_dir);
-      }
-    }
-    if (!cfg.http_token.empty()) cli->set_bearer_token_auth(cfg.http_token);
-    cli->set_keep_alive(true);
-    cli->set_connection_timeout(timeout);
-    cli->set_read_timeout(timeout);
+    auto cli = region_http_client(cfg, r, timeout);
     targets_.push_back({r.name, std::move(cli)});
   }
 }
