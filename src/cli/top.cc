@@ -75,6 +75,9 @@ struct Region {
   std::chrono::steady_clock::time_point last_at;
 };
 
+// One row of the table: the header and every region's.
+constexpr const char* kRow = "%-12s %-6s %-9s %5s %10s %11s %8s %5s %9s %10s %8s";
+
 std::string fixed(double v, int decimals) {
   if (std::isnan(v)) return "-";
   char buf[32];
@@ -128,8 +131,8 @@ int run_top(const ClusterConfig& cfg, int interval_ms, int frames) {
         if (!std::isnan(v)) lag = std::max(lag, v);
       }
       const bool primary = get(s, "meridian_failover_is_primary") == 1;
-      std::snprintf(line, sizeof line, "%-12s %-6s %-9s %5s %10s %11s %8s %5s %9s %10s %8s",
-                    r.name.c_str(), "up", primary ? "primary" : "secondary",
+      std::snprintf(line, sizeof line, kRow, r.name.c_str(), "up",
+                    primary ? "primary" : "secondary",
                     fixed(get(s, "meridian_failover_epoch"), 0).c_str(), fixed(ops, 0).c_str(),
                     fixed(get(s, "meridian_keys"), 0).c_str(),
                     fixed(get(s, "meridian_connected_clients"), 0).c_str(),
@@ -158,10 +161,10 @@ int run_top(const ClusterConfig& cfg, int interval_ms, int frames) {
                   cfg.server.cluster_name.c_str(), regions.size(), agreed.c_str(), most,
                   regions.size(), when, interval_ms);
     out += line;
-    std::snprintf(line, sizeof line, "%-12s %-6s %-9s %5s %10s %11s %8s %5s %9s %10s %8s\n",
-                  "REGION", "STATE", "ROLE", "EPOCH", "CMDS/S", "KEYS", "CLIENTS", "LINKS",
-                  "MAX LAG", "CONFLICT/S", "RSS MIB");
+    std::snprintf(line, sizeof line, kRow, "REGION", "STATE", "ROLE", "EPOCH", "CMDS/S", "KEYS",
+                  "CLIENTS", "LINKS", "MAX LAG", "CONFLICT/S", "RSS MIB");
     out += line;
+    out += "\n";
     for (const auto& row : rows) out += row + "\n";
     std::fputs(out.c_str(), stdout);
     std::fflush(stdout);

@@ -11,12 +11,11 @@ import re
 import socket
 import struct
 import subprocess
-import urllib.request
 import time
 
 import pytest
 
-from lib import harness, mmdb
+from lib import harness, mmdb, prom
 from lib.cluster import Cluster
 
 ADDR = {"us": "192.0.2.1", "eu": "192.0.2.2", "ap": "192.0.2.3"}
@@ -109,15 +108,10 @@ class DnsCluster:
         return re.findall(r"^%s\.\s+\d+\s+IN\s+A\s+(\S+)$" % re.escape(name), out, re.M)
 
     def metrics(self):
-        url = "http://127.0.0.1:%d/metrics" % self.http_port
-        with urllib.request.urlopen(url, timeout=5) as r:
-            return r.read().decode()
+        return prom.fetch(self.http_port)
 
     def metric(self, series):
-        for line in self.metrics().splitlines():
-            if line.startswith(series + " "):
-                return float(line.split(" ")[1])
-        raise AssertionError("no sample " + series)
+        return prom.value(self.metrics(), series)
 
     def stop(self):
         if self.proc:

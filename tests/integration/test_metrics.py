@@ -10,7 +10,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from lib import harness
+from lib import harness, prom
 from lib.cluster import Cluster
 
 NAMES = ("us", "eu", "ap")
@@ -19,18 +19,10 @@ SCRAPE_S = 1.0
 
 
 def metrics(c, name):
-    url = "http://127.0.0.1:%d/metrics" % c[name].http_port
-    with urllib.request.urlopen(url, timeout=5) as r:
-        assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
-        return r.read().decode()
+    return prom.fetch(c[name].http_port)
 
 
-def value(text, series):
-    """The value of the sample whose name and labels are `series` exactly."""
-    for line in text.splitlines():
-        if line.startswith(series + " "):
-            return float(line.split(" ")[1])
-    raise AssertionError("no sample %s" % series)
+value = prom.value
 
 
 def test_every_region_s_metrics_pass_promtool_and_count_what_happened():

@@ -5,7 +5,6 @@
 // names are the caller's (snake_case, units in the name, `_total` on
 // counters, as Prometheus' conventions ask). No I/O: the text is returned.
 #include <cstdint>
-#include <initializer_list>
 #include <set>
 #include <string>
 #include <string_view>
@@ -25,6 +24,11 @@ class PrometheusText {
   // One sample of the current family: `suffix` is appended to its name
   // ("_bucket", "_sum", "_count" for histograms; empty otherwise).
   void sample(const Labels& labels, double value, std::string_view suffix = {});
+  // A family of one unlabelled sample.
+  void single(std::string_view name, Type type, std::string_view help, double value) {
+    family(name, type, help);
+    sample({}, value);
+  }
   // A histogram's samples from cumulative counts at upper bounds `le`
   // (ascending; +Inf is added with `count`).
   void histogram(const Labels& labels, const std::vector<std::pair<double, uint64_t>>& le,

@@ -510,9 +510,7 @@ void Keyspace::clear(int64_t now_ms) {
   cmd_.clear = true;
   if (on_flush) on_flush();
   if (merging()) {
-    ClearMarks marks = clears_;
-    marks.raise(region_, s.hlc);
-    clear_before(marks, own_context(s));
+    clear_from(region_, s.hlc, own_context(s));
     return;
   }
   std::vector<std::pair<std::string, KeyRecord>> all;

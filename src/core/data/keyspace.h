@@ -389,6 +389,9 @@ class Keyspace {
   void join_lww_reporting(std::string_view key, std::string_view field, crdt::Cell& mine,
                           const crdt::Cell& theirs, const VersionVector& their_ctx,
                           bool report_conflicts);
+  // A FLUSHALL of `origin` at `at` with context `ctx` (a local one, or
+  // another region's record): clear_before() with that mark raised.
+  void clear_from(RegionId origin, Hlc at, const VersionVector& ctx);
   // Raises the marks to `marks` and removes what that voids, key by key;
   // keys whose watermark stayed are left alone. `exact`: ctx is the
   // FLUSHALL's own context (else fields are re-checked whole, see raise()).

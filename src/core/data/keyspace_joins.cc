@@ -150,9 +150,7 @@ void Keyspace::apply(const LogRecord& rec) {
   hlc_.observe(rec.hlc);
   meta_dirty_ = true;
   if (rec.clear) {
-    ClearMarks marks = clears_;
-    marks.raise(rec.origin, rec.hlc);
-    clear_before(marks, ctx);
+    clear_from(rec.origin, rec.hlc, ctx);
     if (on_flush) on_flush();
   }
   for (const auto& d : rec.keys) {
@@ -299,6 +297,12 @@ Version Keyspace::watermark(std::string_view key) const {
     wm_key_ = std::string(key);
   }
   return wm_;
+}
+
+void Keyspace::clear_from(RegionId origin, Hlc at, const VersionVector& ctx) {
+  ClearMarks marks = clears_;
+  marks.raise(origin, at);
+  clear_before(marks, ctx);
 }
 
 void Keyspace::apply_clears(const ClearMarks& theirs, const VersionVector& ctx) {

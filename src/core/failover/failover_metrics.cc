@@ -9,16 +9,16 @@ namespace meridian {
 
 void FailoverManager::write_metrics(PrometheusText& m) const {
   using T = PrometheusText::Type;
-  m.family("meridian_failover_epoch", T::kGauge, "The primary's epoch as this region knows it");
-  m.sample({}, static_cast<double>(epoch_));
-  m.family("meridian_failover_is_primary", T::kGauge, "1 if this region is the primary");
-  m.sample({}, is_primary() ? 1 : 0);
+  m.single("meridian_failover_epoch", T::kGauge, "The primary's epoch as this region knows it",
+           static_cast<double>(epoch_));
+  m.single("meridian_failover_is_primary", T::kGauge, "1 if this region is the primary",
+           is_primary() ? 1 : 0);
   m.family("meridian_failover_primary", T::kGauge,
            "1 for the region this region takes as primary (label region)");
   m.sample({{"region", primary_ == self_ ? self_name_ : name_of(primary_)}}, 1);
-  m.family("meridian_failover_lease_held", T::kGauge,
-           "1 while this region is primary and holds its lease (takes writes)");
-  m.sample({}, is_primary() && holds_lease() ? 1 : 0);
+  m.single("meridian_failover_lease_held", T::kGauge,
+           "1 while this region is primary and holds its lease (takes writes)",
+           is_primary() && holds_lease() ? 1 : 0);
   m.family("meridian_failover_peer_healthy", T::kGauge,
            "Health of each other region as this region's checks see it: 1 healthy, 0.5 degraded, "
            "0 unhealthy, NaN unknown");
@@ -35,9 +35,9 @@ void FailoverManager::write_metrics(PrometheusText& m) const {
     m.sample({{"peer", p.name}}, p.rtt_ms < 0 ? std::numeric_limits<double>::quiet_NaN()
                                               : static_cast<double>(p.rtt_ms) / 1000);
   }
-  m.family("meridian_failover_primary_changes_total", T::kCounter,
-           "Primary changes in this region's failover history (kept across restarts)");
-  m.sample({}, static_cast<double>(history_.size()));
+  m.single("meridian_failover_primary_changes_total", T::kCounter,
+           "Primary changes in this region's failover history (kept across restarts)",
+           static_cast<double>(history_.size()));
 }
 
 }  // namespace meridian

@@ -41,8 +41,11 @@ void commands(Region& region, PrometheusText& m) {
   }
   m.family("meridian_command_duration_seconds", T::kHistogram,
            "Time each command took to run in this region, by command");
-  std::vector<double> us;
-  for (double s : latency_bounds_s()) us.push_back(s * 1e6);
+  static const std::vector<double> us = [] {
+    std::vector<double> v;
+    for (double s : latency_bounds_s()) v.push_back(s * 1e6);
+    return v;
+  }();
   for (const auto& [name, c] : cmds) {
     auto counts = c.latency.cumulative_at(us);
     std::vector<std::pair<double, uint64_t>> le;
@@ -51,32 +54,27 @@ void commands(Region& region, PrometheusText& m) {
   }
 }
 
-void one(PrometheusText& m, const char* name, T type, const char* help, double v) {
-  m.family(name, type, help);
-  m.sample({}, v);
-}
-
 void data(Region& region, PrometheusText& m) {
   const Stats& st = region.stats();
   Keyspace& ks = region.keyspace();
-  one(m, "meridian_connected_clients", T::kGauge, "Client connections open",
-      static_cast<double>(st.connected_clients));
-  one(m, "meridian_connections_received_total", T::kCounter, "Client connections accepted",
-      static_cast<double>(st.total_connections_received));
-  one(m, "meridian_connections_rejected_total", T::kCounter,
-      "Client connections refused (maxclients)", static_cast<double>(st.rejected_connections));
-  one(m, "meridian_keyspace_hits_total", T::kCounter, "Reads that found their key",
-      static_cast<double>(st.keyspace_hits));
-  one(m, "meridian_keyspace_misses_total", T::kCounter, "Reads that did not find their key",
-      static_cast<double>(st.keyspace_misses));
-  one(m, "meridian_keys", T::kGauge, "Keys this region holds (DBSIZE)",
-      static_cast<double>(ks.key_count()));
-  one(m, "meridian_keys_with_expiry", T::kGauge, "Keys with a time to live",
-      static_cast<double>(ks.expires_count()));
-  one(m, "meridian_expired_keys_total", T::kCounter, "Keys removed because their TTL passed",
-      static_cast<double>(ks.expired_total()));
-  one(m, "meridian_commits_total", T::kCounter, "Storage commits (one per event-loop pass)",
-      static_cast<double>(st.commits));
+  m.single("meridian_connected_clients", T::kGauge, "Client connections open",
+           static_cast<double>(st.connected_clients));
+  m.single("meridian_connections_received_total", T::kCounter, "Client connections accepted",
+           static_cast<double>(st.total_connections_received));
+  m.single("meridian_connections_rejected_total", T::kCounter,
+           "Client connections refused (maxclients)", static_cast<double>(st.rejected_connections));
+  m.single("meridian_keyspace_hits_total", T::kCounter, "Reads that found their key",
+           static_cast<double>(st.keyspace_hits));
+  m.single("meridian_keyspace_misses_total", T::kCounter, "Reads that did not find their key",
+           static_cast<double>(st.keyspace_misses));
+  m.single("meridian_keys", T::kGauge, "Keys this region holds (DBSIZE)",
+           static_cast<double>(ks.key_count()));
+  m.single("meridian_keys_with_expiry", T::kGauge, "Keys with a time to live",
+           static_cast<double>(ks.expires_count()));
+  m.single("meridian_expired_keys_total", T::kCounter, "Keys removed because their TTL passed",
+           static_cast<double>(ks.expired_total()));
+  m.single("meridian_commits_total", T::kCounter, "Storage commits (one per event-loop pass)",
+           static_cast<double>(st.commits));
 
   m.family("meridian_conflicts_total", T::kCounter,
            "Resolutions that discarded a write, by the key's conflict policy");
@@ -85,41 +83,42 @@ void data(Region& region, PrometheusText& m) {
     auto it = counts.find(policy);
     m.sample({{"policy", policy}}, it == counts.end() ? 0 : static_cast<double>(it->second));
   }
-  one(m, "meridian_siblings_dropped_total", T::kCounter,
-      "Concurrent values dropped because a key had more than max_siblings",
-      static_cast<double>(ks.siblings_dropped()));
-  one(m, "meridian_tombstones", T::kGauge,
-      "Deleted keys kept for their causal context until every region has seen the delete",
-      static_cast<double>(ks.tombstone_count()));
-  one(m, "meridian_tombstones_purged_total", T::kCounter, "Tombstones purged once stable",
-      static_cast<double>(ks.tombstones_purged()));
+  m.single("meridian_siblings_dropped_total", T::kCounter,
+           "Concurrent values dropped because a key had more than max_siblings",
+           static_cast<double>(ks.siblings_dropped()));
+  m.single("meridian_tombstones", T::kGauge,
+           "Deleted keys kept for their causal context until every region has seen the delete",
+           static_cast<double>(ks.tombstone_count()));
+  m.single("meridian_tombstones_purged_total", T::kCounter, "Tombstones purged once stable",
+           static_cast<double>(ks.tombstones_purged()));
 }
 
 void runtime_probes(Region& region, PrometheusText& m) {
   if (region.memory != nullptr) {
     MemoryUse u = region.memory->sample();
-    one(m, "meridian_memory_allocated_bytes", T::kGauge,
-        "Bytes the allocator has handed out (INFO used_memory)", static_cast<double>(u.allocated));
-    one(m, "meridian_memory_resident_bytes", T::kGauge, "The process's resident set size",
-        static_cast<double>(u.resident));
-    one(m, "meridian_storage_memory_bytes", T::kGauge, "RocksDB's memtables and block cache in use",
-        static_cast<double>(u.storage));
-    one(m, "meridian_storage_disk_bytes", T::kGauge, "RocksDB's live table files on disk",
-        static_cast<double>(u.storage_disk));
+    m.single("meridian_memory_allocated_bytes", T::kGauge,
+             "Bytes the allocator has handed out (INFO used_memory)",
+             static_cast<double>(u.allocated));
+    m.single("meridian_memory_resident_bytes", T::kGauge, "The process's resident set size",
+             static_cast<double>(u.resident));
+    m.single("meridian_storage_memory_bytes", T::kGauge,
+             "RocksDB's memtables and block cache in use", static_cast<double>(u.storage));
+    m.single("meridian_storage_disk_bytes", T::kGauge, "RocksDB's live table files on disk",
+             static_cast<double>(u.storage_disk));
   }
   if (region.backups != nullptr) {
     BackupState b = region.backups->state();
-    one(m, "meridian_backup_last_success_timestamp_seconds", T::kGauge,
-        "Unix time the last good backup finished (0: never)",
-        static_cast<double>(b.last_ok_unix_ms) / 1000);
-    one(m, "meridian_backup_last_duration_seconds", T::kGauge, "How long the last backup took",
-        static_cast<double>(b.last_duration_ms) / 1000);
-    one(m, "meridian_backup_in_progress", T::kGauge, "1 while a backup runs",
-        b.in_progress ? 1 : 0);
-    one(m, "meridian_backups_total", T::kCounter, "Backups that succeeded since start",
-        static_cast<double>(b.ok_count));
-    one(m, "meridian_backup_failures_total", T::kCounter, "Backups that failed since start",
-        static_cast<double>(b.failed_count));
+    m.single("meridian_backup_last_success_timestamp_seconds", T::kGauge,
+             "Unix time the last good backup finished (0: never)",
+             static_cast<double>(b.last_ok_unix_ms) / 1000);
+    m.single("meridian_backup_last_duration_seconds", T::kGauge, "How long the last backup took",
+             static_cast<double>(b.last_duration_ms) / 1000);
+    m.single("meridian_backup_in_progress", T::kGauge, "1 while a backup runs",
+             b.in_progress ? 1 : 0);
+    m.single("meridian_backups_total", T::kCounter, "Backups that succeeded since start",
+             static_cast<double>(b.ok_count));
+    m.single("meridian_backup_failures_total", T::kCounter, "Backups that failed since start",
+             static_cast<double>(b.failed_count));
   }
 }
 
@@ -133,8 +132,8 @@ void write_region_metrics(Region& region, PrometheusText& m) {
             {"cluster", region.settings().cluster_name},
             {"version", kMeridianVersion}},
            1);
-  one(m, "meridian_start_time_seconds", T::kGauge, "Unix time the region started",
-      static_cast<double>(region.start_time_ms()) / 1000);
+  m.single("meridian_start_time_seconds", T::kGauge, "Unix time the region started",
+           static_cast<double>(region.start_time_ms()) / 1000);
   commands(region, m);
   data(region, m);
   region.replicator().write_metrics(m, now);

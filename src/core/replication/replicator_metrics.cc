@@ -1,7 +1,10 @@
 // Replication's Prometheus metrics (GET /metrics): per peer link, and this
 // region's own counters. Names and meanings match INFO replication.
+#include <algorithm>
 #include <cmath>
+#include <string_view>
 
+#include "core/base/assert.h"
 #include "core/base/prometheus_text.h"
 #include "core/replication/replicator.h"
 
@@ -65,34 +68,42 @@ void Replicator::write_metrics(PrometheusText& m, int64_t now_ms) const {
     m.histogram({{"peer", r.peer->info.name}}, le, total, sum_ms / 1000);
   }
 
-  size_t held = 0;
-  for (const auto& [o, h] : held_) held += h.records.size();
-  auto one = [&](const char* name, T type, const char* help, double v) {
-    m.family(name, type, help);
-    m.sample({}, v);
+  m.single("meridian_replication_write_sequence", T::kGauge,
+           "This region's last write sequence number", static_cast<double>(keyspace_.sequence()));
+  // The region-wide counters INFO replication shows (counters()), under
+  // Prometheus' names.
+  struct Named {
+    const char* info;
+    const char* name;
+    T type;
+    const char* help;
   };
-  const auto& s = stats_;
-  one("meridian_replication_write_sequence", T::kGauge, "This region's last write sequence number",
-      static_cast<double>(keyspace_.sequence()));
-  one("meridian_replication_applied_records_total", T::kCounter,
-      "Other regions' records applied here", static_cast<double>(s.records_applied));
-  one("meridian_replication_keys_refused_total", T::kCounter,
-      "Keys in records and resyncs from other regions refused because [[placement]] does not "
-      "let this region hold them",
-      static_cast<double>(s.keys_refused));
-  one("meridian_replication_records_waiting", T::kGauge,
-      "Records held until the writes they depend on arrive", static_cast<double>(held));
-  one("meridian_replication_resends_total", T::kCounter, "Streams sent again after a gap",
-      static_cast<double>(s.resends));
-  one("meridian_replication_snapshots_sent_total", T::kCounter, "Full resyncs sent to peers",
-      static_cast<double>(s.snapshots_sent));
-  one("meridian_replication_snapshots_applied_total", T::kCounter,
-      "Full resyncs received and applied", static_cast<double>(s.snapshots_applied));
-  one("meridian_replication_resyncing", T::kGauge, "1 while a full resync is being received",
-      resyncing_ ? 1 : 0);
-  one("meridian_replication_write_waits_timed_out_total", T::kCounter,
-      "Sync and semi-sync writes whose acknowledgements did not come in time",
-      static_cast<double>(s.write_waits_timed_out));
+  static constexpr Named kNamed[] = {
+      {"records_applied", "meridian_replication_applied_records_total", T::kCounter,
+       "Other regions' records applied here"},
+      {"keys_refused", "meridian_replication_keys_refused_total", T::kCounter,
+       "Keys in records and resyncs from other regions refused because [[placement]] does not "
+       "let this region hold them"},
+      {"records_waiting", "meridian_replication_records_waiting", T::kGauge,
+       "Records held until the writes they depend on arrive"},
+      {"resends", "meridian_replication_resends_total", T::kCounter,
+       "Streams sent again after a gap"},
+      {"snapshots_sent", "meridian_replication_snapshots_sent_total", T::kCounter,
+       "Full resyncs sent to peers"},
+      {"snapshots_applied", "meridian_replication_snapshots_applied_total", T::kCounter,
+       "Full resyncs received and applied"},
+      {"resyncing", "meridian_replication_resyncing", T::kGauge,
+       "1 while a full resync is being received"},
+      {"write_waits_timed_out", "meridian_replication_write_waits_timed_out_total", T::kCounter,
+       "Sync and semi-sync writes whose acknowledgements did not come in time"},
+  };
+  const auto values = counters();
+  for (const auto& n : kNamed) {
+    auto it = std::find_if(values.begin(), values.end(),
+                           [&](const auto& v) { return std::string_view(v.first) == n.info; });
+    MERIDIAN_ASSERT(it != values.end(), "every metric names a counter INFO shows");
+    m.single(n.name, n.type, n.help, static_cast<double>(it->second));
+  }
 }
 
 }  // namespace meridian

@@ -11,8 +11,8 @@ namespace meridian {
 std::string DnsServer::metrics_text() const {
   using T = PrometheusText::Type;
   PrometheusText m;
-  m.family("meridian_dns_queries_total", T::kCounter, "DNS queries parsed (UDP and TCP)");
-  m.sample({}, static_cast<double>(queries_));
+  m.single("meridian_dns_queries_total", T::kCounter, "DNS queries parsed (UDP and TCP)",
+           static_cast<double>(queries_));
   m.family("meridian_dns_answers_total", T::kCounter,
            "Answers by the region whose address comes first in them");
   for (const auto& r : router_.settings().regions) {
@@ -26,14 +26,14 @@ std::string DnsServer::metrics_text() const {
   for (size_t i = 0; i < rcodes_.size(); ++i) {
     m.sample({{"rcode", kCodes[i]}}, static_cast<double>(rcodes_[i]));
   }
-  m.family("meridian_dns_rate_limited_total", T::kCounter,
-           "UDP answers dropped or truncated by response rate limiting ([dns] rate_limit)");
-  m.sample({}, static_cast<double>(limiter_.limited()));
-  m.family("meridian_dns_tcp_connections", T::kGauge, "TCP connections open");
-  m.sample({}, static_cast<double>(tcp_open_));
-  m.family("meridian_dns_tcp_refused_total", T::kCounter,
-           "TCP connections refused at [dns] tcp_max_connections");
-  m.sample({}, static_cast<double>(tcp_refused_));
+  m.single("meridian_dns_rate_limited_total", T::kCounter,
+           "UDP answers dropped or truncated by response rate limiting ([dns] rate_limit)",
+           static_cast<double>(limiter_.limited()));
+  m.single("meridian_dns_tcp_connections", T::kGauge, "TCP connections open",
+           static_cast<double>(tcp_open_));
+  m.single("meridian_dns_tcp_refused_total", T::kCounter,
+           "TCP connections refused at [dns] tcp_max_connections",
+           static_cast<double>(tcp_refused_));
   m.family("meridian_dns_region_healthy", T::kGauge,
            "The cluster's health verdict for each region, as the answers use it: 1 healthy, "
            "0.5 degraded, 0 down, NaN unknown");

@@ -10,8 +10,7 @@ namespace meridian {
 MemoryUse ProcessMemory::sample() {
   MemoryUse m;
   const auto now = std::chrono::steady_clock::now();
-  if (allocated_at_ == std::chrono::steady_clock::time_point{} ||
-      now - allocated_at_ >= kAllocatedMaxAge) {
+  if (now - allocated_at_ >= kAllocatedMaxAge) {  // the first time too: its epoch is 0
     struct mallinfo2 mi = mallinfo2();
     // In use: small blocks from the arenas plus blocks mmap()ed on their own.
     allocated_ = mi.uordblks + mi.hblkhd;

@@ -366,17 +366,9 @@ class GeoChaos {
     for (const auto& [key, value] : acked_) {
       if (flushable(key)) continue;
       int home = home_index(key);
-      auto conn = cluster_->connect(home);
-      std::optional<std::string> got;
-      bool done = false;
-      std::vector<std::string> cmd = key.rfind("prof:", 0) == 0
-                                         ? std::vector<std::string>{"HGET", key, "f"}
-                                         : std::vector<std::string>{"GET", key};
-      conn->send(cmd, [&](const std::optional<std::string>& r) {
-        got = r;
-        done = true;
-      });
-      for (int i = 0; i < 2000 && !done; ++i) cluster_->run_for(1);
+      std::optional<std::string> got =
+          call(home, key.rfind("prof:", 0) == 0 ? std::vector<std::string>{"HGET", key, "f"}
+                                                : std::vector<std::string>{"GET", key});
       bool known = false;
       for (const auto& v : sent_[key]) {
         if (got && got->find("\r\n" + v + "\r\n") != std::string::npos) known = true;
