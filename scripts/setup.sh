@@ -10,7 +10,7 @@ packages=(
   redis-tools redis-server python3-redis python3-pytest
   liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
   libldns-dev libmaxminddb-dev bind9-dnsutils dnsperf clang libclang-rt-14-dev liblzf-dev
-  prometheus tmux
+  prometheus tmux chromium chromium-driver python3-selenium
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -114,16 +114,16 @@ int admin_history(const ClusterConfig& cfg, const std::string& region, bool json
       std::printf("%s\n", h.dump(2).c_str());
       return 0;
     }
-    std::printf("%-6s %-10s %-10s %-16s %-16s %9s %12s  %s\n", "EPOCH", "FROM", "TO", "START MS",
+    std::printf("%-6s %-10s %-10s %-16s %-16s %9s %16s  %s\n", "EPOCH", "FROM", "TO", "START MS",
                 "END MS", "LOG POS", "UNREPLICATED", "REASON");
     for (const auto& c : h) {
-      std::printf("%-6llu %-10s %-10s %-16lld %-16lld %9llu %12llu  %s\n",
+      std::printf("%-6llu %-10s %-10s %-16lld %-16lld %9llu %16s  %s\n",
                   static_cast<unsigned long long>(c["epoch"].get<uint64_t>()),
                   c["from"].get<std::string>().c_str(), c["to"].get<std::string>().c_str(),
                   static_cast<long long>(c["start_ms"].get<int64_t>()),
                   static_cast<long long>(c["end_ms"].get<int64_t>()),
                   static_cast<unsigned long long>(c["log_position"].get<uint64_t>()),
-                  static_cast<unsigned long long>(c["unreplicated_writes"].get<uint64_t>()),
+                  c["unreplicated_text"].get<std::string>().c_str(),
                   c["reason"].get<std::string>().c_str());
     }
     return 0;

@@ -78,6 +78,9 @@ int run_server(const std::string& config_path, const std::string& region_name,
       auto [delay, jitter] = cfg.wan_delay(region->name, r.name);
       l.peers.push_back(PeerEndpoint{r.id, r.name, r.peer, delay, jitter});
     }
+    for (const auto& r : cfg.regions) {
+      if (r.serving()) l.map.push_back(DashboardRegion{r.name, r.latitude, r.longitude});
+    }
     l.http = region->http;
     l.http_security.token = cfg.http_token;
     if (cfg.tls.http) l.http_security.tls = cfg.tls_for(*region);

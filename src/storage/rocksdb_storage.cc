@@ -207,25 +207,38 @@ std::unique_ptr<StorageIterator> RocksDbStorage::iterate(Column column, std::str
                                          batch_.NewIteratorWithBase(cf(column), base), &open_);
 }
 
-uint64_t RocksDbStorage::memory_bytes() {
+uint64_t RocksDbStorage::sum_property(const std::string& name) {
   uint64_t total = 0, v = 0;
   for (auto* h : handles_) {
-    if (db_->GetIntProperty(h, rocksdb::DB::Properties::kCurSizeAllMemTables, &v)) total += v;
-  }
-  // One cache shared by every column: counted once.
-  if (!handles_.empty() &&
-      db_->GetIntProperty(handles_[0], rocksdb::DB::Properties::kBlockCacheUsage, &v)) {
-    total += v;
+    if (db_->GetIntProperty(h, name, &v)) total += v;
   }
   return total;
 }
 
-uint64_t RocksDbStorage::disk_bytes() {
-  uint64_t total = 0, v = 0;
-  for (auto* h : handles_) {
-    if (db_->GetIntProperty(h, rocksdb::DB::Properties::kLiveSstFilesSize, &v)) total += v;
+uint64_t RocksDbStorage::memtable_bytes() {
+  return sum_property(rocksdb::DB::Properties::kCurSizeAllMemTables);
+}
+
+uint64_t RocksDbStorage::block_cache_bytes() {
+  // One cache shared by every column: counted once.
+  uint64_t v = 0;
+  if (!handles_.empty() &&
+      db_->GetIntProperty(handles_[0], rocksdb::DB::Properties::kBlockCacheUsage, &v)) {
+    return v;
   }
-  return total;
+  return 0;
+}
+
+uint64_t RocksDbStorage::memory_bytes() {
+  return memtable_bytes() + block_cache_bytes();
+}
+
+uint64_t RocksDbStorage::pending_compaction_bytes() {
+  return sum_property(rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
+}
+
+uint64_t RocksDbStorage::disk_bytes() {
+  return sum_property(rocksdb::DB::Properties::kLiveSstFilesSize);
 }
 
 bool RocksDbStorage::uncommitted() {

@@ -36,9 +36,11 @@ class RocksDbStorage final : public Storage {
   void del(Column column, std::string_view key) override;
   void del_range(Column column, std::string_view begin, std::string_view end) override;
   std::unique_ptr<StorageIterator> iterate(Column column) override;
-  // RocksDB's memory in use (memtables of every column, block cache) and
-  // the size of its live table files.
-  uint64_t memory_bytes();
+  // Figures for INFO and /metrics (RocksDB's properties, every column).
+  uint64_t memory_bytes();  // memtables plus block cache
+  uint64_t memtable_bytes();
+  uint64_t block_cache_bytes();
+  uint64_t pending_compaction_bytes();  // RocksDB's estimate of what compaction must rewrite
   uint64_t disk_bytes();
   std::unique_ptr<StorageIterator> iterate(Column column, std::string_view lower,
                                            std::string_view upper) override;
@@ -51,6 +53,7 @@ class RocksDbStorage final : public Storage {
   rocksdb::DB* db() { return db_.get(); }
 
  private:
+  uint64_t sum_property(const std::string& name);
   rocksdb::ColumnFamilyHandle* cf(Column c) { return handles_[static_cast<int>(c)]; }
   void syncer_loop();
 

@@ -37,7 +37,11 @@ def test_every_region_s_metrics_pass_promtool_and_count_what_happened():
             us.hget("k1", "f")
         except Exception:
             pass  # WRONGTYPE: counted as a failure of hget
-        harness.wait_until(lambda: c.client("ap").get("k24") == b"v", desc="replicated")
+        for i in range(3):
+            us.execute_command("MR.ONCE", "SYNC", "SET", "s%d" % i, "v")
+        us.execute_command("MR.ONCE", "QUORUM", "GET", "s0")
+        us.get("s1")
+        harness.wait_until(lambda: c.client("ap").get("s2") == b"v", desc="replicated")
         for n in NAMES:
             text = metrics(c, n)
             check = subprocess.run(["promtool", "check", "metrics"], input=text.encode(),
@@ -53,14 +57,23 @@ def test_every_region_s_metrics_pass_promtool_and_count_what_happened():
                 assert value(text, 'meridian_peer_connected{peer="%s"}' % peer) == 1
                 assert 'meridian_replication_apply_lag_seconds_bucket{peer="%s",le="+Inf"}' \
                     % peer in text
-            assert value(text, "meridian_keys") == 25
+            assert value(text, "meridian_keys") == 28
+            assert value(text, "meridian_storage_pending_compaction_bytes") >= 0
+            assert value(text, "meridian_storage_memtable_bytes") > 0
         text = metrics(c, "us")
-        assert value(text, 'meridian_commands_total{command="set"}') == 25
+        assert value(text, 'meridian_commands_total{command="set"}') == 28
         assert value(text, 'meridian_command_failures_total{command="hget"}') == 1
         assert value(text, 'meridian_errors_total{error="WRONGTYPE"}') == 1
-        assert value(text, 'meridian_command_duration_seconds_count{command="set"}') == 25
+        assert value(text, 'meridian_command_duration_seconds_count{command="set"}') == 28
         assert value(text, 'meridian_command_duration_seconds_bucket{command="set",le="+Inf"}') \
-            == 25
+            == 28
+        # What clients waited, by write mode and read level.
+        assert value(text, 'meridian_write_duration_seconds_count{mode="async"}') == 25
+        assert value(text, 'meridian_write_duration_seconds_count{mode="sync"}') == 3
+        assert value(text, 'meridian_read_duration_seconds_count{level="quorum"}') == 1
+        assert value(text, 'meridian_read_duration_seconds_count{level="local"}') == 2  # + hget
+        # A sync write waits for the other regions; its run time alone does not.
+        assert value(text, 'meridian_write_duration_seconds_sum{mode="sync"}') > 0
         ap = metrics(c, "ap")
         assert value(ap, 'meridian_replication_received_records_total{peer="us"}') >= 25
         assert value(ap, "meridian_failover_epoch") >= 1

@@ -3,6 +3,7 @@
 // history; the invariant that two regions never take writes at once.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "chaos_seeds.h"
@@ -105,6 +106,47 @@ TEST(FailoverSim, AnIsolatedPrimaryLosesItsLeaseAndTheBestStandbyTakesOver) {
   EXPECT_EQ(c.region(0).failover().epoch(), 2u);
   EXPECT_FALSE(c.region(0).failover().accepts_writes());
   EXPECT_EQ(*call(c, *old_writer, {"GET", "after"}), "$1\r\n1\r\n");
+}
+
+TEST(FailoverSim, TheHistoryBoundsTheWritesLeftBehindAndCountsThemOnceTheOldPrimaryReturns) {
+  SimCluster c(active_passive());
+  run_checked(c, 500);
+  auto w = c.connect(0);
+  for (int i = 0; i < 20; ++i) {
+    call(c, *w, {"MR.ONCE", "SYNC", "SET", "k" + std::to_string(i), "v"});
+  }
+  // Nothing r1 sends arrives any more, but it still holds its lease for a
+  // while: the async writes it acknowledges now reach nobody.
+  c.network().block(c.id(0), c.id(1));
+  c.network().block(c.id(0), c.id(2));
+  uint64_t acknowledged = 0;
+  for (int i = 0; i < 200; ++i) {
+    auto r = call(c, *w, {"SET", "lost" + std::to_string(i), "v"});
+    if (r && *r == "+OK\r\n") ++acknowledged;
+  }
+  ASSERT_GT(acknowledged, 0u);
+  run_checked(c, 3000);
+  int p = c.region(1).failover().accepts_writes() ? 1 : 2;
+  ASSERT_EQ(c.region(p).failover().epoch(), 2u);
+  auto h = c.region(p).failover().history().back();
+  // r1 last told anyone it had 20 writes; the survivors had all 20: known
+  // lost is at least 0, and not exact.
+  EXPECT_FALSE(h.exact);
+  EXPECT_EQ(h.survivors_held, 20u);
+  EXPECT_LE(h.unreplicated, acknowledged);
+  auto j = nlohmann::json::parse(c.region(p).failover().history_json());
+  EXPECT_EQ(j.back()["unreplicated_text"], "at least " + std::to_string(h.unreplicated));
+  // r1 is heard again in epoch 2: it stopped writing when its lease ran
+  // out, so its position is final and the count exact, in every region.
+  c.network().heal();
+  run_checked(c, 2000);
+  for (int i = 0; i < 3; ++i) {
+    const auto& e = c.region(i).failover().history().back();
+    EXPECT_TRUE(e.exact) << i;
+    EXPECT_EQ(e.unreplicated, acknowledged) << i;
+  }
+  j = nlohmann::json::parse(c.region(p).failover().history_json());
+  EXPECT_EQ(j.back()["unreplicated_text"], std::to_string(acknowledged));
 }
 
 TEST(FailoverSim, NoFailoverWhileAMajorityStillSeesThePrimary) {

@@ -80,11 +80,12 @@ TEST(Messages, EveryTypeRoundTripsAndIsRoutedToItsOwner) {
   check(repl::PullReply{3, vector_of(6, 1), true}, Owner::kReplication, [](auto& a, auto& b) {
     return a.id == b.id && a.applied == b.applied && a.more == b.more;
   });
-  check(failover::Ping{5, 2, 1234, true, false, vector_of(3, 3), 42}, Owner::kFailover,
+  check(failover::Ping{5, 2, 1234, true, false, vector_of(3, 3), 42, 700, 9000}, Owner::kFailover,
         [](auto& a, auto& b) {
           return a.epoch == b.epoch && a.primary == b.primary && a.sent_ms == b.sent_ms &&
                  a.primary_down == b.primary_down && a.fenced == b.fenced &&
-                 a.applied == b.applied && a.mean_rtt_ms == b.mean_rtt_ms;
+                 a.applied == b.applied && a.mean_rtt_ms == b.mean_rtt_ms && a.reads == b.reads &&
+                 a.writes == b.writes;
         });
   check(failover::Pong{5, 2, 1234, true}, Owner::kFailover, [](auto& a, auto& b) {
     return a.epoch == b.epoch && a.primary == b.primary && a.sent_ms == b.sent_ms &&
@@ -94,15 +95,17 @@ TEST(Messages, EveryTypeRoundTripsAndIsRoutedToItsOwner) {
     return a.epoch == b.epoch && a.old_primary == b.old_primary && a.holds == b.holds &&
            a.forced == b.forced;
   });
-  check(failover::VoteReply{6, true, 1, 99, 6}, Owner::kFailover, [](auto& a, auto& b) {
+  check(failover::VoteReply{6, true, 1, 99, 6, 120}, Owner::kFailover, [](auto& a, auto& b) {
     return a.epoch == b.epoch && a.granted == b.granted && a.old_primary == b.old_primary &&
-           a.holds == b.holds && a.voted_epoch == b.voted_epoch;
+           a.holds == b.holds && a.voted_epoch == b.voted_epoch && a.old_said == b.old_said;
   });
   failover::NewPrimary np;
-  np.change = {7, 1, 2, "failover: r1 unhealthy", 10, 20, 30, 4};
+  np.change = {7, 1, 2, "failover: r1 unhealthy", 10, 20, 30, 4, true, 31, 35};
   check(np, Owner::kFailover, [](auto& a, auto& b) {
     return a.change.epoch == b.change.epoch && a.change.to == b.change.to &&
-           a.change.reason == b.change.reason && a.change.unreplicated == b.change.unreplicated;
+           a.change.reason == b.change.reason && a.change.unreplicated == b.change.unreplicated &&
+           a.change.exact == b.change.exact && a.change.survivors_held == b.change.survivors_held &&
+           a.change.old_reported == b.change.old_reported;
   });
   check(failover::Handover{8}, Owner::kFailover,
         [](auto& a, auto& b) { return a.epoch == b.epoch; });

@@ -11,7 +11,9 @@ struct MemoryUse {
   uint64_t peak_allocated = 0;  // the most seen since start
   uint64_t resident = 0;        // the process's resident set (used_memory_rss)
   uint64_t storage = 0;         // of `allocated`: RocksDB's memtables and block cache in use
-  uint64_t storage_disk = 0;    // RocksDB's live table files on disk
+  uint64_t storage_memtables = 0, storage_block_cache = 0;  // its two parts
+  uint64_t storage_pending_compaction = 0;  // RocksDB's estimate of bytes compaction must rewrite
+  uint64_t storage_disk = 0;                // RocksDB's live table files on disk
 };
 
 class MemoryProbe {

@@ -149,6 +149,7 @@ void FailoverManager::request_votes(uint64_t epoch, bool forced, const std::stri
   running_since_ = now();
   votes_.clear();
   votes_[self_] = true;
+  running_old_said_ = 0;
   broadcast(failover::encode(
       failover::VoteRequest{epoch, primary_, replicator_.applied().get(primary_), forced}));
   if (majority() <= 1) become_primary(reason);
@@ -163,9 +164,20 @@ void FailoverManager::become_primary(const std::string& reason) {
   c.start_ms = running_since_;
   c.end_ms = now();
   c.log_position = replicator_.applied().get(primary_);
-  uint64_t old_seq = 0;  // the old primary's own position, as last reported
-  if (const Peer* p = peer(primary_)) old_seq = p->applied.get(primary_);
-  c.unreplicated = old_seq > c.log_position ? old_seq - c.log_position : 0;
+  // What is known now: the furthest any survivor got in the old primary's
+  // log (from their checks and votes; this region takes the rest from
+  // them) against the furthest the old primary said it was, to this region
+  // or to a voter. It may have written more since it last said so: a bound.
+  c.survivors_held = c.log_position;
+  c.old_reported = running_old_said_;
+  for (const auto& p : peers_) {
+    if (p.id == primary_) {
+      c.old_reported = std::max(c.old_reported, p.applied.get(primary_));
+    } else {
+      c.survivors_held = std::max(c.survivors_held, p.applied.get(primary_));
+    }
+  }
+  c.unreplicated = c.old_reported > c.survivors_held ? c.old_reported - c.survivors_held : 0;
   running_epoch_ = 0;
   forced_until_ = 0;
   MERIDIAN_ASSERT(c.epoch > epoch_, "one primary per epoch");
@@ -182,6 +194,19 @@ void FailoverManager::become_primary(const std::string& reason) {
   history_.push_back(c);
   broadcast(failover::encode(failover::NewPrimary{c}));
   if (on_change) on_change(c);
+}
+
+void FailoverManager::settle_unreplicated(RegionId region, uint64_t last, uint64_t its_epoch) {
+  // In active-active every region keeps writing: no position is final.
+  if (cfg_.pattern == Pattern::kActiveActive) return;
+  for (auto& c : history_) {
+    // Heard in the new epoch, the old primary has stopped writing (its
+    // lease ran out before the election), so its position is final.
+    if (c.exact || c.from != region || its_epoch < c.epoch) continue;
+    c.unreplicated = last > c.survivors_held ? last - c.survivors_held : 0;
+    c.exact = true;
+    dirty_ = true;
+  }
 }
 
 void FailoverManager::adopt(uint64_t epoch, RegionId primary) {
@@ -210,6 +235,10 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
       p->applied = m.applied;
       p->mean_rtt_ms = m.mean_rtt_ms;
       p->epoch = m.epoch;
+      p->says_primary = m.primary;
+      p->reads.sample(now(), m.reads);
+      p->writes.sample(now(), m.writes);
+      settle_unreplicated(from, m.applied.get(from), m.epoch);
       if (m.epoch > epoch_) adopt(m.epoch, m.primary);
       // Answer; acknowledging the sender as primary promises a lease.
       // Back the sender's lease only if it is this region's primary and no
@@ -263,9 +292,9 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
       // What this voter holds of the old primary (a candidate behind it
       // learns it should not go first) and the highest epoch it voted in (a
       // candidate refused for asking in an older one asks above it next time).
-      send(from, failover::encode(failover::VoteReply{m.epoch, granted, m.old_primary,
-                                                      replicator_.applied().get(m.old_primary),
-                                                      voted_epoch_}));
+      send(from, failover::encode(failover::VoteReply{
+                     m.epoch, granted, m.old_primary, replicator_.applied().get(m.old_primary),
+                     voted_epoch_, op != nullptr ? op->applied.get(m.old_primary) : 0}));
       return;
     }
     case peer::MessageType::kVoteReply: {
@@ -277,6 +306,7 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
         dirty_ = true;
       }
       if (m.epoch != running_epoch_) return;
+      running_old_said_ = std::max(running_old_said_, m.old_said);
       votes_[from] = m.granted;
       int yes = static_cast<int>(
           std::count_if(votes_.begin(), votes_.end(), [](const auto& v) { return v.second; }));
@@ -303,6 +333,8 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
         history_.push_back(m.change);
         dirty_ = true;
       }
+      // The old primary itself knows its final position.
+      settle_unreplicated(self_, replicator_.applied().get(self_), epoch_);
       return;
     }
     case peer::MessageType::kHandover: {

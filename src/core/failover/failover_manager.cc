@@ -112,6 +112,13 @@ void FailoverManager::start() {
         if (!failover::decode(in, &c)) break;
         history_.push_back(std::move(c));
       }
+      // Stored since the counts became bounds: each entry's bounds follow.
+      // History stored before that keeps its figure as it was.
+      bool bounds = true;
+      for (auto& c : history_) {
+        bounds = bounds && !in.empty() && failover::decode_bounds(in, &c);
+        if (!bounds) c.exact = true;
+      }
     }
   }
   if (!enabled()) return;
@@ -131,6 +138,7 @@ void FailoverManager::flush() {
   size_t first = history_.size() > kHistoryKept ? history_.size() - kHistoryKept : 0;
   coding::put_varint(v, history_.size() - first);
   for (size_t i = first; i < history_.size(); ++i) failover::encode(v, history_[i]);
+  for (size_t i = first; i < history_.size(); ++i) failover::encode_bounds(v, history_[i]);
   env_.storage.put(Column::kMeta, kMetaFailover, v);
   dirty_ = false;
 }
@@ -230,6 +238,13 @@ void FailoverManager::tick() {
   ping.fenced = is_primary() && fenced_;
   ping.applied = replicator_.applied();
   ping.mean_rtt_ms = mean_rtt_ms();
+  if (activity) {
+    Activity a = activity();
+    ping.reads = a.reads;
+    ping.writes = a.writes;
+    reads_.sample(t, a.reads);
+    writes_.sample(t, a.writes);
+  }
   std::string m = failover::encode(ping);
   for (auto& p : peers_) {
     p.pending[t] = t + cfg_.check_timeout_ms;

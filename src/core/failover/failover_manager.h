@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/rate_meter.h"
 #include "core/env/env.h"
 #include "core/env/lifetime.h"
 #include "core/env/network.h"
@@ -95,6 +96,12 @@ class FailoverManager {
   void write_metrics(PrometheusText& out) const;
   // Runs the configured hooks (the runtime sets it).
   std::function<void(const PrimaryChange&)> on_change;
+  // Commands run so far that read or write keys (the region sets it); sent
+  // with every check so each region knows every region's rates.
+  struct Activity {
+    uint64_t reads = 0, writes = 0;
+  };
+  std::function<Activity()> activity;
 
  private:
   struct Peer {
@@ -111,6 +118,8 @@ class FailoverManager {
     bool says_primary_down = false;      // its latest view
     VersionVector applied;               // its latest applied vector
     uint64_t epoch = 0;
+    RegionId says_primary = 0;  // the primary of its epoch
+    RateMeter reads, writes;    // its commands per second, from its checks
   };
 
   Peer* peer(RegionId id);
@@ -128,6 +137,10 @@ class FailoverManager {
     return std::max<int64_t>(10000, 4 * (cfg_.lease_ms + cfg_.check_timeout_ms));
   }
   void adopt(uint64_t epoch, RegionId primary);
+  // Once an old primary is heard from in a later epoch, the history's count
+  // of its writes no survivor had becomes exact.
+  // `last`: its own position, reported in `its_epoch`.
+  void settle_unreplicated(RegionId region, uint64_t last, uint64_t its_epoch);
   void send(RegionId to, std::string m);
   void broadcast(const std::string& m);
   std::vector<RegionId> candidates() const;
@@ -145,6 +158,7 @@ class FailoverManager {
   RegionId self_ = 0;
   std::string self_name_;
   Tier tier_ = Tier::kActive;
+  RateMeter reads_, writes_;  // this region's, sampled every check
   RegionId initial_primary_ = 0;
   std::vector<Peer> peers_;
   Outbox outbox_{env_.storage};
@@ -161,6 +175,7 @@ class FailoverManager {
   // Election in progress (this region as candidate).
   uint64_t running_epoch_ = 0;
   bool running_forced_ = false;
+  uint64_t running_old_said_ = 0;  // the old primary's position, as the voters last heard it
   std::string running_reason_;
   int64_t running_since_ = 0;
   std::map<RegionId, bool> votes_;

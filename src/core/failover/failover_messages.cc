@@ -69,6 +69,22 @@ bool decode(std::string_view& in, PrimaryChange* c) {
   return true;
 }
 
+void encode_bounds(std::string& out, const PrimaryChange& c) {
+  out.push_back(c.exact ? 1 : 0);
+  coding::put_varint(out, c.survivors_held);
+  coding::put_varint(out, c.old_reported);
+}
+
+bool decode_bounds(std::string_view& in, PrimaryChange* c) {
+  uint8_t exact = 0;
+  if (!get_u8(in, &exact) || exact > 1 || !coding::get_varint(in, &c->survivors_held) ||
+      !coding::get_varint(in, &c->old_reported)) {
+    return false;
+  }
+  c->exact = exact != 0;
+  return true;
+}
+
 std::string encode(const Ping& m) {
   std::string out = begin(MessageType::kPing, m.epoch);
   coding::put_varint(out, m.primary);
@@ -76,6 +92,8 @@ std::string encode(const Ping& m) {
   out.push_back(static_cast<char>((m.primary_down ? 1 : 0) | (m.fenced ? 2 : 0)));
   m.applied.encode(out);
   coding::put_varint(out, static_cast<uint64_t>(m.mean_rtt_ms + 1));  // 0: not known yet
+  coding::put_varint(out, m.reads);
+  coding::put_varint(out, m.writes);
   return out;
 }
 
@@ -84,7 +102,8 @@ bool decode(std::string_view in, Ping* m) {
   uint8_t flags = 0;
   if (!open(in, MessageType::kPing, &m->epoch) || !get_region(in, &m->primary) ||
       !coding::get_varint(in, &sent) || !get_u8(in, &flags) || (flags & ~3) ||
-      !m->applied.decode(in) || !coding::get_varint(in, &rtt1) || !in.empty()) {
+      !m->applied.decode(in) || !coding::get_varint(in, &rtt1) ||
+      !coding::get_varint(in, &m->reads) || !coding::get_varint(in, &m->writes) || !in.empty()) {
     return false;
   }
   m->sent_ms = static_cast<int64_t>(sent);
@@ -138,6 +157,7 @@ std::string encode(const VoteReply& m) {
   coding::put_varint(out, m.old_primary);
   coding::put_varint(out, m.holds);
   coding::put_varint(out, m.voted_epoch);
+  coding::put_varint(out, m.old_said);
   return out;
 }
 
@@ -145,7 +165,8 @@ bool decode(std::string_view in, VoteReply* m) {
   uint8_t granted = 0;
   if (!open(in, MessageType::kVoteReply, &m->epoch) || !get_u8(in, &granted) || granted > 1 ||
       !get_region(in, &m->old_primary) || !coding::get_varint(in, &m->holds) ||
-      !coding::get_varint(in, &m->voted_epoch) || !in.empty()) {
+      !coding::get_varint(in, &m->voted_epoch) || !coding::get_varint(in, &m->old_said) ||
+      !in.empty()) {
     return false;
   }
   m->granted = granted != 0;
@@ -155,6 +176,7 @@ bool decode(std::string_view in, VoteReply* m) {
 std::string encode(const NewPrimary& m) {
   std::string out(1, static_cast<char>(MessageType::kNewPrimary));
   encode(out, m.change);
+  encode_bounds(out, m.change);
   return out;
 }
 
@@ -163,7 +185,7 @@ bool decode(std::string_view in, NewPrimary* m) {
     return false;
   }
   in.remove_prefix(1);
-  return decode(in, &m->change) && in.empty();
+  return decode(in, &m->change) && decode_bounds(in, &m->change) && in.empty();
 }
 
 std::string encode(const Handover& m) {

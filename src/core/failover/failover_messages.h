@@ -18,15 +18,27 @@ struct PrimaryChange {
   std::string reason;  // "failover: ...", "switchover", "forced failover"
   int64_t start_ms = 0, end_ms = 0;
   uint64_t log_position = 0;  // the new primary's position in the old one's log
-  uint64_t unreplicated = 0;  // the old primary's writes it did not have
+  // The old primary's writes no survivor had at the change: exact once the
+  // old primary is heard from again (it stopped writing when its lease
+  // ran out, so what it then reports is final); until then a lower bound,
+  // old_reported - survivors_held.
+  uint64_t unreplicated = 0;
+  bool exact = false;
+  uint64_t survivors_held = 0;  // the furthest any survivor had of the old primary's log
+  uint64_t old_reported = 0;    // the old primary's own position, as last reported to any
 };
 void encode(std::string& out, const PrimaryChange& c);
 bool decode(std::string_view& in, PrimaryChange* c);
+// The fields after `unreplicated`, kept apart so that history stored before
+// them still reads (as a bound of 0).
+void encode_bounds(std::string& out, const PrimaryChange& c);
+bool decode_bounds(std::string_view& in, PrimaryChange* c);
 
 // Every region checks every other: its epoch, its primary, when it sent
 // the check (echoed by the answer), whether the primary looks down from here
 // and whether this primary is handing over (fenced), its applied vector and
-// its mean round trip to the others (-1: not known yet).
+// its mean round trip to the others (-1: not known yet), and how many
+// commands that read or write keys it has run (for the dashboard's rates).
 struct Ping {
   uint64_t epoch = 0;
   RegionId primary = 0;
@@ -35,6 +47,7 @@ struct Ping {
   bool fenced = false;
   VersionVector applied;
   int64_t mean_rtt_ms = -1;
+  uint64_t reads = 0, writes = 0;
 };
 
 // The answer: `lease` promises the sender, as primary, no other primary for
@@ -55,14 +68,16 @@ struct VoteRequest {
   bool forced = false;
 };
 
-// The vote, what the voter holds of the old primary, and the highest epoch
-// it voted in.
+// The vote, what the voter holds of the old primary, the highest epoch it
+// voted in, and the old primary's own position as last reported to the
+// voter (for the count of writes the failover leaves behind).
 struct VoteReply {
   uint64_t epoch = 0;
   bool granted = false;
   RegionId old_primary = 0;
   uint64_t holds = 0;
   uint64_t voted_epoch = 0;
+  uint64_t old_said = 0;
 };
 
 struct NewPrimary {

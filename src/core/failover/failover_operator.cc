@@ -62,6 +62,16 @@ void FailoverManager::acknowledge() {
   acknowledged_ = true;
 }
 
+namespace {
+
+nlohmann::json vector_json(const VersionVector& v) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [o, s] : v.entries()) j[std::to_string(o)] = s;
+  return j;
+}
+
+}  // namespace
+
 std::string FailoverManager::status_json() const {
   nlohmann::json j;
   j["region"] = self_name_;
@@ -79,7 +89,16 @@ std::string FailoverManager::status_json() const {
                           {"role", is_primary() ? "primary" : "standby"},
                           {"tier", tier_name(tier_)},
                           {"mean_rtt_ms", mean_rtt_ms()},
-                          {"applied_of_primary", replicator_.applied().get(primary_)}});
+                          {"applied_of_primary", replicator_.applied().get(primary_)},
+                          {"epoch", epoch_},
+                          {"says_primary", name_of(primary_)},
+                          {"reads_per_sec", reads_.per_second()},
+                          {"writes_per_sec", writes_.per_second()},
+                          {"applied", vector_json(replicator_.applied())}});
+  // The cluster's agreed view: the epoch and primary a majority of the
+  // regions report (this one, and the healthy peers by their last check).
+  std::map<std::pair<uint64_t, RegionId>, int> votes;
+  ++votes[{epoch_, primary_}];
   for (const auto& p : peers_) {
     j["regions"].push_back({{"name", p.name},
                             {"health", health_name(p.health)},
@@ -87,7 +106,23 @@ std::string FailoverManager::status_json() const {
                             {"tier", tier_name(p.tier)},
                             {"rtt_ms", p.rtt_ms},
                             {"mean_rtt_ms", p.mean_rtt_ms},
-                            {"applied_of_primary", p.applied.get(primary_)}});
+                            {"applied_of_primary", p.applied.get(primary_)},
+                            {"epoch", p.epoch},
+                            {"says_primary", name_of(p.says_primary)},
+                            {"reads_per_sec", p.reads.per_second()},
+                            {"writes_per_sec", p.writes.per_second()},
+                            {"applied", vector_json(p.applied)}});
+    if (p.health == Health::kHealthy || p.health == Health::kDegraded) {
+      ++votes[{p.epoch, p.says_primary}];
+    }
+  }
+  j["agreed"] = {{"epoch", 0}, {"primary", nullptr}, {"regions", 0}, {"of", peers_.size() + 1}};
+  for (const auto& [view, n] : votes) {
+    if (n < majority()) continue;
+    j["agreed"] = {{"epoch", view.first},
+                   {"primary", name_of(view.second)},
+                   {"regions", n},
+                   {"of", peers_.size() + 1}};
   }
   return j.dump();
 }
@@ -111,14 +146,19 @@ std::string FailoverManager::debug_line() const {
 std::string FailoverManager::history_json() const {
   nlohmann::json j = nlohmann::json::array();
   for (const auto& c : history_) {
-    j.push_back({{"epoch", c.epoch},
-                 {"from", name_of(c.from)},
-                 {"to", name_of(c.to)},
-                 {"reason", c.reason},
-                 {"start_ms", c.start_ms},
-                 {"end_ms", c.end_ms},
-                 {"log_position", c.log_position},
-                 {"unreplicated_writes", c.unreplicated}});
+    j.push_back(
+        {{"epoch", c.epoch},
+         {"from", name_of(c.from)},
+         {"to", name_of(c.to)},
+         {"reason", c.reason},
+         {"start_ms", c.start_ms},
+         {"end_ms", c.end_ms},
+         {"log_position", c.log_position},
+         {"unreplicated_writes", c.unreplicated},
+         {"unreplicated_exact", c.exact},
+         {"unreplicated_text", (c.exact ? "" : "at least ") + std::to_string(c.unreplicated)},
+         {"survivors_held", c.survivors_held},
+         {"old_primary_reported", c.old_reported}});
   }
   return j.dump();
 }

@@ -81,6 +81,13 @@ void CommandStats::record(std::string_view name, uint64_t usec, bool failed, int
   }
 }
 
+void CommandStats::add(PolicyTable& t, std::string_view label, uint64_t usec) {
+  auto it = t.find(label);
+  if (it == t.end()) it = t.emplace(std::string(label), PerPolicy{}).first;
+  it->second.usec += usec;
+  it->second.latency.add(usec);
+}
+
 void CommandStats::reject(std::string_view name) {
   if (name.empty()) return;
   auto it = commands_.find(name);
@@ -150,6 +157,8 @@ void CommandStats::reset() {
   commands_.clear();
   errors_.clear();
   errors_full_ = false;
+  write_modes_.clear();
+  read_levels_.clear();
 }
 
 }  // namespace meridian

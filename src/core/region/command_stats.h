@@ -79,6 +79,19 @@ class CommandStats {
   void slow(const std::vector<std::string_view>& argv, uint64_t usec, int64_t unix_ms,
             std::string_view addr, std::string_view client_name);
 
+  // What a client waited for a write, by write mode ("async", "semi-sync
+  // 2", "sync"), and for a read of keys, by read level ("local", "quorum"):
+  // from the command's turn to its reply, waits for other regions included.
+  struct PerPolicy {
+    uint64_t usec = 0;
+    LatencyHistogram latency;
+  };
+  using PolicyTable = std::map<std::string, PerPolicy, std::less<>>;
+  void record_write(std::string_view mode, uint64_t usec) { add(write_modes_, mode, usec); }
+  void record_read(std::string_view level, uint64_t usec) { add(read_levels_, level, usec); }
+  const PolicyTable& write_modes() const { return write_modes_; }
+  const PolicyTable& read_levels() const { return read_levels_; }
+
   const std::map<std::string, PerCommand, std::less<>>& commands() const { return commands_; }
   const std::map<std::string, uint64_t, std::less<>>& errors() const { return errors_; }
   const std::deque<SlowEntry>& slowlog() const { return slowlog_; }  // newest first
@@ -90,7 +103,9 @@ class CommandStats {
   void reset();
 
  private:
+  static void add(PolicyTable& t, std::string_view label, uint64_t usec);
   std::map<std::string, PerCommand, std::less<>> commands_;
+  PolicyTable write_modes_, read_levels_;  // a few labels each
   std::map<std::string, uint64_t, std::less<>> errors_;
   bool errors_full_ = false;
   std::deque<SlowEntry> slowlog_;

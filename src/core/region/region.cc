@@ -87,6 +87,9 @@ void Region::attach_network(Network* network) {
   pubsub_.attach(network, std::move(peers), static_cast<uint64_t>(now_ms()));
   // "leader" reads go to the current primary.
   replicator_.leader_of = [this] { return failover_.primary(); };
+  failover_.activity = [this] {
+    return FailoverManager::Activity{stats_.read_commands, stats_.write_commands};
+  };
 }
 
 void Region::on_message(RegionId from, std::string_view message) {

@@ -21,6 +21,20 @@ const std::vector<double>& latency_bounds_s() {
   return b;
 }
 
+// One histogram sample set of a family already opened.
+void histogram(PrometheusText& m, const char* label, const std::string& value,
+               const LatencyHistogram& h, uint64_t sum_usec) {
+  static const std::vector<double> us = [] {
+    std::vector<double> v;
+    for (double s : latency_bounds_s()) v.push_back(s * 1e6);
+    return v;
+  }();
+  auto counts = h.cumulative_at(us);
+  std::vector<std::pair<double, uint64_t>> le;
+  for (size_t i = 0; i < us.size(); ++i) le.emplace_back(latency_bounds_s()[i], counts[i]);
+  m.histogram({{label, value}}, le, h.count(), static_cast<double>(sum_usec) / 1e6);
+}
+
 void commands(Region& region, PrometheusText& m) {
   const auto& cmds = region.command_stats().commands();
   m.family("meridian_commands_total", T::kCounter, "Commands run, by command");
@@ -41,16 +55,17 @@ void commands(Region& region, PrometheusText& m) {
   }
   m.family("meridian_command_duration_seconds", T::kHistogram,
            "Time each command took to run in this region, by command");
-  static const std::vector<double> us = [] {
-    std::vector<double> v;
-    for (double s : latency_bounds_s()) v.push_back(s * 1e6);
-    return v;
-  }();
-  for (const auto& [name, c] : cmds) {
-    auto counts = c.latency.cumulative_at(us);
-    std::vector<std::pair<double, uint64_t>> le;
-    for (size_t i = 0; i < us.size(); ++i) le.emplace_back(latency_bounds_s()[i], counts[i]);
-    m.histogram({{"command", name}}, le, c.latency.count(), static_cast<double>(c.usec) / 1e6);
+  for (const auto& [name, c] : cmds) histogram(m, "command", name, c.latency, c.usec);
+  m.family("meridian_write_duration_seconds", T::kHistogram,
+           "Time clients waited for a write, by write mode, waits for other regions included");
+  for (const auto& [mode, p] : region.command_stats().write_modes()) {
+    histogram(m, "mode", mode, p.latency, p.usec);
+  }
+  m.family("meridian_read_duration_seconds", T::kHistogram,
+           "Time clients waited for a read of keys, by read level, waits for other regions "
+           "included");
+  for (const auto& [level, p] : region.command_stats().read_levels()) {
+    histogram(m, "level", level, p.latency, p.usec);
   }
 }
 
@@ -103,6 +118,13 @@ void runtime_probes(Region& region, PrometheusText& m) {
              static_cast<double>(u.resident));
     m.single("meridian_storage_memory_bytes", T::kGauge,
              "RocksDB's memtables and block cache in use", static_cast<double>(u.storage));
+    m.single("meridian_storage_memtable_bytes", T::kGauge, "RocksDB's memtables, every column",
+             static_cast<double>(u.storage_memtables));
+    m.single("meridian_storage_block_cache_bytes", T::kGauge, "RocksDB's block cache in use",
+             static_cast<double>(u.storage_block_cache));
+    m.single("meridian_storage_pending_compaction_bytes", T::kGauge,
+             "RocksDB's estimate of the bytes compaction has yet to rewrite",
+             static_cast<double>(u.storage_pending_compaction));
     m.single("meridian_storage_disk_bytes", T::kGauge, "RocksDB's live table files on disk",
              static_cast<double>(u.storage_disk));
   }

@@ -9,6 +9,8 @@ struct Stats {
   uint64_t total_connections_received = 0;
   uint64_t rejected_connections = 0;
   uint64_t total_commands_processed = 0;
+  // Of those, the commands that read keys and those that write them.
+  uint64_t read_commands = 0, write_commands = 0;
   uint64_t total_error_replies = 0;
   uint64_t protocol_errors = 0;
   uint64_t keyspace_hits = 0;

@@ -296,6 +296,8 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
                       std::string& out) {
   Replicator& repl = region_.replicator();
   note_command(spec);
+  const int64_t arrived_us = region_.now_us();
+  std::optional<ReadLevel> read_level;
   // A refusal before the command runs (Redis' rejected_calls).
   auto refuse = [&](const std::string& msg) {
     Reply(out, proto_, &region_.stats().total_error_replies).error(msg);
@@ -314,7 +316,8 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
   if (repl.enabled() && (spec.flags & kCmdReadOnly) && spec.first_key > 0 &&
       home_allowed_.empty()) {
     ReadPolicy rp = read_policy(spec, argv);
-    if (rp.level != ReadLevel::kLocal && defer_read(spec, argv, rp)) return;
+    if (rp.level != ReadLevel::kLocal && defer_read(spec, argv, rp, arrived_us)) return;
+    read_level = rp.level;
   }
   // Homed keys (geo-partitioning) are written by their acting home,
   // whatever the pattern says about the other keys.
@@ -336,13 +339,35 @@ void Session::execute(const CommandSpec& spec, std::vector<std::string_view>& ar
     return refuse(repl.resync_refusal());
   }
   const size_t reply_start = out.size();
-  if (!run_here(spec, argv, out) || !repl.enabled()) return;
+  const bool wrote = run_here(spec, argv, out);
+  if (read_level) timer(false, describe(*read_level), arrived_us)();
+  if (!wrote || !repl.enabled()) return;
   WritePolicy wp = write_policy(spec, argv);
-  if (wp.mode != WriteMode::kAsync) hold_write(wp, out, reply_start);
+  if (wp.mode != WriteMode::kAsync) return hold_write(wp, out, reply_start, arrived_us);
+  timer(true, describe(wp), arrived_us)();
+}
+
+std::function<void()> Session::timer(bool write, std::string label, int64_t arrived_us) {
+  // The region outlives every wait its replicator runs, unlike the session.
+  Region* region = &region_;
+  return [region, write, label = std::move(label), arrived_us] {
+    auto usec = static_cast<uint64_t>(std::max<int64_t>(0, region->now_us() - arrived_us));
+    if (write) {
+      region->command_stats().record_write(label, usec);
+    } else {
+      region->command_stats().record_read(label, usec);
+    }
+  };
 }
 
 void Session::note_command(const CommandSpec& spec) {
-  ++region_.stats().total_commands_processed;
+  Stats& st = region_.stats();
+  ++st.total_commands_processed;
+  if (spec.flags & kCmdWrite) {
+    ++st.write_commands;
+  } else if ((spec.flags & kCmdReadOnly) && spec.first_key > 0) {
+    ++st.read_commands;
+  }
   last_command_ms_ = region_.now_ms();
   last_command_ = spec.name;
 }
@@ -540,7 +565,8 @@ void Session::forward(RegionId to, const CommandSpec& spec,
   });
 }
 
-void Session::hold_write(const WritePolicy& policy, std::string& out, size_t reply_start) {
+void Session::hold_write(const WritePolicy& policy, std::string& out, size_t reply_start,
+                         int64_t arrived_us) {
   Replicator& repl = region_.replicator();
   // Keys only some regions may hold: only those count (and they alone
   // receive the write).
@@ -559,7 +585,8 @@ void Session::hold_write(const WritePolicy& policy, std::string& out, size_t rep
   const int needed = policy.mode == WriteMode::kSync ? std::max(peers - down, (peers + 1) / 2)
                                                      : std::min(policy.regions, peers);
   const uint64_t seq = last_write_seq_;
-  if (repl.acked_count(seq, among) >= needed) return;
+  auto done = timer(true, describe(policy), arrived_us);
+  if (repl.acked_count(seq, among) >= needed) return done();
   std::string held = out.substr(reply_start);
   out.resize(reply_start);
   uint64_t* errors = &region_.stats().total_error_replies;
@@ -572,7 +599,8 @@ void Session::hold_write(const WritePolicy& policy, std::string& out, size_t rep
   suspend([&](std::function<void(Finish)> complete) {
     repl.wait_acks(
         seq, needed, policy.timeout_ms,
-        [complete, held, errors, reply_ok, msg](int acked, bool met) {
+        [complete, held, errors, reply_ok, msg, done](int acked, bool met) {
+          done();
           complete([=](std::string& o, int proto) {
             if (met || reply_ok) {
               o.append(held);
@@ -588,7 +616,7 @@ void Session::hold_write(const WritePolicy& policy, std::string& out, size_t rep
 }
 
 bool Session::defer_read(const CommandSpec& spec, const std::vector<std::string_view>& argv,
-                         const ReadPolicy& policy) {
+                         const ReadPolicy& policy, int64_t arrived_us) {
   Replicator& repl = region_.replicator();
   std::vector<std::string> args(argv.begin(), argv.end());
   const CommandSpec* s = &spec;
@@ -619,7 +647,9 @@ bool Session::defer_read(const CommandSpec& spec, const std::vector<std::string_
                         ") after waiting " + std::to_string(policy.timeout_ms) +
                         " ms; retry, or read in the region that made the write";
       suspend([&](std::function<void(Finish)> complete) {
-        repl.wait_applied(need, policy.timeout_ms, [complete, run, msg, errors](bool ok) {
+        auto done = timer(false, describe(policy.level), arrived_us);
+        repl.wait_applied(need, policy.timeout_ms, [complete, run, msg, errors, done](bool ok) {
+          done();
           complete([=](std::string& o, int proto) {
             if (ok) return run(o);
             Reply(o, proto, errors).error(msg);
@@ -637,9 +667,11 @@ bool Session::defer_read(const CommandSpec& spec, const std::vector<std::string_
                                                        : Replicator::Source::kQuorum;
       std::vector<std::string> keys;
       for (auto k : command_keys(spec, argv)) keys.emplace_back(k);
+      auto done = timer(false, describe(policy.level), arrived_us);
       suspend([&](std::function<void(Finish)> complete) {
         repl.fetch(std::move(keys), source, policy.timeout_ms,
-                   [complete, run, errors](std::optional<std::string> err) {
+                   [complete, run, errors, done](std::optional<std::string> err) {
+                     done();
                      complete([=](std::string& o, int proto) {
                        if (!err) return run(o);
                        Reply(o, proto, errors).error(*err);

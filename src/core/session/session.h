@@ -101,9 +101,14 @@ class Session : public Client, public ForwardedClient {
   void account(const CommandSpec& spec, const std::vector<std::string_view>& argv,
                const std::string& out, size_t reply_start, int64_t started_us);
   void feed_monitors(const std::vector<std::string_view>& argv, int64_t now_ms);
+  // `arrived_us`: when the command's turn came (the client-seen latency by
+  // read level and write mode is measured from it).
   bool defer_read(const CommandSpec& spec, const std::vector<std::string_view>& argv,
-                  const ReadPolicy& policy);
-  void hold_write(const WritePolicy& policy, std::string& out, size_t reply_start);
+                  const ReadPolicy& policy, int64_t arrived_us);
+  void hold_write(const WritePolicy& policy, std::string& out, size_t reply_start,
+                  int64_t arrived_us);
+  // Records a read's or a write's client-seen latency now.
+  std::function<void()> timer(bool write, std::string label, int64_t arrived_us);
   // Runs `argv` in region `to` and hands its reply to this client.
   void forward(RegionId to, const CommandSpec& spec, const std::vector<std::string_view>& argv);
   // Geo-partitioning: sends a command on keys homed elsewhere to their home

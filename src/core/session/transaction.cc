@@ -262,7 +262,11 @@ void Session::exec(std::string& out) {
   if (!wrote || !repl.enabled() || last == 0) return;
   last_write_seq_ = last;
   home_allowed_.clear();
-  if (wp && wp->mode != WriteMode::kAsync) hold_write(*wp, out, reply_start);
+  // A transaction's write waits as one write of the strictest mode its
+  // commands asked for.
+  if (!wp) return;
+  if (wp->mode != WriteMode::kAsync) return hold_write(*wp, out, reply_start, started_us);
+  timer(true, describe(*wp), started_us)();
 }
 
 }  // namespace meridian

@@ -26,7 +26,10 @@ MemoryUse ProcessMemory::sample() {
     }
     std::fclose(f);
   }
-  m.storage = storage_.memory_bytes();
+  m.storage_memtables = storage_.memtable_bytes();
+  m.storage_block_cache = storage_.block_cache_bytes();
+  m.storage = m.storage_memtables + m.storage_block_cache;
+  m.storage_pending_compaction = storage_.pending_compaction_bytes();
   m.storage_disk = storage_.disk_bytes();
   return m;
 }

@@ -96,6 +96,7 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
                    c.reason);
       run_hooks(hooks, c, region_->region_names(), original);
     };
+    map_ = links->map;
     if (links->http) {
       http_ = std::make_unique<HttpStatus>(
           io_, *links->http,
@@ -137,6 +138,7 @@ void write_transport_metrics(const std::vector<PeerTransport::LinkStatus>& links
 }  // namespace
 
 int RegionServer::serve_http(const std::string& path, std::string* body, std::string* type) {
+  if (auto status = serve_dashboard(path, *region_, map_, body, type)) return *status;
   if (path == "/conflicts") {
     // The newest entries of the conflict feed (MR.CONFLICTS pages further).
     const ConflictFeed& feed = region_->conflicts();
@@ -161,7 +163,9 @@ int RegionServer::serve_http(const std::string& path, std::string* body, std::st
     return 200;
   }
   if (path != "/status") {
-    *body = "not found: try /status, /metrics, /conflicts, /failover or /history\n";
+    *body =
+        "not found: try / (the dashboard), /status, /metrics, /conflicts, /failover or "
+        "/history\n";
     return 404;
   }
   // The core's view (positions, lag) plus the transport's (sockets, bytes).

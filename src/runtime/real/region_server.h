@@ -21,6 +21,7 @@
 #include "core/env/pass_scheduler.h"
 #include "core/region/region.h"
 #include "runtime/real/backup_service.h"
+#include "runtime/real/dashboard/dashboard.h"
 #include "runtime/real/failover_hooks.h"
 #include "runtime/real/http_status.h"
 #include "runtime/real/peer_transport.h"
@@ -47,6 +48,7 @@ struct ClusterLinks {
   std::optional<HostPort> http;  // where /status is served
   HttpStatus::Security http_security;
   FailoverHooks hooks;
+  std::vector<DashboardRegion> map;  // every serving region, for the dashboard
 };
 
 class RegionServer {
@@ -99,11 +101,12 @@ class RegionServer {
   std::unique_ptr<RocksDbStorage> storage_;
   std::unique_ptr<BackupService> backups_;  // uses storage_'s database
   std::unique_ptr<AclFile> acl_file_;
-  std::unique_ptr<ProcessMemory> memory_;   // likewise
+  std::unique_ptr<ProcessMemory> memory_;  // likewise
   std::unique_ptr<asio::steady_timer> backup_timer_;
   std::unique_ptr<Region> region_;
   std::unique_ptr<PeerTransport> transport_;
   std::unique_ptr<HttpStatus> http_;
+  std::vector<DashboardRegion> map_;
   asio::ip::tcp::acceptor acceptor_{io_};
   asio::ip::tcp::acceptor tls_acceptor_{io_};
   uint16_t port_ = 0;
