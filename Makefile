@@ -83,6 +83,7 @@ bench: build
 	$(PY) bench/run_bench.py
 	$(PY) bench/latency_bench.py
 	$(PY) bench/dr_bench.py
+	$(PY) bench/failover_bench.py
 	$(PY) bench/geo_bench.py
 	$(PY) bench/dns_bench.py
 	$(PY) bench/delta_bench.py

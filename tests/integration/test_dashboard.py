@@ -6,34 +6,17 @@ overrides)."""
 import os
 import time
 
-import pytest
+from selenium.webdriver.common.by import By
 
 from lib import harness
+from lib.browser import chromium, console_errors
 from lib.cluster import Cluster
-
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
 
 NAMES = ("us-east", "us-west", "eu-west", "ap-south")
 COORDS = {"us-east": (38.9, -77.0), "us-west": (45.6, -121.2), "eu-west": (53.3, -6.3),
           "ap-south": (19.1, 72.9)}
 SHOTS = os.environ.get("MERIDIAN_SCREENSHOTS") or os.path.join(harness.REPO_ROOT, "build",
                                                                   "screenshots")
-
-
-def chromium(profile_dir):
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-              "--window-size=1400,1100", "--user-data-dir=" + str(profile_dir)):
-        opts.add_argument(a)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-
-
-def console_errors(driver):
-    return [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
 
 
 def rows(driver):

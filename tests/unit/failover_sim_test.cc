@@ -174,6 +174,25 @@ TEST(FailoverSim, SwitchoverWaitsForTheTargetAndLosesNothing) {
   EXPECT_EQ(c.region(2).failover().history().back().unreplicated, 0u);
 }
 
+TEST(FailoverSim, ASwitchoverInActiveActiveCompletesUnderSteadyWrites) {
+  SimClusterOptions o = active_passive();
+  o.failover.pattern = Pattern::kActiveActive;
+  SimCluster c(o);
+  c.run_for(500);
+  auto w = c.connect(0);
+  ASSERT_FALSE(c.region(0).failover().switchover(c.id(1)).has_value());
+  // r1 keeps writing (every region of an active-active cluster does): the
+  // handover must not wait for r2 to catch up with a moving position.
+  for (int i = 0; i < 400 && c.region(1).failover().primary() != c.id(1); ++i) {
+    call(c, *w, {"SET", "k" + std::to_string(i), "v"});
+    c.run_for(5);
+  }
+  EXPECT_EQ(c.region(1).failover().primary(), c.id(1))
+      << c.region(0).failover().debug_line() << "\n"
+      << c.region(1).failover().debug_line();
+  EXPECT_EQ(c.region(1).failover().history().back().reason, "switchover from r1");
+}
+
 TEST(FailoverSim, ACrashedPrimaryIsReplacedAndCanBeForcedBack) {
   SimCluster c(active_passive());
   run_checked(c, 500);

@@ -92,9 +92,13 @@ void FailoverManager::maybe_elect() {
       fence();
       switchover_to_ = initial_primary_;
     }
-    // Switchover: hand over once the target has everything.
+    // Switchover: hand over once the target has everything. In
+    // active-active this region keeps taking writes (every active one does),
+    // so the target never quite has everything; nothing is lost by handing
+    // over at once, since every region's writes reach every other anyway.
     if (switchover_to_ != 0 &&
-        applied_of(switchover_to_, self_) >= replicator_.applied().get(self_)) {
+        (cfg_.pattern == Pattern::kActiveActive ||
+         applied_of(switchover_to_, self_) >= replicator_.applied().get(self_))) {
       send(switchover_to_, failover::encode(failover::Handover{epoch_}));
     }
     return;
@@ -282,9 +286,15 @@ void FailoverManager::on_message(RegionId from, std::string_view msg) {
       }
       const Peer* op = peer(m.old_primary);
       bool old_down = m.old_primary == self_ ? false : (op && op->health == Health::kUnhealthy);
+      // A candidate must hold as much of the old primary's log as the voter,
+      // so no acknowledged write it has is lost; except when an operator
+      // moves the primary of an active-active cluster, whose regions all
+      // keep writing (nothing is lost, and a voter a few writes ahead would
+      // refuse every run).
+      const bool holds_enough = m.holds >= replicator_.applied().get(m.old_primary) ||
+                                (m.forced && cfg_.pattern == Pattern::kActiveActive);
       bool granted = m.epoch > voted_epoch_ && m.epoch > epoch_ && now() >= promise_until_ &&
-                     (m.forced || old_down) && m.old_primary == primary_ &&
-                     m.holds >= replicator_.applied().get(m.old_primary);
+                     (m.forced || old_down) && m.old_primary == primary_ && holds_enough;
       if (granted) {
         voted_epoch_ = m.epoch;
         dirty_ = true;  // persisted before the reply leaves (after_commit)

@@ -128,8 +128,9 @@ function drawRegions(d) {
     }
     tr.appendChild(cell(rate(r.writes_per_sec), "num"));
     tr.appendChild(cell(rate(r.reads_per_sec), "num"));
-    tr.appendChild(cell(r.self || r.rtt_ms === undefined || r.rtt_ms < 0 ? "–"
-                                                                           : r.rtt_ms + " ms", "num"));
+    // A check that went unanswered has no round trip: the last one is stale.
+    const rtt = r.self || r.health !== "healthy" || r.rtt_ms === undefined || r.rtt_ms < 0;
+    tr.appendChild(cell(rtt ? "–" : r.rtt_ms + " ms", "num"));
     body.appendChild(tr);
   }
 }
