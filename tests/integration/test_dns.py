@@ -187,12 +187,20 @@ def test_a_killed_region_moves_its_clients_to_the_next_nearest(dns):
     eu_after = dns.metric('meridian_dns_answers_total{region="eu"}')
     us_after = dns.metric('meridian_dns_answers_total{region="us"}')
     assert eu_after >= eu_before and us_after > us_before
+    nearer_down = dns.metric('meridian_dns_decisions_total{reason="nearer_down"}')
+    nearest = dns.metric('meridian_dns_decisions_total{reason="nearest"}')
     for _ in range(5):
         assert dns.answer("db.example.test", "10.2.0.0/24") == [ADDR["us"]]
     assert dns.metric('meridian_dns_answers_total{region="eu"}') == eu_after
     assert dns.metric('meridian_dns_answers_total{region="us"}') == us_after + 5
+    # Why: the nearest region (eu) is down, so a further one answered.
+    assert dns.metric('meridian_dns_decisions_total{reason="nearer_down"}') == nearer_down + 5
+    assert dns.answer("db.example.test", "10.1.0.0/24") == [ADDR["us"]]  # us's own clients
+    assert dns.metric('meridian_dns_decisions_total{reason="nearest"}') == nearest + 1
+    refused = dns.metric('meridian_dns_decisions_total{reason="refused"}')
     dns.dig("other.example.test")
     assert dns.metric('meridian_dns_responses_total{rcode="REFUSED"}') >= 1
+    assert dns.metric('meridian_dns_decisions_total{reason="refused"}') == refused + 1
 
 
 def test_the_write_name_follows_the_primary_through_a_switchover(dns):

@@ -104,6 +104,24 @@ TEST(DnsRouter, FallbacksBeforeHealthAndWhenAllAreDown) {
   EXPECT_EQ(pick(r, "w.example.test", "10.2.3.0", 24, v), "SERVFAIL");   // fail-closed
 }
 
+TEST(DnsRouter, EachDecisionSaysWhy) {
+  DnsRouter r(settings());
+  auto why = [&](const std::string& name, const std::string& addr, const ClusterView& v) {
+    return std::string(
+        Decision::reason_name(r.decide(name, *Address::parse(addr), 24, v, 0, false).reason));
+  };
+  auto v = healthy("ap");
+  EXPECT_EQ(why("db.example.test", "10.2.3.0", v), "nearest");
+  EXPECT_EQ(why("w.example.test", "10.2.3.0", v), "primary");
+  EXPECT_EQ(why("other.test", "10.2.3.0", v), "refused");
+  EXPECT_EQ(why("db.example.test", "10.2.3.0", ClusterView{}), "no_verdict");
+  v.health["eu"] = Health::kDown;
+  EXPECT_EQ(why("db.example.test", "10.2.3.0", v), "nearer_down");
+  for (auto& [n, h] : v.health) h = Health::kDown;
+  EXPECT_EQ(why("db.example.test", "10.2.3.0", v), "fail_open");
+  EXPECT_EQ(why("w.example.test", "10.2.3.0", v), "fail_closed");
+}
+
 TEST(DnsRouter, TtlHalvedWhileDegraded) {
   DnsRouter r(settings());
   auto v = healthy();

@@ -34,6 +34,13 @@ const DnsName* DnsRouter::find(const std::string& qname) const {
   return nullptr;
 }
 
+const char* Decision::reason_name(Reason r) {
+  static constexpr const char* kNames[kReasons] = {"nearest",    "nearer_down", "weighted",
+                                                   "priority",   "primary",     "fail_open",
+                                                   "no_verdict", "fail_closed", "refused"};
+  return kNames[static_cast<size_t>(r)];
+}
+
 Decision DnsRouter::decide(const std::string& qname, const Address& client, int prefix,
                            const ClusterView& view, uint64_t hash, bool explain) const {
   Decision d;
@@ -47,6 +54,7 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
   const DnsName* name = find(qname);
   if (name == nullptr) {
     d.rcode = Decision::Rcode::kRefused;
+    d.reason = Decision::Reason::kRefused;
     lines.push_back(qname + " is not a name this server answers for: REFUSED");
     return d;
   }
@@ -99,8 +107,10 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
                     (loc ? ", " + km(dist(r)) : std::string()));
   }
   auto fallback = [&](Fallback f, const std::string& why) {
+    d.reason = view.known ? Decision::Reason::kFailOpen : Decision::Reason::kNoVerdict;
     if (f == Fallback::kServfail) {
       d.rcode = Decision::Rcode::kServfail;
+      d.reason = Decision::Reason::kFailClosed;
       lines.push_back(why + ": SERVFAIL (fail-closed)");
       return;
     }
@@ -125,6 +135,7 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
       Health h = health(r);
       if (h == Health::kDown) break;
       d.regions = {r};
+      d.reason = Decision::Reason::kPrimary;
       d.ttl = h == Health::kDegraded ? cfg_.ttl / 2 : cfg_.ttl;
       if (explain) lines.push_back("write name: the primary, " + r->name);
       return d;
@@ -157,6 +168,10 @@ Decision DnsRouter::decide(const std::string& qname, const Address& client, int 
   d.regions.assign(up.begin(), up.begin() + static_cast<long>(n));
   bool degraded = health(d.regions.front()) == Health::kDegraded;
   d.ttl = degraded ? cfg_.ttl / 2 : cfg_.ttl;
+  d.reason = cfg_.mode == Mode::kWeighted         ? Decision::Reason::kWeighted
+             : cfg_.mode == Mode::kPriority       ? Decision::Reason::kPriority
+             : d.regions.front() == order.front() ? Decision::Reason::kNearest
+                                                  : Decision::Reason::kNearerDown;
   if (!explain) return d;
   lines.push_back("answer: " + d.regions.front()->name +
                   (cfg_.mode == Mode::kNearest    ? " (nearest healthy)"

@@ -67,6 +67,24 @@ struct ClusterView {
 
 struct Decision {
   enum class Rcode : uint8_t { kNoError, kServfail, kRefused, kNxdomain } rcode = Rcode::kNoError;
+  // Why the answer is what it is (meridian_dns_decisions_total): the nearest
+  // healthy region; a further one because nearer ones are down; a weighted
+  // or priority pick; the primary (a write name); every region or the
+  // nearest unchecked because none is known healthy (fail-open) or no
+  // verdict exists yet; SERVFAIL (fail-closed); REFUSED (not our name).
+  enum class Reason : uint8_t {
+    kNearest,
+    kNearerDown,
+    kWeighted,
+    kPriority,
+    kPrimary,
+    kFailOpen,
+    kNoVerdict,
+    kFailClosed,
+    kRefused,
+  } reason = Reason::kNearest;
+  static constexpr size_t kReasons = 9;
+  static const char* reason_name(Reason r);
   std::vector<const DnsRegion*> regions;  // answers, in order
   uint32_t ttl = 0;
   // The ECS scope prefix (RFC 7871 7.2.1): the leftmost bits of the

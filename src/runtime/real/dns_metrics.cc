@@ -1,5 +1,5 @@
 // `meridian dns`'s Prometheus metrics (GET /metrics on [dns] http): queries,
-// answers by region and by response code, rate-limited answers, TCP
+// answers by region, by reason and by response code, rate-limited answers, TCP
 // connections, and the cluster health verdict the answers follow.
 #include <limits>
 
@@ -18,6 +18,14 @@ std::string DnsServer::metrics_text() const {
   for (const auto& r : router_.settings().regions) {
     auto it = answered_.find(&r);
     m.sample({{"region", r.name}}, it == answered_.end() ? 0 : static_cast<double>(it->second));
+  }
+  m.family("meridian_dns_decisions_total", T::kCounter,
+           "Queries by why they were answered so: nearest (the nearest healthy region), "
+           "nearer_down (a further one: nearer ones are down), weighted, priority, primary (a "
+           "write name), fail_open, no_verdict, fail_closed, refused");
+  for (size_t i = 0; i < reasons_.size(); ++i) {
+    m.sample({{"reason", dns::Decision::reason_name(static_cast<dns::Decision::Reason>(i))}},
+             static_cast<double>(reasons_[i]));
   }
   m.family("meridian_dns_responses_total", T::kCounter,
            "Responses by code: NOERROR (an answer, or no record of that type), SERVFAIL (no "

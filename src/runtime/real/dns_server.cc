@@ -201,6 +201,7 @@ std::string DnsServer::answer(const uint8_t* data, size_t size, const dns::Addre
   auto view = poller_.view();
   dns::Decision d = router_.decide(q.qname, client, prefix, *view, queries_, /*explain=*/false);
   ++rcodes_[static_cast<size_t>(d.rcode)];
+  ++reasons_[static_cast<size_t>(d.reason)];
   if (!d.regions.empty()) ++answered_[d.regions.front()];
   int rcode = d.rcode == dns::Decision::Rcode::kRefused    ? 5
               : d.rcode == dns::Decision::Rcode::kServfail ? 2

@@ -100,6 +100,7 @@ class DnsServer {
   uint64_t queries_ = 0;
   // Answers by their first region, and by response code (Decision::Rcode).
   std::unordered_map<const dns::DnsRegion*, uint64_t> answered_;
+  std::array<uint64_t, dns::Decision::kReasons> reasons_{};
   std::array<uint64_t, 4> rcodes_{};
   std::unique_ptr<HttpStatus> http_;  // after io_: destroyed before it
 };
