@@ -37,17 +37,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests"))
 sys.path.insert(0, HERE)
+from lib import shipped  # noqa: E402
 from lib.cluster import Cluster  # noqa: E402
 from lib.resp import encode_command  # noqa: E402
 from lib.rss import RssSampler  # noqa: E402
 from bench_doc import DOC, publish_table  # noqa: E402
 
 BEGIN, END = "<!-- delta:begin -->", "<!-- delta:end -->"
-NAMES = ("us-east", "us-west", "eu-west", "ap-south")
-# config/meridian.toml's [[wan]]: round trips, 1 ms jitter.
-WAN = [("us-east", "us-west", 70), ("us-east", "eu-west", 100), ("us-west", "eu-west", 100),
-       ("us-east", "ap-south", 200), ("us-west", "ap-south", 200), ("eu-west", "ap-south", 150)]
-ONE_WAY_FROM_US_EAST = {"us-west": 35, "eu-west": 50, "ap-south": 100}
+NAMES = shipped.NAMES
+ONE_WAY_FROM_US_EAST = {b if a == "us-east" else a: rtt / 2 for a, b, rtt, _ in shipped.WAN
+                        if "us-east" in (a, b)}
 WINDOW = 100000
 BATCH = 1000
 RSS_LIMIT_MIB = 512
@@ -184,7 +183,7 @@ def main():
     ap.add_argument("--no-doc", action="store_true")
     args = ap.parse_args()
     n = args.elements
-    c = Cluster(names=NAMES, wan=[(a, b, rtt, 1) for a, b, rtt in WAN],
+    c = Cluster(names=NAMES, wan=shipped.WAN,
                 jurisdictions={"eu-west": "EU", "ap-south": "IN"})
     results = []
     started = time.time()

@@ -36,17 +36,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests"))
 sys.path.insert(0, HERE)
-from lib import harness  # noqa: E402
+from lib import harness, shipped  # noqa: E402
 from lib.cluster import Cluster  # noqa: E402
 from bench_doc import DOC, publish_table  # noqa: E402
 
 BEGIN, END = "<!-- failover:begin -->", "<!-- failover:end -->"
-NAMES = ("us-east", "us-west", "eu-west", "ap-south")
-WAN = [("us-east", "us-west", 70, 1), ("us-east", "eu-west", 100, 1),
-       ("us-west", "eu-west", 100, 1), ("us-east", "ap-south", 200, 1),
-       ("us-west", "ap-south", 200, 1), ("eu-west", "ap-south", 150, 1)]
-FAILOVER = {"pattern": "active-passive", "check_interval_ms": 250, "check_timeout_ms": 500,
-            "failure_threshold": 3, "recovery_threshold": 3, "lease_ms": 1000}
+NAMES = shipped.NAMES
+# The shipped failover settings, in active-passive.
+FAILOVER = dict(shipped.FAILOVER, pattern="active-passive")
 
 
 def primary(c, conns):
@@ -66,7 +63,7 @@ def primary(c, conns):
 
 
 def one_run():
-    c = Cluster(names=NAMES, wan=WAN, failover=FAILOVER)
+    c = Cluster(names=NAMES, wan=shipped.WAN, failover=FAILOVER)
     try:
         c.start()
         c.wait_linked()

@@ -15,17 +15,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests"))
-from lib import harness  # noqa: E402
+from lib import harness, shipped  # noqa: E402
 from lib.browser import chromium  # noqa: E402
 from lib.cluster import Cluster  # noqa: E402
-
-NAMES = ("us-east", "us-west", "eu-west", "ap-south")
-COORDS = {"us-east": (38.9, -77.0), "us-west": (45.6, -121.2), "eu-west": (53.3, -6.3),
-          "ap-south": (19.1, 72.9)}
-WAN = [("us-east", "us-west", 70, 1), ("us-east", "eu-west", 100, 1),
-       ("us-west", "eu-west", 100, 1), ("us-east", "ap-south", 200, 1),
-       ("us-west", "ap-south", 200, 1), ("eu-west", "ap-south", 150, 1)]
-
 
 def load(c, name, stop, rate):
     r = c.client(name)
@@ -39,7 +31,7 @@ def load(c, name, stop, rate):
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "docs", "dashboard.png")
-    c = Cluster(names=NAMES, coords=COORDS, wan=WAN,
+    c = Cluster(names=shipped.NAMES, coords=shipped.COORDS, wan=shipped.WAN,
                 keyspaces=[{"pattern": "price:*", "conflict": "lww"}])
     stop = threading.Event()
     driver = None

@@ -8,13 +8,11 @@ import time
 
 from selenium.webdriver.common.by import By
 
-from lib import harness
+from lib import harness, shipped
 from lib.browser import chromium, console_errors
 from lib.cluster import Cluster
 
-NAMES = ("us-east", "us-west", "eu-west", "ap-south")
-COORDS = {"us-east": (38.9, -77.0), "us-west": (45.6, -121.2), "eu-west": (53.3, -6.3),
-          "ap-south": (19.1, 72.9)}
+NAMES = shipped.NAMES  # us-east, us-west, eu-west, ap-south, at their coordinates
 SHOTS = os.environ.get("MERIDIAN_SCREENSHOTS") or os.path.join(harness.REPO_ROOT, "build",
                                                                   "screenshots")
 
@@ -33,7 +31,7 @@ def page_of(c, name):
 
 
 def test_the_dashboard_shows_the_planet_and_a_killed_region_within_5s(tmp_path):
-    c = Cluster(names=NAMES, coords=COORDS)
+    c = Cluster(names=NAMES, coords=shipped.COORDS)
     driver = None
     try:
         c.start()
