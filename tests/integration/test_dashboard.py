@@ -17,13 +17,26 @@ SHOTS = os.environ.get("MERIDIAN_SCREENSHOTS") or os.path.join(harness.REPO_ROOT
                                                                   "screenshots")
 
 
+# The page redraws every second (replacing its rows and shapes): read what
+# it shows in one script, never through element handles that may go stale.
+ROWS_JS = """return Array.from(document.querySelectorAll('#region-table tbody tr')).map(
+    tr => [tr.dataset.region, tr.dataset.health, Array.from(tr.cells).map(td => td.textContent)]);"""
+SHAPES_JS = """return [
+    Array.from(document.querySelectorAll('#regions g[data-region]')).map(
+        g => [g.dataset.region, g.dataset.health]),
+    Array.from(document.querySelectorAll('#links line')).map(
+        l => [l.dataset.link, l.dataset.state])];"""
+
+
 def rows(driver):
-    """Region name -> (health, cells of its row), as the page shows them."""
-    out = {}
-    for tr in driver.find_elements(By.CSS_SELECTOR, "#region-table tbody tr"):
-        cells = [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
-        out[tr.get_attribute("data-region")] = (tr.get_attribute("data-health"), cells)
-    return out
+    """Region name -> (health, texts of its row's cells), as the page shows them."""
+    return {name: (health, cells) for name, health, cells in driver.execute_script(ROWS_JS)}
+
+
+def shapes(driver):
+    """The map: region name -> health, and "a|b" -> link state."""
+    dots, links = driver.execute_script(SHAPES_JS)
+    return dict(dots), dict(links)
 
 
 def page_of(c, name):
@@ -54,14 +67,11 @@ def test_the_dashboard_shows_the_planet_and_a_killed_region_within_5s(tmp_path):
                            desc="the agreed primary")
         assert "epoch 1 (4 of 4 regions)" in agreed.text, agreed.text
         # Four regions on the map, six links, each between two regions.
-        dots = driver.find_elements(By.CSS_SELECTOR, "#regions g[data-region]")
-        assert sorted(d.get_attribute("data-region") for d in dots) == sorted(NAMES)
-        links = driver.find_elements(By.CSS_SELECTOR, "#links line")
+        dots, links = shapes(driver)
+        assert sorted(dots) == sorted(NAMES)
         assert len(links) == 6
-        harness.wait_until(
-            lambda: all(l.get_attribute("data-state") == "ok"
-                        for l in driver.find_elements(By.CSS_SELECTOR, "#links line")),
-            timeout=10, desc="every link drawn healthy")
+        harness.wait_until(lambda: set(shapes(driver)[1].values()) == {"ok"}, timeout=10,
+                           desc="every link drawn healthy")
         # us-east's write rate reaches the page through the failover checks.
         for i in range(300):
             us.set("k%d" % i, "w")
@@ -78,11 +88,9 @@ def test_the_dashboard_shows_the_planet_and_a_killed_region_within_5s(tmp_path):
         took = time.monotonic() - killed_at
         assert took <= 5, took
         print("ap-south unhealthy on the page %.2f s after kill -9" % took)
-        state = {l.get_attribute("data-link"): l.get_attribute("data-state")
-                 for l in driver.find_elements(By.CSS_SELECTOR, "#links line")}
-        assert state["eu-west|ap-south"] == "down", state
-        dot = driver.find_element(By.CSS_SELECTOR, '#regions g[data-region="ap-south"]')
-        assert dot.get_attribute("data-health") == "unhealthy"
+        dots, links = shapes(driver)
+        assert links["eu-west|ap-south"] == "down", links
+        assert dots["ap-south"] == "unhealthy"
         assert rows(driver)["us-east"][0] == "healthy"
         driver.save_screenshot(os.path.join(SHOTS, "dashboard-region-killed.png"))
         assert console_errors(driver) == []
