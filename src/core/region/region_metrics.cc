@@ -112,7 +112,7 @@ void runtime_probes(Region& region, PrometheusText& m) {
   if (region.memory != nullptr) {
     MemoryUse u = region.memory->sample();
     m.single("meridian_memory_allocated_bytes", T::kGauge,
-             "Bytes the allocator has handed out (INFO used_memory)",
+             "Bytes the allocator has handed out (INFO used_memory; measured at most every 10 s)",
              static_cast<double>(u.allocated));
     m.single("meridian_memory_resident_bytes", T::kGauge, "The process's resident set size",
              static_cast<double>(u.resident));

@@ -18,10 +18,11 @@ class ProcessMemory final : public MemoryProbe {
   RocksDbStorage& storage_;
   uint64_t peak_ = 0;
   // mallinfo2() walks every free chunk of every arena (about 1 ms on the
-  // event loop after a few hundred thousand writes, more as the heap
-  // fragments), so its figure is reused for up to kAllocatedMaxAge: INFO and
-  // a scrape a second then cost microseconds.
-  static constexpr std::chrono::milliseconds kAllocatedMaxAge{1000};
+  // event loop after a few hundred thousand writes, far more under load as
+  // the heap fragments), so its figure is reused for up to kAllocatedMaxAge:
+  // at 1 s a scrape a second still paid it every time and cost 2-3% of a
+  // loaded region's writes (docs/benchmarks.md).
+  static constexpr std::chrono::milliseconds kAllocatedMaxAge{10000};
   uint64_t allocated_ = 0;
   std::chrono::steady_clock::time_point allocated_at_{};
 };
