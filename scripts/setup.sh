@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   librocksdb-dev libasio-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   nlohmann-json3-dev libxxhash-dev libzstd-dev libssl-dev libcpp-httplib-dev
-  libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
+  libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libabsl-dev
   redis-tools redis-server python3-redis python3-pytest
   liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
   libldns-dev libmaxminddb-dev bind9-dnsutils dnsperf clang libclang-rt-14-dev liblzf-dev

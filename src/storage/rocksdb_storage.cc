@@ -100,10 +100,32 @@ rocksdb::ColumnFamilyOptions column_options(const std::shared_ptr<rocksdb::Cache
   return o;
 }
 
+// What a batch holds for `key`: nothing, a value (into *value) or a deletion.
+enum class InBatch { kAbsent, kPut, kDeleted };
+InBatch find_in(rocksdb::WriteBatchWithIndex& batch, rocksdb::ColumnFamilyHandle* cf,
+                const rocksdb::Slice& key, std::string* value) {
+  std::unique_ptr<rocksdb::WBWIIterator> it(batch.NewIterator(cf));
+  it->Seek(key);
+  if (!it->Valid()) return InBatch::kAbsent;
+  const rocksdb::WriteEntry e = it->Entry();
+  if (e.key != key) return InBatch::kAbsent;
+  // overwrite_key: one entry per key, the latest. No merges are ever written.
+  MERIDIAN_ASSERT(e.type == rocksdb::kPutRecord || e.type == rocksdb::kDeleteRecord,
+                  "only puts and deletions in a batch");
+  if (e.type != rocksdb::kPutRecord) return InBatch::kDeleted;
+  value->assign(e.value.data(), e.value.size());
+  return InBatch::kPut;
+}
+
 }  // namespace
 
+std::unique_ptr<rocksdb::WriteBatchWithIndex> RocksDbStorage::new_batch() {
+  return std::make_unique<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0,
+                                                        /*overwrite_key=*/true);
+}
+
 RocksDbStorage::RocksDbStorage(const std::string& path, bool sync_every_second)
-    : batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {
+    : batch_(new_batch()) {
   rocksdb::DBOptions opts;
   opts.create_if_missing = true;
   opts.create_missing_column_families = true;
@@ -131,6 +153,20 @@ RocksDbStorage::RocksDbStorage(const std::string& path, bool sync_every_second)
 }
 
 RocksDbStorage::~RocksDbStorage() {
+  if (committer_.joinable()) {
+    try {
+      settle();
+    } catch (const StorageError&) {
+      // Reported to the event loop already, or nobody is left to tell.
+    }
+    {
+      std::lock_guard lock(commit_mu_);
+      stop_committer_ = true;
+    }
+    commit_cv_.notify_all();
+    committer_.join();
+    on_durable_ = nullptr;
+  }
   if (syncer_.joinable()) {
     {
       std::lock_guard lock(mu_);
@@ -161,9 +197,76 @@ void RocksDbStorage::syncer_loop() {
   }
 }
 
+void RocksDbStorage::pipeline_commits(std::function<void()> on_durable) {
+  MERIDIAN_ASSERT(!committer_.joinable(), "pipeline_commits is called once");
+  on_durable_ = std::move(on_durable);
+  committer_ = std::thread([this] { committer_loop(); });
+}
+
+void RocksDbStorage::committer_loop() {
+  std::unique_lock lock(commit_mu_);
+  for (;;) {
+    commit_cv_.wait(lock, [this] { return stop_committer_ || job_ != nullptr; });
+    if (job_ == nullptr) return;
+    rocksdb::WriteOptions wo;
+    wo.sync = job_sync_;
+    rocksdb::WriteBatch* wb = job_;
+    lock.unlock();
+    auto s = db_->Write(wo, wb);
+    if (s.ok() && !wo.sync) unsynced_ = true;
+    lock.lock();
+    if (!s.ok() && commit_error_.empty()) commit_error_ = "RocksDB write failed: " + s.ToString();
+    job_ = nullptr;
+    durable_.fetch_add(1, std::memory_order_release);
+    commit_cv_.notify_all();
+    if (on_durable_) {
+      lock.unlock();
+      on_durable_();
+      lock.lock();
+    }
+  }
+}
+
+uint64_t RocksDbStorage::commits_durable() {
+  uint64_t n = durable_.load(std::memory_order_acquire);
+  if (n < started_) return n;
+  std::lock_guard lock(commit_mu_);
+  if (!commit_error_.empty()) throw StorageError(commit_error_);
+  return n;
+}
+
+void RocksDbStorage::settle() {
+  if (!inflight_) return;
+  std::unique_lock lock(commit_mu_);
+  commit_cv_.wait(lock, [this] { return job_ == nullptr; });
+  if (!commit_error_.empty()) throw StorageError(commit_error_);
+  lock.unlock();
+  inflight_->Clear();
+  spare_ = std::move(inflight_);
+}
+
 std::optional<std::string> RocksDbStorage::get(Column column, std::string_view key) {
   std::string value;
-  auto s = batch_.GetFromBatchAndDB(db_.get(), read_options_, cf(column), slice(key), &value);
+  if (inflight_) {
+    // This pass's writes, then the previous pass's (in flight), then the
+    // database; whether the committer has written the latter yet does not
+    // change what reads see.
+    for (auto* b : {batch_.get(), inflight_.get()}) {
+      switch (find_in(*b, cf(column), slice(key), &value)) {
+        case InBatch::kPut:
+          return value;
+        case InBatch::kDeleted:
+          return std::nullopt;
+        case InBatch::kAbsent:
+          break;
+      }
+    }
+    auto s = db_->Get(read_options_, cf(column), slice(key), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    check(s, "RocksDB read failed");
+    return value;
+  }
+  auto s = batch_->GetFromBatchAndDB(db_.get(), read_options_, cf(column), slice(key), &value);
   if (s.IsNotFound()) return std::nullopt;
   check(s, "RocksDB read failed");
   return value;
@@ -171,12 +274,12 @@ std::optional<std::string> RocksDbStorage::get(Column column, std::string_view k
 
 void RocksDbStorage::put(Column column, std::string_view key, std::string_view value) {
   MERIDIAN_ASSERT(!open_.any(), "no write while a storage iterator is open");
-  check(batch_.Put(cf(column), slice(key), slice(value)), "RocksDB batch put failed");
+  check(batch_->Put(cf(column), slice(key), slice(value)), "RocksDB batch put failed");
 }
 
 void RocksDbStorage::del(Column column, std::string_view key) {
   MERIDIAN_ASSERT(!open_.any(), "no write while a storage iterator is open");
-  check(batch_.Delete(cf(column), slice(key)), "RocksDB batch delete failed");
+  check(batch_->Delete(cf(column), slice(key)), "RocksDB batch delete failed");
 }
 
 void RocksDbStorage::del_range(Column column, std::string_view begin, std::string_view end) {
@@ -187,9 +290,17 @@ void RocksDbStorage::del_range(Column column, std::string_view begin, std::strin
   range_deletes_.push_back({column, std::string(begin), std::string(end)});
 }
 
+// The database, under the batch in flight (a database iterator sees all of a
+// commit or none of it; the batch over it gives the same answer either way),
+// under this pass's writes.
+rocksdb::Iterator* RocksDbStorage::layered(Column column, rocksdb::Iterator* base) {
+  if (inflight_) base = inflight_->NewIteratorWithBase(cf(column), base);
+  return batch_->NewIteratorWithBase(cf(column), base);
+}
+
 std::unique_ptr<StorageIterator> RocksDbStorage::iterate(Column column) {
   auto* base = db_->NewIterator(read_options_, cf(column));
-  return std::make_unique<RocksIterator>(batch_.NewIteratorWithBase(cf(column), base), &open_);
+  return std::make_unique<RocksIterator>(layered(column, base), &open_);
 }
 
 std::unique_ptr<StorageIterator> RocksDbStorage::iterate(Column column, std::string_view lower,
@@ -203,8 +314,7 @@ std::unique_ptr<StorageIterator> RocksDbStorage::iterate(Column column, std::str
   o.iterate_lower_bound = &bounds->lo;
   o.iterate_upper_bound = bounds->upper.empty() ? nullptr : &bounds->hi;
   auto* base = db_->NewIterator(o, cf(column));
-  return std::make_unique<RocksIterator>(std::move(bounds),
-                                         batch_.NewIteratorWithBase(cf(column), base), &open_);
+  return std::make_unique<RocksIterator>(std::move(bounds), layered(column, base), &open_);
 }
 
 uint64_t RocksDbStorage::sum_property(const std::string& name) {
@@ -242,25 +352,42 @@ uint64_t RocksDbStorage::disk_bytes() {
 }
 
 bool RocksDbStorage::uncommitted() {
-  return batch_.GetWriteBatch()->Count() > 0 || !range_deletes_.empty();
+  return batch_->GetWriteBatch()->Count() > 0 || !range_deletes_.empty();
 }
 
 std::unique_ptr<StorageSnapshot> RocksDbStorage::snapshot() {
+  settle();  // "committed as of now" includes the commit in flight
   return std::make_unique<RocksSnapshot>(db_.get(), handles_);
 }
 
 bool RocksDbStorage::commit(bool sync) {
-  if (batch_.GetWriteBatch()->Count() == 0 && range_deletes_.empty()) return false;
-  auto* wb = batch_.GetWriteBatch();
+  MERIDIAN_ASSERT(!open_.any(), "no commit while a storage iterator is open");
+  if (batch_->GetWriteBatch()->Count() == 0 && range_deletes_.empty()) return false;
+  auto* wb = batch_->GetWriteBatch();
   for (const auto& r : range_deletes_) {
     check(wb->DeleteRange(cf(r.column), slice(r.begin), slice(r.end)), "RocksDB range delete");
   }
   range_deletes_.clear();
-  rocksdb::WriteOptions wo;
-  wo.sync = sync;
-  check(db_->Write(wo, wb), "RocksDB write failed");
-  batch_.Clear();
-  if (!sync) unsynced_ = true;
+  if (!committer_.joinable()) {
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    check(db_->Write(wo, wb), "RocksDB write failed");
+    batch_->Clear();
+    if (!sync) unsynced_ = true;
+    return true;
+  }
+  // One commit in flight at most: a pass that ends before the previous
+  // commit is done waits for it.
+  settle();
+  inflight_ = std::move(batch_);
+  batch_ = spare_ ? std::move(spare_) : new_batch();
+  ++started_;
+  {
+    std::lock_guard lock(commit_mu_);
+    job_ = inflight_->GetWriteBatch();
+    job_sync_ = sync;
+  }
+  commit_cv_.notify_all();
   return true;
 }
 

@@ -4,11 +4,20 @@
 // one atomic write at commit(): one WAL append per event-loop pass (group
 // commit), and with sync one fsync. With fsync = everysec a background thread
 // syncs the WAL once a second, like Redis' appendfsync everysec.
+//
+// Pipelined commits (pipeline_commits()): commit() hands the pass's batch to
+// a committer thread and returns at once, so the WAL append and the memtable
+// inserts (a third of a pipelined SET) run beside the event loop's next
+// pass. Reads and iterators see the batch in flight as if it were committed.
+// The runtime then owns the durability promise: it holds everything the pass
+// produced (replies, messages to other regions) until commits_durable()
+// counts that commit.
 #include <rocksdb/db.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -48,6 +57,14 @@ class RocksDbStorage final : public Storage {
   bool commit(bool sync) override;
   bool uncommitted() override;
 
+  // From now on commit() only starts the write; `on_durable` runs on the
+  // committer thread after each (a runtime posts it to its loop).
+  void pipeline_commits(std::function<void()> on_durable);
+  // Commits started (by this thread) and finished durably. The latter throws
+  // StorageError if a commit failed: nothing of it may be acknowledged.
+  uint64_t commits_started() const { return started_; }
+  uint64_t commits_durable();
+
   // The database, for backups (thread-safe: RocksDB allows them alongside
   // the event loop's writes). Only committed writes are in it.
   rocksdb::DB* db() { return db_.get(); }
@@ -56,10 +73,19 @@ class RocksDbStorage final : public Storage {
   uint64_t sum_property(const std::string& name);
   rocksdb::ColumnFamilyHandle* cf(Column c) { return handles_[static_cast<int>(c)]; }
   void syncer_loop();
+  void committer_loop();
+  // Waits until no commit is in flight and takes its batch back.
+  void settle();
+  std::unique_ptr<rocksdb::WriteBatchWithIndex> new_batch();
+  rocksdb::Iterator* layered(Column column, rocksdb::Iterator* base);
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  rocksdb::WriteBatchWithIndex batch_;
+  std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;  // this pass's writes
+  // The previous pass's, while the committer writes it (read-only then; only
+  // the event loop's thread sets or clears the pointer).
+  std::unique_ptr<rocksdb::WriteBatchWithIndex> inflight_;
+  std::unique_ptr<rocksdb::WriteBatchWithIndex> spare_;  // cleared, for reuse
   OpenIterators open_;
   struct RangeDelete {
     Column column;
@@ -74,6 +100,18 @@ class RocksDbStorage final : public Storage {
   std::mutex mu_;
   std::condition_variable cv_;
   std::thread syncer_;
+
+  // The committer: one job at a time (back-pressure: the next commit waits).
+  std::function<void()> on_durable_;
+  uint64_t started_ = 0;
+  std::mutex commit_mu_;
+  std::condition_variable commit_cv_;
+  rocksdb::WriteBatch* job_ = nullptr;  // guarded by commit_mu_
+  bool job_sync_ = false;
+  bool stop_committer_ = false;
+  std::string commit_error_;  // guarded by commit_mu_
+  std::atomic<uint64_t> durable_{0};
+  std::thread committer_;
 };
 
 }  // namespace meridian

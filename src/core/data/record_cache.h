@@ -9,12 +9,15 @@
 // oldest entry goes unless flagged, in which case it is unflagged and
 // queued again. New entries start unflagged, so a record written once and
 // never read again (most of a bulk load) goes first. Every step is O(1).
+#include <absl/container/node_hash_map.h>
+#include <absl/hash/hash.h>
+#include <absl/strings/string_view.h>
+
 #include <cstddef>
 #include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 namespace meridian {
 
@@ -90,11 +93,19 @@ class RecordCache {
     size_t cost = 0;
     bool referenced = false;
   };
+  // abseil's Swiss table: a lookup probes a dense array of control bytes
+  // instead of chasing a bucket's list (std::unordered_map spent ~16% of a
+  // pipelined SET in its lookups, see docs/benchmarks.md). Nodes keep their
+  // addresses, which the eviction queue holds. Nothing iterates the map, so
+  // its per-process hash seed never changes what the cache does.
   struct Hash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    // Debian's abseil has its own string_view type.
+    size_t operator()(std::string_view s) const {
+      return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
+    }
   };
-  using Map = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+  using Map = absl::node_hash_map<std::string, Entry, Hash, std::equal_to<>>;
   using Node = typename Map::value_type;
 
   // Until the budget holds: the oldest entry goes, unless it was used since

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <asio/ip/tcp.hpp>
 #include <asio/ssl/stream.hpp>
@@ -28,8 +29,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   virtual void start(std::unique_ptr<Session> session) = 0;
   // Sends a refusal (maxclients) and closes.
   virtual void refuse(std::string line) = 0;
-  // Sends what the last pass produced, once it is committed.
-  virtual void write() = 0;
+  // The end of what this connection's session has produced so far (a
+  // position in its output, counted from the start).
+  virtual uint64_t seal() = 0;
+  // Sends the output up to `mark` (a seal()): its pass is committed.
+  virtual void release(uint64_t mark) = 0;
   // Answers what the client sent while a script is busy (see below).
   virtual void serve_while_busy() = 0;
   // Server shutdown: closes now and releases the session.
@@ -64,6 +68,13 @@ class StreamConnection final : public Connection {
   void refuse(std::string line) override {
     out_ = std::move(line);
     closing_ = true;
+    release(seal());
+  }
+
+  uint64_t seal() override { return sent_ + out_.size(); }
+
+  void release(uint64_t mark) override {
+    allowed_ = std::max(allowed_, mark);
     write();
   }
 
@@ -110,15 +121,27 @@ class StreamConnection final : public Connection {
     }
   }
 
-  void write() override {
+ private:
+  static constexpr size_t kReadAheadWhileBlocked = size_t{64} * 1024;
+
+  // Sends what is released of the output; reads on once all of it is sent.
+  void write() {
     if (writing_active_) return;  // the running write sends the rest
     if (out_.empty()) {
       if (closing_) return finish();
       if (session_) idle();
       return;
     }
-    writing_.swap(out_);
-    out_.clear();
+    const size_t n = std::min<uint64_t>(out_.size(), allowed_ - sent_);
+    if (n == 0) return;  // its pass is still being committed
+    if (n == out_.size()) {
+      writing_.swap(out_);
+      out_.clear();
+    } else {
+      writing_.assign(out_, 0, n);
+      out_.erase(0, n);
+    }
+    sent_ += n;
     writing_active_ = true;
     auto self = shared_from_this();
     asio::async_write(socket_, asio::buffer(writing_),
@@ -129,9 +152,6 @@ class StreamConnection final : public Connection {
                         write();
                       });
   }
-
- private:
-  static constexpr size_t kReadAheadWhileBlocked = size_t{64} * 1024;
 
   // Nothing to send: read on, unless a blocked session already holds enough
   // unrun input; then nothing is in flight and parked_ keeps it alive.
@@ -208,6 +228,8 @@ class StreamConnection final : public Connection {
   std::array<char, size_t{16} * 1024> buf_{};
   std::string out_;
   std::string writing_;
+  uint64_t sent_ = 0;     // output bytes moved from out_ to writing_, ever
+  uint64_t allowed_ = 0;  // output bytes whose passes are committed
   bool closing_ = false;
   bool reading_ = false;
   bool writing_active_ = false;

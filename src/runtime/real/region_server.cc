@@ -51,6 +51,7 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
                            std::optional<ClusterLinks> links, std::optional<BackupOptions> backup,
                            std::optional<ClientTls> tls) {
   storage_ = std::make_unique<RocksDbStorage>(data_dir, settings.fsync == FsyncMode::kEverySec);
+  storage_->pipeline_commits([this] { asio::post(io_, [this] { release_durable(); }); });
   if (backup) {
     backups_ = std::make_unique<BackupService>(storage_->db(), *backup, settings.region_name);
   }
@@ -83,7 +84,8 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   region_->memory = memory_.get();
   if (links) {
     transport_ = std::make_unique<PeerTransport>(io_, links->transport, links->peers);
-    region_->attach_network(transport_.get());
+    network_ = std::make_unique<HeldNetwork>(*transport_);
+    region_->attach_network(network_.get());
     region_->partition = [this](int64_t ms) {
       spdlog::warn("MR.DEBUG PARTITION: dropping all peer traffic for {} ms", ms);
       transport_->blackout(std::chrono::milliseconds(ms));
@@ -338,13 +340,43 @@ void RegionServer::schedule_flush(const std::shared_ptr<Connection>& c) {
 }
 
 void RegionServer::flush() {
+  if (storage_->commits_durable() < storage_->commits_started()) {
+    // The previous commit is still being written: this pass goes on taking
+    // in commands (flush_scheduled_ stays set) and ends once it is done, so
+    // the loop never waits for the committer.
+    flush_deferred_ = true;
+    return;
+  }
+  flush_deferred_ = false;
   flush_scheduled_ = false;
   std::vector<std::shared_ptr<Connection>> ready;
   ready.swap(dirty_);
-  // If the commit fails nothing is sent: the error ends the event loop and
-  // the process, and no client was told its write succeeded.
+  // If a commit fails nothing of its pass or any later one is sent: the
+  // error ends the event loop and the process, and no client was told its
+  // write succeeded.
+  if (network_) network_->hold(true);
   region_->end_pass();
-  for (auto& c : ready) c->write();
+  if (network_) network_->hold(false);
+  release_durable();
+  HeldPass pass;
+  pass.commit = storage_->commits_started();
+  if (network_) pass.messages = network_->take();
+  pass.replies.reserve(ready.size());
+  for (auto& c : ready) pass.replies.emplace_back(c, c->seal());
+  // Released in order: a later pass's reply may show what this one wrote.
+  held_.push_back(std::move(pass));
+  release_durable();
+}
+
+void RegionServer::release_durable() {
+  const uint64_t durable = storage_->commits_durable();
+  while (!held_.empty() && held_.front().commit <= durable) {
+    HeldPass pass = std::move(held_.front());
+    held_.pop_front();
+    if (network_) network_->release(std::move(pass.messages));
+    for (auto& [c, mark] : pass.replies) c->release(mark);
+  }
+  if (flush_deferred_ && durable == storage_->commits_started()) flush();
 }
 
 void RegionServer::serve_while_busy() {

@@ -5,12 +5,15 @@
 // Each event-loop pass reads what clients sent, runs their commands, then
 // commits once (Region::end_pass: group commit, fsync per the config) and
 // only then writes the replies, so no client sees a write acknowledged before
-// it is durable.
+// it is durable. The commit itself is pipelined: a second thread writes it
+// to RocksDB while the loop runs the next pass, and the pass's replies and
+// messages to other regions wait (in order, pass by pass) until it is done.
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/ssl/context.hpp>
 #include <asio/steady_timer.hpp>
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +26,7 @@
 #include "runtime/real/backup_service.h"
 #include "runtime/real/dashboard/dashboard.h"
 #include "runtime/real/failover_hooks.h"
+#include "runtime/real/held_network.h"
 #include "runtime/real/http_status.h"
 #include "runtime/real/peer_transport.h"
 #include "runtime/real/process_memory.h"
@@ -83,6 +87,8 @@ class RegionServer {
   void admit(const std::shared_ptr<Connection>& conn, const std::string& peer);
   void schedule_flush(const std::shared_ptr<Connection>& c);
   void flush();
+  // Sends what the passes whose commits are now durable produced.
+  void release_durable();
   void forget(Connection* c);
   // Scripts::busy_poll: answers the clients that wrote while a script runs.
   void serve_while_busy();
@@ -105,6 +111,7 @@ class RegionServer {
   std::unique_ptr<asio::steady_timer> backup_timer_;
   std::unique_ptr<Region> region_;
   std::unique_ptr<PeerTransport> transport_;
+  std::unique_ptr<HeldNetwork> network_;  // transport_, for the core
   std::unique_ptr<HttpStatus> http_;
   std::vector<DashboardRegion> map_;
   asio::ip::tcp::acceptor acceptor_{io_};
@@ -113,7 +120,15 @@ class RegionServer {
   uint16_t tls_port_ = 0;
   size_t handshakes_ = 0;  // TLS connections not yet admitted
   bool flush_scheduled_ = false;
+  bool flush_deferred_ = false;  // a pass waits for the commit in flight to end
   std::vector<std::shared_ptr<Connection>> dirty_;
+  // A pass whose commit is not yet durable, and what it may then send.
+  struct HeldPass {
+    uint64_t commit = 0;  // RocksDbStorage::commits_started() after the pass
+    std::vector<std::pair<std::shared_ptr<Connection>, uint64_t>> replies;  // seal() marks
+    HeldNetwork::Messages messages;
+  };
+  std::deque<HeldPass> held_;
   std::unordered_set<Connection*> connections_;
 };
 
