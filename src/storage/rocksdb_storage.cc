@@ -100,32 +100,10 @@ rocksdb::ColumnFamilyOptions column_options(const std::shared_ptr<rocksdb::Cache
   return o;
 }
 
-// What a batch holds for `key`: nothing, a value (into *value) or a deletion.
-enum class InBatch { kAbsent, kPut, kDeleted };
-InBatch find_in(rocksdb::WriteBatchWithIndex& batch, rocksdb::ColumnFamilyHandle* cf,
-                const rocksdb::Slice& key, std::string* value) {
-  std::unique_ptr<rocksdb::WBWIIterator> it(batch.NewIterator(cf));
-  it->Seek(key);
-  if (!it->Valid()) return InBatch::kAbsent;
-  const rocksdb::WriteEntry e = it->Entry();
-  if (e.key != key) return InBatch::kAbsent;
-  // overwrite_key: one entry per key, the latest. No merges are ever written.
-  MERIDIAN_ASSERT(e.type == rocksdb::kPutRecord || e.type == rocksdb::kDeleteRecord,
-                  "only puts and deletions in a batch");
-  if (e.type != rocksdb::kPutRecord) return InBatch::kDeleted;
-  value->assign(e.value.data(), e.value.size());
-  return InBatch::kPut;
-}
-
 }  // namespace
 
-std::unique_ptr<rocksdb::WriteBatchWithIndex> RocksDbStorage::new_batch() {
-  return std::make_unique<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0,
-                                                        /*overwrite_key=*/true);
-}
-
 RocksDbStorage::RocksDbStorage(const std::string& path, bool sync_every_second)
-    : batch_(new_batch()) {
+    : batch_(std::make_unique<PassBatch>()) {
   rocksdb::DBOptions opts;
   opts.create_if_missing = true;
   opts.create_missing_column_families = true;
@@ -241,32 +219,27 @@ void RocksDbStorage::settle() {
   commit_cv_.wait(lock, [this] { return job_ == nullptr; });
   if (!commit_error_.empty()) throw StorageError(commit_error_);
   lock.unlock();
-  inflight_->Clear();
+  inflight_->clear();
   spare_ = std::move(inflight_);
 }
 
 std::optional<std::string> RocksDbStorage::get(Column column, std::string_view key) {
   std::string value;
-  if (inflight_) {
-    // This pass's writes, then the previous pass's (in flight), then the
-    // database; whether the committer has written the latter yet does not
-    // change what reads see.
-    for (auto* b : {batch_.get(), inflight_.get()}) {
-      switch (find_in(*b, cf(column), slice(key), &value)) {
-        case InBatch::kPut:
-          return value;
-        case InBatch::kDeleted:
-          return std::nullopt;
-        case InBatch::kAbsent:
-          break;
-      }
+  // This pass's writes, then the previous pass's (in flight), then the
+  // database; whether the committer has written the latter yet does not
+  // change what reads see.
+  for (auto* b : {batch_.get(), inflight_.get()}) {
+    if (b == nullptr) continue;
+    switch (b->find(column, key, &value)) {
+      case PassBatch::Found::kPut:
+        return value;
+      case PassBatch::Found::kDeleted:
+        return std::nullopt;
+      case PassBatch::Found::kAbsent:
+        break;
     }
-    auto s = db_->Get(read_options_, cf(column), slice(key), &value);
-    if (s.IsNotFound()) return std::nullopt;
-    check(s, "RocksDB read failed");
-    return value;
   }
-  auto s = batch_->GetFromBatchAndDB(db_.get(), read_options_, cf(column), slice(key), &value);
+  auto s = db_->Get(read_options_, cf(column), slice(key), &value);
   if (s.IsNotFound()) return std::nullopt;
   check(s, "RocksDB read failed");
   return value;
@@ -274,17 +247,17 @@ std::optional<std::string> RocksDbStorage::get(Column column, std::string_view k
 
 void RocksDbStorage::put(Column column, std::string_view key, std::string_view value) {
   MERIDIAN_ASSERT(!open_.any(), "no write while a storage iterator is open");
-  check(batch_->Put(cf(column), slice(key), slice(value)), "RocksDB batch put failed");
+  batch_->put(column, cf(column), key, value);
 }
 
 void RocksDbStorage::del(Column column, std::string_view key) {
   MERIDIAN_ASSERT(!open_.any(), "no write while a storage iterator is open");
-  check(batch_->Delete(cf(column), slice(key)), "RocksDB batch delete failed");
+  batch_->del(column, cf(column), key);
 }
 
 void RocksDbStorage::del_range(Column column, std::string_view begin, std::string_view end) {
   MERIDIAN_ASSERT(!open_.any(), "no write while a storage iterator is open");
-  // WriteBatchWithIndex cannot index range deletions; they are appended to the
+  // The batch index holds no ranges; range deletions are appended to the
   // batch at commit. Callers only delete ranges nothing reads again.
   if (end.empty()) return;
   range_deletes_.push_back({column, std::string(begin), std::string(end)});
@@ -294,8 +267,8 @@ void RocksDbStorage::del_range(Column column, std::string_view begin, std::strin
 // commit or none of it; the batch over it gives the same answer either way),
 // under this pass's writes.
 rocksdb::Iterator* RocksDbStorage::layered(Column column, rocksdb::Iterator* base) {
-  if (inflight_) base = inflight_->NewIteratorWithBase(cf(column), base);
-  return batch_->NewIteratorWithBase(cf(column), base);
+  if (inflight_) base = inflight_->iterate(column, base);
+  return batch_->iterate(column, base);
 }
 
 std::unique_ptr<StorageIterator> RocksDbStorage::iterate(Column column) {
@@ -352,7 +325,7 @@ uint64_t RocksDbStorage::disk_bytes() {
 }
 
 bool RocksDbStorage::uncommitted() {
-  return batch_->GetWriteBatch()->Count() > 0 || !range_deletes_.empty();
+  return !batch_->empty() || !range_deletes_.empty();
 }
 
 std::unique_ptr<StorageSnapshot> RocksDbStorage::snapshot() {
@@ -362,8 +335,8 @@ std::unique_ptr<StorageSnapshot> RocksDbStorage::snapshot() {
 
 bool RocksDbStorage::commit(bool sync) {
   MERIDIAN_ASSERT(!open_.any(), "no commit while a storage iterator is open");
-  if (batch_->GetWriteBatch()->Count() == 0 && range_deletes_.empty()) return false;
-  auto* wb = batch_->GetWriteBatch();
+  if (batch_->empty() && range_deletes_.empty()) return false;
+  auto* wb = batch_->batch();
   for (const auto& r : range_deletes_) {
     check(wb->DeleteRange(cf(r.column), slice(r.begin), slice(r.end)), "RocksDB range delete");
   }
@@ -372,7 +345,7 @@ bool RocksDbStorage::commit(bool sync) {
     rocksdb::WriteOptions wo;
     wo.sync = sync;
     check(db_->Write(wo, wb), "RocksDB write failed");
-    batch_->Clear();
+    batch_->clear();
     if (!sync) unsynced_ = true;
     return true;
   }
@@ -380,11 +353,11 @@ bool RocksDbStorage::commit(bool sync) {
   // commit is done waits for it.
   settle();
   inflight_ = std::move(batch_);
-  batch_ = spare_ ? std::move(spare_) : new_batch();
+  batch_ = spare_ ? std::move(spare_) : std::make_unique<PassBatch>();
   ++started_;
   {
     std::lock_guard lock(commit_mu_);
-    job_ = inflight_->GetWriteBatch();
+    job_ = inflight_->batch();
     job_sync_ = sync;
   }
   commit_cv_.notify_all();

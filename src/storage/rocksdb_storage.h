@@ -1,6 +1,6 @@
 #pragma once
 // Storage on RocksDB: one column family per Column. Writes of a pass collect
-// in a WriteBatchWithIndex (reads see them at once) and reach the database as
+// in a PassBatch (reads see them at once) and reach the database as
 // one atomic write at commit(): one WAL append per event-loop pass (group
 // commit), and with sync one fsync. With fsync = everysec a background thread
 // syncs the WAL once a second, like Redis' appendfsync everysec.
@@ -13,7 +13,6 @@
 // produced (replies, messages to other regions) until commits_durable()
 // counts that commit.
 #include <rocksdb/db.h>
-#include <rocksdb/utilities/write_batch_with_index.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -26,6 +25,7 @@
 #include <vector>
 
 #include "core/storage/storage.h"
+#include "storage/pass_batch.h"
 
 namespace meridian {
 
@@ -76,16 +76,15 @@ class RocksDbStorage final : public Storage {
   void committer_loop();
   // Waits until no commit is in flight and takes its batch back.
   void settle();
-  std::unique_ptr<rocksdb::WriteBatchWithIndex> new_batch();
   rocksdb::Iterator* layered(Column column, rocksdb::Iterator* base);
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;  // this pass's writes
-  // The previous pass's, while the committer writes it (read-only then; only
+  std::unique_ptr<PassBatch> batch_;  // this pass's writes
+  // The previous pass's, while the committer writes it (unchanged then; only
   // the event loop's thread sets or clears the pointer).
-  std::unique_ptr<rocksdb::WriteBatchWithIndex> inflight_;
-  std::unique_ptr<rocksdb::WriteBatchWithIndex> spare_;  // cleared, for reuse
+  std::unique_ptr<PassBatch> inflight_;
+  std::unique_ptr<PassBatch> spare_;  // cleared, for reuse
   OpenIterators open_;
   struct RangeDelete {
     Column column;
