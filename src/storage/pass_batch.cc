@@ -58,12 +58,7 @@ class OverlayIterator final : public rocksdb::Iterator {
       Seek(here);  // both sides at or past the current key, going forward
       if (!valid_) return;
     }
-    if (from_base_) {
-      base_->Next();
-    } else {
-      ++at_;
-      if (shadowed_) base_->Next();
-    }
+    step(true);
     settle_forward();
   }
   void Prev() override {
@@ -73,12 +68,7 @@ class OverlayIterator final : public rocksdb::Iterator {
       SeekForPrev(here);
       if (!valid_) return;
     }
-    if (from_base_) {
-      base_->Prev();
-    } else {
-      --at_;
-      if (shadowed_) base_->Prev();
-    }
+    step(false);
     settle_backward();
   }
   rocksdb::Slice key() const override {
@@ -107,64 +97,41 @@ class OverlayIterator final : public rocksdb::Iterator {
     return it - order_.begin();
   }
 
-  // The smaller of the two sides is current; the pass's deletions are
-  // stepped over together with the base key they hide.
-  void settle_forward() {
-    forward_ = true;
+  // Moves past the current key: the side it came from, and the base too
+  // where the pass's write shadows the same key.
+  void step(bool forward) {
+    if (from_base_ || shadowed_) {
+      if (forward) {
+        base_->Next();
+      } else {
+        base_->Prev();
+      }
+    }
+    if (!from_base_) at_ += forward ? 1 : -1;
+  }
+
+  void settle_forward() { settle(true); }
+  void settle_backward() { settle(false); }
+
+  // The side whose key comes first in the direction is current (the pass's
+  // on a tie); the pass's deletions are stepped over together with the base
+  // key they hide.
+  void settle(bool forward) {
+    forward_ = forward;
     const auto n = static_cast<int64_t>(order_.size());
     for (;;) {
       const bool base = base_->Valid();
-      const bool mine = at_ < n;
+      const bool mine = forward ? at_ < n : at_ >= 0;
       if (!base && !mine) {
         valid_ = false;
         return;
       }
-      int c = 1;  // mine vs base: mine is current when <= 0
-      if (base && mine) c = entry_key(at_).compare(view(base_->key()));
-      if (mine && (!base || c <= 0)) {
-        shadowed_ = base && c == 0;
-        if (entry().deleted) {
-          ++at_;
-          if (shadowed_) base_->Next();
-          continue;
-        }
-        from_base_ = false;
-        valid_ = true;
-        return;
-      }
-      from_base_ = true;
-      shadowed_ = false;
+      const int c = base && mine ? entry_key(at_).compare(view(base_->key())) : 0;
       valid_ = true;
-      return;
-    }
-  }
-
-  void settle_backward() {
-    forward_ = false;
-    for (;;) {
-      const bool base = base_->Valid();
-      const bool mine = at_ >= 0;
-      if (!base && !mine) {
-        valid_ = false;
-        return;
-      }
-      int c = -1;  // mine vs base: mine is current when >= 0
-      if (base && mine) c = entry_key(at_).compare(view(base_->key()));
-      if (mine && (!base || c >= 0)) {
-        shadowed_ = base && c == 0;
-        if (entry().deleted) {
-          --at_;
-          if (shadowed_) base_->Prev();
-          continue;
-        }
-        from_base_ = false;
-        valid_ = true;
-        return;
-      }
-      from_base_ = true;
-      shadowed_ = false;
-      valid_ = true;
-      return;
+      from_base_ = !mine || (base && (forward ? c > 0 : c < 0));
+      shadowed_ = !from_base_ && base && c == 0;
+      if (from_base_ || !entry().deleted) return;
+      step(forward);
     }
   }
 
