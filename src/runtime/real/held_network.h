@@ -26,7 +26,7 @@ class HeldNetwork final : public Network {
     out.swap(held_);
     return out;
   }
-  void release(Messages messages) {
+  void release(Messages&& messages) {
     for (auto& [to, m] : messages) {
       held_bytes_ -= m.size();
       inner_.send(to, std::move(m));
