@@ -22,7 +22,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -31,24 +30,14 @@ sys.path.insert(0, HERE)
 from throughput_runner import (CLIENTS, DEFAULT_MERIDIAN, call, meridian_server,  # noqa: E402
                                redis_server, run_one, start)
 from bench_doc import DOC, publish_table  # noqa: E402
+from lib.rss import RssSampler  # noqa: E402  (throughput_runner put tests/ on sys.path)
 
 TESTS = ["set", "get", "incr", "sadd", "hset", "lpush", "zadd"]
 TARGET = 0.8
 RSS_TARGET = 1.5
 
 
-def rss_bytes(pid):
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def disk_bytes(path):
+def disk_mib(path):
     total = 0
     for root, _, files in os.walk(path):
         for name in files:
@@ -56,28 +45,7 @@ def disk_bytes(path):
                 total += os.path.getsize(os.path.join(root, name))
             except OSError:
                 pass
-    return total
-
-
-class RssSampler:
-    """Samples the peak RSS of some pids every 0.5 s until stopped."""
-
-    def __init__(self, pids):
-        self.peak = {p: 0 for p in pids}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self):
-        while not self._stop.is_set():
-            for p in self.peak:
-                self.peak[p] = max(self.peak[p], rss_bytes(p))
-            self._stop.wait(0.5)
-
-    def stop(self):
-        self._stop.set()
-        self._thread.join()
-        return self.peak
+    return total / 1048576.0
 
 
 class Args:
@@ -90,7 +58,7 @@ class Args:
 
 
 def mib(n):
-    return "%.0f MiB" % (n / 1048576.0)
+    return "%.0f MiB" % n
 
 
 def run_keyspace(binary, keyspace, tests, requests, timeout):
@@ -106,7 +74,8 @@ def run_keyspace(binary, keyspace, tests, requests, timeout):
     try:
         start(m)
         start(r)
-        sampler = RssSampler([m.proc.pid, r.proc.pid])
+        sampler = RssSampler({"meridian": m, "redis": r}, every=0.5)
+        sampler.start()
         fill = Args(keyspace, CLIENTS, timeout)
         t0 = time.monotonic()
         for s in (m, r):
@@ -131,11 +100,11 @@ def run_keyspace(binary, keyspace, tests, requests, timeout):
                     "-" if pair[0] is None else "{:,.0f}".format(pair[0]),
                     "-" if pair[1] is None else "{:,.0f}".format(pair[1]),
                     "-" if ratio is None else "%.2f" % ratio), flush=True)
-        summary["rss"] = sampler.stop()
-        summary["rss_m"] = summary["rss"][m.proc.pid]
-        summary["rss_r"] = summary["rss"][r.proc.pid]
+        sampler.stop()
+        summary["rss_m"] = sampler.peak["meridian"]
+        summary["rss_r"] = sampler.peak["redis"]
         call(m, ["SET", "scale:last", "1"])
-        summary["disk_m"] = disk_bytes(m.data_dir)
+        summary["disk_m"] = disk_mib(m.data_dir)
         call(r, ["BGREWRITEAOF"])  # redis' disk after compaction, as meridian's
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -143,7 +112,7 @@ def run_keyspace(binary, keyspace, tests, requests, timeout):
             if "aof_rewrite_in_progress:0" in info and "aof_rewrite_scheduled:0" in info:
                 break
             time.sleep(0.2)
-        summary["disk_r"] = disk_bytes(redis_dir)
+        summary["disk_r"] = disk_mib(redis_dir)
     finally:
         for s in (m, r):
             s.stop()

@@ -34,22 +34,22 @@ class OverlayIterator final : public rocksdb::Iterator {
   void SeekToFirst() override {
     base_->SeekToFirst();
     at_ = 0;
-    settle_forward();
+    settle(true);
   }
   void SeekToLast() override {
     base_->SeekToLast();
     at_ = static_cast<int64_t>(order_.size()) - 1;
-    settle_backward();
+    settle(false);
   }
   void Seek(const rocksdb::Slice& target) override {
     base_->Seek(target);
     at_ = lower_bound(view(target));
-    settle_forward();
+    settle(true);
   }
   void SeekForPrev(const rocksdb::Slice& target) override {
     base_->SeekForPrev(target);
     at_ = upper_bound(view(target)) - 1;
-    settle_backward();
+    settle(false);
   }
   void Next() override {
     MERIDIAN_ASSERT(valid_, "Next on an invalid iterator");
@@ -59,7 +59,7 @@ class OverlayIterator final : public rocksdb::Iterator {
       if (!valid_) return;
     }
     step(true);
-    settle_forward();
+    settle(true);
   }
   void Prev() override {
     MERIDIAN_ASSERT(valid_, "Prev on an invalid iterator");
@@ -69,7 +69,7 @@ class OverlayIterator final : public rocksdb::Iterator {
       if (!valid_) return;
     }
     step(false);
-    settle_backward();
+    settle(false);
   }
   rocksdb::Slice key() const override {
     return from_base_ ? base_->key() : slice(batch_.key_of(entry()));
@@ -109,9 +109,6 @@ class OverlayIterator final : public rocksdb::Iterator {
     }
     if (!from_base_) at_ += forward ? 1 : -1;
   }
-
-  void settle_forward() { settle(true); }
-  void settle_backward() { settle(false); }
 
   // The side whose key comes first in the direction is current (the pass's
   // on a tie); the pass's deletions are stepped over together with the base

@@ -357,7 +357,6 @@ void RegionServer::flush() {
   if (network_) network_->hold(true);
   region_->end_pass();
   if (network_) network_->hold(false);
-  release_durable();
   HeldPass pass;
   pass.commit = storage_->commits_started();
   if (network_) pass.messages = network_->take();
