@@ -82,6 +82,7 @@ sanitize-test: setup
 bench: build
 	$(PY) bench/run_bench.py
 	$(PY) bench/scale_bench.py
+	$(PY) bench/budget_bench.py
 	$(PY) bench/latency_bench.py
 	$(PY) bench/dr_bench.py
 	$(PY) bench/failover_bench.py

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "config/config_sections.h"
+#include "core/settings/memory_budget.h"
 #include "core/acl/acl.h"
 
 namespace meridian::config_detail {
@@ -92,7 +93,7 @@ void load_server(const Reporter& r, const toml::table& root, ClusterConfig& cfg)
   r.only_known(*server, p,
                {"fsync", "maxclients", "proto_max_bulk_len", "client_query_buffer_limit",
                 "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass",
-                "cache_mb", "enable_debug", "http_token", "aclfile", "client_output_buffer_limit"});
+                "cache_mb", "memory_budget_mb", "enable_debug", "http_token", "aclfile", "client_output_buffer_limit"});
   s.fsync = fsync_mode(r, *server, p);
   s.maxclients = r.integer(*server, p, "maxclients", 10000, 1, 1000000);
   s.limits.proto_max_bulk_len =
@@ -105,6 +106,20 @@ void load_server(const Reporter& r, const toml::table& root, ClusterConfig& cfg)
   s.enable_debug = r.boolean(*server, p, "enable_debug", false);
   s.hz = static_cast<int>(r.integer(*server, p, "hz", 10, 1, 500));
   s.cache_bytes = static_cast<size_t>(r.integer(*server, p, "cache_mb", 256, 0, 1 << 20)) << 20;
+  if (const toml::node* budget = server->get("memory_budget_mb")) {
+    if (server->get("cache_mb") != nullptr) {
+      r.fail(budget, p + "memory_budget_mb",
+             "set either memory_budget_mb or cache_mb, not both (the budget sizes the caches)");
+    }
+    s.memory_budget_bytes = static_cast<size_t>(r.integer(*server, p, "memory_budget_mb",
+                                                          std::nullopt, kMinMemoryBudget >> 20,
+                                                          1 << 20))
+                            << 20;
+    const MemoryShares shares = split_memory_budget(s.memory_budget_bytes);
+    s.cache_bytes = shares.cache_bytes;
+    s.block_cache_bytes = shares.block_cache_bytes;
+    s.memtable_bytes = shares.memtable_bytes;
+  }
   std::string level_default = "info";
   cfg.log_level = r.text(*server, p, "log_level", &level_default);
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};

@@ -4,6 +4,9 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
+#include <rocksdb/write_buffer_manager.h>
+
+#include <algorithm>
 
 #include <chrono>
 
@@ -78,9 +81,13 @@ void check(const rocksdb::Status& s, const char* what) {
 }
 
 rocksdb::ColumnFamilyOptions column_options(const std::shared_ptr<rocksdb::Cache>& cache,
-                                            Column column) {
+                                            Column column, const StorageMemory& memory) {
   rocksdb::ColumnFamilyOptions o;
   o.OptimizeLevelStyleCompaction();
+  // LZ4 on every level (RocksDB's default leaves the first two levels, all
+  // of a dataset of a few hundred MiB, uncompressed): the disk then holds
+  // about the live data, and a flush or compaction writes less.
+  o.compression_per_level.assign(o.num_levels, rocksdb::kLZ4Compression);
   const bool point_reads = column != Column::kLog;  // the log is only scanned
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
@@ -98,13 +105,23 @@ rocksdb::ColumnFamilyOptions column_options(const std::shared_ptr<rocksdb::Cache
   // A smaller memtable keeps the skiplist shallow: inserts dominate the write
   // path (see docs/benchmarks.md).
   o.write_buffer_size = 8 << 20;
+  if (memory.memtable_bytes != 0) {
+    // Within a budget: each full memtable is flushed on its own (no waiting
+    // for a second to merge), and a column holds a few at most.
+    o.write_buffer_size = std::min<size_t>(o.write_buffer_size, memory.memtable_bytes / 6);
+    o.min_write_buffer_number_to_merge = 1;
+    o.max_write_buffer_number = 3;
+  }
   return o;
 }
 
 }  // namespace
 
-RocksDbStorage::RocksDbStorage(const std::string& path, bool sync_every_second)
-    : batch_(std::make_unique<PassBatch>()) {
+RocksDbStorage::RocksDbStorage(const std::string& path, bool sync_every_second,
+                               StorageMemory memory)
+    : batch_(std::make_unique<PassBatch>()),
+      memory_(memory),
+      sync_every_second_(sync_every_second) {
   rocksdb::DBOptions opts;
   opts.create_if_missing = true;
   opts.create_missing_column_families = true;
@@ -121,14 +138,23 @@ RocksDbStorage::RocksDbStorage(const std::string& path, bool sync_every_second)
   // writes is flushed; a column written rarely (meta, expiry) would keep
   // every log file alive. Past this size RocksDB flushes that column.
   opts.max_total_wal_size = 128 << 20;
-  auto cache = rocksdb::NewLRUCache(128 << 20);
+  if (memory.memtable_bytes != 0) {
+    // Charged memtables past the limit make commits (the committer thread,
+    // never the event loop) wait for a flush: back-pressure, not growth.
+    opts.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(
+        memory.memtable_bytes, nullptr, /*allow_stall=*/true);
+  }
+  block_cache_ = rocksdb::NewLRUCache(memory.block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (int c = 0; c < kColumnCount; ++c)
-    cfs.emplace_back(kColumnNames[c], column_options(cache, static_cast<Column>(c)));
+    cfs.emplace_back(kColumnNames[c], column_options(block_cache_, static_cast<Column>(c), memory));
   rocksdb::DB* raw = nullptr;
   check(rocksdb::DB::Open(opts, path, cfs, &handles_, &raw), "cannot open RocksDB");
   db_.reset(raw);
-  if (sync_every_second) syncer_ = std::thread([this] { syncer_loop(); });
+  if (memory.fit_block_cache) fit_block_cache();
+  if (sync_every_second || memory.fit_block_cache) {
+    syncer_ = std::thread([this] { syncer_loop(); });
+  }
 }
 
 RocksDbStorage::~RocksDbStorage() {
@@ -168,11 +194,12 @@ void RocksDbStorage::syncer_loop() {
   std::unique_lock lock(mu_);
   while (!stop_) {
     cv_.wait_for(lock, std::chrono::seconds(1));
-    if (unsynced_.exchange(false)) {
-      lock.unlock();
+    lock.unlock();
+    if (sync_every_second_ && unsynced_.exchange(false)) {
       db_->SyncWAL();  // safe alongside writes from the event loop
-      lock.lock();
     }
+    if (memory_.fit_block_cache) fit_block_cache();  // RocksDB's calls are thread-safe
+    lock.lock();
   }
 }
 
@@ -313,6 +340,19 @@ uint64_t RocksDbStorage::block_cache_bytes() {
     return v;
   }
   return 0;
+}
+
+uint64_t RocksDbStorage::block_cache_capacity() { return block_cache_->GetCapacity(); }
+
+uint64_t RocksDbStorage::table_reader_bytes() {
+  return sum_property(rocksdb::DB::Properties::kEstimateTableReadersMem);
+}
+
+void RocksDbStorage::fit_block_cache() {
+  const size_t share = memory_.block_cache_bytes;
+  const size_t readers = table_reader_bytes();
+  const size_t floor = share / 16;
+  block_cache_->SetCapacity(readers + floor >= share ? floor : share - readers);
 }
 
 uint64_t RocksDbStorage::memory_bytes() {

@@ -34,10 +34,22 @@ class StorageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What RocksDB may keep in memory.
+struct StorageMemory {
+  // The block cache, and room for the table files' index and filter blocks:
+  // with `fit_block_cache`, the cache shrinks as they grow (never below a
+  // sixteenth of this), so the two together stay within it.
+  size_t block_cache_bytes = 128u << 20;
+  bool fit_block_cache = false;
+  // Every column's memtables together; past it the biggest is flushed and
+  // commits wait for flushes (0: RocksDB's per-column limits only).
+  size_t memtable_bytes = 0;
+};
+
 class RocksDbStorage final : public Storage {
  public:
   // Opens (creating if needed) the database in `path`. Throws StorageError.
-  RocksDbStorage(const std::string& path, bool sync_every_second);
+  RocksDbStorage(const std::string& path, bool sync_every_second, StorageMemory memory = {});
   ~RocksDbStorage() override;
 
   std::optional<std::string> get(Column column, std::string_view key) override;
@@ -49,6 +61,8 @@ class RocksDbStorage final : public Storage {
   uint64_t memory_bytes();  // memtables plus block cache
   uint64_t memtable_bytes();
   uint64_t block_cache_bytes();
+  uint64_t block_cache_capacity();
+  uint64_t table_reader_bytes();  // the table files' index and filter blocks
   uint64_t pending_compaction_bytes();  // RocksDB's estimate of what compaction must rewrite
   uint64_t disk_bytes();
   std::unique_ptr<StorageIterator> iterate(Column column, std::string_view lower,
@@ -73,6 +87,8 @@ class RocksDbStorage final : public Storage {
   uint64_t sum_property(const std::string& name);
   rocksdb::ColumnFamilyHandle* cf(Column c) { return handles_[static_cast<int>(c)]; }
   void syncer_loop();
+  // Sets the block cache's capacity to what the table readers leave of its share.
+  void fit_block_cache();
   void committer_loop();
   // Waits until no commit is in flight and takes its batch back.
   void settle();
@@ -93,8 +109,13 @@ class RocksDbStorage final : public Storage {
   std::vector<RangeDelete> range_deletes_;
   rocksdb::ReadOptions read_options_;
 
-  // everysec: set by commit, cleared by the syncer.
+  StorageMemory memory_;
+  std::shared_ptr<rocksdb::Cache> block_cache_;
+
+  // The housekeeper thread, once a second: with everysec syncs the WAL if a
+  // commit set `unsynced_`; with fit_block_cache fits the block cache.
   std::atomic<bool> unsynced_{false};
+  bool sync_every_second_ = false;
   bool stop_ = false;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -96,8 +96,23 @@ void info(CommandContext& ctx) {
     field(out, "used_memory_peak", m.peak_allocated);
     field(out, "used_memory_peak_human", bytes_to_human(m.peak_allocated));
     field(out, "used_memory_dataset", m.storage);
+    // Where the memory is: the parts memory_budget_mb splits, each in use.
+    const uint64_t budget = s.memory_budget_bytes;
+    field(out, "memory_budget", budget);
+    field(out, "memory_budget_human", bytes_to_human(budget));
+    const uint64_t caches = ks.cache_bytes();
+    field(out, "record_cache_memory", caches);
+    field(out, "record_cache_memory_human", bytes_to_human(caches));
+    field(out, "record_cache_limit", static_cast<uint64_t>(s.cache_bytes / 4 * 5));
     field(out, "storage_memory", m.storage);
     field(out, "storage_memory_human", bytes_to_human(m.storage));
+    field(out, "storage_memtables", m.storage_memtables);
+    field(out, "storage_memtables_limit", static_cast<uint64_t>(s.memtable_bytes));
+    field(out, "storage_block_cache", m.storage_block_cache);
+    field(out, "storage_block_cache_limit", m.storage_block_cache_capacity);
+    field(out, "storage_table_readers", m.storage_table_readers);
+    const uint64_t counted = caches + m.storage;
+    field(out, "other_memory", m.resident > counted ? m.resident - counted : 0);
     field(out, "storage_disk", m.storage_disk);
     field(out, "storage_disk_human", bytes_to_human(m.storage_disk));
     field(out, "maxmemory", "0");

@@ -46,6 +46,12 @@ class Keyspace {
         filters_(cache_bytes / 8),
         scores_(storage, cache_bytes / 8) {}
 
+  // What the record caches, the field filters and the score buckets hold
+  // (their own estimate, the figure their budgets bound).
+  size_t cache_bytes() const {
+    return keys_cache_.bytes() + fields_cache_.bytes() + filters_.bytes() + scores_.cached_bytes();
+  }
+
   // Reads the region-wide records (sequence, HLC, counts) written by flush_meta().
   void load();
 

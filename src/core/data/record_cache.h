@@ -80,6 +80,8 @@ class RecordCache {
     return uncached_;
   }
 
+  size_t bytes() const { return bytes_; }  // what the cached entries cost
+
   void clear() {
     map_.clear();
     queue_.clear();

@@ -117,11 +117,18 @@ void runtime_probes(Region& region, PrometheusText& m) {
     m.single("meridian_memory_resident_bytes", T::kGauge, "The process's resident set size",
              static_cast<double>(u.resident));
     m.single("meridian_storage_memory_bytes", T::kGauge,
-             "RocksDB's memtables and block cache in use", static_cast<double>(u.storage));
+             "RocksDB's memtables, block cache and table readers in use",
+             static_cast<double>(u.storage));
     m.single("meridian_storage_memtable_bytes", T::kGauge, "RocksDB's memtables, every column",
              static_cast<double>(u.storage_memtables));
     m.single("meridian_storage_block_cache_bytes", T::kGauge, "RocksDB's block cache in use",
              static_cast<double>(u.storage_block_cache));
+    m.single("meridian_storage_table_reader_bytes", T::kGauge,
+             "Index and filter blocks of RocksDB's table files, held in memory",
+             static_cast<double>(u.storage_table_readers));
+    m.single("meridian_record_cache_bytes", T::kGauge,
+             "Record caches, field filters and score buckets (within cache_mb x 1.25)",
+             static_cast<double>(region.keyspace().cache_bytes()));
     m.single("meridian_storage_pending_compaction_bytes", T::kGauge,
              "RocksDB's estimate of the bytes compaction has yet to rewrite",
              static_cast<double>(u.storage_pending_compaction));

@@ -69,6 +69,13 @@ struct RegionSettings {
   int hz = 10;  // active expiry cycles per second
   // Budget of the in-memory cache of key records (0: off).
   size_t cache_bytes = 256u << 20;
+  // [server] memory_budget_mb (0: none). When set, cache_bytes and the two
+  // sizes below come from split_memory_budget().
+  size_t memory_budget_bytes = 0;
+  // RocksDB's block cache, and the memtables of every column together (0:
+  // RocksDB's own per-column limits).
+  size_t block_cache_bytes = 128u << 20;
+  size_t memtable_bytes = 0;
   // Redis' client-output-buffer-limit for one class of clients: a client
   // whose unsent replies pass `hard` bytes, or stay above `soft` for
   // `soft_seconds`, is closed (0: no limit).

@@ -28,7 +28,9 @@ MemoryUse ProcessMemory::sample() {
   }
   m.storage_memtables = storage_.memtable_bytes();
   m.storage_block_cache = storage_.block_cache_bytes();
-  m.storage = m.storage_memtables + m.storage_block_cache;
+  m.storage_block_cache_capacity = storage_.block_cache_capacity();
+  m.storage_table_readers = storage_.table_reader_bytes();
+  m.storage = m.storage_memtables + m.storage_block_cache + m.storage_table_readers;
   m.storage_pending_compaction = storage_.pending_compaction_bytes();
   m.storage_disk = storage_.disk_bytes();
   return m;

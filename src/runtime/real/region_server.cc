@@ -50,7 +50,12 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
                            const std::string& host, uint16_t port,
                            std::optional<ClusterLinks> links, std::optional<BackupOptions> backup,
                            std::optional<ClientTls> tls) {
-  storage_ = std::make_unique<RocksDbStorage>(data_dir, settings.fsync == FsyncMode::kEverySec);
+  StorageMemory memory;
+  memory.block_cache_bytes = settings.block_cache_bytes;
+  memory.memtable_bytes = settings.memtable_bytes;
+  memory.fit_block_cache = settings.memory_budget_bytes != 0;
+  storage_ = std::make_unique<RocksDbStorage>(data_dir, settings.fsync == FsyncMode::kEverySec,
+                                              memory);
   storage_->pipeline_commits([this] { asio::post(io_, [this] { release_durable(); }); });
   if (backup) {
     backups_ = std::make_unique<BackupService>(storage_->db(), *backup, settings.region_name);
