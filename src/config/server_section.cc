@@ -5,8 +5,8 @@
 #include <string>
 
 #include "config/config_sections.h"
-#include "core/settings/memory_budget.h"
 #include "core/acl/acl.h"
+#include "core/settings/memory_budget.h"
 
 namespace meridian::config_detail {
 namespace {
@@ -90,10 +90,11 @@ void load_server(const Reporter& r, const toml::table& root, ClusterConfig& cfg)
   if (server == nullptr) return;
   RegionSettings& s = cfg.server;
   const std::string p = "server.";
-  r.only_known(*server, p,
-               {"fsync", "maxclients", "proto_max_bulk_len", "client_query_buffer_limit",
-                "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass",
-                "cache_mb", "memory_budget_mb", "enable_debug", "http_token", "aclfile", "client_output_buffer_limit"});
+  r.only_known(
+      *server, p,
+      {"fsync", "maxclients", "proto_max_bulk_len", "client_query_buffer_limit",
+       "max_multibulk_len", "enable_flushall", "hz", "log_level", "requirepass", "cache_mb",
+       "memory_budget_mb", "enable_debug", "http_token", "aclfile", "client_output_buffer_limit"});
   s.fsync = fsync_mode(r, *server, p);
   s.maxclients = r.integer(*server, p, "maxclients", 10000, 1, 1000000);
   s.limits.proto_max_bulk_len =
@@ -111,10 +112,10 @@ void load_server(const Reporter& r, const toml::table& root, ClusterConfig& cfg)
       r.fail(budget, p + "memory_budget_mb",
              "set either memory_budget_mb or cache_mb, not both (the budget sizes the caches)");
     }
-    s.memory_budget_bytes = static_cast<size_t>(r.integer(*server, p, "memory_budget_mb",
-                                                          std::nullopt, kMinMemoryBudget >> 20,
-                                                          1 << 20))
-                            << 20;
+    s.memory_budget_bytes =
+        static_cast<size_t>(r.integer(*server, p, "memory_budget_mb", std::nullopt,
+                                      kMinMemoryBudget >> 20, 1 << 20))
+        << 20;
     const MemoryShares shares = split_memory_budget(s.memory_budget_bytes);
     s.cache_bytes = shares.cache_bytes;
     s.block_cache_bytes = shares.block_cache_bytes;

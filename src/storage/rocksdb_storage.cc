@@ -7,7 +7,6 @@
 #include <rocksdb/write_buffer_manager.h>
 
 #include <algorithm>
-
 #include <chrono>
 
 #include "core/base/assert.h"
@@ -342,7 +341,9 @@ uint64_t RocksDbStorage::block_cache_bytes() {
   return 0;
 }
 
-uint64_t RocksDbStorage::block_cache_capacity() { return block_cache_->GetCapacity(); }
+uint64_t RocksDbStorage::block_cache_capacity() {
+  return block_cache_->GetCapacity();
+}
 
 uint64_t RocksDbStorage::table_reader_bytes() {
   return sum_property(rocksdb::DB::Properties::kEstimateTableReadersMem);

@@ -62,7 +62,7 @@ class RocksDbStorage final : public Storage {
   uint64_t memtable_bytes();
   uint64_t block_cache_bytes();
   uint64_t block_cache_capacity();
-  uint64_t table_reader_bytes();  // the table files' index and filter blocks
+  uint64_t table_reader_bytes();        // the table files' index and filter blocks
   uint64_t pending_compaction_bytes();  // RocksDB's estimate of what compaction must rewrite
   uint64_t disk_bytes();
   std::unique_ptr<StorageIterator> iterate(Column column, std::string_view lower,

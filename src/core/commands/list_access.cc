@@ -69,8 +69,7 @@ void list_push(CommandContext& ctx, std::string_view key, KeyRecord& rec, bool e
                const std::vector<std::string_view>& values, bool tail) {
   std::string end;  // the current last (or first) element's position
   if (existing) {
-    auto edge = list_items(ctx, key, rec, 0, 1, tail);
-    if (!edge.empty()) end = std::move(edge.front().pos);
+    if (auto edge = ctx.keyspace.end_field(key, rec, tail)) end = std::move(*edge);
   }
   if (tail) return list_insert(ctx, key, rec, end, {}, values, true);
   list_insert(ctx, key, rec, {}, end, values, false);

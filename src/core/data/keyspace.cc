@@ -237,6 +237,7 @@ uint64_t Keyspace::fresh_generation() {
 void Keyspace::drop_fields(std::string_view key, const KeyRecord& rec) {
   filters_.drop(rec.generation);
   std::string prefix = layout::field_prefix(key, rec.generation);
+  end_hints_.erase(prefix);
   storage_.del_range(Column::kFields, prefix, layout::prefix_end(prefix));
   // In a cluster a generation may hold members of a type that lost to
   // another (a concurrent ZADD and HSET): its index goes too.
@@ -275,8 +276,18 @@ void Keyspace::put_field_record(const std::string& fk, FieldRecord f, ValueType 
     if (!end_hints_.empty()) {
       auto it = end_hints_.find(fk.substr(0, fk.size() - name.size()));
       if (it != end_hints_.end()) {
-        if (it->second.head && name < *it->second.head) it->second.head->assign(name);
-        if (it->second.tail && name > *it->second.tail) it->second.tail->assign(name);
+        EndHints& h = it->second;
+        // A field that is not plainly live (a tombstone, a cell) at or past
+        // an exact end leaves only a hint there.
+        const bool live = !f.tombstone() && !f.has_cell();
+        if (h.head && name <= *h.head) {
+          h.head->assign(name);
+          h.head_exact = h.head_exact && live;
+        }
+        if (h.tail && name >= *h.tail) {
+          h.tail->assign(name);
+          h.tail_exact = h.tail_exact && live;
+        }
       }
     }
   }
@@ -289,6 +300,16 @@ void Keyspace::put_field_record(const std::string& fk, FieldRecord f, ValueType 
 }
 
 void Keyspace::del_field_record(const std::string& fk, ValueType local_type) {
+  uint64_t generation = 0;
+  std::string_view name;
+  if (!end_hints_.empty() && layout::parse_field_key(fk, &generation, &name)) {
+    auto it = end_hints_.find(fk.substr(0, fk.size() - name.size()));
+    if (it != end_hints_.end()) {
+      // The end goes: what is next is known only by reading on from it.
+      if (it->second.head == name) it->second.head_exact = false;
+      if (it->second.tail == name) it->second.tail_exact = false;
+    }
+  }
   if (merging() || local_type == ValueType::kZSet) {
     const auto& old = read_field(fk);
     if (old) reindex(fk, &*old, nullptr, local_type);
@@ -337,6 +358,25 @@ void Keyspace::for_each_field(std::string_view key, const KeyRecord& rec,
   visit_fields(key, rec, fn, from, false);
 }
 
+std::optional<std::string> Keyspace::end_field(std::string_view key, const KeyRecord& rec,
+                                               bool tail) {
+  if (!end_hints_.empty()) {
+    auto it = end_hints_.find(layout::field_prefix(key, rec.generation));
+    if (it != end_hints_.end() && (tail ? it->second.tail_exact : it->second.head_exact)) {
+      return tail ? it->second.tail : it->second.head;
+    }
+  }
+  std::optional<std::string> end;
+  visit_fields(
+      key, rec,
+      [&](std::string_view name, const FieldRecord&) {
+        end.emplace(name);
+        return false;
+      },
+      {}, tail);
+  return end;
+}
+
 void Keyspace::for_each_field_reverse(
     std::string_view key, const KeyRecord& rec,
     const std::function<bool(std::string_view, const FieldRecord&)>& fn, std::string_view from) {
@@ -379,6 +419,9 @@ void Keyspace::visit_fields(std::string_view key, const KeyRecord& rec,
     if (end_hints_.size() >= kMaxEndHints && end_hints_.count(prefix) == 0) end_hints_.clear();
     auto& h = end_hints_[prefix];
     (reverse ? h.tail : h.head) = std::move(first_live);
+    // Live and first from this end: the end itself, unless a cluster's key
+    // state (what deletes voided) decides liveness too.
+    (reverse ? h.tail_exact : h.head_exact) = !merging();
   }
 }
 

@@ -190,6 +190,10 @@ class Keyspace {
                       std::string_view from = {});
   // As for_each_field, from the last field backwards (list tails).
   // `from`: the last field visited is at or before it (empty: the end).
+  // The name of the first (or, `tail`, the last) live field of a
+  // collection; none if it has no live field. From memory when the end is
+  // known exactly (EndHints), else read from storage.
+  std::optional<std::string> end_field(std::string_view key, const KeyRecord& rec, bool tail);
   void for_each_field_reverse(
       std::string_view key, const KeyRecord& rec,
       const std::function<bool(std::string_view field, const FieldRecord&)>& fn,
@@ -427,8 +431,13 @@ class Keyspace {
   // (tail), so a read skips what earlier pops deleted (RocksDB would step
   // over each deletion again). Every field write past a hint moves it; in
   // memory only, and dropped whole past kMaxEndHints prefixes.
+  // Exact (single region only): the hint is the live end itself, as the
+  // last read from that end found it and writes since kept it (a push
+  // moves it to the new element, a delete of it makes it a hint again), so
+  // a push finds its neighbour without a read.
   struct EndHints {
     std::optional<std::string> head, tail;
+    bool head_exact = false, tail_exact = false;
   };
   static constexpr size_t kMaxEndHints = 4096;
   std::unordered_map<std::string, EndHints> end_hints_;

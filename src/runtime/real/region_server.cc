@@ -54,8 +54,8 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   memory.block_cache_bytes = settings.block_cache_bytes;
   memory.memtable_bytes = settings.memtable_bytes;
   memory.fit_block_cache = settings.memory_budget_bytes != 0;
-  storage_ = std::make_unique<RocksDbStorage>(data_dir, settings.fsync == FsyncMode::kEverySec,
-                                              memory);
+  storage_ =
+      std::make_unique<RocksDbStorage>(data_dir, settings.fsync == FsyncMode::kEverySec, memory);
   storage_->pipeline_commits([this] { asio::post(io_, [this] { release_durable(); }); });
   if (backup) {
     backups_ = std::make_unique<BackupService>(storage_->db(), *backup, settings.region_name);
