@@ -185,8 +185,8 @@ PassBatch::Entry* PassBatch::upsert(Column column, std::string_view key) {
 
 void PassBatch::put(Column column, rocksdb::ColumnFamilyHandle* cf, std::string_view key,
                     std::string_view value) {
-  auto s = batch_.Put(cf, slice(key), slice(value));
-  MERIDIAN_ASSERT(s.ok(), "a batch put only fails past its size limit, which is unset");
+  MERIDIAN_ASSERT(!built_, "no write after batch()");
+  cfs_[static_cast<int>(column)] = cf;
   Entry* e = upsert(column, key);
   e->deleted = false;
   e->value_len = static_cast<uint32_t>(value.size());
@@ -194,8 +194,8 @@ void PassBatch::put(Column column, rocksdb::ColumnFamilyHandle* cf, std::string_
 }
 
 void PassBatch::del(Column column, rocksdb::ColumnFamilyHandle* cf, std::string_view key) {
-  auto s = batch_.Delete(cf, slice(key));
-  MERIDIAN_ASSERT(s.ok(), "a batch delete only fails past its size limit, which is unset");
+  MERIDIAN_ASSERT(!built_, "no write after batch()");
+  cfs_[static_cast<int>(column)] = cf;
   Entry* e = upsert(column, key);
   e->deleted = true;
   e->value_len = 0;
@@ -233,7 +233,20 @@ rocksdb::Iterator* PassBatch::iterate(Column column, rocksdb::Iterator* base) {
   return new OverlayIterator(*this, order, entries_, base);
 }
 
+rocksdb::WriteBatch* PassBatch::batch() {
+  if (built_) return &batch_;
+  built_ = true;
+  for (const Entry& e : entries_) {
+    auto* cf = cfs_[static_cast<int>(e.column)];
+    auto s = e.deleted ? batch_.Delete(cf, slice(key_of(e)))
+                       : batch_.Put(cf, slice(key_of(e)), slice(value_of(e)));
+    MERIDIAN_ASSERT(s.ok(), "a batch write only fails past its size limit, which is unset");
+  }
+  return &batch_;
+}
+
 void PassBatch::clear() {
+  built_ = false;
   batch_.Clear();
   arena_.clear();
   entries_.clear();

@@ -43,8 +43,12 @@ class PassBatch {
   // (takes ownership of base). Valid while the batch does not change.
   rocksdb::Iterator* iterate(Column column, rocksdb::Iterator* base);
 
-  rocksdb::WriteBatch* batch() { return &batch_; }
-  bool empty() const { return batch_.Count() == 0; }
+  // The WriteBatch to commit: the latest write of each key only (a key
+  // written many times in a pass, such as a collection's record under
+  // pipelined SADDs, reaches the memtable once). Built by the first call;
+  // the batch must not change after it.
+  rocksdb::WriteBatch* batch();
+  bool empty() const { return entries_.empty(); }
   void clear();
 
   // The latest write of one key, its bytes in arena_.
@@ -84,6 +88,8 @@ class PassBatch {
   const std::vector<uint32_t>& sorted(Column column);
 
   rocksdb::WriteBatch batch_;
+  bool built_ = false;  // batch_ holds entries_
+  std::array<rocksdb::ColumnFamilyHandle*, kColumnCount> cfs_{};
   std::string arena_;
   std::vector<Entry> entries_;
   absl::flat_hash_set<uint32_t, Hash, Eq> index_;

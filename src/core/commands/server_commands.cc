@@ -100,10 +100,13 @@ void info(CommandContext& ctx) {
     const uint64_t budget = s.memory_budget_bytes;
     field(out, "memory_budget", budget);
     field(out, "memory_budget_human", bytes_to_human(budget));
-    const uint64_t caches = ks.cache_bytes();
+    // The simulator measures no memory (r.memory unset): its figures stay 0,
+    // the caches' fill included, so a region's replies never depend on how
+    // big its caches are.
+    const uint64_t caches = r.memory ? ks.cache_bytes() : 0;
     field(out, "record_cache_memory", caches);
     field(out, "record_cache_memory_human", bytes_to_human(caches));
-    field(out, "record_cache_limit", static_cast<uint64_t>(s.cache_bytes / 4 * 5));
+    field(out, "record_cache_limit", r.memory ? static_cast<uint64_t>(s.cache_bytes / 4 * 5) : 0);
     field(out, "storage_memory", m.storage);
     field(out, "storage_memory_human", bytes_to_human(m.storage));
     field(out, "storage_memtables", m.storage_memtables);
