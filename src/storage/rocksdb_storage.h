@@ -82,6 +82,8 @@ class RocksDbStorage final : public Storage {
   // The database, for backups (thread-safe: RocksDB allows them alongside
   // the event loop's writes). Only committed writes are in it.
   rocksdb::DB* db() { return db_.get(); }
+  const std::vector<rocksdb::ColumnFamilyHandle*>& columns() const { return handles_; }
+  uint64_t wal_bytes();  // the write-ahead log files on disk
 
  private:
   uint64_t sum_property(const std::string& name);

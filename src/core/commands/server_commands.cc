@@ -118,6 +118,8 @@ void info(CommandContext& ctx) {
     field(out, "other_memory", m.resident > counted ? m.resident - counted : 0);
     field(out, "storage_disk", m.storage_disk);
     field(out, "storage_disk_human", bytes_to_human(m.storage_disk));
+    field(out, "storage_wal", m.storage_wal);
+    field(out, "storage_wal_human", bytes_to_human(m.storage_wal));
     field(out, "maxmemory", "0");
     field(out, "maxmemory_human", "0B");
     field(out, "maxmemory_policy", "noeviction");
@@ -132,6 +134,16 @@ void info(CommandContext& ctx) {
     section(out, "Persistence");
     field(out, "storage_engine", "rocksdb");
     field(out, "fsync", fsync_name(s.fsync));
+    if (const Compactor* c = ctx.region.compactor) {
+      // Redis' names for its log rewrite, here a compaction of RocksDB.
+      CompactionState cs = c->state();
+      field(out, "aof_rewrite_in_progress", cs.in_progress ? "1" : "0");
+      field(out, "aof_rewrite_scheduled", "0");
+      field(out, "aof_last_rewrite_time_sec",
+            cs.runs ? std::to_string(cs.last_duration_ms / 1000) : std::string("-1"));
+      field(out, "aof_last_bgrewrite_status", cs.last_ok ? "ok" : "err");
+      field(out, "aof_rewrites", cs.runs);
+    }
     field(out, "commits", st.commits);
     field(out, "synced_commits", st.synced_commits);
     if (const Backups* b = ctx.region.backups) {

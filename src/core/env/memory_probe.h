@@ -16,6 +16,7 @@ struct MemoryUse {
   uint64_t storage_table_readers = 0;                       // table files' index and filter blocks
   uint64_t storage_pending_compaction = 0;  // RocksDB's estimate of bytes compaction must rewrite
   uint64_t storage_disk = 0;                // RocksDB's live table files on disk
+  uint64_t storage_wal = 0;                 // and its write-ahead log files
 };
 
 class MemoryProbe {

@@ -15,10 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "core/data/keyspace.h"
 #include "core/acl/acl.h"
+#include "core/data/keyspace.h"
 #include "core/env/acl_file.h"
 #include "core/env/backups.h"
+#include "core/env/compactor.h"
 #include "core/env/env.h"
 #include "core/env/lifetime.h"
 #include "core/env/memory_probe.h"
@@ -57,6 +58,8 @@ class Region {
   // Backups of this region's storage (BGSAVE, MR.BACKUP); the runtime sets
   // it, or leaves it null where it cannot make them (the simulator).
   Backups* backups = nullptr;
+  // BGREWRITEAOF's compaction of the stored data; null in the simulator.
+  Compactor* compactor = nullptr;
   // The process's memory (INFO memory, MEMORY STATS); null in the simulator.
   MemoryProbe* memory = nullptr;
   // The aclfile of ACL SAVE / LOAD; null when none is configured.

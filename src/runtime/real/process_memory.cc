@@ -33,6 +33,7 @@ MemoryUse ProcessMemory::sample() {
   m.storage = m.storage_memtables + m.storage_block_cache + m.storage_table_readers;
   m.storage_pending_compaction = storage_.pending_compaction_bytes();
   m.storage_disk = storage_.disk_bytes();
+  m.storage_wal = storage_.wal_bytes();
   return m;
 }
 

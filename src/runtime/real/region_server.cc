@@ -71,6 +71,8 @@ RegionServer::RegionServer(RegionSettings settings, const std::string& data_dir,
   region_->warn = [](const std::string& msg) { spdlog::warn("{}", msg); };
   region_->scripts().busy_poll = [this] { serve_while_busy(); };
   region_->backups = backups_.get();
+  compactor_ = std::make_unique<RocksDbCompactor>(storage_->db(), storage_->columns());
+  region_->compactor = compactor_.get();
   if (!region_->settings().aclfile.empty()) {
     std::filesystem::path path(region_->settings().aclfile);
     if (path.is_relative()) path = std::filesystem::path(data_dir) / path;

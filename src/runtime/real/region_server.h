@@ -31,6 +31,7 @@
 #include "runtime/real/peer_transport.h"
 #include "runtime/real/process_memory.h"
 #include "runtime/real/system_env.h"
+#include "storage/rocksdb_compactor.h"
 #include "storage/rocksdb_storage.h"
 
 namespace meridian {
@@ -105,7 +106,8 @@ class RegionServer {
   // else this event-loop turn handles.
   PassScheduler passes_{scheduler_, [this] { schedule_flush(nullptr); }};
   std::unique_ptr<RocksDbStorage> storage_;
-  std::unique_ptr<BackupService> backups_;  // uses storage_'s database
+  std::unique_ptr<BackupService> backups_;       // uses storage_'s database
+  std::unique_ptr<RocksDbCompactor> compactor_;  // likewise
   std::unique_ptr<AclFile> acl_file_;
   std::unique_ptr<ProcessMemory> memory_;  // likewise
   std::unique_ptr<asio::steady_timer> backup_timer_;
