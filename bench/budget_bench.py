@@ -83,12 +83,7 @@ def pong(port):
 
 def info_fields(server, section):
     text = call(server, ["INFO", section])[0]
-    out = {}
-    for line in text.splitlines():
-        if ":" in line:
-            k, v = line.split(":", 1)
-            out[k] = v
-    return out
+    return dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
 
 
 def mib(fields, name):
