@@ -89,6 +89,12 @@ rocksdb::ColumnFamilyOptions column_options(const std::shared_ptr<rocksdb::Cache
   // dataset of a few hundred MiB and what BGREWRITEAOF compacts into, is
   // compressed too, so the data at rest takes about its live size.
   o.bottommost_compression = rocksdb::kLZ4Compression;
+  // Level 1 of OptimizeLevelStyleCompaction holds up to 512 MiB: with keys
+  // written in random order every flush then merges into (rewrites) all of
+  // it, a cost that grows with the data. A 64 MiB level 1 of 16 MiB files
+  // bounds what one compaction rewrites; the levels below grow tenfold each.
+  o.max_bytes_for_level_base = 64 << 20;
+  o.target_file_size_base = 16 << 20;
   const bool point_reads = column != Column::kLog;  // the log is only scanned
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
