@@ -380,10 +380,6 @@ void RocksDbStorage::fit_block_cache() {
   block_cache_->SetCapacity(readers + floor >= share ? floor : share - readers);
 }
 
-uint64_t RocksDbStorage::memory_bytes() {
-  return memtable_bytes() + block_cache_bytes();
-}
-
 uint64_t RocksDbStorage::pending_compaction_bytes() {
   return sum_property(rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
 }

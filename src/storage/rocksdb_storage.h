@@ -58,7 +58,6 @@ class RocksDbStorage final : public Storage {
   void del_range(Column column, std::string_view begin, std::string_view end) override;
   std::unique_ptr<StorageIterator> iterate(Column column) override;
   // Figures for INFO and /metrics (RocksDB's properties, every column).
-  uint64_t memory_bytes();  // memtables plus block cache
   uint64_t memtable_bytes();
   uint64_t block_cache_bytes();
   uint64_t block_cache_capacity();
