@@ -76,21 +76,16 @@ void Keyspace::touch(std::string_view key) {
   if (on_change) on_change(key);
 }
 
-// The cached state of `key` in `column`, read from storage on a miss.
-template <typename R>
-const std::optional<R>& read_through(RecordCache<R>& cache, Storage& storage, Column column,
-                                     std::string_view key) {
-  if (const auto* cached = cache.get(key)) return *cached;
-  std::optional<R> result;
-  if (auto raw = storage.get(column, key)) {
-    R rec;
+const std::optional<KeyRecord>& Keyspace::read_record(std::string_view key) {
+  if (const auto* cached = keys_cache_.get(key)) return *cached;
+  std::optional<KeyRecord> result;
+  auto raw = storage_.get(Column::kKeys, key);
+  if (raw) {
+    KeyRecord rec;
     if (rec.decode(*raw)) result = std::move(rec);
   }
-  return cache.put(key, std::move(result));
-}
-
-const std::optional<KeyRecord>& Keyspace::read_record(std::string_view key) {
-  return read_through(keys_cache_, storage_, Column::kKeys, key);
+  return keys_cache_.put(key, result ? std::string_view(*raw) : std::string_view(),
+                         std::move(result));
 }
 
 const std::optional<FieldRecord>& Keyspace::read_field(const std::string& field_key) {
@@ -152,7 +147,7 @@ void Keyspace::remove_expired(std::string_view key, const KeyRecord& rec) {
   release(key, rec);
   --keys_;
   storage_.del(Column::kKeys, key);
-  keys_cache_.put(key, std::nullopt);
+  keys_cache_.put(key, {}, std::nullopt);
   if (on_event) on_event('x', "expired", key);
 }
 
@@ -174,8 +169,9 @@ KeyRecord Keyspace::new_collection(ValueType type, std::string_view key) {
 }
 
 void Keyspace::put_record(std::string_view key, const KeyRecord& rec) {
-  storage_.put(Column::kKeys, key, rec.encode());
-  keys_cache_.put(key, rec);
+  std::string encoded = rec.encode();
+  storage_.put(Column::kKeys, key, encoded);
+  keys_cache_.put(key, encoded, rec);
 }
 
 void Keyspace::release(std::string_view key, const KeyRecord& rec) {
@@ -225,7 +221,7 @@ void Keyspace::erase(std::string_view key, const KeyRecord& old, int64_t now_ms,
   release(key, old);
   --keys_;
   storage_.del(Column::kKeys, key);
-  keys_cache_.put(key, std::nullopt);
+  keys_cache_.put(key, {}, std::nullopt);
 }
 
 uint64_t Keyspace::fresh_generation() {

@@ -25,6 +25,7 @@
 #include "core/crdt/conflict.h"
 #include "core/data/clear_marks.h"
 #include "core/data/delta.h"
+#include "core/data/encoded_record_cache.h"
 #include "core/data/field_filter.h"
 #include "core/data/record_cache.h"
 #include "core/data/records.h"
@@ -422,7 +423,7 @@ class Keyspace {
 
   Storage& storage_;
   RegionId region_;
-  RecordCache<KeyRecord> keys_cache_;
+  EncodedRecordCache<KeyRecord> keys_cache_;
   // Keyed by the field's storage key: an old generation's entries are never
   // looked up again and age out.
   RecordCache<FieldRecord> fields_cache_;

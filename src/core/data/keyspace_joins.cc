@@ -333,7 +333,7 @@ void Keyspace::clear_before(const ClearMarks& marks, const VersionVector& ctx, b
       }
       if (b.live) --keys_;
       storage_.del(Column::kKeys, k);
-      keys_cache_.put(k, std::nullopt);
+      keys_cache_.put(k, {}, std::nullopt);
       tombstones_.erase(k);
       continue;
     }

@@ -353,7 +353,7 @@ size_t Keyspace::purge_tombstones(const VersionVector& stable, size_t budget) {
     if (on_purge) on_purge(k, tomb);
     if (tomb.generation != 0) drop_fields(k, tomb);
     storage_.del(Column::kKeys, k);
-    keys_cache_.put(k, std::nullopt);
+    keys_cache_.put(k, {}, std::nullopt);
     done.push_back(k);
     ++purged;
   }
