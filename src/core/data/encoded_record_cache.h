@@ -1,7 +1,7 @@
 #pragma once
 // A write-through cache of records kept in their stored encoding, in front of
-// storage (the key records: one per user key, so the entry's size decides how
-// many keys fit). Every write of the cached column goes through Keyspace,
+// storage (key records, one per user key, and collection fields: the entry's
+// size decides how many fit). Every write of the cached column goes through Keyspace,
 // which updates the cache in the same step, so the cache never disagrees
 // with storage. It also remembers keys known to be absent, which makes the
 // first write of a new key cheap.
@@ -39,7 +39,7 @@ namespace meridian {
 template <typename V>
 class EncodedRecordCache {
  public:
-  // A reference returned by get() or put() stays valid (and shows
+  // A reference returned by get(), put() or hold() stays valid (and shows
   // the key's latest cached state, put() of the same key included) until
   // kSlots reads or writes of other keys have happened.
   static constexpr size_t kSlots = 8;
@@ -76,34 +76,31 @@ class EncodedRecordCache {
   // `value` is empty). Returns `value`, held in a slot.
   const std::optional<V>& put(std::string_view key, std::string_view encoded,
                               std::optional<V> value) {
-    if (!value) encoded = {};
     Slot& s = slot_for(key);
     s.value = std::move(value);
-    if (budget_ == 0) return s.value;
-    auto it = set_.find(key);
-    if (it == set_.end()) {
-      Entry* e = Entry::make(key, encoded, s.value.has_value());
-      set_.insert(e);
-      place(e);
-      bytes_ += e->cost();
-    } else {
-      Entry* e = *it;
-      bytes_ -= e->cost();
-      if (e->fits(encoded.size())) {
-        e->assign(encoded, s.value.has_value());
-      } else {
-        Entry* n = Entry::make(key, encoded, s.value.has_value());
-        n->slot = e->slot;
-        clock_[n->slot] = n;
-        set_.erase(it);
-        set_.insert(n);
-        Entry::destroy(e);
-        e = n;
+    store(key, encoded, s.value.has_value(), /*make_room=*/true);
+    return s.value;
+  }
+
+  // As put(), but a key not cached yet is added only while the budget has
+  // room for it: a bulk load of records nobody reads back fills the cache
+  // once and then evicts nothing (a slot holding the key is replaced).
+  void update(std::string_view key, std::string_view encoded, std::optional<V> value) {
+    const bool present = value.has_value();
+    for (Slot& s : slots_) {
+      if (s.used && s.key == key) {
+        s.value = std::move(value);
+        break;
       }
-      e->referenced = true;
-      bytes_ += e->cost();
     }
-    if (bytes_ > budget_) evict(key);
+    store(key, encoded, present, /*make_room=*/false);
+  }
+
+  // Returns `value` (the state of `key`, read elsewhere) without caching it;
+  // held in a slot like get()'s.
+  const std::optional<V>& hold(std::string_view key, std::optional<V> value) {
+    Slot& s = slot_for(key);
+    s.value = std::move(value);
     return s.value;
   }
 
@@ -132,9 +129,14 @@ class EncodedRecordCache {
     bool present;
     bool referenced;
 
+    // The allocation for `need` bytes of key and record: up to the end of
+    // the allocator's chunk (16-byte granules, 8 of them its header).
+    static size_t allocation(size_t need) {
+      return ((sizeof(Entry) + need + 8 + 15) & ~size_t{15}) - 8;
+    }
+    static size_t cost_for(size_t need) { return allocation(need) + kOverhead; }
     static Entry* make(std::string_view key, std::string_view encoded, bool present) {
-      size_t need = key.size() + encoded.size();
-      size_t total = ((sizeof(Entry) + need + 8 + 15) & ~size_t{15}) - 8;
+      size_t total = allocation(key.size() + encoded.size());
       auto* e = static_cast<Entry*>(::operator new(total));
       e->key_len = static_cast<uint32_t>(key.size());
       e->capacity = static_cast<uint32_t>(total - sizeof(Entry));
@@ -159,7 +161,8 @@ class EncodedRecordCache {
     }
     // The allocation, the set's slot and control byte (at ~3/4 load), and
     // the clock's slot.
-    size_t cost() const { return sizeof(Entry) + capacity + 8 + 12 + 8; }
+    static constexpr size_t kOverhead = 8 + 12 + 8;
+    size_t cost() const { return sizeof(Entry) + capacity + kOverhead; }
   };
 
   struct Hash {
@@ -198,6 +201,41 @@ class EncodedRecordCache {
     s.used = true;
     s.key.assign(key);
     return s;
+  }
+
+  // make_room: a new key may evict others (put); otherwise it is added only
+  // if it fits (update).
+  void store(std::string_view key, std::string_view encoded, bool present, bool make_room) {
+    if (budget_ == 0) return;
+    if (!present) encoded = {};
+    auto it = set_.find(key);
+    if (it == set_.end()) {
+      if (!make_room &&
+          (!present || bytes_ + Entry::cost_for(key.size() + encoded.size()) > budget_))
+        return;
+      Entry* e = Entry::make(key, encoded, present);
+      set_.insert(e);
+      place(e);
+      bytes_ += e->cost();
+    } else {
+      Entry* e = *it;
+      bytes_ -= e->cost();
+      if (e->fits(encoded.size())) {
+        e->assign(encoded, present);
+      } else {
+        // Grown past its allocation: a new one takes its place in the clock.
+        Entry* n = Entry::make(key, encoded, present);
+        n->slot = e->slot;
+        clock_[n->slot] = n;
+        set_.erase(it);
+        set_.insert(n);
+        Entry::destroy(e);
+        e = n;
+      }
+      if (make_room) e->referenced = true;
+      bytes_ += e->cost();
+    }
+    if (bytes_ > budget_) evict(key);
   }
 
   void place(Entry* e) {

@@ -89,24 +89,22 @@ const std::optional<KeyRecord>& Keyspace::read_record(std::string_view key) {
 }
 
 const std::optional<FieldRecord>& Keyspace::read_field(const std::string& field_key) {
-  // Fields are cached when read and found, and kept current by writes, but
-  // neither absences nor writes add entries: a bulk load of new members
-  // (read absent, then written once) would only churn the cache.
+  // Fields are cached when read and found, and kept current by writes;
+  // absences are not cached, and writes add entries only while the cache
+  // has room: a bulk load of new members (read absent, then written once)
+  // must not churn it.
   if (const auto* cached = fields_cache_.get(field_key)) return *cached;
   // A name the generation's filter has never seen: surely absent.
   uint64_t generation = 0;
   std::string_view name;
   if (layout::parse_field_key(field_key, &generation, &name) &&
       !filters_.may_contain(generation, name)) {
-    return fields_cache_.hold(std::nullopt);
+    return fields_cache_.hold(field_key, std::nullopt);
   }
-  std::optional<FieldRecord> result;
-  if (auto raw = storage_.get(Column::kFields, field_key)) {
-    FieldRecord f;
-    if (f.decode(*raw)) result = std::move(f);
-  }
-  if (!result) return fields_cache_.hold(std::nullopt);
-  return fields_cache_.put(field_key, std::move(result));
+  auto raw = storage_.get(Column::kFields, field_key);
+  FieldRecord f;
+  if (!raw || !f.decode(*raw)) return fields_cache_.hold(field_key, std::nullopt);
+  return fields_cache_.put(field_key, *raw, std::move(f));
 }
 
 const KeyRecord* Keyspace::peek(std::string_view key, int64_t now_ms) {
@@ -291,8 +289,9 @@ void Keyspace::put_field_record(const std::string& fk, FieldRecord f, ValueType 
     const auto& old = read_field(fk);
     reindex(fk, old ? &*old : nullptr, &f, local_type);
   }
-  storage_.put(Column::kFields, fk, f.encode());
-  fields_cache_.update(fk, std::move(f));
+  std::string encoded = f.encode();
+  storage_.put(Column::kFields, fk, encoded);
+  fields_cache_.update(fk, encoded, std::move(f));
 }
 
 void Keyspace::del_field_record(const std::string& fk, ValueType local_type) {
@@ -311,7 +310,7 @@ void Keyspace::del_field_record(const std::string& fk, ValueType local_type) {
     if (old) reindex(fk, &*old, nullptr, local_type);
   }
   storage_.del(Column::kFields, fk);
-  fields_cache_.update(fk, std::nullopt);
+  fields_cache_.update(fk, {}, std::nullopt);
 }
 
 std::optional<FieldRecord> Keyspace::get_field(std::string_view key, const KeyRecord& rec,

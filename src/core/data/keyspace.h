@@ -27,7 +27,6 @@
 #include "core/data/delta.h"
 #include "core/data/encoded_record_cache.h"
 #include "core/data/field_filter.h"
-#include "core/data/record_cache.h"
 #include "core/data/records.h"
 #include "core/data/score_index.h"
 #include "core/storage/storage.h"
@@ -426,7 +425,7 @@ class Keyspace {
   EncodedRecordCache<KeyRecord> keys_cache_;
   // Keyed by the field's storage key: an old generation's entries are never
   // looked up again and age out.
-  RecordCache<FieldRecord> fields_cache_;
+  EncodedRecordCache<FieldRecord> fields_cache_;
   // Where reads from an end of a collection start (list pops): per field
   // prefix, a name no live field precedes (head) and one none follows
   // (tail), so a read skips what earlier pops deleted (RocksDB would step
