@@ -1,13 +1,13 @@
 #pragma once
 // A write-through cache of records kept in their stored encoding, in front of
 // storage (key records, one per user key, and collection fields: the entry's
-// size decides how many fit). Every write of the cached column goes through Keyspace,
-// which updates the cache in the same step, so the cache never disagrees
-// with storage. It also remembers keys known to be absent, which makes the
-// first write of a new key cheap.
+// size decides how many fit). Every write of the cached column goes through
+// Keyspace, which updates the cache in the same step, so the cache never
+// disagrees with storage. It can also remember keys known to be absent,
+// which makes the first write of a new key cheap.
 //
 // An entry is one allocation holding the key and the encoded record (~180
-// bytes for a 100-byte string value, against ~400 for a decoded record in a
+// bytes for a 100-byte string value, against ~520 for a decoded record in a
 // node map: docs/benchmarks.md). A read decodes the entry into one of a few
 // rotating slots; the caller gets a reference to the slot.
 //
