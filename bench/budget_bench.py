@@ -82,8 +82,8 @@ def pong(port):
 
 
 def info_fields(server, section):
-    text = call(server, ["INFO", section])[0]
-    return dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+    with server.conn() as c:
+        return c.info(section)
 
 
 def mib(fields, name):

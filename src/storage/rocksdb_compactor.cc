@@ -1,6 +1,7 @@
 #include "storage/rocksdb_compactor.h"
 
 #include <pthread.h>
+#include <spdlog/spdlog.h>
 
 namespace meridian {
 
@@ -42,10 +43,10 @@ void RocksDbCompactor::run() {
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
           .count();
+  if (!s.ok()) spdlog::error("BGREWRITEAOF: the compaction failed: {}", s.ToString());
   std::lock_guard lock(mu_);
   state_.in_progress = false;
   state_.last_ok = s.ok();
-  state_.last_error = s.ok() ? std::string() : s.ToString();
   state_.last_duration_ms = ms;
   ++state_.runs;
 }

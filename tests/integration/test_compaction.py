@@ -5,12 +5,6 @@ persistence reports it under Redis' names."""
 from lib.harness import wait_until
 
 
-def info(conn, section):
-    text = conn.call("INFO", section).decode()
-    return dict(line.split(":", 1) for line in text.splitlines()
-                if line and not line.startswith("#"))
-
-
 def test_bgrewriteaof_compacts_and_reports_like_redis(meridian_factory, redis_factory):
     s = meridian_factory()
     c = s.conn()
@@ -18,19 +12,19 @@ def test_bgrewriteaof_compacts_and_reports_like_redis(meridian_factory, redis_fa
     for round_ in range(4):  # the same keys overwritten: most stored versions are dead
         c.pipeline(*[("SET", "k:%d" % i, value + b"%d" % round_) for i in range(2000)])
     c.pipeline(*[("DEL", "k:%d" % i) for i in range(0, 2000, 2)])
-    before = info(c, "memory")
+    before = c.info("memory")
     assert int(before["storage_wal"]) > 2000 * 512, before  # all of it still in the log
-    p = info(c, "persistence")
+    p = c.info("persistence")
     assert p["aof_rewrite_in_progress"] == "0" and p["aof_rewrites"] == "0", p
     assert p["aof_last_rewrite_time_sec"] == "-1" and p["aof_last_bgrewrite_status"] == "ok"
     r = redis_factory().conn()
     reply = c.call_raw("BGREWRITEAOF")
     assert reply == r.call_raw("BGREWRITEAOF") == \
         b"+Background append only file rewriting started\r\n"
-    p = wait_until(lambda: (lambda p: p["aof_rewrites"] == "1" and p)(info(c, "persistence")),
+    p = wait_until(lambda: (lambda p: p["aof_rewrites"] == "1" and p)(c.info("persistence")),
                    desc="the compaction finished")
     assert p["aof_rewrite_in_progress"] == "0" and p["aof_last_bgrewrite_status"] == "ok", p
-    after = info(c, "memory")
+    after = c.info("memory")
     # the log was flushed into table files; those hold the live keys once
     assert int(after["storage_wal"]) < 64 * 1024, after
     assert 0 < int(after["storage_disk"]) < 1000 * 520 * 2, after

@@ -7,13 +7,6 @@ from lib.harness import RedisServer
 from lib.resp import Err
 
 
-def info_section(conn, name):
-    text = conn.call("INFO", name)
-    text = text.decode() if isinstance(text, bytes) else str(text)
-    return dict(line.split(":", 1) for line in text.splitlines()
-                if line and not line.startswith("#"))
-
-
 def test_slowlog_records_commands_slower_than_the_threshold(sut_factory):
     s = sut_factory()
     c = s.conn()
@@ -59,21 +52,21 @@ def test_info_counts_calls_errors_and_latency_per_command(sut_factory):
     assert isinstance(c.call("LPUSH", "k", "x"), Err)  # WRONGTYPE: a failed call
     assert isinstance(c.call("GET"), Err)  # arity: a rejected call
     assert isinstance(c.call("NOSUCHCMD"), Err)
-    stats = info_section(c, "commandstats")
+    stats = c.info("commandstats")
     get = dict(kv.split("=") for kv in stats["cmdstat_get"].split(","))
     assert get["calls"] == "3" and get["rejected_calls"] == "1" and get["failed_calls"] == "0"
     lpush = dict(kv.split("=") for kv in stats["cmdstat_lpush"].split(","))
     assert lpush["failed_calls"] == "1"
-    errors = info_section(c, "errorstats")
+    errors = c.info("errorstats")
     assert errors["errorstat_WRONGTYPE"] == "count=1"
     assert errors["errorstat_ERR"] == "count=2"
-    latency = info_section(c, "latencystats")
+    latency = c.info("latencystats")
     assert latency["latency_percentiles_usec_get"].startswith("p50=")
     # the default INFO has errorstats but not the per-command sections
     default = c.call("INFO").decode()
     assert "# Errorstats" in default and "# Commandstats" not in default
     assert c.call("CONFIG", "RESETSTAT") == "OK"
-    assert "cmdstat_get" not in info_section(c, "commandstats")
+    assert "cmdstat_get" not in c.info("commandstats")
 
 
 def test_latency_monitor_is_off_until_a_threshold_is_set(sut_factory):
@@ -269,7 +262,7 @@ def test_info_memory_and_memory_stats_measure_the_process(sut_factory):
         r, m = ref.conn(), sut_factory().conn()
         m.call("SET", "k", "v")
         r.call("SET", "k", "v")
-        info = info_section(m, "memory")
+        info = m.info("memory")
         rss, used = int(info["used_memory_rss"]), int(info["used_memory"])
         # a real process: megabytes resident, a heap, a peak at least as high
         assert rss > 1 << 20 and used > 0, info

@@ -6,17 +6,11 @@ from lib.harness import wait_until
 MIB = 1 << 20
 
 
-def memory(conn):
-    text = conn.call("INFO", "memory").decode()
-    return dict(line.split(":", 1) for line in text.splitlines()
-                if line and not line.startswith("#"))
-
-
 def test_budget_splits_into_caches_memtables_and_reserve(meridian_factory):
     budget = 64 * MIB
     s = meridian_factory(memory_budget_mb=64)
     c = s.conn()
-    m = memory(c)
+    m = c.info("memory")
     assert int(m["memory_budget"]) == budget and m["memory_budget_human"] == "64.00M"
     # 40% record caches, 20% block cache with table readers, 15% memtables
     assert int(m["record_cache_limit"]) == budget // 100 * 32 // 4 * 5
@@ -28,16 +22,16 @@ def test_budget_splits_into_caches_memtables_and_reserve(meridian_factory):
     value = b"v" * 1024
     for batch in range(24):
         c.pipeline(*[("SET", "k:%d:%d" % (batch, i), value) for i in range(1000)])
-    m = wait_until(lambda: (lambda m: int(m["storage_disk"]) > 0 and m)(memory(c)),
+    m = wait_until(lambda: (lambda m: int(m["storage_disk"]) > 0 and m)(c.info("memory")),
                    desc="a memtable flushed to a table file")
     assert int(m["storage_memtables"]) <= int(m["storage_memtables_limit"]) * 5 // 4, m
     for batch in range(24):
         c.pipeline(*[("GET", "k:%d:%d" % (batch, i)) for i in range(0, 1000, 7)])
-    m = memory(c)
+    m = c.info("memory")
     assert int(m["storage_block_cache"]) <= int(m["storage_block_cache_limit"]), m
     # the cache makes room for the table files' index and filters (fitted once a second)
     m = wait_until(lambda: (lambda m: int(m["storage_block_cache_limit"]) + min(
-        int(m["storage_table_readers"]), share - share // 16) == share and m)(memory(c)),
+        int(m["storage_table_readers"]), share - share // 16) == share and m)(c.info("memory")),
         desc="block cache fitted to what the table readers leave")
     caches = int(m["record_cache_memory"])
     assert 0 < caches <= int(m["record_cache_limit"]), m
@@ -49,7 +43,7 @@ def test_budget_splits_into_caches_memtables_and_reserve(meridian_factory):
 
 def test_without_a_budget_the_defaults_hold(meridian_factory):
     c = meridian_factory().conn()
-    m = memory(c)
+    m = c.info("memory")
     assert m["memory_budget"] == "0"
     assert int(m["record_cache_limit"]) == 256 * MIB // 4 * 5
     assert m["storage_memtables_limit"] == "0"

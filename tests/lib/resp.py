@@ -446,6 +446,13 @@ class RespConn:
         """Send a command and return its parsed reply (errors are returned as Err)."""
         return parse(self.call_raw(*args))
 
+    def info(self, section):
+        """INFO `section` as a dict of its fields (values as strings)."""
+        text = self.call("INFO", section)
+        text = text.decode() if isinstance(text, bytes) else str(text)
+        return dict(line.split(":", 1) for line in text.splitlines()
+                    if line and not line.startswith("#"))
+
     def pipeline(self, *commands):
         """Send several commands (each a sequence of arguments) in one write
         and return their parsed replies in order (errors returned as Err)."""

@@ -59,8 +59,7 @@ class EncodedRecordCache {
     e->referenced = true;
     // A slot holding the key holds its latest state (put() keeps it so):
     // nothing to decode, and a caller holding it sees no change.
-    for (Slot& s : slots_)
-      if (s.used && s.key == key) return &s.value;
+    if (Slot* held = find_slot(key)) return &held->value;
     Slot& s = next_slot(key);
     if (!e->present) {
       s.value.reset();
@@ -87,12 +86,7 @@ class EncodedRecordCache {
   // once and then evicts nothing (a slot holding the key is replaced).
   void update(std::string_view key, std::string_view encoded, std::optional<V> value) {
     const bool present = value.has_value();
-    for (Slot& s : slots_) {
-      if (s.used && s.key == key) {
-        s.value = std::move(value);
-        break;
-      }
-    }
+    if (Slot* held = find_slot(key)) held->value = std::move(value);
     store(key, encoded, present, /*make_room=*/false);
   }
 
@@ -190,10 +184,14 @@ class EncodedRecordCache {
     std::string key;
     std::optional<V> value;
   };
-  Slot& slot_for(std::string_view key) {
+  Slot* find_slot(std::string_view key) {
     for (Slot& s : slots_)
-      if (s.used && s.key == key) return s;
-    return next_slot(key);
+      if (s.used && s.key == key) return &s;
+    return nullptr;
+  }
+  Slot& slot_for(std::string_view key) {
+    Slot* held = find_slot(key);
+    return held != nullptr ? *held : next_slot(key);
   }
   Slot& next_slot(std::string_view key) {
     Slot& s = slots_[next_slot_];

@@ -78,14 +78,10 @@ void Keyspace::touch(std::string_view key) {
 
 const std::optional<KeyRecord>& Keyspace::read_record(std::string_view key) {
   if (const auto* cached = keys_cache_.get(key)) return *cached;
-  std::optional<KeyRecord> result;
   auto raw = storage_.get(Column::kKeys, key);
-  if (raw) {
-    KeyRecord rec;
-    if (rec.decode(*raw)) result = std::move(rec);
-  }
-  return keys_cache_.put(key, result ? std::string_view(*raw) : std::string_view(),
-                         std::move(result));
+  KeyRecord rec;
+  if (!raw || !rec.decode(*raw)) return keys_cache_.put(key, {}, std::nullopt);
+  return keys_cache_.put(key, *raw, std::move(rec));
 }
 
 const std::optional<FieldRecord>& Keyspace::read_field(const std::string& field_key) {

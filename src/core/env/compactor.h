@@ -12,8 +12,7 @@ namespace meridian {
 
 struct CompactionState {
   bool in_progress = false;
-  bool last_ok = true;  // the last finished run (true before any)
-  std::string last_error;
+  bool last_ok = true;  // the last finished run (true before any; the runtime logs an error)
   int64_t last_duration_ms = 0;
   uint64_t runs = 0;  // finished ones
 };
